@@ -1,0 +1,154 @@
+"""Accounts: passwords (argon2id), server-side web sessions and partner-system API tokens.
+
+Tokens and session cookies are random; only their SHA-256 is stored, so a copy of the
+database does not let anyone sign in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from joinedup.access.models import ApiToken, User, WebSession
+from joinedup.access.policy import Action
+from joinedup.access.roles import Actor, Role
+from joinedup.access.service import authorise, record
+from joinedup.core.errors import Conflict
+from joinedup.core.ids import new_token, sha256_hex
+
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so that timing does not reveal which do.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    web_session: WebSession
+    token: str
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(
+        role=Role(user.role),
+        label=user.username,
+        user_id=user.id,
+        organisation_id=user.organisation_id,
+    )
+
+
+def create_user(
+    *,
+    session: Session,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    now: datetime,
+    organisation_id: int | None = None,
+) -> User:
+    authorise(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="user")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"an account named '{username}' already exists")
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role.value,
+        organisation_id=organisation_id,
+        password_hash=_hasher.hash(password),
+        active=True,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="user",
+           resource_ids=[user.id], detail={"change": "created", "role": role.value}, now=now)  # fmt: skip
+    return user
+
+
+def authenticate(*, session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def start_session(*, session: Session, user: User, now: datetime) -> SignedIn:
+    token = new_token()
+    web_session = WebSession(
+        token_hash=sha256_hex(token.encode()),
+        user_id=user.id,
+        csrf_token=new_token(24),
+        created_at=now,
+        last_seen_at=now,
+    )
+    session.add(web_session)
+    session.flush()
+    return SignedIn(user=user, web_session=web_session, token=token)
+
+
+def resume_session(
+    *, session: Session, token: str, now: datetime, idle: timedelta, absolute: timedelta
+) -> tuple[User, WebSession] | None:
+    """The user behind a session cookie, if the session is live; touches its last-seen time."""
+    found = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == sha256_hex(token.encode()), WebSession.ended_at.is_(None))
+    ).first()
+    if found is None:
+        return None
+    web_session, user = found
+    expired = now - web_session.last_seen_at > idle or now - web_session.created_at > absolute
+    if expired or not user.active:
+        web_session.ended_at = now
+        return None
+    web_session.last_seen_at = now
+    return user, web_session
+
+
+def end_session(*, session: Session, web_session: WebSession, now: datetime) -> None:
+    web_session.ended_at = now
+
+
+def end_all_sessions(*, session: Session, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+def issue_api_token(
+    *, session: Session, actor: Actor, user: User, label: str, now: datetime
+) -> str:
+    authorise(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token")
+    token = "ju_" + new_token()
+    row = ApiToken(token_hash=sha256_hex(token.encode()), user_id=user.id, label=label,
+                   created_at=now)  # fmt: skip
+    session.add(row)
+    session.flush()
+    record(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token",
+           resource_ids=[row.id], detail={"user_id": user.id}, now=now)  # fmt: skip
+    return token
+
+
+def actor_for_token(*, session: Session, token: str) -> Actor | None:
+    user = session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == sha256_hex(token.encode()),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    )
+    return actor_for(user) if user else None

@@ -1,0 +1,48 @@
+"""The role policy: one table of which roles may take which actions.
+
+Relationship-based rules (allocated worker, legitimate relationship) deepen this with the
+trust issue; every service already asks through `access.service.require`, so they will be
+enforced everywhere at once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from joinedup.access.roles import Role
+
+
+class Action(StrEnum):
+    RECORDS_SUBMIT = "records:submit"
+    RECORDS_READ = "records:read"
+    RECORDS_READ_SENSITIVE = "records:read_sensitive"
+    RECORDS_READ_RESTRICTED = "records:read_restricted"
+    AUDIT_READ = "audit:read"
+    ACCOUNTS_MANAGE = "accounts:manage"
+
+
+_PRACTICE = {
+    Role.MASH_PRACTITIONER,
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.REVIEWING_OFFICER,
+}
+
+POLICY: dict[Action, frozenset[Role]] = {
+    Action.RECORDS_SUBMIT: frozenset(
+        {Role.PARTNER_SYSTEM, Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}
+    ),
+    Action.RECORDS_READ: frozenset({Role.SYSTEM, *_PRACTICE}),
+    # Health and sexual-health detail: the roles that work the case, not the front door.
+    Action.RECORDS_READ_SENSITIVE: frozenset(
+        {Role.SYSTEM, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
+    ),
+    # Sealed records: named roles only. The trust issue names them; until then, nobody in the app.
+    Action.RECORDS_READ_RESTRICTED: frozenset({Role.SYSTEM}),
+    Action.AUDIT_READ: frozenset({Role.INFORMATION_GOVERNANCE, Role.SYSTEM}),
+    Action.ACCOUNTS_MANAGE: frozenset({Role.SYSTEM}),
+}
+
+
+def permits(role: Role, action: Action) -> bool:
+    return role in POLICY[action]

@@ -1,0 +1,28 @@
+"""The JSON API, version 1: `/api/v1`, documented at `/api/v1/openapi.json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from joinedup.api.errors import install_error_handlers
+from joinedup.api.v1 import health, records
+
+
+def mount(app: FastAPI) -> None:
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(records.router, prefix="/api/v1")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, routes=app.routes,
+                                   description="Joined Up's API for partner agencies.")  # fmt: skip
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(records.request_definitions())
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,88 @@
+"""`joinedup demo`: the synthetic local authority, for demonstration, tests and benchmarks."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import orjson
+import typer
+
+from joinedup.cli import common
+from joinedup.cli.intake import run_ingest
+
+app = typer.Typer(help="The synthetic local authority.", no_args_is_help=True)
+
+CHILDREN = typer.Option(10_000, min=1, help="Children (0-17) living in the authority.")
+YEARS = typer.Option(5, min=1, max=30, help="Years of history, ending today.")
+_STAMP = "generated.json"
+SEED = typer.Option(2026, help="Seed: the same seed gives the same authority.")
+
+
+@app.command("generate")
+def generate(
+    children: int = CHILDREN,
+    years: int = YEARS,
+    seed: int = SEED,
+    out: Path = typer.Option(..., help="Directory for records.jsonl and truth.json."),
+) -> None:
+    """Write DIR/records.jsonl (as partner agencies send it) and DIR/truth.json (ground truth)."""
+    _generate(children, years, seed, out)
+
+
+@app.command("build")
+def build(
+    children: int = CHILDREN,
+    years: int = YEARS,
+    seed: int = SEED,
+    out: Path | None = typer.Option(None, help="Where to keep the files [var/demo-N-Y-S]."),
+) -> None:
+    """Generate the authority (unless already generated with these settings) and ingest it."""
+    out = out or Path("var") / f"demo-{children}-{years}-{seed}"
+    started = time.monotonic()
+    if _already_generated(out, children, years, seed):
+        common.console.print(f"Using the authority already generated in {out}.")
+    else:
+        _generate(children, years, seed, out)
+    code = run_ingest(out / "records.jsonl", out / "records.rejects.jsonl", None)
+    common.console.print(f"Demo authority built in {time.monotonic() - started:,.0f} s.")
+    if code != 0:
+        raise typer.Exit(code)
+
+
+@app.command("accounts")
+def accounts() -> None:
+    """Create the demo sign-ins (one per role) and print them. Demo mode only."""
+    from joinedup.cli.demo_accounts import print_demo_accounts
+
+    print_demo_accounts()
+
+
+def _generate(children: int, years: int, seed: int, out: Path) -> None:
+    from joinedup.demo.generator import generate as generate_authority
+
+    with common.progress_bar() as bar:
+        task = bar.add_task("Generating households", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = generate_authority(
+            children=children, years=years, seed=seed, out_dir=out, progress=progress
+        )
+    stamp = {"children": children, "years": years, "seed": seed, "records": summary.records}
+    (out / _STAMP).write_bytes(orjson.dumps(stamp))
+    common.console.print(
+        f"Generated {summary.records:,} records about {summary.children:,} children in "
+        f"{summary.households:,} households ({summary.trajectories} harm trajectories) in {out}."
+    )
+
+
+def _already_generated(out: Path, children: int, years: int, seed: int) -> bool:
+    """True when OUT holds a complete generation with these settings (its stamp is written last)."""
+    stamp, records = out / _STAMP, out / "records.jsonl"
+    if not (stamp.is_file() and records.is_file()):
+        return False
+    made = orjson.loads(stamp.read_bytes())
+    return bool(made.get("children") == children and made.get("years") == years
+                and made.get("seed") == seed)  # fmt: skip

@@ -1,0 +1,22 @@
+"""The `joinedup` command line: thin — parse, call a service, print."""
+
+from __future__ import annotations
+
+import typer
+
+from joinedup.cli import db, demo, intake, serve
+
+app = typer.Typer(
+    name="joinedup",
+    help="Joined Up: multi-agency child safeguarding.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(demo.app, name="demo")
+app.command("ingest")(intake.ingest)
+app.command("serve")(serve.serve)
+
+if __name__ == "__main__":
+    app()

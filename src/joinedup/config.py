@@ -1,0 +1,37 @@
+"""Settings in one place: environment variables with the prefix JOINEDUP_."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("var") / "joinedup.sqlite3")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JOINEDUP_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    environment: Literal["development", "demo", "test", "production"] = "development"
+    # Demo accounts sign in with a shared password and no second factor; never in production.
+    demo_accounts: bool = False
+    session_idle_minutes: int = Field(default=15, ge=1)
+    session_absolute_hours: int = Field(default=10, ge=1)
+    cookie_secure: bool = False
+    # Intake
+    intake_batch_size: int = Field(default=1000, ge=1, le=50_000)
+    intake_max_line_bytes: int = Field(default=1_048_576, ge=1024)
+    api_max_batch: int = Field(default=1000, ge=1)
+    log_level: str = "INFO"
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another engine or an in-memory database."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix):
+        return None
+    path = database_url[len(prefix):]
+    return None if path in ("", ":memory:") else Path(path)

@@ -1,0 +1,1 @@
+"""Foundations shared by every domain; imports no domain."""

@@ -1,0 +1,24 @@
+"""Time is explicit: every domain takes the clock it is given; tests freeze it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Normalise an aware datetime to UTC; refuse a naive one rather than guess its zone."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: every stored instant must carry its offset")
+    return moment.astimezone(UTC)

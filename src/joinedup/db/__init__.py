@@ -1,0 +1,1 @@
+"""Storage: engine, session, column types and migrations."""

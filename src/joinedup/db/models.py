@@ -1,0 +1,9 @@
+"""Every domain's models, imported once so that the metadata (and Alembic) sees all tables."""
+
+from __future__ import annotations
+
+from joinedup.access import models as access_models
+from joinedup.db.base import Base
+from joinedup.intake import models as intake_models
+
+__all__ = ["Base", "access_models", "intake_models"]

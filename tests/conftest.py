@@ -1,0 +1,74 @@
+"""Every test runs on a real database built by the migrations: SQLite by default, PostgreSQL
+when JOINEDUP_TEST_DATABASE_URL is set (CI sets it)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from joinedup.access.roles import Actor, Role
+from joinedup.config import Settings
+from joinedup.testing import FrozenClock
+from joinedup.testing.database import empty_tables, fresh_database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("JOINEDUP_TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = fresh_database(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose whole test is one transaction, rolled back at the end."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield db
+    finally:
+        db.close()
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def clean_engine(engine: Engine) -> Iterator[Engine]:
+    """For tests that commit (CLI, API, pages): the tables are emptied afterwards."""
+    empty_tables(engine)
+    yield engine
+    empty_tables(engine)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, environment="test", demo_accounts=True)
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system("test")
+
+
+@pytest.fixture
+def feed_actor() -> Actor:
+    return Actor(role=Role.PARTNER_SYSTEM, label="police-feed", user_id=None)
