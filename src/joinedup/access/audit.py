@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor
+from joinedup.db.session import keep_after_rollback
 
-_REFUSALS_KEY = "joinedup_refusals"
 
 
 def entry_row(
@@ -46,13 +46,5 @@ def append(session: Session, row: dict[str, Any]) -> None:
 
 
 def remember_refusal(session: Session, row: dict[str, Any]) -> None:
-    session.info.setdefault(_REFUSALS_KEY, []).append(row)
-
-
-def flush_refusals(session: Session, engine: Engine) -> None:
-    """After a rollback, write the refusals the request collected, in a transaction of their own."""
-    rows = session.info.pop(_REFUSALS_KEY, [])
-    if not rows:
-        return
-    with Session(bind=engine) as own, own.begin():
-        own.execute(insert(AuditEntry), rows)
+    """A refusal is followed by a rollback; the entry must outlive it."""
+    keep_after_rollback(session, AuditEntry.__table__, row)  # type: ignore[arg-type]

@@ -12,16 +12,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+import orjson
+from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from joinedup.config import sqlite_path
 
 _BEGIN_OPTION = "joinedup_sqlite_begin"
+_AFTER_ROLLBACK = "joinedup_after_rollback"
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    kwargs.setdefault("json_serializer", _json_text)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if database_url.startswith("sqlite"):
         return _sqlite_engine(database_url, **kwargs)
     if database_url.startswith("postgresql://"):
@@ -67,18 +75,30 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One transaction, opened at the edge: commit on success, roll back on any error.
 
-    Refusals the access gate recorded are written after the rollback, in their own
-    transaction, so that a refused request still leaves its trace in the audit log.
+    Rows kept with `keep_after_rollback` (the access gate's refusals) are written after the
+    rollback, in their own transaction, so that a refused request still leaves its trace.
     """
-    from joinedup.access.audit import flush_refusals  # the gate owns refusal bookkeeping
-
     session = Session(bind=engine if write else reader(engine), expire_on_commit=False)
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
-        flush_refusals(session, engine)
+        _write_kept_rows(session, engine)
         raise
     finally:
         session.close()
+
+
+def keep_after_rollback(session: Session, table: Table, row: dict[str, Any]) -> None:
+    """Write `row` into `table` even if this unit of work is rolled back."""
+    session.info.setdefault(_AFTER_ROLLBACK, []).append((table, row))
+
+
+def _write_kept_rows(session: Session, engine: Engine) -> None:
+    kept: list[tuple[Table, dict[str, Any]]] = session.info.pop(_AFTER_ROLLBACK, [])
+    if not kept:
+        return
+    with Session(bind=engine) as own, own.begin():
+        for table, row in kept:
+            own.execute(insert(table), [row])

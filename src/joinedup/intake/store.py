@@ -11,6 +11,7 @@ from sqlalchemy import Table, and_, bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from joinedup.db.bulk import bulk_insert, reserve_ids
 from joinedup.intake.models import (
     Event,
     Mention,
@@ -91,49 +92,51 @@ def current_versions(
 ) -> dict[tuple[int, str], tuple[int, int, str]]:
     """(organisation id, record_id) → (source record id, latest version, its content hash).
 
+    Looked up organisation by organisation, so that the unique index answers each IN list.
     On PostgreSQL the source records are locked, so concurrent submissions of the same record
     are taken one after the other; SQLite's writers are serialised by BEGIN IMMEDIATE already.
     """
-    keys = list(keys)
-    if not keys:
-        return {}
-    query = (
-        select(_T_SRC.c.organisation_id, _T_SRC.c.record_id, _T_SRC.c.id,
-               _T_SRC.c.latest_version, _T_VER.c.content_hash)  # fmt: skip
-        .join(_T_VER, and_(_T_VER.c.source_record_id == _T_SRC.c.id,
-                           _T_VER.c.version == _T_SRC.c.latest_version))  # fmt: skip
-        .where(tuple_(_T_SRC.c.organisation_id, _T_SRC.c.record_id).in_(keys))
-        .with_for_update(of=_T_SRC)
-    )
-    return {(o, r): (ident, version, digest) for o, r, ident, version, digest in session.execute(query)}
+    by_org: dict[int, list[str]] = {}
+    for org, record_id in keys:
+        by_org.setdefault(org, []).append(record_id)
+    found: dict[tuple[int, str], tuple[int, int, str]] = {}
+    for org, record_ids in sorted(by_org.items()):
+        query = (
+            select(_T_SRC.c.record_id, _T_SRC.c.id, _T_SRC.c.latest_version, _T_VER.c.content_hash)
+            .join(_T_VER, and_(_T_VER.c.source_record_id == _T_SRC.c.id,
+                               _T_VER.c.version == _T_SRC.c.latest_version))  # fmt: skip
+            .where(_T_SRC.c.organisation_id == org, _T_SRC.c.record_id.in_(sorted(record_ids)))
+            .with_for_update(of=_T_SRC)
+        )
+        for record_id, ident, version, digest in session.execute(query):
+            found[(org, record_id)] = (ident, version, digest)
+    return found
 
 
 def insert_source_records(
     session: Session, new: list[tuple[int, str]], now: datetime
 ) -> dict[tuple[int, str], int]:
-    if not new:
-        return {}
-    rows = [{"organisation_id": o, "record_id": r, "latest_version": 1, "first_received_at": now}
-            for o, r in new]  # fmt: skip
-    ids = session.execute(insert(_T_SRC).returning(_T_SRC.c.id, sort_by_parameter_order=True), rows)
-    return dict(zip(new, ids.scalars(), strict=True))
+    ids = reserve_ids(session, _T_SRC, len(new))
+    bulk_insert(session, _T_SRC, [
+        {"id": ident, "organisation_id": o, "record_id": r, "latest_version": 1,
+         "first_received_at": now}
+        for ident, (o, r) in zip(ids, new, strict=True)
+    ])  # fmt: skip
+    return dict(zip(new, ids, strict=True))
 
 
 def insert_versions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    result = session.execute(insert(_T_VER).returning(_T_VER.c.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    ids = reserve_ids(session, _T_VER, len(rows))
+    bulk_insert(session, _T_VER, [{**row, "id": ident} for ident, row in zip(ids, rows, strict=True)])
+    return ids
 
 
 def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(_T_EVENT), rows)
+    bulk_insert(session, _T_EVENT, rows)
 
 
 def insert_mentions(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(_T_MENTION), rows)
+    bulk_insert(session, _T_MENTION, rows)
 
 
 def raise_latest_versions(session: Session, latest: dict[int, int]) -> None:
