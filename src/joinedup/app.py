@@ -1,4 +1,7 @@
-"""The ASGI application: one FastAPI app serving the pages and `/api/v1`. No side effects at import."""
+"""The ASGI application: one FastAPI app serving the pages and `/api/v1`.
+
+No side effects at import.
+"""
 
 from __future__ import annotations
 

@@ -33,5 +33,5 @@ def sqlite_path(database_url: str) -> Path | None:
     prefix = "sqlite:///"
     if not database_url.startswith(prefix):
         return None
-    path = database_url[len(prefix):]
+    path = database_url[len(prefix) :]
     return None if path in ("", ":memory:") else Path(path)

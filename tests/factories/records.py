@@ -20,13 +20,28 @@ _BASE: dict[str, Any] = {
     "attributes": {"children_present": True, "risk_level": "medium", "arrest": True},
     "sensitivity": "normal",
     "subjects": [
-        {"ref": "c1", "role": "child", "given_names": "Testa", "family_name": "Fixture",
-         "date_of_birth": "2017-07-15", "sex": "F", "nhs_number": "9990000018",
-         "address": {"lines": ["1 Sample Road"], "town": "Testtown", "postcode": "ZZ1 1ZZ"}},
-        {"ref": "a1", "role": "adult", "relationship": "mother", "given_names": "Mara",
-         "family_name": "Fixture", "date_of_birth": "1990", "sex": "F", "victim": True},
+        {
+            "ref": "c1",
+            "role": "child",
+            "given_names": "Testa",
+            "family_name": "Fixture",
+            "date_of_birth": "2017-07-15",
+            "sex": "F",
+            "nhs_number": "9990000018",
+            "address": {"lines": ["1 Sample Road"], "town": "Testtown", "postcode": "ZZ1 1ZZ"},
+        },
+        {
+            "ref": "a1",
+            "role": "adult",
+            "relationship": "mother",
+            "given_names": "Mara",
+            "family_name": "Fixture",
+            "date_of_birth": "1990",
+            "sex": "F",
+            "victim": True,
+        },
     ],
-}  # fmt: skip
+}
 
 
 def record(**changes: Any) -> dict[str, Any]:

@@ -67,8 +67,15 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    record(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="user",
-           resource_ids=[user.id], detail={"change": "created", "role": role.value}, now=now)  # fmt: skip
+    record(
+        session=session,
+        actor=actor,
+        action=Action.ACCOUNTS_MANAGE,
+        resource_type="user",
+        resource_ids=[user.id],
+        detail={"change": "created", "role": role.value},
+        now=now,
+    )
     return user
 
 
@@ -130,14 +137,24 @@ def end_all_sessions(*, session: Session, user_id: int, now: datetime) -> None:
 def issue_api_token(
     *, session: Session, actor: Actor, user: User, label: str, now: datetime
 ) -> str:
-    authorise(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token")
+    authorise(
+        session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token"
+    )
     token = "ju_" + new_token()
-    row = ApiToken(token_hash=sha256_hex(token.encode()), user_id=user.id, label=label,
-                   created_at=now)  # fmt: skip
+    row = ApiToken(
+        token_hash=sha256_hex(token.encode()), user_id=user.id, label=label, created_at=now
+    )
     session.add(row)
     session.flush()
-    record(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token",
-           resource_ids=[row.id], detail={"user_id": user.id}, now=now)  # fmt: skip
+    record(
+        session=session,
+        actor=actor,
+        action=Action.ACCOUNTS_MANAGE,
+        resource_type="api_token",
+        resource_ids=[row.id],
+        detail={"user_id": user.id},
+        now=now,
+    )
     return token
 
 
@@ -152,3 +169,33 @@ def actor_for_token(*, session: Session, token: str) -> Actor | None:
         )
     )
     return actor_for(user) if user else None
+
+
+def revoke_api_tokens(
+    *, session: Session, actor: Actor, user: User, label: str, now: datetime
+) -> int:
+    """Revoke the user's live tokens with this label; returns how many were revoked."""
+    authorise(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token")
+    ids = list(
+        session.scalars(
+            select(ApiToken.id).where(
+                ApiToken.user_id == user.id, ApiToken.label == label, ApiToken.revoked_at.is_(None)
+            )
+        )
+    )
+    if ids:
+        session.execute(update(ApiToken).where(ApiToken.id.in_(ids)).values(revoked_at=now))
+        record(
+            session=session,
+            actor=actor,
+            action=Action.ACCOUNTS_MANAGE,
+            resource_type="api_token",
+            resource_ids=ids,
+            detail={"change": "revoked"},
+            now=now,
+        )
+    return len(ids)
+
+
+def get_user(*, session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))

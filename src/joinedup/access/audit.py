@@ -14,7 +14,6 @@ from joinedup.access.roles import Actor
 from joinedup.db.session import keep_after_rollback
 
 
-
 def entry_row(
     *,
     actor: Actor,

@@ -38,7 +38,15 @@ def replay_or_run(
             raise Conflict("That Idempotency-Key was already used for a different request.")
         return earlier.status_code, dict(earlier.response)
     status, answer = run()
-    session.add(IdempotentRequest(actor_label=actor.label, key=key, request_hash=digest,
-                                  status_code=status, response=answer, created_at=now))  # fmt: skip
+    session.add(
+        IdempotentRequest(
+            actor_label=actor.label,
+            key=key,
+            request_hash=digest,
+            status_code=status,
+            response=answer,
+            created_at=now,
+        )
+    )
     session.flush()
     return status, answer

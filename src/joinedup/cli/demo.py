@@ -84,5 +84,6 @@ def _already_generated(out: Path, children: int, years: int, seed: int) -> bool:
     if not (stamp.is_file() and records.is_file()):
         return False
     made = orjson.loads(stamp.read_bytes())
-    return bool(made.get("children") == children and made.get("years") == years
-                and made.get("seed") == seed)  # fmt: skip
+    return bool(
+        made.get("children") == children and made.get("years") == years and made.get("seed") == seed
+    )

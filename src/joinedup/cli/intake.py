@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from joinedup.cli import common
 from joinedup.core.clock import SystemClock
-from joinedup.intake.bulk import BulkIngest, InputUnreadable, IngestSummary, default_rejects_path
+from joinedup.intake.bulk import BulkIngest, IngestSummary, InputUnreadable, default_rejects_path
 
 
 def ingest(

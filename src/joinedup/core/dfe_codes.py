@@ -1,11 +1,36 @@
-"""DfE code lists (CIN census and SSDA903), stored as the values themselves (RETURNS.md §4.2, §5.2)."""
+"""DfE code lists (CIN census and SSDA903), stored as the values themselves.
+
+See RETURNS.md §4.2 and §5.2.
+"""
 
 from __future__ import annotations
 
 REFERRAL_SOURCES = frozenset(
-    {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F",
-     "4", "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"}
-)  # fmt: skip
+    {
+        "1A",
+        "1B",
+        "1C",
+        "1D",
+        "2A",
+        "2B",
+        "3A",
+        "3B",
+        "3C",
+        "3D",
+        "3E",
+        "3F",
+        "4",
+        "5A",
+        "5B",
+        "5C",
+        "5D",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+    }
+)
 PRIMARY_NEED = frozenset({"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"})
 CATEGORY_OF_ABUSE = frozenset({"NEG", "PHY", "EMO", "SAB", "MUL"})
 REASON_FOR_CLOSURE = frozenset({f"RC{n}" for n in range(1, 10)})

@@ -41,10 +41,12 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
 
 def _processor(column: Column[Any], dialect: Any) -> Callable[[Any], Any] | None:
-    return column.type.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _copy(driver: Any, table: Table, columns: list[Column[Any]], values: list[tuple[Any, ...]]) -> None:
+def _copy(
+    driver: Any, table: Table, columns: list[Column[Any]], values: list[tuple[Any, ...]]
+) -> None:
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c.name) for c in columns)
     )

@@ -33,7 +33,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     if database_url.startswith("sqlite"):
         return _sqlite_engine(database_url, **kwargs)
     if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
 
 

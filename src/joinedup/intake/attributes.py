@@ -12,14 +12,28 @@ from typing import Any
 from joinedup.core import dfe_codes
 
 CONCERN_CATEGORIES = (
-    "neglect", "hunger", "hygiene", "physical", "emotional", "sexual", "behaviour",
-    "supervision", "development", "exploitation", "online", "radicalisation", "other",
-)  # fmt: skip
+    "neglect",
+    "hunger",
+    "hygiene",
+    "physical",
+    "emotional",
+    "sexual",
+    "behaviour",
+    "supervision",
+    "development",
+    "exploitation",
+    "online",
+    "radicalisation",
+    "other",
+)
 
 
 @dataclass(frozen=True)
 class Spec:
-    """One attribute: its JSON kind (`boolean`, `string`, `number`, `integer`, `date`) and choices."""
+    """One attribute: its JSON kind and, where it has them, its allowed values.
+
+    Kinds: `boolean`, `string`, `number`, `integer`, `date`.
+    """
 
     kind: str
     choices: tuple[str, ...] = ()
@@ -102,9 +116,13 @@ ATTRIBUTES: dict[str, dict[str, Spec]] = {
     "adult_risk": {
         "category": Spec(
             "string",
-            ("substance_misuse", "mental_health", "learning_disability",
-             "domestic_abuse_perpetrator"),
-        )  # fmt: skip
+            (
+                "substance_misuse",
+                "mental_health",
+                "learning_disability",
+                "domestic_abuse_perpetrator",
+            ),
+        )
     },
     "housing": {
         "category": Spec("string", ("homelessness", "eviction", "overcrowding", "poor_conditions"))
@@ -116,10 +134,17 @@ ATTRIBUTES: dict[str, dict[str, Spec]] = {
     **{
         statutory: _STATUTORY
         for statutory in (
-            "contact_outcome", "assessment", "strategy_discussion", "section47",
-            "cp_conference", "cp_plan_start", "cp_plan_end", "cla_start", "cla_end",
+            "contact_outcome",
+            "assessment",
+            "strategy_discussion",
+            "section47",
+            "cp_conference",
+            "cp_plan_start",
+            "cp_plan_end",
+            "cla_start",
+            "cla_end",
             "case_closed",
-        )  # fmt: skip
+        )
     },
     "note": {},
 }

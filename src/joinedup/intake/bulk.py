@@ -43,8 +43,10 @@ class IngestSummary:
     with_warnings: int = 0
 
     def line(self) -> str:
-        return (f"accepted {self.accepted}, unchanged {self.unchanged}, "
-                f"new versions {self.new_versions}, rejected {self.rejected}")  # fmt: skip
+        return (
+            f"accepted {self.accepted}, unchanged {self.unchanged}, "
+            f"new versions {self.new_versions}, rejected {self.rejected}"
+        )
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,20 @@ class BulkIngest:
             raise InputUnreadable(f"{path}: holds no records (the file is empty)")
         return summary
 
-    def _parse(self, path: Path, line: Line, rejects: IO[bytes], summary: IngestSummary) -> Parsed | None:
+    def _parse(
+        self, path: Path, line: Line, rejects: IO[bytes], summary: IngestSummary
+    ) -> Parsed | None:
         try:
             if line.size > self.max_line_bytes:
-                raise RecordInvalid([FieldError(
-                    "record", f"line is {line.size:,} bytes; the limit is {self.max_line_bytes:,}",
-                    "too_long")])  # fmt: skip
+                raise RecordInvalid(
+                    [
+                        FieldError(
+                            "record",
+                            f"line is {line.size:,} bytes; the limit is {self.max_line_bytes:,}",
+                            "too_long",
+                        )
+                    ]
+                )
             parsed = parse_line(line.raw)
         except RecordInvalid as invalid:
             summary.rejected += 1
@@ -142,8 +152,9 @@ class BulkIngest:
         if not batch:
             return
         with unit_of_work(self.engine) as session:
-            results = submit_records(session=session, actor=self.actor, records=batch,
-                                     now=self.clock.now())  # fmt: skip
+            results = submit_records(
+                session=session, actor=self.actor, records=batch, now=self.clock.now()
+            )
         for result in results:
             if result.outcome is Outcome.ACCEPTED:
                 summary.accepted += 1

@@ -32,8 +32,11 @@ def build_schema() -> dict[str, Any]:
     props["type"] = {"type": "string", "enum": list(EVENT_TYPES), "title": "Type"}
     props["occurred_at"]["pattern"] = MOMENT
     props["recorded_at"]["anyOf"][0]["pattern"] = MOMENT
-    props["attributes"] = {"type": "object", "title": "Attributes",
-                           "description": "Type-specific; unknown keys are kept with a warning."}  # fmt: skip
+    props["attributes"] = {
+        "type": "object",
+        "title": "Attributes",
+        "description": "Type-specific; unknown keys are kept with a warning.",
+    }
     subject = schema["$defs"]["Subject"]["properties"]
     subject["date_of_birth"]["anyOf"][0]["pattern"] = PARTIAL_DATE
     subject["expected_date_of_delivery"]["anyOf"][0]["pattern"] = FULL_DATE

@@ -1,4 +1,4 @@
-"""The record store: organisations, practitioners, source records, their versions, events and mentions.
+"""The record store: organisations, practitioners, source records, versions, events, mentions.
 
 Everything here is written once and never updated, except the pointer `SourceRecord.latest_version`.
 A mention is stored exactly as sent; identity links to persons live in their own table (people

@@ -12,13 +12,32 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 FORMAT = "joinedup/1"
 
 Agency = Literal[
-    "police", "health", "education", "early_years", "housing", "childrens_social_care",
-    "probation", "youth_justice", "voluntary", "public", "other",
-]  # fmt: skip
+    "police",
+    "health",
+    "education",
+    "early_years",
+    "housing",
+    "childrens_social_care",
+    "probation",
+    "youth_justice",
+    "voluntary",
+    "public",
+    "other",
+]
 Relationship = Literal[
-    "mother", "father", "step_parent", "parents_partner", "sibling", "grandparent",
-    "other_relative", "foster_carer", "lodger", "household_member", "unrelated", "self",
-]  # fmt: skip
+    "mother",
+    "father",
+    "step_parent",
+    "parents_partner",
+    "sibling",
+    "grandparent",
+    "other_relative",
+    "foster_carer",
+    "lodger",
+    "household_member",
+    "unrelated",
+    "self",
+]
 Precision = Literal["year", "month", "day", "minute"]
 Sensitivity = Literal["normal", "sensitive", "restricted"]
 
@@ -63,8 +82,9 @@ class Subject(Strict):
     sex: Literal["F", "M", "U", "I"] | None = None
     nhs_number: Annotated[str, StringConstraints(max_length=14)] | None = None
     upn: Annotated[str, StringConstraints(max_length=13)] | None = None
-    local_ids: Annotated[dict[Short, Annotated[str, StringConstraints(max_length=100)]],
-                         Field(max_length=20)] = {}  # fmt: skip
+    local_ids: Annotated[
+        dict[Short, Annotated[str, StringConstraints(max_length=100)]], Field(max_length=20)
+    ] = {}
     address: Address | None = None
     school_urn: Annotated[str, StringConstraints(max_length=16)] | None = None
     gp_practice_code: Annotated[str, StringConstraints(max_length=16)] | None = None

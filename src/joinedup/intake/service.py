@@ -21,7 +21,7 @@ from joinedup.intake import store
 from joinedup.intake.validation import Parsed
 
 # Re-exported for the faces: reading records lives in its own module.
-from joinedup.intake.views import (  # noqa: F401
+from joinedup.intake.views import (
     RecordDetail,
     RecordPage,
     RecordSummary,
@@ -30,6 +30,19 @@ from joinedup.intake.views import (  # noqa: F401
     get_record,
     list_records,
 )
+
+__all__ = [
+    "Outcome",
+    "RecordDetail",
+    "RecordPage",
+    "RecordSummary",
+    "SubjectView",
+    "Submitted",
+    "VersionView",
+    "get_record",
+    "list_records",
+    "submit_records",
+]
 
 
 class Outcome(StrEnum):
@@ -84,10 +97,11 @@ def submit_records(
         now=now,
     )
     return [
-        Submitted(record_id=key[1], outcome=outcome, source_record_id=source_ids[key],
-                  version=version)
+        Submitted(
+            record_id=key[1], outcome=outcome, source_record_id=source_ids[key], version=version
+        )
         for key, outcome, version in plan.outcomes
-    ]  # fmt: skip
+    ]
 
 
 def _org_of(item: Parsed, orgs: dict[store.OrgKey, int]) -> int:
@@ -124,19 +138,30 @@ def _write(
     known = {key: sid for key, (sid, _, _) in plan.state.items() if sid is not None}
     new_keys = [key for item, key, version in plan.writes if version == 1 and key not in known]
     source_ids = {**known, **store.insert_source_records(session, new_keys, now)}
-    version_ids = store.insert_versions(session, [
-        {"source_record_id": source_ids[key], "version": version, "content_hash": item.content_hash,
-         "payload": item.payload, "warnings": [w.as_dict() for w in item.warnings],
-         "received_at": now}
-        for item, key, version in plan.writes
-    ])  # fmt: skip
+    version_ids = store.insert_versions(
+        session,
+        [
+            {
+                "source_record_id": source_ids[key],
+                "version": version,
+                "content_hash": item.content_hash,
+                "payload": item.payload,
+                "warnings": [w.as_dict() for w in item.warnings],
+                "received_at": now,
+            }
+            for item, key, version in plan.writes
+        ],
+    )
     events: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
     latest: dict[int, int] = {}
     for (item, key, version), version_id in zip(plan.writes, version_ids, strict=True):
         author = store.author_key(item, orgs)
-        events.append(store.event_row(item, version_id, source_ids[key], key[0],
-                                      authors[author] if author else None, now))  # fmt: skip
+        events.append(
+            store.event_row(
+                item, version_id, source_ids[key], key[0], authors[author] if author else None, now
+            )
+        )
         mentions.extend(store.mention_row(version_id, subject) for subject in item.subjects)
         if version > 1:
             latest[source_ids[key]] = version

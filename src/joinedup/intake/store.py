@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,22 +34,29 @@ AuthorKey = tuple[int, str, str, str]
 
 
 def insert_missing(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING on either engine: safe when another writer got there first."""
+    """INSERT … ON CONFLICT DO NOTHING on either engine: safe if another writer got there first."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+    statement = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     session.execute(statement.on_conflict_do_nothing(), list(rows))
 
 
-def organisation_ids(session: Session, parsed: Sequence[Parsed], now: datetime) -> dict[OrgKey, int]:
+def organisation_ids(
+    session: Session, parsed: Sequence[Parsed], now: datetime
+) -> dict[OrgKey, int]:
     wanted: dict[OrgKey, str | None] = {}
     for item in parsed:
         source = item.record.source
         wanted.setdefault((source.agency, source.organisation), source.organisation_code)
-    insert_missing(session, _T_ORG, [
-        {"agency": a, "name": n, "code": code, "created_at": now} for (a, n), code in wanted.items()
-    ])  # fmt: skip
+    insert_missing(
+        session,
+        _T_ORG,
+        [
+            {"agency": a, "name": n, "code": code, "created_at": now}
+            for (a, n), code in wanted.items()
+        ],
+    )
     found = session.execute(
         select(_T_ORG.c.agency, _T_ORG.c.name, _T_ORG.c.id).where(
             tuple_(_T_ORG.c.agency, _T_ORG.c.name).in_(list(wanted))
@@ -69,13 +76,13 @@ def author_ids(
     if not wanted:
         return {}
     ordered = sorted(wanted)
-    insert_missing(session, _T_PRAC, [
-        {"organisation_id": o, "name": n, "role": r, "contact": c} for o, n, r, c in ordered
-    ])  # fmt: skip
-    columns = (_T_PRAC.c.organisation_id, _T_PRAC.c.name, _T_PRAC.c.role, _T_PRAC.c.contact)
-    found = session.execute(
-        select(*columns, _T_PRAC.c.id).where(tuple_(*columns).in_(ordered))
+    insert_missing(
+        session,
+        _T_PRAC,
+        [{"organisation_id": o, "name": n, "role": r, "contact": c} for o, n, r, c in ordered],
     )
+    columns = (_T_PRAC.c.organisation_id, _T_PRAC.c.name, _T_PRAC.c.role, _T_PRAC.c.contact)
+    found = session.execute(select(*columns, _T_PRAC.c.id).where(tuple_(*columns).in_(ordered)))
     return {(o, n, r, c): ident for o, n, r, c, ident in found}
 
 
@@ -103,8 +110,13 @@ def current_versions(
     for org, record_ids in sorted(by_org.items()):
         query = (
             select(_T_SRC.c.record_id, _T_SRC.c.id, _T_SRC.c.latest_version, _T_VER.c.content_hash)
-            .join(_T_VER, and_(_T_VER.c.source_record_id == _T_SRC.c.id,
-                               _T_VER.c.version == _T_SRC.c.latest_version))  # fmt: skip
+            .join(
+                _T_VER,
+                and_(
+                    _T_VER.c.source_record_id == _T_SRC.c.id,
+                    _T_VER.c.version == _T_SRC.c.latest_version,
+                ),
+            )
             .where(_T_SRC.c.organisation_id == org, _T_SRC.c.record_id.in_(sorted(record_ids)))
             .with_for_update(of=_T_SRC)
         )
@@ -117,17 +129,28 @@ def insert_source_records(
     session: Session, new: list[tuple[int, str]], now: datetime
 ) -> dict[tuple[int, str], int]:
     ids = reserve_ids(session, _T_SRC, len(new))
-    bulk_insert(session, _T_SRC, [
-        {"id": ident, "organisation_id": o, "record_id": r, "latest_version": 1,
-         "first_received_at": now}
-        for ident, (o, r) in zip(ids, new, strict=True)
-    ])  # fmt: skip
+    bulk_insert(
+        session,
+        _T_SRC,
+        [
+            {
+                "id": ident,
+                "organisation_id": o,
+                "record_id": r,
+                "latest_version": 1,
+                "first_received_at": now,
+            }
+            for ident, (o, r) in zip(ids, new, strict=True)
+        ],
+    )
     return dict(zip(new, ids, strict=True))
 
 
 def insert_versions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     ids = reserve_ids(session, _T_VER, len(rows))
-    bulk_insert(session, _T_VER, [{**row, "id": ident} for ident, row in zip(ids, rows, strict=True)])
+    bulk_insert(
+        session, _T_VER, [{**row, "id": ident} for ident, row in zip(ids, rows, strict=True)]
+    )
     return ids
 
 
@@ -152,8 +175,9 @@ def raise_latest_versions(session: Session, latest: dict[int, int]) -> None:
     )
 
 
-def event_row(item: Parsed, version_id: int, source_id: int, org_id: int,
-              author_id: int | None, now: datetime) -> dict[str, Any]:  # fmt: skip
+def event_row(
+    item: Parsed, version_id: int, source_id: int, org_id: int, author_id: int | None, now: datetime
+) -> dict[str, Any]:
     record = item.record
     return {
         "id": version_id,

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from joinedup.core.errors import FieldError
 from joinedup.core.identifiers import nhs_number_valid, upn_valid
 from joinedup.core.ids import sha256_hex
-from joinedup.intake.attributes import ADULT_ONLY_TYPES, ATTRIBUTES, EVENT_TYPES, Spec
+from joinedup.intake.attributes import ADULT_ONLY_TYPES, ATTRIBUTES, Spec
 from joinedup.intake.dates import (
     PRECISIONS,
     DateError,
@@ -66,8 +66,13 @@ def parse_line(raw: bytes) -> Parsed:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RecordInvalid(
-            [FieldError("record", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
-                        f"{exc.start + 1})", "encoding")]  # fmt: skip
+            [
+                FieldError(
+                    "record",
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})",
+                    "encoding",
+                )
+            ]
         ) from None
     try:
         value = orjson.loads(text)
@@ -174,7 +179,9 @@ def _check_attributes(
         spec = specs.get(key)
         if spec is None:
             warnings.append(
-                FieldError(f"attributes.{key}", f"not an attribute of '{record.type}': kept", "unknown")
+                FieldError(
+                    f"attributes.{key}", f"not an attribute of '{record.type}': kept", "unknown"
+                )
             )
             continue
         problem = _attribute_problem(spec, value)
@@ -267,8 +274,11 @@ def _upn(
         return None
     if not upn_valid(value):
         warnings.append(
-            FieldError(f"{at}.upn", "check letter is wrong: kept as sent, not used for matching",
-                       "check_letter")  # fmt: skip
+            FieldError(
+                f"{at}.upn",
+                "check letter is wrong: kept as sent, not used for matching",
+                "check_letter",
+            )
         )
         return False
     return True

@@ -37,6 +37,7 @@ class RecordSummary:
     recorded_at: datetime
     latest_version: int
     sensitivity: str
+    received_at: datetime
 
 
 @dataclass(frozen=True)
@@ -82,18 +83,39 @@ class RecordDetail:
 
 def _summary_query() -> Any:
     return (
-        select(SourceRecord.id, SourceRecord.record_id, Organisation.name, Event.agency,
-               Event.type, Event.occurred_at, Event.date_precision, Event.recorded_at,
-               SourceRecord.latest_version, Event.sensitivity)  # fmt: skip
+        select(
+            SourceRecord.id,
+            SourceRecord.record_id,
+            Organisation.name,
+            Event.agency,
+            Event.type,
+            Event.occurred_at,
+            Event.date_precision,
+            Event.recorded_at,
+            SourceRecord.latest_version,
+            Event.sensitivity,
+            RecordVersion.received_at,
+        )
         .join(Organisation, Organisation.id == SourceRecord.organisation_id)
-        .join(RecordVersion, and_(RecordVersion.source_record_id == SourceRecord.id,
-                                  RecordVersion.version == SourceRecord.latest_version))  # fmt: skip
+        .join(
+            RecordVersion,
+            and_(
+                RecordVersion.source_record_id == SourceRecord.id,
+                RecordVersion.version == SourceRecord.latest_version,
+            ),
+        )
         .join(Event, Event.id == RecordVersion.id)
     )
 
 
 def list_records(
-    *, session: Session, actor: Actor, limit: int = 50, offset: int = 0, agency: str | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    limit: int = 50,
+    offset: int = 0,
+    agency: str | None = None,
 ) -> RecordPage:
     """The latest version of each record received, newest first."""
     query = _summary_query()
@@ -103,29 +125,51 @@ def list_records(
         count = count.join(Organisation).where(Organisation.agency == agency)
     rows = session.execute(query.order_by(SourceRecord.id.desc()).limit(limit).offset(offset))
     items = [RecordSummary(*row) for row in rows]
-    require(session=session, actor=actor, action=Action.RECORDS_READ, resource_type="source_record",
-            resource_ids=[item.source_record_id for item in items],
-            detail={"view": "list", "agency": agency, "offset": offset})  # fmt: skip
+    require(
+        session=session,
+        actor=actor,
+        action=Action.RECORDS_READ,
+        resource_type="source_record",
+        resource_ids=[item.source_record_id for item in items],
+        detail={"view": "list", "agency": agency, "offset": offset},
+        now=now,
+    )
     return RecordPage(items=items, total=session.scalar(count) or 0)
 
 
-def get_record(*, session: Session, actor: Actor, source_record_id: int) -> RecordDetail:
+def get_record(
+    *, session: Session, actor: Actor, source_record_id: int, now: datetime
+) -> RecordDetail:
     """One record at its latest version, with its history; sensitivity rules applied."""
-    require(session=session, actor=actor, action=Action.RECORDS_READ,
-            resource_type="source_record", resource_ids=[source_record_id],
-            detail={"view": "detail"})  # fmt: skip
+    require(
+        session=session,
+        actor=actor,
+        action=Action.RECORDS_READ,
+        resource_type="source_record",
+        resource_ids=[source_record_id],
+        detail={"view": "detail"},
+        now=now,
+    )
     row = session.execute(_summary_query().where(SourceRecord.id == source_record_id)).first()
     if row is None:
         raise NotFound("There is no record with that number.")
     summary = RecordSummary(*row)
     if summary.sensitivity == "restricted":
-        require(session=session, actor=actor, action=Action.RECORDS_READ_RESTRICTED,
-                resource_type="source_record", resource_ids=[source_record_id])  # fmt: skip
+        require(
+            session=session,
+            actor=actor,
+            action=Action.RECORDS_READ_RESTRICTED,
+            resource_type="source_record",
+            resource_ids=[source_record_id],
+            now=now,
+        )
     event, version = session.execute(
         select(Event, RecordVersion)
         .join(RecordVersion, RecordVersion.id == Event.id)
-        .where(RecordVersion.source_record_id == source_record_id,
-               RecordVersion.version == summary.latest_version)  # fmt: skip
+        .where(
+            RecordVersion.source_record_id == source_record_id,
+            RecordVersion.version == summary.latest_version,
+        )
     ).one()
     withheld = summary.sensitivity == "sensitive" and not permits(
         actor.role, Action.RECORDS_READ_SENSITIVE
@@ -146,10 +190,22 @@ def get_record(*, session: Session, actor: Actor, source_record_id: int) -> Reco
 
 
 def _subjects(session: Session, event_id: int) -> list[SubjectView]:
-    mentions = session.scalars(select(Mention).where(Mention.event_id == event_id).order_by(Mention.id))
+    mentions = session.scalars(
+        select(Mention).where(Mention.event_id == event_id).order_by(Mention.id)
+    )
     return [
-        SubjectView(m.ref, m.role, m.relationship, m.given_names, m.family_name, m.date_of_birth,
-                    m.sex, m.nhs_number, m.upn, m.postcode)  # fmt: skip
+        SubjectView(
+            m.ref,
+            m.role,
+            m.relationship,
+            m.given_names,
+            m.family_name,
+            m.date_of_birth,
+            m.sex,
+            m.nhs_number,
+            m.upn,
+            m.postcode,
+        )
         for m in mentions
     ]
 

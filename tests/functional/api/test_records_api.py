@@ -21,11 +21,18 @@ from tests.factories.records import numbered, record
 
 def _token(engine: Engine, clock: FrozenClock, username: str, role: Role) -> str:
     with unit_of_work(engine) as session:
-        user = accounts.create_user(session=session, actor=Actor.system("test"), username=username,
-                                    display_name=username, role=role, password="x" * 16,
-                                    now=clock.now())  # fmt: skip
-        return accounts.issue_api_token(session=session, actor=Actor.system("test"), user=user,
-                                        label="test", now=clock.now())  # fmt: skip
+        user = accounts.create_user(
+            session=session,
+            actor=Actor.system("test"),
+            username=username,
+            display_name=username,
+            role=role,
+            password="x" * 16,
+            now=clock.now(),
+        )
+        return accounts.issue_api_token(
+            session=session, actor=Actor.system("test"), user=user, label="test", now=clock.now()
+        )
 
 
 @pytest.fixture
@@ -54,7 +61,9 @@ def test_a_batch_is_taken_in_order(client: TestClient) -> None:
     assert [r["status"] for r in answer.json()["results"]] == ["accepted", "new_version"]
 
 
-def test_one_bad_record_rejects_the_batch_with_every_error_named(client: TestClient, clean_engine: Engine) -> None:
+def test_one_bad_record_rejects_the_batch_with_every_error_named(
+    client: TestClient, clean_engine: Engine
+) -> None:
     bad = numbered(2, type="burglary", priority="high")
     answer = client.post("/api/v1/records", json=[numbered(1), bad])
     assert answer.status_code == 422
@@ -62,14 +71,21 @@ def test_one_bad_record_rejects_the_batch_with_every_error_named(client: TestCli
     assert {(e["record"], e["field"]) for e in errors} == {(1, "priority")}
     bad.pop("priority")
     answer = client.post("/api/v1/records", json=[numbered(1), bad])
-    assert answer.json()["errors"] == [{"code": "enum", "field": "type", "record": 1,
-                                        "message": "'burglary' is not an event type of joinedup/1"}]  # fmt: skip
+    assert answer.json()["errors"] == [
+        {
+            "code": "enum",
+            "field": "type",
+            "record": 1,
+            "message": "'burglary' is not an event type of joinedup/1",
+        }
+    ]
     assert versions(clean_engine) == 0
 
 
 def test_malformed_json_is_422_not_500(client: TestClient) -> None:
-    answer = client.post("/api/v1/records", content=b'{"format":',
-                         headers={"Content-Type": "application/json"})  # fmt: skip
+    answer = client.post(
+        "/api/v1/records", content=b'{"format":', headers={"Content-Type": "application/json"}
+    )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "body"
 
@@ -81,7 +97,9 @@ def test_warnings_come_back_with_the_result(client: TestClient) -> None:
     assert result["warnings"][0]["field"] == "subjects.0.nhs_number"
 
 
-def test_an_idempotency_key_replays_the_first_answer(client: TestClient, clean_engine: Engine) -> None:
+def test_an_idempotency_key_replays_the_first_answer(
+    client: TestClient, clean_engine: Engine
+) -> None:
     headers = {"Idempotency-Key": "batch-0001"}
     first = client.post("/api/v1/records", json=numbered(7), headers=headers)
     client.post("/api/v1/records", json=numbered(7, summary="Changed later."))
@@ -93,7 +111,10 @@ def test_an_idempotency_key_replays_the_first_answer(client: TestClient, clean_e
 
 
 def test_no_token_is_401_and_a_bad_token_is_401(client: TestClient) -> None:
-    assert client.post("/api/v1/records", json=record(), headers={"Authorization": ""}).status_code == 401
+    assert (
+        client.post("/api/v1/records", json=record(), headers={"Authorization": ""}).status_code
+        == 401
+    )
     bad = client.post("/api/v1/records", json=record(), headers={"Authorization": "Bearer ju_nope"})
     assert bad.status_code == 401 and bad.headers["WWW-Authenticate"] == "Bearer"
 
@@ -102,17 +123,23 @@ def test_an_account_that_may_not_submit_is_refused_and_audited(
     client: TestClient, clean_engine: Engine, clock: FrozenClock
 ) -> None:
     token = _token(clean_engine, clock, "performance", Role.PERFORMANCE_OFFICER)
-    answer = client.post("/api/v1/records", json=record(), headers={"Authorization": f"Bearer {token}"})
+    answer = client.post(
+        "/api/v1/records", json=record(), headers={"Authorization": f"Bearer {token}"}
+    )
     assert answer.status_code == 403
     with unit_of_work(clean_engine, write=False) as session:
-        outcome = session.scalar(select(AuditEntry.outcome).where(AuditEntry.actor_label == "performance"))
+        outcome = session.scalar(
+            select(AuditEntry.outcome).where(AuditEntry.actor_label == "performance")
+        )
     assert outcome == "refused"
     assert versions(clean_engine) == 0
 
 
 def test_the_openapi_document_publishes_the_exchange_format(client: TestClient) -> None:
     document = client.get("/api/v1/openapi.json").json()
-    body = document["paths"]["/api/v1/records"]["post"]["requestBody"]["content"]["application/json"]
+    body = document["paths"]["/api/v1/records"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]
     assert len(body["schema"]["oneOf"]) == 2
     assert "Subject" in document["components"]["schemas"]
 

@@ -22,8 +22,14 @@ JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
 
 def run(database_url: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "JOINEDUP_DATABASE_URL": database_url, "COLUMNS": "200"}
-    return subprocess.run([JOINEDUP, "ingest", *map(str, args)], env=env, capture_output=True,
-                          text=True, timeout=300, check=False)  # fmt: skip
+    return subprocess.run(
+        [JOINEDUP, "ingest", *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def counts(engine: Engine) -> tuple[int, int]:
@@ -49,7 +55,9 @@ def test_good_and_bad_lines(tmp_path: Path, database_url: str, clean_engine: Eng
     assert counts(clean_engine) == (2, 2)
 
 
-def test_all_good_exits_zero_and_leaves_no_rejects_file(tmp_path: Path, database_url: str, clean_engine: Engine) -> None:
+def test_all_good_exits_zero_and_leaves_no_rejects_file(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
     file = tmp_path / "feed.jsonl"
     file.write_bytes(jsonl([numbered(n) for n in range(5)]))
     done = run(database_url, file)
@@ -57,7 +65,9 @@ def test_all_good_exits_zero_and_leaves_no_rejects_file(tmp_path: Path, database
     assert not (tmp_path / "feed.rejects.jsonl").exists()
 
 
-def test_the_same_file_twice_stores_nothing_new(tmp_path: Path, database_url: str, clean_engine: Engine) -> None:
+def test_the_same_file_twice_stores_nothing_new(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
     file = tmp_path / "feed.jsonl"
     file.write_bytes(jsonl([numbered(n) for n in range(10)]))
     run(database_url, file)
@@ -67,7 +77,9 @@ def test_the_same_file_twice_stores_nothing_new(tmp_path: Path, database_url: st
     assert counts(clean_engine) == (10, 10)
 
 
-def test_changed_content_is_a_new_version(tmp_path: Path, database_url: str, clean_engine: Engine) -> None:
+def test_changed_content_is_a_new_version(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
     file = tmp_path / "feed.jsonl"
     file.write_bytes(jsonl([record()]))
     run(database_url, file)
@@ -77,19 +89,25 @@ def test_changed_content_is_a_new_version(tmp_path: Path, database_url: str, cle
     assert counts(clean_engine) == (1, 2)
 
 
-def test_a_20_mb_line_is_rejected_whole_and_the_rest_kept(tmp_path: Path, database_url: str, clean_engine: Engine) -> None:
+def test_a_20_mb_line_is_rejected_whole_and_the_rest_kept(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
     huge = orjson.dumps(numbered(2, summary="x" * (20 << 20)))
     file = tmp_path / "feed.jsonl"
     file.write_bytes(jsonl([numbered(1)]) + huge + b"\n" + jsonl([numbered(3)]))
     done = run(database_url, file)
     assert done.returncode == 1
-    assert f"{file}:2: record: line is {len(huge) + 1:,} bytes; the limit is 1,048,576" in done.stderr
+    assert (
+        f"{file}:2: record: line is {len(huge) + 1:,} bytes; the limit is 1,048,576" in done.stderr
+    )
     reject = orjson.loads((tmp_path / "feed.rejects.jsonl").read_bytes())
     assert len(reject["raw"].encode()) == len(huge)  # nothing lost
     assert counts(clean_engine) == (2, 2)
 
 
-def test_non_utf8_bytes_are_rejected_and_kept_exactly(tmp_path: Path, database_url: str, clean_engine: Engine) -> None:
+def test_non_utf8_bytes_are_rejected_and_kept_exactly(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
     raw = orjson.dumps(numbered(1)).replace(b"Testa", b"T\xe9sta")
     file = tmp_path / "feed.jsonl"
     file.write_bytes(raw + b"\n")
@@ -100,7 +118,9 @@ def test_non_utf8_bytes_are_rejected_and_kept_exactly(tmp_path: Path, database_u
     assert base64.b64decode(reject["raw_base64"]) == raw
 
 
-def test_unreadable_input_exits_two(tmp_path: Path, database_url: str, clean_engine: Engine) -> None:
+def test_unreadable_input_exits_two(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_bytes(b"")
     done = run(database_url, empty)
@@ -118,8 +138,12 @@ def test_killed_half_way_then_run_again_ends_with_one_copy_of_each(
     file = tmp_path / "feed.jsonl"
     file.write_bytes(jsonl([numbered(n) for n in range(total)]))
     env = {**os.environ, "JOINEDUP_DATABASE_URL": database_url, "JOINEDUP_INTAKE_BATCH_SIZE": "25"}
-    process = subprocess.Popen([JOINEDUP, "ingest", str(file)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [JOINEDUP, "ingest", str(file)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while counts(clean_engine)[0] < 100 and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -1,4 +1,4 @@
-"""Submitting records: idempotent, versioned with history kept, audited, and refused when not allowed."""
+"""Submitting records: idempotent, versioned with history kept, audited, refused if not allowed."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ def count(session: Session, model: type) -> int:
 
 
 def submit(session: Session, actor: Actor, clock: FrozenClock, *values: dict) -> list[Outcome]:
-    results = submit_records(session=session, actor=actor,
-                             records=[parse_object(v) for v in values], now=clock.now())  # fmt: skip
+    results = submit_records(
+        session=session, actor=actor, records=[parse_object(v) for v in values], now=clock.now()
+    )
     return [r.outcome for r in results]
 
 
@@ -32,15 +33,23 @@ def test_a_new_record_stores_its_version_event_and_mentions_exactly(
 ) -> None:
     assert submit(session, feed_actor, clock, record()) == [Outcome.ACCEPTED]
     event = session.scalars(select(Event)).one()
-    assert (event.type, event.agency, event.sensitivity) == ("domestic_abuse_incident", "police", "normal")
+    assert (event.type, event.agency, event.sensitivity) == (
+        "domestic_abuse_incident",
+        "police",
+        "normal",
+    )
     assert event.attributes == {"children_present": True, "risk_level": "medium", "arrest": True}
     mentions = session.scalars(select(Mention).order_by(Mention.ref)).all()
     assert [(m.ref, m.given_names, m.date_of_birth) for m in mentions] == [
-        ("a1", "Mara", "1990"), ("c1", "Testa", "2017-07-15")]  # fmt: skip
+        ("a1", "Mara", "1990"),
+        ("c1", "Testa", "2017-07-15"),
+    ]
     assert mentions[1].nhs_number_valid is True and mentions[0].birth_date_precision == "year"
 
 
-def test_the_same_record_twice_is_unchanged(session: Session, feed_actor: Actor, clock: FrozenClock) -> None:
+def test_the_same_record_twice_is_unchanged(
+    session: Session, feed_actor: Actor, clock: FrozenClock
+) -> None:
     submit(session, feed_actor, clock, record())
     assert submit(session, feed_actor, clock, record()) == [Outcome.UNCHANGED]
     assert count(session, RecordVersion) == 1 and count(session, Event) == 1
@@ -51,7 +60,8 @@ def test_new_content_is_a_new_version_with_history_kept(
 ) -> None:
     submit(session, feed_actor, clock, record())
     assert submit(session, feed_actor, clock, record(summary="Corrected: one child present.")) == [
-        Outcome.NEW_VERSION]  # fmt: skip
+        Outcome.NEW_VERSION
+    ]
     source = session.scalars(select(SourceRecord)).one()
     assert source.latest_version == 2
     summaries = session.scalars(select(Event.summary).order_by(Event.id)).all()
@@ -66,9 +76,14 @@ def test_a_record_id_twice_in_one_batch_is_taken_in_order(
     assert count(session, SourceRecord) == 1 and count(session, RecordVersion) == 2
 
 
-def test_record_ids_are_scoped_by_organisation(session: Session, feed_actor: Actor, clock: FrozenClock) -> None:
+def test_record_ids_are_scoped_by_organisation(
+    session: Session, feed_actor: Actor, clock: FrozenClock
+) -> None:
     other = record(source={"agency": "health", "organisation": "Testshire NHS Trust"})
-    assert submit(session, feed_actor, clock, record(), other) == [Outcome.ACCEPTED, Outcome.ACCEPTED]
+    assert submit(session, feed_actor, clock, record(), other) == [
+        Outcome.ACCEPTED,
+        Outcome.ACCEPTED,
+    ]
     assert count(session, SourceRecord) == 2
 
 
@@ -78,17 +93,25 @@ def test_a_submission_is_audited_with_the_versions_it_wrote(
     submit(session, feed_actor, clock, numbered(1), numbered(2), numbered(1))
     entry = session.scalars(select(AuditEntry)).one()
     versions = session.scalars(select(RecordVersion.id).order_by(RecordVersion.id)).all()
-    assert (entry.actor_label, entry.action, entry.outcome) == ("police-feed", "records:submit", "permitted")
+    assert (entry.actor_label, entry.action, entry.outcome) == (
+        "police-feed",
+        "records:submit",
+        "permitted",
+    )
     assert entry.resource_ids == versions
     assert entry.detail == {"accepted": 2, "unchanged": 1, "new_version": 0}
 
 
-def test_a_role_without_the_right_is_refused_and_the_refusal_is_audited(engine: Engine, clock: FrozenClock) -> None:
+def test_a_role_without_the_right_is_refused_and_the_refusal_is_audited(
+    engine: Engine, clock: FrozenClock
+) -> None:
     leader = Actor(role=Role.PERFORMANCE_OFFICER, label="perf-test")
     with pytest.raises(NotPermitted), unit_of_work(engine) as session:
         submit(session, leader, clock, numbered(99))
     with unit_of_work(engine, write=False) as session:
-        refusals = session.scalars(select(AuditEntry).where(AuditEntry.actor_label == "perf-test")).all()
+        refusals = session.scalars(
+            select(AuditEntry).where(AuditEntry.actor_label == "perf-test")
+        ).all()
         assert [(r.action, r.outcome) for r in refusals] == [("records:submit", "refused")]
         assert session.scalar(select(func.count()).select_from(RecordVersion)) == 0
     with unit_of_work(engine) as session:
@@ -98,18 +121,38 @@ def test_a_role_without_the_right_is_refused_and_the_refusal_is_audited(engine: 
 def test_reading_records_is_audited_and_sensitive_detail_withheld_from_the_front_door(
     session: Session, feed_actor: Actor, clock: FrozenClock
 ) -> None:
-    submit(session, feed_actor, clock, record(sensitivity="sensitive", type="unscheduled_care",
-                                              attributes={"setting": "emergency_department"}))  # fmt: skip
+    submit(
+        session,
+        feed_actor,
+        clock,
+        record(
+            sensitivity="sensitive",
+            type="unscheduled_care",
+            attributes={"setting": "emergency_department"},
+        ),
+    )
     mash = Actor(role=Role.MASH_PRACTITIONER, label="mash-test")
     worker = Actor(role=Role.SOCIAL_WORKER, label="sw-test")
-    page = list_records(session=session, actor=mash)
+    page = list_records(session=session, actor=mash, now=clock.now())
     assert page.total == 1
-    detail = get_record(session=session, actor=mash, source_record_id=page.items[0].source_record_id)
+    detail = get_record(
+        session=session,
+        actor=mash,
+        source_record_id=page.items[0].source_record_id,
+        now=clock.now(),
+    )
     assert detail.withheld_reason is not None and detail.attributes == {}
     assert record()["summary"] not in detail.text
-    full = get_record(session=session, actor=worker, source_record_id=page.items[0].source_record_id)
+    full = get_record(
+        session=session,
+        actor=worker,
+        source_record_id=page.items[0].source_record_id,
+        now=clock.now(),
+    )
     assert full.text == record()["summary"] and full.withheld_reason is None
-    reads = session.scalars(select(AuditEntry.actor_label).where(AuditEntry.action == "records:read")).all()
+    reads = session.scalars(
+        select(AuditEntry.actor_label).where(AuditEntry.action == "records:read")
+    ).all()
     assert reads == ["mash-test", "mash-test", "sw-test"]
 
 
@@ -119,10 +162,19 @@ def test_a_restricted_record_is_refused_to_practitioners(
     submit(session, feed_actor, clock, record(sensitivity="restricted"))
     source_id = session.scalars(select(SourceRecord.id)).one()
     with pytest.raises(NotPermitted):
-        get_record(session=session, actor=Actor(role=Role.SOCIAL_WORKER, label="sw"),
-                   source_record_id=source_id)  # fmt: skip
+        get_record(
+            session=session,
+            actor=Actor(role=Role.SOCIAL_WORKER, label="sw"),
+            source_record_id=source_id,
+            now=clock.now(),
+        )
 
 
-def test_a_missing_record_is_not_found(session: Session) -> None:
+def test_a_missing_record_is_not_found(session: Session, clock: FrozenClock) -> None:
     with pytest.raises(NotFound):
-        get_record(session=session, actor=Actor(role=Role.SOCIAL_WORKER, label="sw"), source_record_id=424242)
+        get_record(
+            session=session,
+            actor=Actor(role=Role.SOCIAL_WORKER, label="sw"),
+            source_record_id=424242,
+            now=clock.now(),
+        )

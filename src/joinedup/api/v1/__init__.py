@@ -18,8 +18,12 @@ def mount(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document = get_openapi(title=app.title, version=app.version, routes=app.routes,
-                                   description="Joined Up's API for partner agencies.")  # fmt: skip
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                routes=app.routes,
+                description="Joined Up's API for partner agencies.",
+            )
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             schemas.update(records.request_definitions())
             app.openapi_schema = document

@@ -10,9 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
+from joinedup.access.roles import Actor
 from joinedup.api.deps import api_actor, bearer
 from joinedup.api.idempotency import replay_or_run
-from joinedup.access.roles import Actor
 from joinedup.core.errors import FieldError
 from joinedup.db.session import unit_of_work
 from joinedup.intake.jsonschema import build_schema
@@ -30,7 +30,10 @@ def _request_schema() -> dict[str, Any]:
     record.pop("$id", None)
     text = orjson.dumps(record).decode().replace("#/$defs/", "#/components/schemas/")
     one = orjson.loads(text)
-    return {"defs": defs, "schema": {"oneOf": [one, {"type": "array", "items": one, "minItems": 1}]}}
+    return {
+        "defs": defs,
+        "schema": {"oneOf": [one, {"type": "array", "items": one, "minItems": 1}]},
+    }
 
 
 _SCHEMA = _request_schema()
@@ -74,7 +77,9 @@ async def submit(
     body = await request.body()
     actor = await run_in_threadpool(api_actor, request, credentials)
     if len(body) > MAX_BODY_BYTES:
-        return _errors([FieldError("body", f"larger than {MAX_BODY_BYTES:,} bytes", "too_large")], 413)
+        return _errors(
+            [FieldError("body", f"larger than {MAX_BODY_BYTES:,} bytes", "too_large")], 413
+        )
     parsed, problems = _parse_body(body, request.app.state.settings.api_max_batch)
     if problems:
         return JSONResponse({"errors": problems}, status_code=422)
@@ -100,8 +105,9 @@ def _parse_body(body: bytes, max_batch: int) -> tuple[list[Parsed], list[dict[st
     return parsed, problems
 
 
-def _store(request: Request, actor: Actor, parsed: list[Parsed], body: bytes,
-           key: str | None) -> JSONResponse:  # fmt: skip
+def _store(
+    request: Request, actor: Actor, parsed: list[Parsed], body: bytes, key: str | None
+) -> JSONResponse:
     engine, clock = request.app.state.engine, request.app.state.clock
     with unit_of_work(engine) as session:
 
@@ -110,8 +116,9 @@ def _store(request: Request, actor: Actor, parsed: list[Parsed], body: bytes,
             results = submit_records(session=session, actor=actor, records=parsed, now=now)
             return 200, _answer(parsed, results)
 
-        status, answer = replay_or_run(session=session, actor=actor, key=key, body=body,
-                                       now=clock.now(), run=run)  # fmt: skip
+        status, answer = replay_or_run(
+            session=session, actor=actor, key=key, body=body, now=clock.now(), run=run
+        )
     return JSONResponse(answer, status_code=status)
 
 
@@ -120,11 +127,16 @@ def _answer(parsed: list[Parsed], results: list[Submitted]) -> dict[str, Any]:
     rows = []
     for index, (item, result) in enumerate(zip(parsed, results, strict=True)):
         counts[result.outcome.value] += 1
-        rows.append({
-            "record": index, "record_id": result.record_id, "status": result.outcome.value,
-            "version": result.version, "source_record_id": result.source_record_id,
-            "warnings": [w.as_dict() for w in item.warnings],
-        })  # fmt: skip
+        rows.append(
+            {
+                "record": index,
+                "record_id": result.record_id,
+                "status": result.outcome.value,
+                "version": result.version,
+                "source_record_id": result.source_record_id,
+                "warnings": [w.as_dict() for w in item.warnings],
+            }
+        )
     return {"results": rows, "summary": counts}
 
 

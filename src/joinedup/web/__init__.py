@@ -1,0 +1,26 @@
+"""The pages: server-rendered with the GOV.UK Design System, working without JavaScript."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).parent / "static"
+logger = logging.getLogger("joinedup.web")
+
+
+def mount(app: FastAPI) -> None:
+    """Add the pages, their static files, the error pages and the security headers to `app`."""
+    from joinedup.web import errors, headers
+    from joinedup.web.routes import account, audit, auth, home, records
+
+    if not (STATIC / "govuk" / "govuk-frontend.min.css").is_file():
+        logger.warning("GOV.UK Frontend assets are missing: run `make setup` (npm ci + assets)")
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
+    for module in (auth, home, records, audit, account):
+        app.include_router(module.router)
+    errors.install(app)  # adds the catch-all middleware first: it sits inside the headers
+    app.add_middleware(headers.SecurityHeaders)

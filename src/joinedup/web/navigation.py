@@ -1,0 +1,63 @@
+"""Navigation by role: a link is shown only to the roles the access policy lets use its page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from joinedup.access.policy import Action, permits
+from joinedup.access.roles import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    needs: Action | None = None  # None: every signed-in person
+    description: str = ""
+
+
+LINKS: tuple[Link, ...] = (
+    Link("Home", "/"),
+    Link(
+        "Records received",
+        "/records",
+        Action.RECORDS_READ,
+        "See the records that partner agencies have sent, with their subjects and history.",
+    ),
+    Link(
+        "Audit log",
+        "/audit",
+        Action.AUDIT_READ,
+        "See who looked at or changed what, and every access that was refused.",
+    ),
+    Link(
+        "Your account",
+        "/account",
+        None,
+        "Check who you are signed in as, or sign out on every device.",
+    ),
+)
+
+
+def links_for(role: Role) -> list[Link]:
+    return [link for link in LINKS if link.needs is None or permits(role, link.needs)]
+
+
+def _within(link: Link, path: str) -> bool:
+    """A page below the link's own (a record below the list): the link is active, not current."""
+    return link.href != "/" and path.startswith(link.href + "/")
+
+
+def navigation_for(role: Role | None, path: str) -> list[dict[str, object]]:
+    """Items for the GOV.UK service navigation; none before signing in."""
+    if role is None:
+        return []
+    return [
+        {
+            "text": link.text,
+            "href": link.href,
+            "current": path == link.href,
+            "active": _within(link, path),
+        }
+        for link in links_for(role)
+    ]
