@@ -65,7 +65,7 @@ class Author(Strict):
 
 
 class Address(Strict):
-    lines: Annotated[list[Text200], Field(max_length=6)] = []
+    lines: Annotated[list[Text200], Field(max_length=6, default_factory=list)]
     town: Annotated[str, StringConstraints(max_length=100)] | None = None
     postcode: Annotated[str, StringConstraints(max_length=16)] | None = None
 
@@ -76,15 +76,16 @@ class Subject(Strict):
     relationship: Relationship | None = None
     given_names: Text200 | None = None
     family_name: Text200 | None = None
-    other_names: Annotated[list[Text200], Field(max_length=20)] = []
+    other_names: Annotated[list[Text200], Field(max_length=20, default_factory=list)]
     date_of_birth: PartialDateText | None = None
     expected_date_of_delivery: PartialDateText | None = None
     sex: Literal["F", "M", "U", "I"] | None = None
     nhs_number: Annotated[str, StringConstraints(max_length=14)] | None = None
     upn: Annotated[str, StringConstraints(max_length=13)] | None = None
     local_ids: Annotated[
-        dict[Short, Annotated[str, StringConstraints(max_length=100)]], Field(max_length=20)
-    ] = {}
+        dict[Short, Annotated[str, StringConstraints(max_length=100)]],
+        Field(max_length=20, default_factory=dict),
+    ]
     address: Address | None = None
     school_urn: Annotated[str, StringConstraints(max_length=16)] | None = None
     gp_practice_code: Annotated[str, StringConstraints(max_length=16)] | None = None
@@ -104,6 +105,6 @@ class ExchangeRecord(Strict):
     date_precision: Precision | None = None
     recorded_at: Moment | None = None
     summary: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-    attributes: dict[str, Any] = {}
+    attributes: dict[str, Any] = Field(default_factory=dict)
     sensitivity: Sensitivity = "normal"
     subjects: Annotated[list[Subject], Field(min_length=1, max_length=50)]
