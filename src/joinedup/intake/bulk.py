@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,7 +21,7 @@ from joinedup.access.roles import Actor
 from joinedup.core.clock import Clock
 from joinedup.core.errors import FieldError
 from joinedup.db.session import unit_of_work
-from joinedup.intake.service import Outcome, submit_records
+from joinedup.intake.service import Outcome, Submitted, submit_records
 from joinedup.intake.validation import Parsed, RecordInvalid, parse_line
 
 _CHUNK = 1 << 20
@@ -101,10 +102,17 @@ class BulkIngest:
     progress: Callable[[int], None] = lambda _bytes: None
 
     def run(self, path: Path, rejects_path: Path) -> IngestSummary:
+        """Parse on this thread while the previous batch is written on another.
+
+        At most one batch is being written at a time, in file order, each in its own
+        transaction; the drivers release the GIL while the database works, so on two cores
+        parsing and writing overlap. A failed write stops the run at that batch.
+        """
         stream = _open(path)
         summary = IngestSummary()
         batch: list[Parsed] = []
-        with stream, rejects_path.open("wb") as rejects:
+        pending: Future[list[Submitted]] | None = None
+        with stream, rejects_path.open("wb") as rejects, ThreadPoolExecutor(1) as writer:
             for line in read_lines(stream):
                 self.progress(line.size)
                 if not line.raw.strip():
@@ -114,9 +122,10 @@ class BulkIngest:
                 if parsed is not None:
                     batch.append(parsed)
                 if len(batch) >= self.batch_size:
-                    self._store(batch, summary)
-                    batch = []
-            self._store(batch, summary)
+                    _tally(pending, summary)
+                    pending, batch = writer.submit(self._store, batch), []
+            _tally(pending, summary)
+            _tally(writer.submit(self._store, batch) if batch else None, summary)
         if summary.lines == 0:
             raise InputUnreadable(f"{path}: holds no records (the file is empty)")
         return summary
@@ -148,20 +157,24 @@ class BulkIngest:
                 self.report(f"{path}:{line.number}: warning: {warning.field}: {warning.message}")
         return parsed
 
-    def _store(self, batch: list[Parsed], summary: IngestSummary) -> None:
-        if not batch:
-            return
+    def _store(self, batch: list[Parsed]) -> list[Submitted]:
         with unit_of_work(self.engine) as session:
-            results = submit_records(
+            return submit_records(
                 session=session, actor=self.actor, records=batch, now=self.clock.now()
             )
-        for result in results:
-            if result.outcome is Outcome.ACCEPTED:
-                summary.accepted += 1
-            elif result.outcome is Outcome.NEW_VERSION:
-                summary.new_versions += 1
-            else:
-                summary.unchanged += 1
+
+
+def _tally(pending: Future[list[Submitted]] | None, summary: IngestSummary) -> None:
+    """Wait for a batch's write and count what became of its records."""
+    if pending is None:
+        return
+    for result in pending.result():
+        if result.outcome is Outcome.ACCEPTED:
+            summary.accepted += 1
+        elif result.outcome is Outcome.NEW_VERSION:
+            summary.new_versions += 1
+        else:
+            summary.unchanged += 1
 
 
 def _open(path: Path) -> IO[bytes]:
