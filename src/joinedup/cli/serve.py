@@ -7,6 +7,7 @@ import uvicorn
 
 from joinedup.app import create_app
 from joinedup.cli import common
+from joinedup.db import migrate
 
 
 def serve(
@@ -14,6 +15,10 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
     """Serve Joined Up until interrupted."""
-    app = create_app(common.settings())
+    current = common.settings()
+    if migrate.pending(common.engine(current)):
+        common.errors.print("error: the database is not migrated: run `joinedup db upgrade` first.")
+        raise typer.Exit(2)
+    app = create_app(current)
     common.console.print(f"Joined Up is serving on http://{host}:{port}")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

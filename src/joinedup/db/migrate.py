@@ -30,3 +30,14 @@ def check(engine: Engine) -> None:
     with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.check(config)
+
+
+def pending(engine: Engine) -> bool:
+    """True when the database is not at the newest migration (or has none yet)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return set(current) != set(script.get_heads())
