@@ -7,6 +7,7 @@ import getpass
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
     TextColumn,
@@ -40,11 +41,11 @@ def cli_actor() -> Actor:
     return Actor.system(f"cli:{who}")
 
 
-def progress_bar() -> Progress:
+def progress_bar(*, in_bytes: bool = False) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=errors,

@@ -30,7 +30,7 @@ def run_ingest(file: Path, rejects: Path | None, batch_size: int | None) -> int:
     current = common.settings()
     rejects_path = rejects or default_rejects_path(file)
     size = file.stat().st_size if file.is_file() else 0
-    with common.progress_bar() as bar:
+    with common.progress_bar(in_bytes=True) as bar:
         task = bar.add_task(f"Ingesting {file.name}", total=size or None)
         job = BulkIngest(
             engine=common.engine(current),
@@ -54,6 +54,8 @@ def run_ingest(file: Path, rejects: Path | None, batch_size: int | None) -> int:
 
 
 def _finish(summary: IngestSummary, rejects_path: Path) -> int:
+    if warned := summary.warnings_line():
+        common.errors.print(warned, markup=False)
     common.console.print(summary.line())
     if summary.rejected:
         common.errors.print(f"Rejected lines and their errors: {rejects_path}", markup=False)

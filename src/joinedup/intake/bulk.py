@@ -25,6 +25,8 @@ from joinedup.intake.service import Outcome, Submitted, submit_records
 from joinedup.intake.validation import Parsed, RecordInvalid, parse_line
 
 _CHUNK = 1 << 20
+# Warnings are stored with each record version; the first few are also printed.
+WARNINGS_SHOWN = 20
 # A rejected line is copied whole into the rejects file up to this size; beyond it, the copy
 # is cut and marked so (the source file still holds it).
 _KEEP_RAW = 64 << 20
@@ -42,6 +44,16 @@ class IngestSummary:
     new_versions: int = 0
     rejected: int = 0
     with_warnings: int = 0
+
+    def warnings_line(self) -> str | None:
+        if not self.with_warnings:
+            return None
+        hidden = max(0, self.with_warnings - WARNINGS_SHOWN)
+        more = f" ({hidden:,} not shown)" if hidden else ""
+        return (
+            f"{self.with_warnings:,} records were stored with warnings{more}; "
+            "each warning is kept with its record."
+        )
 
     def line(self) -> str:
         return (
@@ -153,7 +165,7 @@ class BulkIngest:
             return None
         if parsed.warnings:
             summary.with_warnings += 1
-            for warning in parsed.warnings:
+            for warning in parsed.warnings if summary.with_warnings <= WARNINGS_SHOWN else ():
                 self.report(f"{path}:{line.number}: warning: {warning.field}: {warning.message}")
         return parsed
 

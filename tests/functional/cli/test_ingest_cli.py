@@ -157,3 +157,19 @@ def test_killed_half_way_then_run_again_ends_with_one_copy_of_each(
     assert again.returncode == 0
     assert f"unchanged {stored_when_killed}," in again.stdout
     assert counts(clean_engine) == (total, total)
+
+
+def test_warnings_are_counted_and_only_the_first_are_printed(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
+    values = []
+    for n in range(25):
+        value = numbered(n)
+        value["subjects"][0]["nhs_number"] = "9990000019"
+        values.append(value)
+    file = tmp_path / "feed.jsonl"
+    file.write_bytes(jsonl(values))
+    done = run(database_url, file)
+    assert done.returncode == 0
+    assert done.stderr.count("warning: subjects.0.nhs_number") == 20
+    assert "25 records were stored with warnings (5 not shown)" in done.stderr
