@@ -1,0 +1,59 @@
+"""`joinedup demo build` and `joinedup demo accounts`, as `make demo` runs them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+
+from joinedup.app import create_app
+from joinedup.config import Settings
+from joinedup.intake.models import SourceRecord
+from tests.factories.records import record
+
+JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
+
+
+def run(url: str, *args: str, demo: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JOINEDUP_DATABASE_URL": url, "COLUMNS": "200",
+           "JOINEDUP_DEMO_ACCOUNTS": "true" if demo else "false"}  # fmt: skip
+    return subprocess.run([JOINEDUP, "demo", *args], env=env, capture_output=True, text=True,
+                          timeout=600, check=False)  # fmt: skip
+
+
+def test_build_ingests_every_generated_record_and_a_rebuild_changes_nothing(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
+    out = tmp_path / "authority"
+    args = ("build", "--children", "150", "--years", "2", "--seed", "11", "--out", str(out))
+    first = run(database_url, *args)
+    assert first.returncode == 0, first.stderr
+    lines = (out / "records.jsonl").read_bytes().count(b"\n")
+    assert f"accepted {lines}, unchanged 0, new versions 0, rejected 0" in first.stdout
+    with clean_engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(SourceRecord)) == lines
+    again = run(database_url, *args)
+    assert "Using the authority already generated" in again.stdout
+    assert f"accepted 0, unchanged {lines}, new versions 0, rejected 0" in again.stdout
+
+
+def test_accounts_print_sign_ins_and_a_working_feed_token(
+    database_url: str, clean_engine: Engine, settings: Settings
+) -> None:
+    done = run(database_url, "accounts")
+    assert done.returncode == 0, done.stderr
+    for username in ("mash", "social.worker", "ig.officer", "dsl.school"):
+        assert username in done.stdout
+    token = re.search(r"(ju_\S+)", done.stdout)
+    assert token is not None
+    with TestClient(create_app(settings)) as client:
+        answer = client.post("/api/v1/records", json=record(),
+                             headers={"Authorization": f"Bearer {token.group(1)}"})  # fmt: skip
+    assert answer.status_code == 200
+    refused = run(database_url, "accounts", demo=False)
+    assert refused.returncode == 2 and "only in demo mode" in refused.stderr
