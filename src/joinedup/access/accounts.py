@@ -175,7 +175,9 @@ def revoke_api_tokens(
     *, session: Session, actor: Actor, user: User, label: str, now: datetime
 ) -> int:
     """Revoke the user's live tokens with this label; returns how many were revoked."""
-    authorise(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token")
+    authorise(
+        session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="api_token"
+    )
     ids = list(
         session.scalars(
             select(ApiToken.id).where(

@@ -13,7 +13,7 @@ from joinedup.cli import common
 from joinedup.core.clock import SystemClock
 from joinedup.db.session import unit_of_work
 
-_TOKEN_LABEL = "demo"
+_TOKEN_LABEL = "demo"  # noqa: S105 - a label, not a secret
 
 
 def print_demo_accounts() -> None:

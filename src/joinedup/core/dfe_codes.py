@@ -37,3 +37,8 @@ REASON_FOR_CLOSURE = frozenset({f"RC{n}" for n in range(1, 10)})
 LEGAL_STATUS = frozenset(
     {"C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3"}
 )
+# SSDA903 reason an episode of care ceased (REC).
+REASON_CEASED = frozenset(
+    {"X1", "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48",
+     "E5", "E6", "E7", "E9", "E14", "E15", "E16", "E17", "E8"}
+)  # fmt: skip

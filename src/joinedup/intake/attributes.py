@@ -142,10 +142,11 @@ ATTRIBUTES: dict[str, dict[str, Spec]] = {
             "cp_plan_start",
             "cp_plan_end",
             "cla_start",
-            "cla_end",
             "case_closed",
         )
     },
+    # The end of a period of care gives its SSDA903 reason ceased (REC), not a CIN closure code.
+    "cla_end": {**_STATUTORY, "reason": _codes(dfe_codes.REASON_CEASED)},
     "note": {},
 }
 

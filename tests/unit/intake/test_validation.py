@@ -170,3 +170,15 @@ def test_no_byte_string_crashes_the_parser(raw: bytes) -> None:
         parse_line(raw)
     except RecordInvalid as invalid:
         assert invalid.errors and all(e.field and e.message for e in invalid.errors)
+
+
+def test_the_end_of_care_gives_its_ssda903_reason_and_a_closure_its_cin_reason() -> None:
+    care_end = record(type="cla_end", attributes={"reason": "E4A"})
+    assert parse_object(care_end).record.attributes["reason"] == "E4A"
+    assert (
+        errors_of(record(type="cla_end", attributes={"reason": "RC8"}))[0][0] == "attributes.reason"
+    )
+    assert (
+        errors_of(record(type="case_closed", attributes={"reason": "E4A"}))[0][0]
+        == "attributes.reason"
+    )
