@@ -10,6 +10,7 @@ docs/demo-authority.md and are assumptions informed by practice, not published s
 from __future__ import annotations
 
 import random
+from datetime import date
 
 from joinedup.demo.agencies import Org
 from joinedup.demo.identifiers import LocalIds, corrupt_nhs, corrupt_upn
@@ -20,6 +21,15 @@ from joinedup.demo.timeutil import iso_day
 from joinedup.demo.variants import half_of_double, misspell, nickname, strip_diacritics
 
 Json = dict[str, object]
+
+
+def _real_date(text: str) -> str | None:
+    """The text if it is a date that exists (a year typo can move 29 February), else None."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
 
 
 def _dob(rng: random.Random, p: Profile, dob: int) -> str | None:
@@ -40,7 +50,7 @@ def _dob(rng: random.Random, p: Profile, dob: int) -> str | None:
         if which < 0.4:
             return iso_day(dob + rng.choice((-1, 1)))
         if which < 0.7:
-            return f"{int(y) + rng.choice((-1, 1))}-{m}-{d}"
+            return _real_date(f"{int(y) + rng.choice((-1, 1))}-{m}-{d}") or iso_day(dob + 1)
         return f"{y}-{m}-{int(d) % 28 + 1:02d}"
     return text
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -509,3 +511,20 @@ def test_identity_noise_appears(medium: Run) -> None:
         if len(s.get("date_of_birth", "0000-00-00")) < 10:
             partial += 1
     assert differing > 100 and partial > 10
+
+
+def test_date_of_birth_noise_never_makes_an_impossible_date() -> None:
+    """A year typo on 29 February must not give 29 February of a common year."""
+    from dataclasses import replace
+
+    from joinedup.demo import noise
+    from joinedup.demo.profiles import PROFILES
+
+    profile = replace(next(iter(PROFILES.values())), dob_missing=0.0, dob_partial=0.0,
+                      dob_swap=0.0, dob_typo=1.0)  # fmt: skip
+    leap_day = date(2016, 2, 29).toordinal()
+    rng = random.Random(5)
+    for _ in range(400):
+        text = noise._dob(rng, profile, leap_day)
+        assert text is not None
+        date.fromisoformat(text)
