@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -70,7 +71,8 @@ def _generate(children: int, years: int, seed: int, out: Path) -> None:
         summary = generate_authority(
             children=children, years=years, seed=seed, out_dir=out, progress=progress
         )
-    stamp = {"children": children, "years": years, "seed": seed, "records": summary.records}
+    stamp = {"children": children, "years": years, "seed": seed, "records": summary.records,
+             "generator": _generator_fingerprint()}  # fmt: skip
     (out / _STAMP).write_bytes(orjson.dumps(stamp))
     common.console.print(
         f"Generated {summary.records:,} records about {summary.children:,} children in "
