@@ -86,6 +86,17 @@ def _already_generated(out: Path, children: int, years: int, seed: int) -> bool:
     if not (stamp.is_file() and records.is_file()):
         return False
     made = orjson.loads(stamp.read_bytes())
-    return bool(
-        made.get("children") == children and made.get("years") == years and made.get("seed") == seed
-    )
+    wanted: dict[str, object] = {"children": children, "years": years, "seed": seed}
+    wanted["generator"] = _generator_fingerprint()
+    return all(made.get(key) == value for key, value in wanted.items())
+
+
+def _generator_fingerprint() -> str:
+    """A hash of the generator's source: a changed generator means the files are made again."""
+    import joinedup.demo
+
+    folder = Path(joinedup.demo.__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(folder.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()

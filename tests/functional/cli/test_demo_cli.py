@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
@@ -57,3 +58,15 @@ def test_accounts_print_sign_ins_and_a_working_feed_token(
     assert answer.status_code == 200
     refused = run(database_url, "accounts", demo=False)
     assert refused.returncode == 2 and "only in demo mode" in refused.stderr
+
+
+def test_files_from_another_version_of_the_generator_are_not_reused(tmp_path: Path) -> None:
+    from joinedup.cli.demo import _STAMP, _already_generated, _generator_fingerprint
+
+    (tmp_path / "records.jsonl").write_bytes(b"")
+    stamp = {"children": 5, "years": 1, "seed": 2, "generator": _generator_fingerprint()}
+    (tmp_path / _STAMP).write_bytes(orjson.dumps(stamp))
+    assert _already_generated(tmp_path, 5, 1, 2)
+    assert not _already_generated(tmp_path, 5, 1, 3)
+    (tmp_path / _STAMP).write_bytes(orjson.dumps({**stamp, "generator": "an older generator"}))
+    assert not _already_generated(tmp_path, 5, 1, 2)
