@@ -40,6 +40,18 @@ def occurred(moment: datetime, precision: str) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def partial_date(text: str | None) -> str | None:
+    """A date as sent, partial or whole: `15 July 1973`, `July 1973` or `1973`; None if absent."""
+    if not text:
+        return None
+    parts = text.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
 def date_time(moment: datetime) -> str:
     """`14 March 2011 23:10`, in UK time."""
     local = moment.astimezone(UK)
@@ -75,8 +87,9 @@ def sex(code: str | None) -> str:
     return SEXES.get(code or "", "")
 
 
-FILTERS: dict[str, Callable[..., str]] = {
+FILTERS: dict[str, Callable[..., str | None]] = {
     "occurred": occurred,
+    "partial_date": partial_date,
     "date_time": date_time,
     "humanise": humanise,
     "value": value,

@@ -49,6 +49,6 @@ def pagination(
 def showing(page: int, count: int, total: int, size: int = PAGE_SIZE) -> str:
     """`Showing 51 to 100 of 230` for the line above a table."""
     if count == 0:
-        return f"Showing 0 of {total}"
+        return f"Showing 0 of {total:,}"
     first = offset(page, size) + 1
-    return f"Showing {first} to {first + count - 1} of {total}"
+    return f"Showing {first:,} to {first + count - 1:,} of {total:,}"

@@ -181,6 +181,8 @@ def test_a_record_page_escapes_what_partners_send(
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page.text
     assert "<script>alert" not in page.text
     assert "Testa Fixture" in page.text and "9990000018" in page.text  # a subject
+    assert "15 July 2017" in page.text  # a whole date of birth, in words
+    assert re.search(r">\s*1990\s*<", page.text)  # a year-only one, no more precise than sent
     assert "PC T Example" in page.text  # the author
     assert "Children present" in page.text  # an attribute
     assert "warning" in page.text.lower() and "occurred_at" in page.text  # no UTC offset given
