@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from joinedup.demo.generator import generate
 from sqlalchemy import Engine, Table, create_engine, select, text
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,7 @@ from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor
 from joinedup.core.clock import SystemClock
 from joinedup.db.bulk import bulk_insert
+from joinedup.demo.generator import generate
 from joinedup.intake.bulk import BulkIngest
 from joinedup.intake.models import (
     Event,
