@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.roles import Actor
 from joinedup.core.errors import Conflict
 from joinedup.core.ids import sha256_hex
+from joinedup.db import locks
 from joinedup.intake.models import IdempotentRequest
 
 
@@ -28,6 +29,8 @@ def replay_or_run(
     if key is None:
         return run()
     digest = sha256_hex(body)
+    # A retry racing its original waits here for the first answer.
+    locks.lock(session, "api:idempotency", [f"{actor.label}\0{key}"])
     earlier = session.scalar(
         select(IdempotentRequest)
         .where(IdempotentRequest.actor_label == actor.label, IdempotentRequest.key == key)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record
+from joinedup.db import locks
 from joinedup.intake import store
 from joinedup.intake.validation import Parsed
 
@@ -83,6 +84,9 @@ def submit_records(
     if not records:
         return []
     orgs = store.organisation_ids(session, records, now)
+    # Concurrent submissions from one organisation queue here, so a record new to both is
+    # written once (PostgreSQL; SQLite's writers are serialised already).
+    locks.lock(session, "intake:organisation", (str(org) for org in orgs.values()))
     authors = store.author_ids(session, records, orgs)
     keys = [(_org_of(item, orgs), item.record.record_id) for item in records]
     plan = _plan(records, keys, store.current_versions(session, set(keys)))

@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from joinedup.access import accounts
 from joinedup.access.models import AuditEntry
-from joinedup.access.roles import Actor, Role
-from joinedup.app import create_app
-from joinedup.config import Settings
+from joinedup.access.roles import Role
 from joinedup.db.session import unit_of_work
 from joinedup.intake.models import RecordVersion
 from joinedup.testing import FrozenClock
 from tests.factories.records import numbered, record
-
-
-def _token(engine: Engine, clock: FrozenClock, username: str, role: Role) -> str:
-    with unit_of_work(engine) as session:
-        user = accounts.create_user(
-            session=session,
-            actor=Actor.system("test"),
-            username=username,
-            display_name=username,
-            role=role,
-            password="x" * 16,
-            now=clock.now(),
-        )
-        return accounts.issue_api_token(
-            session=session, actor=Actor.system("test"), user=user, label="test", now=clock.now()
-        )
-
-
-@pytest.fixture
-def client(settings: Settings, clean_engine: Engine, clock: FrozenClock) -> Iterator[TestClient]:
-    token = _token(clean_engine, clock, "police.feed", Role.PARTNER_SYSTEM)
-    with TestClient(create_app(settings, clock=clock)) as test_client:
-        test_client.headers["Authorization"] = f"Bearer {token}"
-        yield test_client
+from tests.functional.api.conftest import make_token
 
 
 def versions(engine: Engine) -> int:
@@ -122,7 +93,7 @@ def test_no_token_is_401_and_a_bad_token_is_401(client: TestClient) -> None:
 def test_an_account_that_may_not_submit_is_refused_and_audited(
     client: TestClient, clean_engine: Engine, clock: FrozenClock
 ) -> None:
-    token = _token(clean_engine, clock, "performance", Role.PERFORMANCE_OFFICER)
+    token = make_token(clean_engine, clock, "performance", Role.PERFORMANCE_OFFICER)
     answer = client.post(
         "/api/v1/records", json=record(), headers={"Authorization": f"Bearer {token}"}
     )
