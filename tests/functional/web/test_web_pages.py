@@ -139,6 +139,23 @@ def test_records_list_shows_dates_only_as_precisely_as_known(
     assert page.headers["cache-control"] == "no-store"
 
 
+def test_sensitive_records_are_marked_in_the_list(
+    client: TestClient, clean_engine: Engine, clock: FrozenClock
+) -> None:
+    submit(
+        clean_engine,
+        clock,
+        record(record_id="S-1", sensitivity="sensitive"),
+        record(record_id="N-1"),
+    )
+    listing = signed_in(client, "mash").get("/records").text
+    rows = {
+        m.group(1): m.group(2) for m in re.finditer(r">([SN]-1)</a></td>(.*?)</tr>", listing, re.S)
+    }
+    assert "govuk-tag" in rows["S-1"] and "Sensitive" in rows["S-1"]
+    assert "govuk-tag" not in rows["N-1"]
+
+
 def test_records_can_be_filtered_by_agency_and_paged(
     client: TestClient, clean_engine: Engine, clock: FrozenClock
 ) -> None:
