@@ -15,10 +15,3 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Normalise an aware datetime to UTC; refuse a naive one rather than guess its zone."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: every stored instant must carry its offset")
-    return moment.astimezone(UTC)

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from joinedup.config import sqlite_path
 
@@ -65,10 +65,6 @@ def _sqlite_engine(database_url: str, **kwargs: Any) -> Engine:
 def reader(engine: Engine) -> Engine:
     """The same engine, for units of work that only read (SQLite: a deferred transaction)."""
     return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
 @contextmanager

@@ -80,9 +80,6 @@ class Household:
     joined: dict[str, int] = field(default_factory=dict)  # pid -> day a partner joined
     role: str = ""  # "trajectory" or "control" when the household plays one
 
-    def members_at(self, day: int) -> list[Person]:
-        return [s.person for s in self.members if s.covers(day)]
-
     def children_at(self, day: int) -> list[Person]:
         return [
             s.person
@@ -113,9 +110,6 @@ class Household:
     def in_home(self, day: int) -> bool:
         address = self.address_at(day)
         return address is not None and address.in_home
-
-    def home_periods(self) -> list[tuple[int, int | None]]:
-        return [(r.start, r.end) for r in self.residences if r.address.in_home]
 
     def member_spell(self, person: Person) -> Spell | None:
         for s in self.members:

@@ -25,10 +25,6 @@ def year_of(day: int) -> int:
     return int(iso_day(day)[:4])
 
 
-def month_of(day: int) -> int:
-    return int(iso_day(day)[5:7])
-
-
 def reporting_year(day: int) -> int:
     """The DfE reporting year (year ending 31 March) a day falls in."""
     d = date.fromordinal(day)

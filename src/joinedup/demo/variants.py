@@ -162,10 +162,6 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def has_diacritics(text: str) -> bool:
-    return strip_diacritics(text) != text
-
-
 _VOWELS = "aeiou"
 
 
