@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("var") / "joinedup.sqlite3")
@@ -25,7 +25,18 @@ class Settings(BaseSettings):
     intake_batch_size: int = Field(default=1000, ge=1, le=50_000)
     intake_max_line_bytes: int = Field(default=1_048_576, ge=1024)
     api_max_batch: int = Field(default=1000, ge=1)
+    # Identity linkage (match probabilities): at or above upper, link; between, a review task;
+    # below lower, a new person. A trained model file replaces the packaged default.
+    link_upper: float = Field(default=0.95, gt=0, lt=1)
+    link_lower: float = Field(default=0.60, gt=0, lt=1)
+    link_model_path: Path | None = None
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> Settings:
+        if not self.link_lower < self.link_upper:
+            raise ValueError("JOINEDUP_LINK_LOWER must be below JOINEDUP_LINK_UPPER")
+        return self
 
 
 def sqlite_path(database_url: str) -> Path | None:

@@ -100,3 +100,16 @@ def _generator_fingerprint() -> str:
     for source in sorted(folder.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
+
+
+@app.command("train-linkage")
+def train_linkage(
+    out: Path = typer.Option(..., help="Where to write the model (JSON)."),
+    children: int = typer.Option(5_000, min=100, help="Children in the training authority."),
+) -> None:
+    """Train the default linkage model on a synthetic authority (seed 7, not the demo's)."""
+    from joinedup.demo.linkage_training import train_default
+
+    model = train_default(children, common.settings().link_upper)
+    model.save(out)
+    common.console.print(f"model {model.version} written to {out}", markup=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from joinedup.cli import db, demo, intake, serve
+from joinedup.cli import db, demo, intake, link, serve
 
 app = typer.Typer(
     name="joinedup",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.command("ingest")(intake.ingest)
+app.command("link")(link.link)
 app.command("serve")(serve.serve)
 
 if __name__ == "__main__":

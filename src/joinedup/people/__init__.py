@@ -1,0 +1,1 @@
+"""People: who each mention is. Persons, their identities over time, links, review, households."""

@@ -1,0 +1,210 @@
+"""Batch linkage: train (or load) the model, score every blocked pair with Splink, cluster.
+
+DuckDB by default; Spark (`engine="spark"`, local mode here, a cluster in production) for
+national scale. Both run the same Splink settings, written from the same comparison levels; the
+clusters are drawn in Python from the scored pairs with the constraints of cluster.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from joinedup.people.linkage.cluster import cluster
+from joinedup.people.linkage.comparisons import COMPARISONS, GUARDED, guard
+from joinedup.people.linkage.model import LinkageModel
+from joinedup.people.linkage.train import (
+    Prepared,
+    learn_equivalences,
+    model_from_linker,
+    prepare,
+    settings,
+    to_arrow,
+    train,
+)
+from joinedup.people.linkage.types import Features, Identity
+
+log = logging.getLogger(__name__)
+
+Engine = Literal["duckdb", "spark"]
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class BatchResult:
+    labels: list[int]  # per input identity: a cluster label (the lowest input index in it)
+    model: LinkageModel
+    distinct: int  # distinct identities scored
+    pairs_scored: int  # pairs Splink scored at or above the threshold
+    links: int  # pairs above the threshold without a guard
+    guarded: int  # pairs above the threshold held apart by a guard
+    refused: int  # joins refused by the clustering's constraints
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def link(
+    identities: Sequence[Identity],
+    *,
+    threshold: float,
+    engine: Engine = "duckdb",
+    model: LinkageModel | None = None,
+    must: Iterable[tuple[int, int]] = (),
+    cannot: Iterable[tuple[int, int]] = (),
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Cluster `identities` (indices into it for must/cannot) into persons.
+
+    Without `model`, one is trained on the identities themselves (unsupervised).
+    """
+    say = progress or (lambda _message: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    equivalences = model.equivalences if model else learn_equivalences(identities)
+    prepared = prepare(identities, equivalences)
+    timings["features"] = time.perf_counter() - started
+    say(f"{len(identities):,} identities, {len(prepared.rows):,} distinct")
+    with _linker(engine, prepared, model) as linker:
+        if model is None:
+            step = time.perf_counter()
+            say("training the model (Splink: u by random sampling, m by EM)")
+            train(linker, len(prepared.rows))
+            model = model_from_linker(
+                linker,
+                prepared,
+                {"identities": len(identities), "distinct": len(prepared.rows), "engine": engine},
+            )
+            timings["train"] = time.perf_counter() - step
+        step = time.perf_counter()
+        say("scoring blocked pairs")
+        edges, pairs, guarded = _scored_edges(linker, prepared.rows, threshold, engine)
+        timings["predict"] = time.perf_counter() - step
+    step = time.perf_counter()
+    row_must = [(prepared.row_of[a], prepared.row_of[b]) for a, b in must]
+    row_cannot = [(prepared.row_of[a], prepared.row_of[b]) for a, b in cannot]
+    row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
+    timings["cluster"] = time.perf_counter() - step
+    first: dict[int, int] = {}
+    labels = []
+    for i, row in enumerate(prepared.row_of):
+        labels.append(first.setdefault(row_labels[row], i))
+    timings["total"] = time.perf_counter() - started
+    return BatchResult(
+        labels=labels,
+        model=model,
+        distinct=len(prepared.rows),
+        pairs_scored=pairs,
+        links=len(edges),
+        guarded=guarded,
+        refused=refused,
+        timings=timings,
+    )
+
+
+def _scored_edges(
+    linker: Any, rows: Sequence[Features], threshold: float, engine: Engine
+) -> tuple[list[tuple[int, int, float]], int, int]:
+    """Pairs at or above the threshold, less those a guard holds apart (judged in Python)."""
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    table = _as_arrow(predictions, engine).select(["unique_id_l", "unique_id_r", "match_weight"])
+    data = table.to_pydict()
+    edges: list[tuple[int, int, float]] = []
+    guarded = 0
+    for left, right, weight in zip(
+        data["unique_id_l"], data["unique_id_r"], data["match_weight"], strict=True
+    ):
+        a, b = rows[int(left)], rows[int(right)]
+        if guard({spec.name: spec.levels[spec.level_of(a, b)].label for spec in GUARDED}):
+            guarded += 1
+            continue
+        edges.append((int(left), int(right), float(weight)))
+    return edges, table.num_rows, guarded
+
+
+def _as_arrow(predictions: Any, engine: Engine) -> Any:
+    if engine == "duckdb":
+        return predictions.as_pyarrow_table()
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(predictions.as_record_list())
+
+
+@contextmanager
+def _linker(engine: Engine, prepared: Prepared, model: LinkageModel | None) -> Iterator[Any]:
+    from splink import Linker
+
+    table = to_arrow(prepared.rows)
+    settings_doc: Any = model.splink if model else settings(engine)
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        db_api = DuckDBAPI()
+        data = db_api.register(table, dataset_display_name="identities")
+        yield Linker(data, settings_doc)
+        return
+    with _spark_session() as spark:
+        from splink.backends.spark import SparkAPI
+
+        if model is not None:
+            settings_doc = _respell(model.splink, "spark")
+        frame = spark.createDataFrame(table.to_pandas())
+        spark_api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+        data = spark_api.register(frame, dataset_display_name="identities")
+        yield Linker(data, settings_doc)
+
+
+def _respell(splink_json: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A trained model's settings with each level's SQL written for another dialect."""
+    from joinedup.people.linkage.comparisons import splink_comparison
+
+    doc = dict(splink_json)
+    by_name = {c.name: splink_comparison(c, dialect) for c in COMPARISONS}
+    comparisons = []
+    for trained in splink_json["comparisons"]:
+        spelled = by_name[trained["output_column_name"]]
+        pairs = zip(trained["comparison_levels"], spelled["comparison_levels"], strict=True)
+        levels = [{**level, "sql_condition": fresh["sql_condition"]} for level, fresh in pairs]
+        comparisons.append({**trained, "comparison_levels": levels})
+    doc["comparisons"] = comparisons
+    doc.pop("sql_dialect", None)
+    return doc
+
+
+@contextmanager
+def _spark_session() -> Iterator[Any]:
+    """A local Spark session (2 cores) with Splink's similarity functions, all offline."""
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    with tempfile.TemporaryDirectory(prefix="joinedup-spark-") as tmp:
+        conf = SparkConf()
+        conf.set("spark.master", "local[2]")
+        conf.set("spark.driver.memory", "4g")
+        conf.set("spark.sql.shuffle.partitions", "4")
+        conf.set("spark.default.parallelism", "4")
+        conf.set("spark.jars", similarity_jar_location())
+        conf.set("spark.ui.enabled", "false")
+        conf.set("spark.sql.warehouse.dir", str(Path(tmp) / "warehouse"))
+        conf.set("spark.local.dir", str(Path(tmp) / "local"))
+        conf.set("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp}")
+        spark = SparkSession.builder.config(conf=conf).getOrCreate()
+        spark.sparkContext.setCheckpointDir(str(Path(tmp) / "checkpoints"))
+        spark.sparkContext.setLogLevel("ERROR")
+        try:
+            from splink.backends.spark import register_udfs  # type: ignore[attr-defined]
+
+            register_udfs(spark)
+        except ImportError:
+            spark.udf.registerJavaFunction(
+                "jaro_winkler", "uk.gov.moj.dash.linkage.JaroWinklerSimilarity"
+            )
+        try:
+            yield spark
+        finally:
+            spark.stop()

@@ -1,0 +1,168 @@
+"""Clustering scored pairs into persons without ever joining what must stay apart.
+
+Plain connected components let one vague record (no given name, say) chain two twins into one
+person. Here edges are taken strongest first, and two groups join only if nothing forbids it:
+different NHS numbers or UPNs, different sexes, no given name in common (by the model's own
+given-name comparison), or a person's decision that they are not the same (a cannot-link).
+Decisions that they are the same (must-links) are joined first, unconditionally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from joinedup.people.linkage.comparisons import DOB, GIVEN
+from joinedup.people.linkage.types import Features
+
+_NAME_FIELDS = ("given", "given_all", "given_var", "family_all")
+_DOB_FIELDS = ("dob_y", "dob_m", "dob_d", "dob_o")
+_DOB_AGREE = frozenset({"exact", "day and month swapped", "one part different"})
+# A spelling held by this many identities of a group is the person's name, not a slip: two
+# groups whose names are only similar ("Lily" and "Lila", twins) are not joined on it.
+ATTESTED = 3
+
+
+@dataclass(slots=True)
+class _Group:
+    members: list[int]
+    nhs: set[str] = field(default_factory=set)
+    upn: set[str] = field(default_factory=set)
+    sex: set[str] = field(default_factory=set)
+    names: dict[tuple[object, ...], Features] = field(default_factory=dict)
+    named_rows: int = 0
+    dobs: dict[int, Features] = field(default_factory=dict)
+
+
+def _name_key(row: Features) -> tuple[object, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in (row[f] for f in _NAME_FIELDS))
+
+
+class Clustering:
+    def __init__(
+        self,
+        rows: Sequence[Features],
+        cannot: Mapping[int, set[int]] | None = None,
+    ) -> None:
+        self.parent = list(range(len(rows)))
+        self.groups: dict[int, _Group] = {}
+        self.cannot = cannot or {}
+        self.refused = 0
+        for i, row in enumerate(rows):
+            group = _Group([i])
+            if row["nhs"]:
+                group.nhs.add(row["nhs"])
+            if row["upn"]:
+                group.upn.add(row["upn"])
+            if row["sex"]:
+                group.sex.add(row["sex"])
+            if row["given"]:
+                group.names[_name_key(row)] = {f: row[f] for f in _NAME_FIELDS}
+                group.named_rows = 1
+            if row["dob_o"] is not None:
+                group.dobs[row["dob_o"]] = {f: row[f] for f in _DOB_FIELDS}
+            self.groups[i] = group
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def conflict(self, x: _Group, y: _Group) -> bool:
+        if x.nhs and y.nhs and x.nhs.isdisjoint(y.nhs):
+            return True
+        if x.upn and y.upn and x.upn.isdisjoint(y.upn):
+            return True
+        if self._forbidden(x, y):
+            return True
+        if not (x.nhs.isdisjoint(y.nhs) and x.upn.isdisjoint(y.upn)):
+            return False  # a shared trusted identifier outranks names and sex
+        if len(x.sex | y.sex) > 1:
+            return True
+        if (
+            x.dobs
+            and y.dobs
+            and not any(
+                DOB.levels[DOB.level_of(a, b)].label in _DOB_AGREE
+                for a in x.dobs.values()
+                for b in y.dobs.values()
+            )
+        ):
+            return True  # every full date of birth of one disagrees with every one of the other
+        return self._names_conflict(x, y)
+
+    @staticmethod
+    def _names_conflict(x: _Group, y: _Group) -> bool:
+        if not (x.names and y.names):
+            return False
+        labels = {
+            GIVEN.levels[GIVEN.level_of(a, b)].label
+            for a in x.names.values()
+            for b in y.names.values()
+        }
+        if labels & {"exact", "equivalent", "swapped"}:
+            return False
+        if "similar" in labels:
+            return min(x.named_rows, y.named_rows) >= ATTESTED
+        return True
+
+    def _forbidden(self, x: _Group, y: _Group) -> bool:
+        """A person decided that a member of one is not the same as a member of the other."""
+        if not self.cannot:
+            return False
+        small, large = (x, y) if len(x.members) <= len(y.members) else (y, x)
+        large_root = self.find(large.members[0])
+        return any(
+            self.find(other) == large_root
+            for member in small.members
+            for other in self.cannot.get(member, ())
+        )
+
+    def union(self, a: int, b: int, *, force: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        x, y = self.groups[ra], self.groups[rb]
+        if not force and self.conflict(x, y):
+            self.refused += 1
+            return False
+        if len(x.members) < len(y.members):
+            ra, rb, x, y = rb, ra, y, x
+        self.parent[rb] = ra
+        x.members.extend(y.members)
+        x.nhs |= y.nhs
+        x.upn |= y.upn
+        x.sex |= y.sex
+        x.names.update(y.names)
+        x.named_rows += y.named_rows
+        x.dobs.update(y.dobs)
+        del self.groups[rb]
+        return True
+
+    def labels(self) -> list[int]:
+        return [self.find(i) for i in range(len(self.parent))]
+
+
+def cluster(
+    rows: Sequence[Features],
+    edges: Iterable[tuple[int, int, float]],
+    *,
+    must: Iterable[tuple[int, int]] = (),
+    cannot: Iterable[tuple[int, int]] = (),
+) -> tuple[list[int], int]:
+    """A cluster label for every row, and how many joins the constraints refused.
+
+    `edges` are (row, row, match weight) pairs already above the threshold and without a guard.
+    """
+    cannot_map: dict[int, set[int]] = {}
+    for a, b in cannot:
+        cannot_map.setdefault(a, set()).add(b)
+        cannot_map.setdefault(b, set()).add(a)
+    clustering = Clustering(rows, cannot_map)
+    for a, b in must:
+        clustering.union(a, b, force=True)
+    for a, b, _ in sorted(edges, key=lambda e: -e[2]):
+        clustering.union(a, b)
+    return clustering.labels(), clustering.refused

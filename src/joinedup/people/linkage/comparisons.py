@@ -1,0 +1,391 @@
+"""The comparisons of the linkage model, each level written once for SQL and once for Python.
+
+Splink evaluates the SQL (on DuckDB or Spark) when it trains and when it re-links in batch;
+online resolution evaluates the Python, against the m and u probabilities Splink trained. A
+test checks on generated records that both give the same level for every pair, so the two
+cannot drift apart.
+
+Levels are tried in order and the first that holds wins, as in Splink. The design follows what
+multi-agency data teaches (shared/design/SPLINK5.md): the household is shared by siblings and
+twins, so the address is compared once (postcode, not also its lines), and given names, sex and
+trusted identifiers are what tell children of one household apart; `guard` turns their
+disagreement into a rule that no weight of household evidence can overturn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jellyfish
+
+Features = dict[str, Any]
+Predicate = Callable[[Features, Features], bool]
+
+# Jaro-Winkler: a keying slip, not another name ("Jon"/"John", "Szymańska"/"Szyamńska").
+SIMILAR = 0.88
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSpec:
+    label: str
+    sql: str  # a template: {contains}, {overlaps}, {jw} name the dialect's functions
+    test: Predicate
+    text: str  # how a practitioner reads it
+    null: bool = False
+    tf: str | None = None  # adjusted for how common the value is (Splink's term frequencies)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonSpec:
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    levels: tuple[LevelSpec, ...]
+
+    def level_of(self, a: Features, b: Features) -> int:
+        for index, level in enumerate(self.levels):
+            if level.test(a, b):
+                return index
+        raise AssertionError(f"{self.name}: no level matched")  # the last level is always true
+
+
+DIALECTS = {
+    "duckdb": {
+        "contains": "list_contains",
+        "overlaps": "list_has_any",
+        "jw": "jaro_winkler_similarity",
+    },
+    "spark": {"contains": "array_contains", "overlaps": "arrays_overlap", "jw": "jaro_winkler"},
+}
+
+
+def _jw(x: str | None, y: str | None) -> float:
+    if x is None or y is None:
+        return 0.0
+    return float(jellyfish.jaro_winkler_similarity(x, y))
+
+
+def _one_edit(x: str | None, y: str | None) -> bool:
+    """One letter added, lost or changed, in names of four letters or more ("Noah"/"Niah")."""
+    if x is None or y is None or len(x) < 4 or len(y) < 4:
+        return False
+    return int(jellyfish.levenshtein_distance(x, y)) <= 1
+
+
+def _similar(x: str | None, y: str | None) -> bool:
+    return _jw(x, y) >= SIMILAR or _one_edit(x, y)
+
+
+def _similar_sql(column: str) -> str:
+    left, right = f'"{column}_l"', f'"{column}_r"'
+    return (
+        f"({{jw}}({left}, {right}) >= {SIMILAR} OR (length({left}) >= 4 AND length({right}) >= 4"
+        f" AND levenshtein({left}, {right}) <= 1))"
+    )
+
+
+def _overlap(x: list[str] | None, y: list[str] | None) -> bool:
+    return bool(x) and bool(y) and not set(x).isdisjoint(y)  # type: ignore[arg-type]
+
+
+def _has(xs: list[str] | None, value: str | None) -> bool:
+    return value is not None and bool(xs) and value in xs  # type: ignore[operator]
+
+
+def _swapped(a: Features, b: Features) -> bool:
+    return _has(b["family_all"], a["given"]) and _has(a["family_all"], b["given"])
+
+
+def _null(*columns: str) -> LevelSpec:
+    sql = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
+    return LevelSpec(
+        "missing",
+        sql,
+        lambda a, b: any(a[c] is None or b[c] is None for c in columns),
+        "not held by one of the records",
+        null=True,
+    )
+
+
+def _else(label: str, text: str) -> LevelSpec:
+    return LevelSpec(label, "ELSE", lambda a, b: True, text)
+
+
+def _identifier(name: str, title: str) -> ComparisonSpec:
+    return ComparisonSpec(
+        name,
+        title,
+        (name,),
+        (
+            _null(name),
+            LevelSpec(
+                "same",
+                f'"{name}_l" = "{name}_r"',
+                lambda a, b: a[name] == b[name],
+                f"the same {title}",
+            ),
+            _else("different", f"different {title}s"),
+        ),
+    )
+
+
+_SWAP_SQL = '{contains}("family_all_r", "given_l") AND {contains}("family_all_l", "given_r")'
+
+GIVEN = ComparisonSpec(
+    "given",
+    "given name",
+    ("given", "given_all", "given_var", "family_all"),
+    (
+        _null("given"),
+        LevelSpec(
+            "exact",
+            '"given_l" = "given_r"',
+            lambda a, b: a["given"] == b["given"],
+            "the same given name",
+            tf="given",
+        ),
+        LevelSpec(
+            "equivalent",
+            '{overlaps}("given_all_l", "given_all_r") OR {overlaps}("given_all_l", "given_var_r")'
+            ' OR {overlaps}("given_var_l", "given_all_r")',
+            lambda a, b: (
+                _overlap(a["given_all"], b["given_all"])
+                or _overlap(a["given_all"], b["given_var"])
+                or _overlap(a["given_var"], b["given_all"])
+            ),
+            "a known form of the same given name (a nickname, a middle name, an alias,"
+            " or a spelling seen for the same NHS number or UPN)",
+        ),
+        LevelSpec(
+            "similar",
+            _similar_sql("given"),
+            lambda a, b: _similar(a["given"], b["given"]),
+            "given names that differ by a slip of the keyboard",
+        ),
+        LevelSpec("swapped", _SWAP_SQL, _swapped, "given and family names the wrong way round"),
+        _else("different", "different given names"),
+    ),
+)
+
+FAMILY = ComparisonSpec(
+    "family",
+    "family name",
+    ("family", "family_all", "given"),
+    (
+        _null("family"),
+        LevelSpec(
+            "exact",
+            '"family_l" = "family_r"',
+            lambda a, b: a["family"] == b["family"],
+            "the same family name",
+            tf="family",
+        ),
+        LevelSpec(
+            "shared part or previous name",
+            '{overlaps}("family_all_l", "family_all_r")',
+            lambda a, b: _overlap(a["family_all"], b["family_all"]),
+            "one part of a double family name, or a previous family name, in common",
+        ),
+        LevelSpec(
+            "similar",
+            _similar_sql("family"),
+            lambda a, b: _similar(a["family"], b["family"]),
+            "family names that differ by a slip of the keyboard or a lost accent",
+        ),
+        LevelSpec("swapped", _SWAP_SQL, _swapped, "given and family names the wrong way round"),
+        _else("different", "different family names"),
+    ),
+)
+
+
+def _dob_swapped(a: Features, b: Features) -> bool:
+    return (
+        a["dob_o"] is not None
+        and b["dob_o"] is not None
+        and a["dob_y"] == b["dob_y"]
+        and a["dob_m"] == b["dob_d"]
+        and a["dob_d"] == b["dob_m"]
+    )
+
+
+def _dob_near(a: Features, b: Features) -> bool:
+    if a["dob_o"] is None or b["dob_o"] is None:
+        return False
+    if abs(a["dob_o"] - b["dob_o"]) <= 1:
+        return True
+    same = sum(a[part] == b[part] for part in ("dob_y", "dob_m", "dob_d"))
+    return bool(same == 2)
+
+
+def _dob_partial(a: Features, b: Features) -> bool:
+    return (
+        (a["dob_o"] is None or b["dob_o"] is None)
+        and a["dob_y"] == b["dob_y"]
+        and (a["dob_m"] is None or b["dob_m"] is None or a["dob_m"] == b["dob_m"])
+    )
+
+
+DOB = ComparisonSpec(
+    "dob",
+    "date of birth",
+    ("dob_y", "dob_m", "dob_d", "dob_o"),
+    (
+        _null("dob_y"),
+        LevelSpec(
+            "exact",
+            '"dob_o_l" = "dob_o_r"',
+            lambda a, b: a["dob_o"] is not None and a["dob_o"] == b["dob_o"],
+            "the same date of birth",
+        ),
+        LevelSpec(
+            "day and month swapped",
+            '"dob_o_l" IS NOT NULL AND "dob_o_r" IS NOT NULL AND "dob_y_l" = "dob_y_r"'
+            ' AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"',
+            _dob_swapped,
+            "the same date of birth with day and month exchanged",
+        ),
+        LevelSpec(
+            "one part different",
+            '"dob_o_l" IS NOT NULL AND "dob_o_r" IS NOT NULL AND (abs("dob_o_l" - "dob_o_r") <= 1'
+            ' OR (CAST("dob_y_l" = "dob_y_r" AS INT) + CAST("dob_m_l" = "dob_m_r" AS INT)'
+            ' + CAST("dob_d_l" = "dob_d_r" AS INT)) = 2)',
+            _dob_near,
+            "dates of birth a day apart, or with one of day, month or year different",
+        ),
+        LevelSpec(
+            "partial agrees",
+            '("dob_o_l" IS NULL OR "dob_o_r" IS NULL) AND "dob_y_l" = "dob_y_r"'
+            ' AND ("dob_m_l" IS NULL OR "dob_m_r" IS NULL OR "dob_m_l" = "dob_m_r")',
+            _dob_partial,
+            "a partial date of birth (year, or month and year) that agrees",
+        ),
+        _else("different", "different dates of birth"),
+    ),
+)
+
+SEX = ComparisonSpec(
+    "sex",
+    "sex",
+    ("sex",),
+    (
+        _null("sex"),
+        LevelSpec("same", '"sex_l" = "sex_r"', lambda a, b: a["sex"] == b["sex"], "the same sex"),
+        _else("different", "different sexes"),
+    ),
+)
+
+PLACE = ComparisonSpec(
+    "place",
+    "postcode",
+    ("pc", "pcd"),
+    (
+        _null("pc"),
+        LevelSpec(
+            "same postcode",
+            '"pc_l" = "pc_r"',
+            lambda a, b: a["pc"] == b["pc"],
+            "the same postcode",
+        ),
+        LevelSpec(
+            "same district",
+            '"pcd_l" = "pcd_r"',
+            lambda a, b: a["pcd"] is not None and a["pcd"] == b["pcd"],
+            "the same postcode district",
+        ),
+        _else("different", "postcodes in different districts"),
+    ),
+)
+
+SCHOOL = ComparisonSpec(
+    "school",
+    "school",
+    ("school",),
+    (
+        _null("school"),
+        LevelSpec(
+            "same",
+            '"school_l" = "school_r"',
+            lambda a, b: a["school"] == b["school"],
+            "the same school",
+        ),
+        _else("different", "different schools"),
+    ),
+)
+
+ADULTS = ComparisonSpec(
+    "adults",
+    "adults named with the child",
+    ("adults",),
+    (
+        _null("adults"),
+        LevelSpec(
+            "shared adult",
+            '{overlaps}("adults_l", "adults_r")',
+            lambda a, b: _overlap(a["adults"], b["adults"]),
+            "an adult named with the child in both records",
+        ),
+        _else("no shared adult", "no adult named in common"),
+    ),
+)
+
+NHS = _identifier("nhs", "NHS number")
+UPN = _identifier("upn", "unique pupil number")
+
+COMPARISONS: tuple[ComparisonSpec, ...] = (NHS, UPN, GIVEN, FAMILY, DOB, SEX, PLACE, SCHOOL, ADULTS)
+GUARDED: tuple[ComparisonSpec, ...] = (NHS, UPN, GIVEN, SEX)  # what `guard` reads
+
+
+def levels(a: Features, b: Features) -> dict[str, int]:
+    """The level index of every comparison for a pair, as Splink's gamma values count them.
+
+    Splink numbers levels from the least alike (0) upward, with -1 for the null level; here the
+    index is into `ComparisonSpec.levels` as written (null first), converted by `gamma_of`.
+    """
+    return {c.name: c.level_of(a, b) for c in COMPARISONS}
+
+
+def gamma_of(spec: ComparisonSpec, index: int) -> int:
+    """Splink's gamma for a level index: -1 for null, then counting up from the least alike."""
+    if spec.levels[index].null:
+        return -1
+    return len(spec.levels) - 1 - index
+
+
+def guard(spec_levels: dict[str, str]) -> str | None:
+    """Why a pair must not be linked automatically, from its level labels; None if it may be."""
+    shared_id = spec_levels["nhs"] == "same" or spec_levels["upn"] == "same"
+    if spec_levels["nhs"] == "different" and spec_levels["upn"] != "same":
+        return "different NHS numbers"
+    if spec_levels["upn"] == "different" and spec_levels["nhs"] != "same":
+        return "different unique pupil numbers"
+    if shared_id:
+        return None
+    if spec_levels["given"] == "different":
+        return "different given names: twins or siblings share everything else"
+    if spec_levels["sex"] == "different":
+        return "different sexes"
+    return None
+
+
+def splink_comparison(spec: ComparisonSpec, dialect: str) -> dict[str, Any]:
+    """The comparison as a Splink settings dictionary for one SQL dialect."""
+    functions = DIALECTS[dialect]
+    levels_json: list[dict[str, Any]] = []
+    for level in spec.levels:
+        entry: dict[str, Any] = {
+            "sql_condition": level.sql.format(**functions),
+            "label_for_charts": level.label,
+        }
+        if level.null:
+            entry["is_null_level"] = True
+        if level.tf:
+            entry["tf_adjustment_column"] = level.tf
+            entry["tf_adjustment_weight"] = 1.0
+        levels_json.append(entry)
+    return {
+        "output_column_name": spec.name,
+        "comparison_description": spec.title,
+        "comparison_levels": levels_json,
+    }

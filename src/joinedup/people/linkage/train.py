@@ -1,0 +1,177 @@
+"""Training the model with Splink 5, unsupervised, on the identities it is given.
+
+1. Given-name equivalences are learned from identities that share a valid NHS number or UPN: two
+   names used for the same identifier (by at most four names in all: more is a shared or
+   mistyped number) are forms of one name. This is how "Kasia" comes to mean "Katarzyna"
+   without anyone typing in a list of Polish diminutives.
+2. Splink estimates u from random pairs, the prior from the trusted identifiers, and m by
+   expectation maximisation on two blocking rules that each leave the other's comparisons free.
+   EM is never blocked on the postcode: that teaches the model "same household", not "same child".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jellyfish
+import pyarrow as pa
+
+from joinedup.people.linkage import normalise as n
+from joinedup.people.linkage.comparisons import COMPARISONS, SIMILAR, splink_comparison
+from joinedup.people.linkage.model import (
+    FEATURE_COLUMNS,
+    KEY_COLUMNS,
+    TF_COLUMNS,
+    LinkageModel,
+    block_values,
+    equivalence_table,
+    features,
+)
+from joinedup.people.linkage.types import Features, Identity
+
+log = logging.getLogger(__name__)
+
+MIN_SUPPORT = 1
+PREDICTION_RULES = (*KEY_COLUMNS, "nhs", "upn")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Distinct identities (one row per signature) and, for every input, its row."""
+
+    rows: list[Features]
+    row_of: list[int]  # input index -> index into rows
+    equivalences: dict[str, frozenset[str]]
+
+
+def learn_equivalences(identities: Sequence[Identity]) -> dict[str, frozenset[str]]:
+    """Given names that the same trusted identifier carries, seen for several people."""
+    names_by_id: dict[str, set[str]] = defaultdict(set)
+    family_by_id: dict[str, set[str]] = defaultdict(set)
+    for identity in identities:
+        tokens = n.name_tokens(identity.given_names)
+        if not tokens:
+            continue
+        for key in (identity.nhs_number and f"n:{identity.nhs_number}",
+                    identity.upn and f"u:{identity.upn}"):  # fmt: skip
+            if key:
+                names_by_id[key].add(tokens[0])
+                family_by_id[key].update(n.name_tokens(identity.family_name))
+    support: dict[tuple[str, str], int] = defaultdict(int)
+    for key, all_names in names_by_id.items():
+        names = all_names - family_by_id[key]  # a family name in the given field is a swap
+        if len(names) < 2 or len(names) > 4:  # more than four names is a shared or wrong number
+            continue
+        ordered = sorted(names)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                alike = jellyfish.jaro_winkler_similarity(a, b) >= SIMILAR
+                if alike or b in n.nickname_variants(a):
+                    continue  # already alike without learning
+                support[(a, b)] += 1
+    pairs = [pair for pair, count in support.items() if count >= MIN_SUPPORT]
+    return equivalence_table(pairs)
+
+
+def prepare(identities: Sequence[Identity], equivalences: dict[str, frozenset[str]]) -> Prepared:
+    rows: list[Features] = []
+    index_of: dict[str, int] = {}
+    row_of: list[int] = []
+    for identity in identities:
+        feats = features(identity, equivalences)
+        index = index_of.get(feats["sig"])
+        if index is None:
+            index = index_of[feats["sig"]] = len(rows)
+            rows.append(feats)
+        row_of.append(index)
+    return Prepared(rows, row_of, equivalences)
+
+
+_LIST = pa.list_(pa.string())
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.int64()),
+        *[
+            (c, _LIST if c in ("given_all", "given_var", "family_all", "adults") else pa.string())
+            for c in FEATURE_COLUMNS
+            if not c.startswith("dob_")
+        ],
+        ("dob_y", pa.int32()),
+        ("dob_m", pa.int32()),
+        ("dob_d", pa.int32()),
+        ("dob_o", pa.int64()),
+        *[(k, pa.string()) for k in KEY_COLUMNS],
+    ]
+)
+
+
+def to_arrow(rows: Sequence[Features]) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+    for i, row in enumerate(rows):
+        columns["unique_id"].append(i)
+        for c in FEATURE_COLUMNS:
+            columns[c].append(row[c])
+        for k, v in block_values(row).items():
+            columns[k].append(v)
+    return pa.Table.from_pydict(columns, schema=SCHEMA)
+
+
+def settings(dialect: str) -> dict[str, Any]:
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 1e-4,
+        "comparisons": [splink_comparison(c, dialect) for c in COMPARISONS],
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": f'l."{k}" = r."{k}"'} for k in PREDICTION_RULES
+        ],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": [],
+        "max_iterations": 20,
+        "em_convergence": 0.0001,
+    }
+
+
+def train(linker: Any, rows: int) -> None:
+    """Estimate the model's parameters on a linker whose data are registered."""
+    linker.training.estimate_probability_two_random_records_match(
+        ['l."nhs" = r."nhs"', 'l."upn" = r."upn"'], recall=0.6
+    )
+    pairs = min(5e6, max(1e5, rows * 20))
+    linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=1)
+    # Blocked on the date of birth: trains the names, sex, place, school and identifiers.
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        'l."dob_o" = r."dob_o"', estimate_without_term_frequencies=True
+    )
+    # Blocked on the two names' sounds: trains the date of birth (and the rest once more).
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        'l."k_gf" = r."k_gf"', estimate_without_term_frequencies=True
+    )
+
+
+def model_from_linker(linker: Any, prepared: Prepared, trained_on: dict[str, Any]) -> LinkageModel:
+    splink_json = linker.misc.save_model_to_json()
+    return LinkageModel(
+        splink=splink_json,
+        equivalences=prepared.equivalences,
+        term_frequencies=term_frequencies(prepared.rows),
+        trained_on=trained_on,
+    )
+
+
+def term_frequencies(rows: Sequence[Features]) -> dict[str, dict[str, float]]:
+    """Each name's share of the identities that hold one, as Splink computes it."""
+    tables: dict[str, dict[str, float]] = {}
+    for column in TF_COLUMNS:
+        counts: dict[str, int] = defaultdict(int)
+        for row in rows:
+            if row[column] is not None:
+                counts[row[column]] += 1
+        total = sum(counts.values()) or 1
+        tables[column] = {value: count / total for value, count in sorted(counts.items())}
+    return tables
