@@ -150,6 +150,7 @@ def machine() -> dict[str, Any]:
         "host": platform.node(),
         "cores": os.cpu_count(),
         "ram_gib": round(ram, 1),
+        "load_1min": round(os.getloadavg()[0], 2),  # other work on the machine skews wall time
         "python": platform.python_version(),
         **{p: _version(p) for p in ("splink", "duckdb", "recordlinkage", "pandas")},
     }
@@ -201,9 +202,9 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     report: dict[str, Any] = {"machine": machine(), "arguments": vars(args), "datasets": {}}
     m = report["machine"]
     print(
-        f"machine: {m['host']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, Python "
-        f"{m['python']}, splink {m['splink']}, duckdb {m['duckdb']}, recordlinkage "
-        f"{m['recordlinkage']}, pandas {m['pandas']}",
+        f"machine: {m['host']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, load "
+        f"{m['load_1min']}, Python {m['python']}, splink {m['splink']}, duckdb {m['duckdb']}, "
+        f"recordlinkage {m['recordlinkage']}, pandas {m['pandas']}",
         flush=True,
     )
     for name in (d.strip() for d in args.datasets.split(",") if d.strip()):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -157,7 +158,11 @@ def generated(out_dir: Path, *, children: int, years: int, seed: int) -> Path:
     if not (out_dir / "truth.json").exists():
         from joinedup.demo.generator import generate
 
-        generate(children=children, years=years, seed=seed, out_dir=out_dir)
+        partial = out_dir.with_name(out_dir.name + ".partial")  # renamed only when complete
+        shutil.rmtree(partial, ignore_errors=True)
+        generate(children=children, years=years, seed=seed, out_dir=partial)
+        shutil.rmtree(out_dir, ignore_errors=True)
+        partial.rename(out_dir)
     return out_dir
 
 
