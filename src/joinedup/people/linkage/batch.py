@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any, Literal
 
 from joinedup.people.linkage.cluster import cluster
 from joinedup.people.linkage.comparisons import COMPARISONS, GUARDED, guard
-from joinedup.people.linkage.model import LinkageModel
+from joinedup.people.linkage.model import TF_COLUMNS, LinkageModel
 from joinedup.people.linkage.train import (
     Prepared,
     learn_equivalences,
@@ -69,10 +70,13 @@ def link(
     prepared = prepare(identities, equivalences)
     timings["features"] = time.perf_counter() - started
     say(f"{len(identities):,} identities, {len(prepared.rows):,} distinct")
-    with _linker(engine, prepared, model) as linker:
+    with _registered(engine, prepared) as (data, db_api):
+        from splink import Linker
+
         if model is None:
             step = time.perf_counter()
             say("training the model (Splink: u by random sampling, m by EM)")
+            linker = Linker(data, settings(engine))
             train(linker, len(prepared.rows))
             model = model_from_linker(
                 linker,
@@ -81,14 +85,26 @@ def link(
             )
             timings["train"] = time.perf_counter() - step
         step = time.perf_counter()
-        say("scoring blocked pairs")
-        edges, pairs, guarded = _scored_edges(linker, prepared.rows, threshold, engine)
+        row_must = [(prepared.row_of[a], prepared.row_of[b]) for a, b in must]
+        row_cannot = [(prepared.row_of[a], prepared.row_of[b]) for a, b in cannot]
+        splink_doc = _spelled(model.splink, engine)
+        for rescore in (False, True):
+            say(
+                "scoring blocked pairs"
+                + (" again, recalibrated on the persons found" if rescore else "")
+            )
+            linker = Linker(data, splink_doc)
+            if rescore:
+                for column, table in model.term_frequencies.items():
+                    _register_frequencies(linker, db_api, engine, column, table)
+            edges, pairs, guarded = _scored_edges(linker, prepared.rows, threshold, engine)
+            row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
+            if not rescore:
+                # Names are as common as the persons who bear them, not as the records that
+                # repeat them; and the share of pairs that match follows from the persons found.
+                model = recalibrated(model, prepared.rows, row_labels)
+                splink_doc = _spelled(model.splink, engine)
         timings["predict"] = time.perf_counter() - step
-    step = time.perf_counter()
-    row_must = [(prepared.row_of[a], prepared.row_of[b]) for a, b in must]
-    row_cannot = [(prepared.row_of[a], prepared.row_of[b]) for a, b in cannot]
-    row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
-    timings["cluster"] = time.perf_counter() - step
     first: dict[int, int] = {}
     labels = []
     for i, row in enumerate(prepared.row_of):
@@ -126,6 +142,55 @@ def _scored_edges(
     return edges, table.num_rows, guarded
 
 
+def person_frequencies(
+    rows: Sequence[Features], labels: Sequence[int]
+) -> dict[str, dict[str, float]]:
+    """For each name column, the share of persons (clusters) who bear each name."""
+    tables: dict[str, dict[str, float]] = {}
+    for column in TF_COLUMNS:
+        bearers: dict[str, set[int]] = defaultdict(set)
+        for row, label in zip(rows, labels, strict=True):
+            if row[column] is not None:
+                bearers[row[column]].add(label)
+        persons = len({label for ids in bearers.values() for label in ids}) or 1
+        tables[column] = {name: len(ids) / persons for name, ids in sorted(bearers.items())}
+    return tables
+
+
+def recalibrated(
+    model: LinkageModel, rows: Sequence[Features], labels: Sequence[int]
+) -> LinkageModel:
+    """The model with its prior and term frequencies counted from a first clustering.
+
+    Splink estimates the prior from deterministic rules and a guessed recall; once persons are
+    found, the share of pairs that belong to one person is counted instead.
+    """
+    sizes = Counter(labels)
+    pairs = len(rows) * (len(rows) - 1) / 2
+    matching = sum(n * (n - 1) / 2 for n in sizes.values())
+    splink_json = dict(model.splink)
+    if pairs and matching:
+        splink_json["probability_two_random_records_match"] = matching / pairs
+    return LinkageModel(
+        splink=splink_json,
+        equivalences=model.equivalences,
+        term_frequencies=person_frequencies(rows, labels),
+        trained_on={**model.trained_on, "recalibrated": True},
+    )
+
+
+def _register_frequencies(
+    linker: Any, db_api: Any, engine: Engine, column: str, table: dict[str, float]
+) -> None:
+    import pyarrow as pa
+
+    data: Any = pa.table({column: list(table), f"tf_{column}": list(table.values())})
+    if engine == "spark":
+        data = db_api.spark.createDataFrame(data.to_pandas())
+    frame = db_api.register(data, dataset_display_name=f"tf_{column}")
+    linker.table_management.register_term_frequency_lookup(frame, column)
+
+
 def _as_arrow(predictions: Any, engine: Engine) -> Any:
     if engine == "duckdb":
         return predictions.as_pyarrow_table()
@@ -135,27 +200,25 @@ def _as_arrow(predictions: Any, engine: Engine) -> Any:
 
 
 @contextmanager
-def _linker(engine: Engine, prepared: Prepared, model: LinkageModel | None) -> Iterator[Any]:
-    from splink import Linker
-
+def _registered(engine: Engine, prepared: Prepared) -> Iterator[tuple[Any, Any]]:
+    """The distinct identities registered with the engine's Splink database API."""
     table = to_arrow(prepared.rows)
-    settings_doc: Any = model.splink if model else settings(engine)
     if engine == "duckdb":
         from splink import DuckDBAPI
 
         db_api = DuckDBAPI()
-        data = db_api.register(table, dataset_display_name="identities")
-        yield Linker(data, settings_doc)
+        yield db_api.register(table, dataset_display_name="identities"), db_api
         return
     with _spark_session() as spark:
         from splink.backends.spark import SparkAPI
 
-        if model is not None:
-            settings_doc = _respell(model.splink, "spark")
         frame = spark.createDataFrame(table.to_pandas())
         spark_api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
-        data = spark_api.register(frame, dataset_display_name="identities")
-        yield Linker(data, settings_doc)
+        yield spark_api.register(frame, dataset_display_name="identities"), spark_api
+
+
+def _spelled(splink_json: dict[str, Any], engine: Engine) -> dict[str, Any]:
+    return splink_json if engine == "duckdb" else _respell(splink_json, engine)
 
 
 def _respell(splink_json: dict[str, Any], dialect: str) -> dict[str, Any]:
