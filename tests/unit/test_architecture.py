@@ -25,6 +25,9 @@ DOMAINS = {
     "reports",
 }
 FOUNDATIONS = {"core", "db", "config"}
+# Flows own a sequence of work across domains (ADR 0006): they may import domains; faces may
+# import flows; domains and foundations never do.
+FLOWS = {"flows"}
 
 
 def _package(module_path: Path) -> str:
@@ -52,10 +55,19 @@ def test_layering(path: Path) -> None:
     imported = _imports(path)
     if package in DOMAINS:
         assert not imported & FACES, f"a domain imports a face: {imported & FACES}"
+        assert not imported & FLOWS, f"a domain imports a flow: {imported & FLOWS}"
+    if package in FLOWS:
+        assert not imported & FACES, f"a flow imports a face: {imported & FACES}"
     if package == "core":
         assert imported <= {"core"}, f"core imports {imported - {'core'}}"
     if package in FOUNDATIONS and path.name != "models.py":
-        assert not imported & (DOMAINS | FACES), f"storage imports {imported & (DOMAINS | FACES)}"
+        above = DOMAINS | FACES | FLOWS
+        assert not imported & above, f"storage imports {imported & above}"
+
+
+def test_every_package_has_a_layer() -> None:
+    layered = FACES | DOMAINS | FOUNDATIONS | FLOWS | {"demo", "testing", "__init__", "__main__"}
+    assert {_package(p) for p in MODULES} <= layered
 
 
 def test_splink_is_imported_only_under_people_linkage() -> None:

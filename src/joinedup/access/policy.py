@@ -19,6 +19,10 @@ class Action(StrEnum):
     RECORDS_READ_RESTRICTED = "records:read_restricted"
     AUDIT_READ = "audit:read"
     ACCOUNTS_MANAGE = "accounts:manage"
+    PEOPLE_RESOLVE = "people:resolve"
+    PEOPLE_READ = "people:read"
+    PEOPLE_REVIEW = "people:review"
+    PEOPLE_MERGE = "people:merge"
 
 
 _PRACTICE = {
@@ -41,6 +45,16 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.RECORDS_READ_RESTRICTED: frozenset({Role.SYSTEM}),
     Action.AUDIT_READ: frozenset({Role.INFORMATION_GOVERNANCE, Role.SYSTEM}),
     Action.ACCOUNTS_MANAGE: frozenset({Role.SYSTEM}),
+    # Linking the mentions of submitted records is part of submitting them.
+    Action.PEOPLE_RESOLVE: frozenset(
+        {Role.PARTNER_SYSTEM, Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}
+    ),
+    Action.PEOPLE_READ: frozenset({Role.SYSTEM, *_PRACTICE}),
+    # Deciding whether two records are one child: the front door and the case-holding roles.
+    Action.PEOPLE_REVIEW: frozenset(
+        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+    ),
+    Action.PEOPLE_MERGE: frozenset({Role.SYSTEM, Role.MASH_PRACTITIONER, Role.TEAM_MANAGER}),
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from joinedup.cli import common
 from joinedup.core.clock import SystemClock
+from joinedup.flows.intake import resolving_store
 from joinedup.intake.bulk import BulkIngest, IngestSummary, InputUnreadable, default_rejects_path
 
 
@@ -40,6 +41,7 @@ def run_ingest(file: Path, rejects: Path | None, batch_size: int | None) -> int:
             max_line_bytes=current.intake_max_line_bytes,
             report=lambda text: bar.console.print(text, markup=False, soft_wrap=True),
             progress=lambda n: bar.advance(task, n),
+            store=resolving_store(current),
         )
         try:
             summary = job.run(file, rejects_path)

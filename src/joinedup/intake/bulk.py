@@ -8,14 +8,16 @@ Every bad line goes to the rejects file with its errors and its raw text: nothin
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import orjson
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.core.clock import Clock
@@ -30,6 +32,14 @@ WARNINGS_SHOWN = 20
 # A rejected line is copied whole into the rejects file up to this size; beyond it, the copy
 # is cut and marked so (the source file still holds it).
 _KEEP_RAW = 64 << 20
+
+
+class StoreBatch(Protocol):
+    """Stores one batch in the caller's transaction: `submit_records`, or a flow around it."""
+
+    def __call__(
+        self, *, session: Session, actor: Actor, records: Sequence[Parsed], now: datetime
+    ) -> list[Submitted]: ...
 
 
 class InputUnreadable(Exception):
@@ -103,7 +113,11 @@ def reject_entry(line: Line, errors: list[FieldError]) -> dict[str, Any]:
 
 @dataclass
 class BulkIngest:
-    """One run over one file; `report` receives each `FILE:LINE: field: message`."""
+    """One run over one file; `report` receives each `FILE:LINE: field: message`.
+
+    `store` writes each batch: intake's own `submit_records` unless the caller passes a flow
+    that does more in the same transaction (the CLI resolves identities too, ADR 0006).
+    """
 
     engine: Engine
     actor: Actor
@@ -112,6 +126,7 @@ class BulkIngest:
     max_line_bytes: int
     report: Callable[[str], None]
     progress: Callable[[int], None] = lambda _bytes: None
+    store: StoreBatch = submit_records
 
     def run(self, path: Path, rejects_path: Path) -> IngestSummary:
         """Parse on this thread while the previous batch is written on another.
@@ -171,7 +186,7 @@ class BulkIngest:
 
     def _store(self, batch: list[Parsed]) -> list[Submitted]:
         with unit_of_work(self.engine) as session:
-            return submit_records(
+            return self.store(
                 session=session, actor=self.actor, records=batch, now=self.clock.now()
             )
 

@@ -15,8 +15,9 @@ from joinedup.api.deps import api_actor, bearer
 from joinedup.api.idempotency import replay_or_run
 from joinedup.core.errors import FieldError
 from joinedup.db.session import unit_of_work
+from joinedup.flows.intake import submit_and_resolve
 from joinedup.intake.jsonschema import build_schema
-from joinedup.intake.service import Outcome, Submitted, submit_records
+from joinedup.intake.service import Outcome, Submitted
 from joinedup.intake.validation import Parsed, RecordInvalid, parse_object
 
 router = APIRouter(tags=["records"])
@@ -113,7 +114,13 @@ def _store(
 
         def run() -> tuple[int, dict[str, Any]]:
             now = clock.now()
-            results = submit_records(session=session, actor=actor, records=parsed, now=now)
+            results = submit_and_resolve(
+                session=session,
+                actor=actor,
+                parsed_records=parsed,
+                now=now,
+                settings=request.app.state.settings,
+            )
             return 200, _answer(parsed, results)
 
         status, answer = replay_or_run(

@@ -1,0 +1,1 @@
+"""Flows: the functions that own a sequence of work across domains (ADR 0006)."""

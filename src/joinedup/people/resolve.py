@@ -1,0 +1,482 @@
+"""Online resolution: each mention of a batch of new records to one person.
+
+In order, for each mention: (0) the same subject of an earlier version of the same record,
+(1) a source's own local id seen before, (2) a valid NHS number or UPN already held; when these
+trusted facts disagree nothing is guessed: a provisional person and a review task. (3) An
+identical, informative identity held by exactly one person. (4) Candidates sharing blocking keys,
+scored by the linkage model: at or above the upper threshold, a link; between the thresholds, a
+provisional person and a review task proposing the candidate; below, a new person.
+
+The batch is read with one query per kind of look-up and written with the engine's bulk path.
+Mentions of one batch see each other: what an earlier mention created is indexed in memory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from joinedup.access.roles import Actor
+from joinedup.config import Settings
+from joinedup.people import store
+from joinedup.people.ids import KeyPool
+from joinedup.people.linkage.types import Comparison, Features
+from joinedup.people.mentions import MentionRow, Scorer, adults_of, load_event_mentions
+from joinedup.people.store import IdentityState
+
+MAX_CANDIDATES = 200
+UNBORN_EDD_DAYS = 62
+TRUSTED_PREFIXES = ("n:", "u:", "l:")
+# When two trusted facts name different persons, which names the link (first wins).
+_TRUSTED_ORDER = ("previous_version", "local_id", "nhs_number", "upn")
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Match probabilities: at or above `upper` link; from `lower` up to `upper` review."""
+
+    upper: float
+    lower: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Thresholds:
+        return cls(upper=settings.link_upper, lower=settings.link_lower)
+
+
+@dataclass(slots=True)
+class Resolution:
+    """What a batch's resolution did: each mention's person and how it was decided."""
+
+    links: dict[int, int] = field(default_factory=dict)
+    methods: dict[int, str] = field(default_factory=dict)
+    review_task_ids: list[int] = field(default_factory=list)
+    persons_created: list[int] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(self.methods.values())
+        return {
+            **dict(sorted(counts.items())),
+            "persons_created": len(self.persons_created),
+            "review_tasks": len(self.review_task_ids),
+        }
+
+
+@dataclass(slots=True)
+class _Scored:
+    person: int
+    comparison: Comparison
+
+
+class Batch:
+    """One batch of mentions resolved in memory, then written in a few bulk statements."""
+
+    def __init__(
+        self,
+        session: Session,
+        model: Scorer,
+        thresholds: Thresholds,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        self.session, self.model, self.thresholds = session, model, thresholds
+        self.actor, self.now = actor, now
+        self.result = Resolution()
+        self.kind: dict[int, str] = {}
+        self.into: dict[int, int | None] = {}
+        self.keys: dict[str, list[tuple[int, int]]] = {}
+        self.identities: dict[int, IdentityState] = {}
+        self.by_sig: dict[str, list[int]] = {}
+        self.by_person: dict[int, list[int]] = {}
+        self.absorbed: dict[int, list[int]] = {}
+        self.cannot: set[frozenset[int]] = set()
+        self.previous: dict[tuple[int, str], tuple[int, int]] = {}
+        self.person_ids = KeyPool(session, store.T_PERSON)
+        self.identity_ids = KeyPool(session, store.T_IDENTITY)
+        self.rows: dict[str, list[dict[str, Any]]] = {
+            "persons": [], "identities": [], "keys": [], "links": [], "history": [], "tasks": [],
+        }  # fmt: skip
+
+    # -- the whole batch ------------------------------------------------------------------------
+
+    def run(self, mention_ids: Sequence[int]) -> tuple[Resolution, list[MentionRow]]:
+        rows = load_event_mentions(self.session, mention_ids)
+        wanted = set(mention_ids) - set(store.linked(self.session, mention_ids))
+        targets = [r for r in rows if r.id in wanted]
+        adults = adults_of(rows)
+        prepared = [
+            (row, self.model.features(row.identity(_adults_for(row, adults))))
+            for row in targets
+            if row.kind != "unborn"
+        ]
+        self._prefetch(prepared, {r.event_id for r in rows})
+        for row, feats in prepared:
+            self._resolve(row, feats)
+        self._resolve_unborn([r for r in targets if r.kind == "unborn"], rows)
+        self._write()
+        return self.result, rows
+
+    def _prefetch(self, prepared: list[tuple[MentionRow, Features]], events: set[int]) -> None:
+        s = self.session
+        all_keys = {k for row, f in prepared for k in self._keys_of(row, f)}
+        self.keys = store.key_rows(s, all_keys)
+        sig_hits = store.identities_by_sig(s, {f["sig"] for _, f in prepared})
+        self.previous = store.previous_versions(
+            s, {r.source_record_id for r, _ in prepared}, events
+        )
+        person_ids = {p for rows in self.keys.values() for p, _ in rows}
+        person_ids |= {i.person_id for i in sig_hits} | {p for _, p in self.previous.values()}
+        self._know_persons(person_ids)
+        for identity in sig_hits:
+            self._hold(identity)
+        wanted: set[int] = set()
+        for row, feats in prepared:
+            for key in self._keys_of(row, feats):
+                if key.startswith(TRUSTED_PREFIXES):
+                    wanted.update(i for _, i in self.keys.get(key, ()))
+            for _, identity_ids in self._ranked(row.kind, self._keys_of(row, feats)):
+                wanted.update(identity_ids)
+        for identity in store.identities_by_id(s, wanted - set(self.identities)):
+            self._hold(identity)
+        previous_persons = {p for _, p in self.previous.values()}
+        for identity in store.identities_of_persons(s, previous_persons):
+            if identity.id not in self.identities:
+                self._hold(identity)
+        survivors = {self.survivor(p) for p in self.kind}
+        for a, b in store.cannot_link_pairs(s, survivors | set(self.kind)):
+            self._know_persons({a, b})
+            self.cannot.add(frozenset((self.survivor(a), self.survivor(b))))
+
+    def _know_persons(self, ids: set[int]) -> None:
+        missing = ids - set(self.kind)
+        for pid, (kind, into) in store.persons(self.session, missing).items():
+            self.kind[pid], self.into[pid] = kind, into
+            if into is not None:
+                self.absorbed.setdefault(into, []).append(pid)
+
+    def _hold(self, identity: IdentityState) -> None:
+        self.identities[identity.id] = identity
+        self.by_sig.setdefault(identity.sig, []).append(identity.id)
+        self.by_person.setdefault(identity.person_id, []).append(identity.id)
+
+    def survivor(self, person: int) -> int:
+        seen = 0
+        while (into := self.into.get(person)) is not None and seen < 100:
+            person, seen = into, seen + 1
+        return person
+
+    def _keys_of(self, row: MentionRow, feats: Features) -> list[str]:
+        return [*self.model.blocking_keys(feats), *row.local_keys()]
+
+    # -- one mention ----------------------------------------------------------------------------
+
+    def _resolve(self, row: MentionRow, feats: Features) -> None:
+        keys = self._keys_of(row, feats)
+        trusted = self._trusted(row, keys)
+        persons = {p for _, p in trusted}
+        if len(persons) > 1:
+            self._conflict(row, feats, keys, persons, "trusted identifiers name different persons")
+            return
+        if persons:
+            method, person = trusted[0]
+            if reason := self._identifier_conflict(feats, person):
+                self._conflict(row, feats, keys, {person}, reason)
+                return
+            self._link(row, feats, keys, person, method)
+            return
+        if (holder := self._same_identity(row, feats)) is not None:
+            self._link(row, feats, keys, holder, "same_identity")
+            return
+        self._score(row, feats, keys)
+
+    def _trusted(self, row: MentionRow, keys: list[str]) -> list[tuple[str, int]]:
+        found: list[tuple[str, int]] = []
+        previous = self.previous.get((row.source_record_id, row.ref))
+        if previous is not None:
+            found.append(("previous_version", self.survivor(previous[1])))
+        for key in keys:
+            method = {"l": "local_id", "n": "nhs_number", "u": "upn"}.get(key[:1])
+            if method is None or key[1:2] != ":":
+                continue
+            for person, _ in self.keys.get(key, ()):
+                found.append((method, self.survivor(person)))
+        found.sort(key=lambda item: _TRUSTED_ORDER.index(item[0]))
+        return list(dict.fromkeys(found))
+
+    def _identities_of(self, person: int) -> list[IdentityState]:
+        """The identities held in memory of a person and of the persons merged into it."""
+        found: list[IdentityState] = []
+        stack, seen = [person], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            found.extend(self.identities[i] for i in self.by_person.get(current, ()))
+            stack.extend(self.absorbed.get(current, ()))
+        return found
+
+    def _identifier_conflict(self, feats: Features, person: int) -> str | None:
+        """A trusted match whose person holds a different valid NHS number or UPN."""
+        for identity in self._identities_of(person):
+            other = identity.features
+            same_nhs = feats["nhs"] is not None and feats["nhs"] == other.get("nhs")
+            same_upn = feats["upn"] is not None and feats["upn"] == other.get("upn")
+            if feats["nhs"] and other.get("nhs") and not same_nhs and not same_upn:
+                return "the person holds a different NHS number"
+            if feats["upn"] and other.get("upn") and not same_upn and not same_nhs:
+                return "the person holds a different unique pupil number"
+        return None
+
+    def _same_identity(self, row: MentionRow, feats: Features) -> int | None:
+        """The one person holding this exact identity, if it says enough to tell people apart."""
+        if not (feats.get("given") and feats.get("family") and feats.get("dob_d")):
+            return None
+        holders = {
+            self.survivor(self.identities[i].person_id) for i in self.by_sig.get(feats["sig"], ())
+        }
+        holders = {p for p in holders if self.kind.get(p) == row.kind}
+        return holders.pop() if len(holders) == 1 else None
+
+    def _ranked(self, kind: str, keys: list[str]) -> list[tuple[int, set[int]]]:
+        """Candidate persons of this kind sharing a key, most keys shared first, capped."""
+        shared: dict[int, set[str]] = {}
+        identity_ids: dict[int, set[int]] = {}
+        for key in keys:
+            for person, identity in self.keys.get(key, ()):
+                survivor = self.survivor(person)
+                if self.kind.get(survivor) != kind:
+                    continue
+                shared.setdefault(survivor, set()).add(key)
+                identity_ids.setdefault(survivor, set()).add(identity)
+        order = sorted(shared, key=lambda p: (-len(shared[p]), p))[:MAX_CANDIDATES]
+        return [(p, identity_ids[p]) for p in order]
+
+    def _score(self, row: MentionRow, feats: Features, keys: list[str]) -> None:
+        scored: list[_Scored] = []
+        for person, identity_ids in self._ranked(row.kind, keys):
+            comparison = self._best(feats, identity_ids)
+            if comparison is not None:
+                scored.append(_Scored(person, comparison))
+        scored.sort(key=lambda s: -s.comparison.match_weight)
+        kept: list[_Scored] = []
+        for candidate in scored:  # never propose a person known to differ from a better one
+            if not any(frozenset((candidate.person, k.person)) in self.cannot for k in kept):
+                kept.append(candidate)
+        best = kept[0] if kept else None
+        if best is not None and best.comparison.match_probability >= self.thresholds.upper:
+            self._link(row, feats, keys, best.person, "model", best.comparison)
+        elif best is not None and best.comparison.match_probability >= self.thresholds.lower:
+            person = self._new_person(row.kind)
+            self._link(row, feats, keys, person, "new_person")
+            self._task(row, person, best.person, best.comparison, "the model is unsure")
+        else:
+            self._link(row, feats, keys, self._new_person(row.kind), "new_person")
+
+    def _best(self, feats: Features, identity_ids: set[int]) -> Comparison | None:
+        best: Comparison | None = None
+        for identity_id in identity_ids:
+            identity = self.identities.get(identity_id)
+            if identity is None:
+                continue
+            comparison = self.model.compare(feats, identity.features)
+            if comparison.guard is None and (
+                best is None or comparison.match_weight > best.match_weight
+            ):
+                best = comparison
+        return best
+
+    def _conflict(
+        self, row: MentionRow, feats: Features, keys: list[str], persons: set[int], reason: str
+    ) -> None:
+        provisional = self._new_person(row.kind)
+        self._link(row, feats, keys, provisional, "new_person")
+        for person in sorted(persons):
+            comparisons = [
+                self.model.compare(feats, i.features) for i in self._identities_of(person)
+            ]
+            best = max(comparisons, key=lambda c: c.match_weight, default=None)
+            self._task(row, provisional, person, best, reason)
+
+    # -- unborn children ------------------------------------------------------------------------
+
+    def _resolve_unborn(self, unborn: list[MentionRow], rows: list[MentionRow]) -> None:
+        """An unborn child is known by its mother and expected date of delivery."""
+        if not unborn:
+            return
+        events = {row.event_id for row in unborn}
+        named = [r for r in rows if r.event_id in events and r.relationship == "mother"]
+        earlier = store.linked(self.session, [r.id for r in named if r.id not in self.result.links])
+        self._know_persons(set(earlier.values()))
+        mothers: dict[int, int] = {}
+        for row in named:
+            person = self.result.links.get(row.id, earlier.get(row.id))
+            if person is not None:
+                mothers.setdefault(row.event_id, self.survivor(person))
+        keys = {f"b:{m}" for m in mothers.values()}
+        for key, found in store.key_rows(self.session, keys).items():
+            self.keys.setdefault(key, []).extend(found)
+        wanted = {i for k in keys for _, i in self.keys.get(k, ())} - set(self.identities)
+        for identity in store.identities_by_id(self.session, wanted):
+            self._hold(identity)
+        self._know_persons({self.identities[i].person_id for i in wanted if i in self.identities})
+        for row in unborn:
+            self._resolve_one_unborn(row, mothers.get(row.event_id))
+
+    def _resolve_one_unborn(self, row: MentionRow, mother: int | None) -> None:
+        edd = row.expected_date_of_delivery
+        feats: Features = {"mother": mother, "edd": edd.isoformat() if edd else None}
+        feats["sig"] = f"unborn:{mother}:{feats['edd']}"
+        if mother is None:
+            self._link(row, feats, [], self._new_person("unborn"), "new_person")
+            return
+        key = f"b:{mother}"
+        for person, identity_id in self.keys.get(key, ()):
+            other = self.identities.get(identity_id)
+            if other is not None and _same_pregnancy(feats["edd"], other.features.get("edd")):
+                self._link(row, feats, [key], self.survivor(person), "mother_and_edd")
+                return
+        self._link(row, feats, [key], self._new_person("unborn"), "new_person")
+
+    # -- recording ------------------------------------------------------------------------------
+
+    def _new_person(self, kind: str) -> int:
+        person = self.person_ids.take()
+        self.kind[person], self.into[person] = kind, None
+        self.rows["persons"].append({"id": person, "kind": kind, "created_at": self.now})
+        self.result.persons_created.append(person)
+        return person
+
+    def _link(
+        self,
+        row: MentionRow,
+        feats: Features,
+        keys: list[str],
+        person: int,
+        method: str,
+        comparison: Comparison | None = None,
+    ) -> None:
+        identity = self._attach(row, feats, keys, person)
+        self.rows["links"].append(
+            {
+                "mention_id": row.id,
+                "person_id": person,
+                "identity_id": identity,
+                "method": method,
+                "match_weight": comparison.match_weight if comparison else None,
+                "match_probability": comparison.match_probability if comparison else None,
+                "model_version": self.model.version if comparison else None,
+                "decided_by_user_id": None,
+                "decided_by": None,
+                "decided_at": self.now,
+            }
+        )
+        self.rows["history"].append(
+            {
+                "mention_id": row.id,
+                "from_person_id": None,
+                "to_person_id": person,
+                "method": method,
+                "reason": None,
+                "actor": self.actor.label,
+                "actor_user_id": self.actor.user_id,
+                "at": self.now,
+            }
+        )
+        self.result.links[row.id] = person
+        self.result.methods[row.id] = method
+
+    def _attach(self, row: MentionRow, feats: Features, keys: list[str], person: int) -> int:
+        """The person's identity for these features: a sighting of a held one, or a new one."""
+        for identity_id in self.by_sig.get(feats["sig"], ()):
+            identity = self.identities[identity_id]
+            if self.survivor(identity.person_id) == person:
+                identity.sighted(row.occurred_at)
+                self._add_keys(keys, identity.person_id, identity.id)
+                return identity.id
+        identity = IdentityState(
+            id=self.identity_ids.take(),
+            person_id=person,
+            sig=feats["sig"],
+            features=feats,
+            first_seen=row.occurred_at,
+            last_seen=row.occurred_at,
+            mention_count=1,
+            new=True,
+        )
+        self._hold(identity)
+        self._add_keys(keys, person, identity.id)
+        return identity.id
+
+    def _add_keys(self, keys: list[str], person: int, identity: int) -> None:
+        for key in dict.fromkeys(keys):
+            held = self.keys.setdefault(key, [])
+            if any(i == identity for _, i in held):
+                continue
+            held.append((person, identity))
+            self.rows["keys"].append({"key": key, "person_id": person, "identity_id": identity})
+
+    def _task(
+        self,
+        row: MentionRow,
+        person: int,
+        candidate: int,
+        comparison: Comparison | None,
+        reason: str,
+    ) -> None:
+        self.rows["tasks"].append(
+            {
+                "mention_id": row.id,
+                "person_id": person,
+                "candidate_person_id": candidate,
+                "reason": reason,
+                "match_weight": comparison.match_weight if comparison else None,
+                "match_probability": comparison.match_probability if comparison else None,
+                "model_version": self.model.version if comparison else None,
+                "explanation": [asdict(lv) for lv in comparison.levels] if comparison else [],
+                "status": "open",
+                "created_at": self.now,
+            }
+        )
+
+    def _write(self) -> None:
+        s, rows = self.session, self.rows
+        store.insert(s, store.T_PERSON, rows["persons"])
+        new = [i for i in self.identities.values() if i.new]
+        store.insert(
+            s,
+            store.T_IDENTITY,
+            [
+                {
+                    "id": i.id, "person_id": i.person_id, "sig": i.sig, "features": i.features,
+                    "first_seen": i.first_seen, "last_seen": i.last_seen,
+                    "mention_count": i.mention_count,
+                }
+                for i in new
+            ],
+        )  # fmt: skip
+        store.update_identities(s, [i for i in self.identities.values() if i.dirty and not i.new])
+        store.insert(s, store.T_KEY, rows["keys"])
+        store.insert(s, store.T_LINK, rows["links"])
+        store.insert(s, store.T_HISTORY, rows["history"])
+        if rows["tasks"]:
+            pool = KeyPool(s, store.T_TASK)
+            for task in rows["tasks"]:
+                task["id"] = pool.take()
+                self.result.review_task_ids.append(task["id"])
+            store.insert(s, store.T_TASK, rows["tasks"])
+
+
+def _adults_for(row: MentionRow, adults: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    return adults.get(row.event_id, ()) if row.role == "child" else ()
+
+
+def _same_pregnancy(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    gap = abs(date.fromisoformat(a) - date.fromisoformat(b))
+    return gap <= timedelta(days=UNBORN_EDD_DAYS)

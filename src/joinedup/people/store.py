@@ -1,0 +1,201 @@
+"""The person store's batch queries: one query per kind of look-up per batch, never per mention.
+
+Every look-up is answered from an index: person_keys by key, person_identities by sig or id,
+persons by id, mention_links by mention id, link_constraints by mention id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy.orm import Session, aliased
+
+from joinedup.db.bulk import bulk_insert, reserve_ids
+from joinedup.intake.models import Event, Mention
+from joinedup.people.mentions import chunks
+from joinedup.people.models import (
+    LinkConstraint,
+    LinkHistory,
+    MentionLink,
+    Person,
+    PersonIdentity,
+    PersonKey,
+    ReviewTask,
+)
+
+T_PERSON: Table = Person.__table__  # type: ignore[assignment]
+T_IDENTITY: Table = PersonIdentity.__table__  # type: ignore[assignment]
+T_KEY: Table = PersonKey.__table__  # type: ignore[assignment]
+T_LINK: Table = MentionLink.__table__  # type: ignore[assignment]
+T_HISTORY: Table = LinkHistory.__table__  # type: ignore[assignment]
+T_TASK: Table = ReviewTask.__table__  # type: ignore[assignment]
+T_CONSTRAINT: Table = LinkConstraint.__table__  # type: ignore[assignment]
+_M: Table = Mention.__table__  # type: ignore[assignment]
+_E: Table = Event.__table__  # type: ignore[assignment]
+
+
+@dataclass(slots=True)
+class IdentityState:
+    """A person's identity as the batch sees it; `dirty` when its sightings changed."""
+
+    id: int
+    person_id: int
+    sig: str
+    features: dict[str, Any]
+    first_seen: datetime
+    last_seen: datetime
+    mention_count: int
+    new: bool = False
+    dirty: bool = False
+
+    def sighted(self, at: datetime) -> None:
+        self.first_seen = min(self.first_seen, at)
+        self.last_seen = max(self.last_seen, at)
+        self.mention_count += 1
+        self.dirty = True
+
+
+def key_rows(session: Session, keys: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """For each key: the (person, identity) pairs that hold it."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for part in chunks(sorted(set(keys))):
+        query = select(T_KEY.c.key, T_KEY.c.person_id, T_KEY.c.identity_id).where(
+            T_KEY.c.key.in_(part)
+        )
+        for key, person, identity in session.execute(query):
+            found.setdefault(key, []).append((person, identity))
+    return found
+
+
+def _identities(session: Session, where: Any) -> list[IdentityState]:
+    t = T_IDENTITY
+    query = select(
+        t.c.id, t.c.person_id, t.c.sig, t.c.features, t.c.first_seen, t.c.last_seen,
+        t.c.mention_count,
+    ).where(where)  # fmt: skip
+    return [IdentityState(*row) for row in session.execute(query)]
+
+
+def identities_by_sig(session: Session, sigs: Iterable[str]) -> list[IdentityState]:
+    found: list[IdentityState] = []
+    for part in chunks(sorted(set(sigs))):
+        found.extend(_identities(session, T_IDENTITY.c.sig.in_(part)))
+    return found
+
+
+def identities_by_id(session: Session, ids: Iterable[int]) -> list[IdentityState]:
+    found: list[IdentityState] = []
+    for part in chunks(sorted(set(ids))):
+        found.extend(_identities(session, T_IDENTITY.c.id.in_(part)))
+    return found
+
+
+def identities_of_persons(session: Session, person_ids: Iterable[int]) -> list[IdentityState]:
+    found: list[IdentityState] = []
+    for part in chunks(sorted(set(person_ids))):
+        found.extend(_identities(session, T_IDENTITY.c.person_id.in_(part)))
+    return found
+
+
+def persons(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+    """(kind, merged_into_id) of each person, following merges to their survivors."""
+    found: dict[int, tuple[str, int | None]] = {}
+    wanted = set(ids)
+    while wanted:
+        for part in chunks(sorted(wanted)):
+            query = select(T_PERSON.c.id, T_PERSON.c.kind, T_PERSON.c.merged_into_id).where(
+                T_PERSON.c.id.in_(part)
+            )
+            for pid, kind, into in session.execute(query):
+                found[pid] = (kind, into)
+        wanted = {into for _, into in found.values() if into is not None} - set(found)
+    return found
+
+
+def linked(session: Session, mention_ids: Iterable[int]) -> dict[int, int]:
+    """The person each of these mentions is linked to now (mentions not linked are absent)."""
+    found: dict[int, int] = {}
+    for part in chunks(sorted(set(mention_ids))):
+        query = select(T_LINK.c.mention_id, T_LINK.c.person_id).where(T_LINK.c.mention_id.in_(part))
+        found.update({m: p for m, p in session.execute(query)})
+    return found
+
+
+def previous_versions(
+    session: Session, source_record_ids: Iterable[int], exclude_events: set[int]
+) -> dict[tuple[int, str], tuple[int, int]]:
+    """For each (source record, ref): the (event, person) of the latest earlier linked mention."""
+    found: dict[tuple[int, str], tuple[int, int]] = {}
+    for part in chunks(sorted(set(source_record_ids))):
+        query = (
+            select(_E.c.source_record_id, _M.c.ref, _E.c.id, T_LINK.c.person_id)
+            .join(_M, _M.c.event_id == _E.c.id)
+            .join(T_LINK, T_LINK.c.mention_id == _M.c.id)
+            .where(_E.c.source_record_id.in_(part))
+        )
+        for source, ref, event, person in session.execute(query):
+            if event in exclude_events:
+                continue
+            current = found.get((source, ref))
+            if current is None or current[0] < event:
+                found[(source, ref)] = (event, person)
+    return found
+
+
+def cannot_link_pairs(session: Session, person_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Active cannot_link constraints touching these persons, as pairs of (linked) persons."""
+    left, right = aliased(T_LINK), aliased(T_LINK)
+    c = T_CONSTRAINT
+    found: list[tuple[int, int]] = []
+    for part in chunks(sorted(set(person_ids)), 2000):
+        query = (
+            select(left.c.person_id, right.c.person_id)
+            .select_from(c)
+            .join(left, left.c.mention_id == c.c.mention_id)
+            .join(right, right.c.mention_id == c.c.other_mention_id)
+            .where(
+                and_(c.c.kind == "cannot_link", c.c.revoked_at.is_(None)),
+                left.c.person_id.in_(part) | right.c.person_id.in_(part),
+            )
+        )
+        found.extend((a, b) for a, b in session.execute(query))
+    return found
+
+
+def update_identities(session: Session, identities: Sequence[IdentityState]) -> None:
+    if not identities:
+        return
+    t = T_IDENTITY
+    statement = (
+        update(t)
+        .where(t.c.id == bindparam("b_id"))
+        .values(
+            first_seen=bindparam("b_first"),
+            last_seen=bindparam("b_last"),
+            mention_count=bindparam("b_count"),
+        )
+    )
+    session.connection().execute(
+        statement,
+        [
+            {
+                "b_id": i.id,
+                "b_first": i.first_seen,
+                "b_last": i.last_seen,
+                "b_count": i.mention_count,
+            }
+            for i in identities
+        ],
+    )
+
+
+def reserve(session: Session, table: Table, count: int) -> list[int]:
+    return reserve_ids(session, table, count)
+
+
+def insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    bulk_insert(session, table, rows)

@@ -1,0 +1,160 @@
+"""Known answers for online resolution, on tiny hand-made records and the packaged model."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from joinedup.access.models import AuditEntry
+from joinedup.people.models import LinkHistory, MentionLink, PersonIdentity, ReviewTask
+from tests.unit.people.support import Store, adult, child, nhs, people, rec, upn
+
+__all__ = ["people"]  # the fixture
+
+
+def test_the_same_nhs_number_links_whatever_else_differs(people: Store) -> None:
+    first = rec(child(nhs_number=nhs(1)))
+    second = rec(child(nhs_number=nhs(1), given_names="Sandy", date_of_birth="2015-01-01"))
+    people.submit(first)
+    people.submit(second)
+    assert people.person(second["record_id"]) == people.person(first["record_id"])
+    assert people.link(second["record_id"]).method == "nhs_number"
+
+
+def test_the_same_upn_links(people: Store) -> None:
+    first = rec(child(upn=upn(4)), source={"agency": "education", "organisation": "School A"})
+    second = rec(child(upn=upn(4), family_name="Otherway", address=None))
+    people.submit(first, second)
+    assert people.person(second["record_id"]) == people.person(first["record_id"])
+    assert people.link(second["record_id"]).method == "upn"
+
+
+def test_a_local_id_seen_before_from_the_same_organisation_links(people: Store) -> None:
+    first = rec(child(local_ids={"mosaic": "P-77"}))
+    again = rec(child(local_ids={"mosaic": "P-77"}, given_names="Zed", date_of_birth="2010"))
+    elsewhere = rec(
+        child(local_ids={"mosaic": "P-77"}, given_names="Zed", date_of_birth="2010"),
+        source={"agency": "health", "organisation": "Testshire NHS Trust"},
+    )
+    people.submit(first, again, elsewhere)
+    assert people.person(again["record_id"]) == people.person(first["record_id"])
+    assert people.link(again["record_id"]).method == "local_id"
+    # The same id from another organisation is another system's number: not trusted.
+    assert people.link(elsewhere["record_id"]).method != "local_id"
+
+
+def test_nhs_and_upn_naming_different_persons_is_not_guessed(people: Store) -> None:
+    a = rec(child(nhs_number=nhs(5), given_names="Ann", family_name="Alpha", address=None))
+    b = rec(child(upn=upn(6), given_names="Bea", family_name="Beta", date_of_birth="2012-01-01"))
+    both = rec(child(nhs_number=nhs(5), upn=upn(6)))
+    people.submit(a, b)
+    people.submit(both)
+    link = people.link(both["record_id"])
+    assert link.person_id not in (people.person(a["record_id"]), people.person(b["record_id"]))
+    tasks = people.session.scalars(select(ReviewTask).where(ReviewTask.mention_id == link.mention_id))
+    assert sorted(t.candidate_person_id for t in tasks) == sorted(
+        [people.person(a["record_id"]), people.person(b["record_id"])]
+    )
+
+
+def test_an_identical_identity_links_as_the_same_identity(people: Store) -> None:
+    first, second = rec(child()), rec(child())
+    people.submit(first)
+    people.submit(second)
+    assert people.person(second["record_id"]) == people.person(first["record_id"])
+    assert people.link(second["record_id"]).method == "same_identity"
+    identity = people.session.scalars(select(PersonIdentity)).one()
+    assert identity.mention_count == 2
+
+
+def test_twins_with_the_same_surname_birth_date_and_address_stay_apart(people: Store) -> None:
+    twins = rec(
+        child(ref="c1", given_names="Amelia", sex="F"),
+        child(ref="c2", given_names="Olivia", sex="F", relationship="sibling"),
+    )
+    later = rec(child(given_names="Olivia", sex="F"), child(ref="c2", given_names="Amelia", sex="F"))
+    people.submit(twins)
+    people.submit(later)
+    amelia, olivia = people.person(twins["record_id"], "c1"), people.person(twins["record_id"], "c2")
+    assert amelia != olivia
+    assert people.person(later["record_id"], "c1") == olivia
+    assert people.person(later["record_id"], "c2") == amelia
+
+
+def test_a_nickname_is_linked_by_the_model(people: Store) -> None:
+    first = rec(child(given_names="Alexander"))
+    second = rec(child(given_names="Alex"), source={"agency": "education", "organisation": "S"})
+    people.submit(first)
+    people.submit(second)
+    link = people.link(second["record_id"])
+    assert link.person_id == people.person(first["record_id"])
+    assert link.method == "model" and link.match_probability is not None
+    assert link.match_probability >= people.settings.link_upper and link.model_version
+
+
+def test_a_day_and_month_swapped_birth_date_is_linked(people: Store) -> None:
+    first = rec(child(date_of_birth="2016-04-07"))
+    second = rec(child(date_of_birth="2016-07-04"))
+    people.submit(first)
+    people.submit(second)
+    assert people.person(second["record_id"]) == people.person(first["record_id"])
+    assert people.link(second["record_id"]).method == "model"
+
+
+def test_mentions_in_one_batch_see_each_other(people: Store) -> None:
+    first, second = rec(child(given_names="Alexander")), rec(child(given_names="Alex"))
+    people.submit(first, second)
+    assert people.person(second["record_id"]) == people.person(first["record_id"])
+
+
+def test_a_candidate_between_thresholds_opens_a_review_on_a_provisional_person(
+    people: Store,
+) -> None:
+    first = rec(child())
+    unsure = rec(child(date_of_birth="2015-04-07", address={"lines": ["9 Far Lane"], "postcode": "ZZ9 9ZZ"}))
+    people.submit(first)
+    people.submit(unsure)
+    link = people.link(unsure["record_id"])
+    assert link.person_id != people.person(first["record_id"]) and link.method == "new_person"
+    task = people.session.scalars(select(ReviewTask)).one()
+    assert (task.status, task.mention_id, task.person_id) == ("open", link.mention_id, link.person_id)
+    assert task.candidate_person_id == people.person(first["record_id"])
+    lower, upper = people.settings.link_lower, people.settings.link_upper
+    assert task.match_probability is not None and lower <= task.match_probability < upper
+    assert {level["comparison"] for level in task.explanation} >= {"given", "dob", "place"}
+
+
+def test_every_link_has_its_history_and_the_batch_one_audit_entry(people: Store) -> None:
+    people.submit(rec(child(), adult()), rec(child()))
+    links = people.session.scalar(select(func.count()).select_from(MentionLink))
+    history = people.session.scalar(select(func.count()).select_from(LinkHistory))
+    assert links == history == 3
+    entries = people.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "people:resolve")
+    ).all()
+    assert len(entries) == 1 and len(entries[0].resource_ids) == 3
+    assert entries[0].detail["persons_created"] == 2
+
+
+def test_a_new_version_of_a_record_keeps_its_subjects_persons(people: Store) -> None:
+    first = rec(child(), record_id="t:versioned")
+    people.submit(first)
+    corrected = rec(child(date_of_birth="2011-01-01", given_names="Alexandra"), record_id="t:versioned")
+    people.submit(corrected)
+    assert people.link("t:versioned").method == "previous_version"
+    assert people.persons() == 1
+
+
+def test_unborn_children_are_known_by_mother_and_expected_delivery(people: Store) -> None:
+    mum = adult(nhs_number=nhs(9))
+    unborn = {"ref": "u1", "role": "unborn", "expected_date_of_delivery": "2026-05-01"}
+    first = rec(unborn, mum, type="antenatal_concern", attributes={"category": "other"})
+    second = rec(
+        {**unborn, "expected_date_of_delivery": "2026-05-20"},
+        mum,
+        type="antenatal_concern",
+        attributes={"category": "other"},
+    )
+    people.submit(first)
+    people.submit(second)
+    assert people.person(second["record_id"], "u1") == people.person(first["record_id"], "u1")
+    assert people.link(second["record_id"], "u1").method == "mother_and_edd"
