@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from joinedup.people.linkage.cluster import cluster
-from joinedup.people.linkage.comparisons import COMPARISONS, GUARDED, guard
+from joinedup.people.linkage.comparisons import COMPARISONS, GUARDED, guard, spell
 from joinedup.people.linkage.model import TF_COLUMNS, LinkageModel
 from joinedup.people.linkage.train import (
     Prepared,
@@ -186,7 +186,7 @@ def _register_frequencies(
 
     data: Any = pa.table({column: list(table), f"tf_{column}": list(table.values())})
     if engine == "spark":
-        data = db_api.spark.createDataFrame(data.to_pandas())
+        data = db_api.spark.createDataFrame(data.to_pylist(), schema=_spark_ddl(data.schema))
     frame = db_api.register(data, dataset_display_name=f"tf_{column}")
     linker.table_management.register_term_frequency_lookup(frame, column)
 
@@ -212,9 +212,27 @@ def _registered(engine: Engine, prepared: Prepared) -> Iterator[tuple[Any, Any]]
     with _spark_session() as spark:
         from splink.backends.spark import SparkAPI
 
-        frame = spark.createDataFrame(table.to_pandas())
+        frame = spark.createDataFrame(table.to_pylist(), schema=_spark_ddl(table.schema))
         spark_api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
         yield spark_api.register(frame, dataset_display_name="identities"), spark_api
+
+
+def _spark_ddl(schema: Any) -> str:
+    """The arrow schema in Spark's DDL (an all-null column would otherwise have no type)."""
+    import pyarrow as pa
+
+    def kind(t: Any) -> str:
+        if pa.types.is_list(t):
+            return f"array<{kind(t.value_type)}>"
+        if pa.types.is_int64(t):
+            return "bigint"
+        if pa.types.is_int32(t):
+            return "int"
+        if pa.types.is_floating(t):
+            return "double"
+        return "string"
+
+    return ", ".join(f"`{field.name}` {kind(field.type)}" for field in schema)
 
 
 def _spelled(splink_json: dict[str, Any], engine: Engine) -> dict[str, Any]:
@@ -234,6 +252,10 @@ def _respell(splink_json: dict[str, Any], dialect: str) -> dict[str, Any]:
         levels = [{**level, "sql_condition": fresh["sql_condition"]} for level, fresh in pairs]
         comparisons.append({**trained, "comparison_levels": levels})
     doc["comparisons"] = comparisons
+    doc["blocking_rules_to_generate_predictions"] = [
+        {**rule, "blocking_rule": spell(rule["blocking_rule"], dialect), "sql_dialect": dialect}
+        for rule in splink_json["blocking_rules_to_generate_predictions"]
+    ]
     doc.pop("sql_dialect", None)
     return doc
 

@@ -14,6 +14,7 @@ disagreement into a rule that no weight of household evidence can overturn.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -369,13 +370,18 @@ def guard(spec_levels: dict[str, str]) -> str | None:
     return None
 
 
+def spell(sql: str, dialect: str) -> str:
+    """Identifiers quoted as the dialect quotes them (Spark reads "x" as a string)."""
+    return re.sub(r'"(\w+)"', r"`\1`", sql) if dialect == "spark" else sql
+
+
 def splink_comparison(spec: ComparisonSpec, dialect: str) -> dict[str, Any]:
     """The comparison as a Splink settings dictionary for one SQL dialect."""
     functions = DIALECTS[dialect]
     levels_json: list[dict[str, Any]] = []
     for level in spec.levels:
         entry: dict[str, Any] = {
-            "sql_condition": level.sql.format(**functions),
+            "sql_condition": spell(level.sql.format(**functions), dialect),
             "label_for_charts": level.label,
         }
         if level.null:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from joinedup.core.identifiers import nhs_number_valid, upn_valid
+from joinedup.people.linkage.normalise import date_parts
 from joinedup.people.linkage.types import Identity
 
 HEADER = (
@@ -91,6 +92,8 @@ def _check(
     dob = value["date_of_birth"]
     if dob and not _DATE.match(dob):
         errors.append(f"{where}: date_of_birth: expected YYYY-MM-DD, YYYY-MM or YYYY")
+    elif dob and None in date_parts(dob)[: dob.count("-") + 1]:
+        errors.append(f"{where}: date_of_birth: {dob!r} is not a date")
     if value["sex"] and value["sex"] not in ("F", "M", "U", "I"):
         errors.append(f"{where}: sex: expected F, M, U or I")
     nhs = value["nhs_number"].replace(" ", "")

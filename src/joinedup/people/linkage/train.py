@@ -21,7 +21,7 @@ import jellyfish
 import pyarrow as pa
 
 from joinedup.people.linkage import normalise as n
-from joinedup.people.linkage.comparisons import COMPARISONS, SIMILAR, splink_comparison
+from joinedup.people.linkage.comparisons import COMPARISONS, SIMILAR, spell, splink_comparison
 from joinedup.people.linkage.model import (
     FEATURE_COLUMNS,
     KEY_COLUMNS,
@@ -127,7 +127,7 @@ def settings(dialect: str) -> dict[str, Any]:
         "probability_two_random_records_match": 1e-4,
         "comparisons": [splink_comparison(c, dialect) for c in COMPARISONS],
         "blocking_rules_to_generate_predictions": [
-            {"blocking_rule": f'l."{k}" = r."{k}"'} for k in PREDICTION_RULES
+            {"blocking_rule": spell(f'l."{k}" = r."{k}"', dialect)} for k in PREDICTION_RULES
         ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": True,
