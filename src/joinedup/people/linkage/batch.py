@@ -8,6 +8,7 @@ clusters are drawn in Python from the scored pairs with the constraints of clust
 from __future__ import annotations
 
 import logging
+import math
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -70,14 +71,14 @@ def link(
     prepared = prepare(identities, equivalences)
     timings["features"] = time.perf_counter() - started
     say(f"{len(identities):,} identities, {len(prepared.rows):,} distinct")
-    with _registered(engine, prepared) as (data, db_api):
+    with _registered(engine, prepared) as data:
         from splink import Linker
 
         if model is None:
             step = time.perf_counter()
             say("training the model (Splink: u by random sampling, m by EM)")
             linker = Linker(data, settings(engine))
-            train(linker, len(prepared.rows))
+            train(linker, len(prepared.rows), engine)
             model = model_from_linker(
                 linker,
                 prepared,
@@ -87,23 +88,25 @@ def link(
         step = time.perf_counter()
         row_must = [(prepared.row_of[a], prepared.row_of[b]) for a, b in must]
         row_cannot = [(prepared.row_of[a], prepared.row_of[b]) for a, b in cannot]
-        splink_doc = _spelled(model.splink, engine)
-        for rescore in (False, True):
-            say(
-                "scoring blocked pairs"
-                + (" again, recalibrated on the persons found" if rescore else "")
-            )
-            linker = Linker(data, splink_doc)
-            if rescore:
-                for column, table in model.term_frequencies.items():
-                    _register_frequencies(linker, db_api, engine, column, table)
-            edges, pairs, guarded = _scored_edges(linker, prepared.rows, threshold, engine)
-            row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
-            if not rescore:
-                # Names are as common as the persons who bear them, not as the records that
-                # repeat them; and the share of pairs that match follows from the persons found.
-                model = recalibrated(model, prepared.rows, row_labels)
-                splink_doc = _spelled(model.splink, engine)
+        say("scoring blocked pairs")
+        linker = Linker(data, _spelled(model.splink, engine))
+        candidates, guarded = _candidates(linker, model, prepared.rows, threshold, engine)
+        cut = logit(threshold)
+        edges = [(c.a, c.b, c.weight) for c in candidates if c.weight >= cut]
+        row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
+        # Names are as common as the persons who bear them, not as the records that repeat
+        # them, and the share of pairs that match follows from the persons found: recalibrate
+        # on the first clustering, re-weigh every candidate pair (in Python: only the prior
+        # and the name frequencies change) and cluster again.
+        say("re-weighing on the persons found")
+        first_model, model = model, recalibrated(model, prepared.rows, row_labels)
+        edges = [
+            (c.a, c.b, w)
+            for c in candidates
+            if (w := _reweighed(c, prepared.rows, first_model, model)) >= cut
+        ]
+        row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
+        pairs = len(candidates)
         timings["predict"] = time.perf_counter() - step
     first: dict[int, int] = {}
     labels = []
@@ -122,24 +125,84 @@ def link(
     )
 
 
-def _scored_edges(
-    linker: Any, rows: Sequence[Features], threshold: float, engine: Engine
-) -> tuple[list[tuple[int, int, float]], int, int]:
-    """Pairs at or above the threshold, less those a guard holds apart (judged in Python)."""
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
-    table = _as_arrow(predictions, engine).select(["unique_id_l", "unique_id_r", "match_weight"])
-    data = table.to_pydict()
-    edges: list[tuple[int, int, float]] = []
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    a: int
+    b: int
+    weight: float  # as Splink scored it
+    tf_given: float  # Splink's term-frequency adjustments within that weight
+    tf_family: float
+
+
+# Candidates are kept down to this many bits below the threshold, so that re-weighing (the
+# prior and the name frequencies) can lift a pair over it.
+MARGIN_BITS = 6.0
+
+
+def logit(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def _candidates(
+    linker: Any, model: LinkageModel, rows: Sequence[Features], threshold: float, engine: Engine
+) -> tuple[list[_Candidate], int]:
+    """Scored pairs near or above the threshold, less those a guard holds apart.
+
+    The guard reads the levels of four comparisons; Splink returns each comparison's weight,
+    which names its level wherever the levels' weights differ (else the level is recomputed).
+    """
+    floor = logit(threshold) - MARGIN_BITS
+    predictions = linker.inference.predict(threshold_match_weight=floor)
+    named = [f"mw_{spec.name}" for spec in GUARDED]
+    columns = [
+        "unique_id_l", "unique_id_r", "match_weight", "mw_tf_adj_given", "mw_tf_adj_family",
+        *named,
+    ]  # fmt: skip
+    data = _as_arrow(predictions, engine).select(columns).to_pydict()
+    by_weight = _labels_by_weight(model)
+    found: list[_Candidate] = []
     guarded = 0
-    for left, right, weight in zip(
-        data["unique_id_l"], data["unique_id_r"], data["match_weight"], strict=True
+    for left, right, weight, tf_given, tf_family, *parts in zip(
+        *(data[c] for c in columns), strict=True
     ):
-        a, b = rows[int(left)], rows[int(right)]
-        if guard({spec.name: spec.levels[spec.level_of(a, b)].label for spec in GUARDED}):
+        labels = {}
+        for spec, part in zip(GUARDED, parts, strict=True):
+            label = by_weight[spec.name].get(round(part, 9))
+            if label is None:
+                a, b = rows[int(left)], rows[int(right)]
+                label = spec.levels[spec.level_of(a, b)].label
+            labels[spec.name] = label
+        if guard(labels):
             guarded += 1
             continue
-        edges.append((int(left), int(right), float(weight)))
-    return edges, table.num_rows, guarded
+        found.append(
+            _Candidate(int(left), int(right), float(weight), float(tf_given), float(tf_family))
+        )
+    return found, guarded
+
+
+def _labels_by_weight(model: LinkageModel) -> dict[str, dict[float, str | None]]:
+    """For each guarded comparison, its level's label by the level's weight (None if shared)."""
+    table: dict[str, dict[float, str | None]] = {}
+    for spec in GUARDED:
+        weights = model.level_weights(spec.name)
+        seen: dict[float, str | None] = {}
+        for level, weight in zip(spec.levels, weights, strict=True):
+            key = round(weight, 9)
+            seen[key] = None if key in seen else level.label
+        table[spec.name] = {k: v for k, v in seen.items() if v is not None}
+    return table
+
+
+def _reweighed(
+    c: _Candidate, rows: Sequence[Features], before: LinkageModel, after: LinkageModel
+) -> float:
+    a, b = rows[c.a], rows[c.b]
+    weight = c.weight - c.tf_given - c.tf_family + after.prior_weight - before.prior_weight
+    for comparison, column in (("given", "given"), ("family", "family")):
+        if a[column] is not None and a[column] == b[column]:  # the exact level: adjusted
+            weight += after.tf_adjustment(comparison, column, a, b)
+    return weight
 
 
 def person_frequencies(
@@ -179,18 +242,6 @@ def recalibrated(
     )
 
 
-def _register_frequencies(
-    linker: Any, db_api: Any, engine: Engine, column: str, table: dict[str, float]
-) -> None:
-    import pyarrow as pa
-
-    data: Any = pa.table({column: list(table), f"tf_{column}": list(table.values())})
-    if engine == "spark":
-        data = db_api.spark.createDataFrame(data.to_pylist(), schema=_spark_ddl(data.schema))
-    frame = db_api.register(data, dataset_display_name=f"tf_{column}")
-    linker.table_management.register_term_frequency_lookup(frame, column)
-
-
 def _as_arrow(predictions: Any, engine: Engine) -> Any:
     if engine == "duckdb":
         return predictions.as_pyarrow_table()
@@ -200,21 +251,21 @@ def _as_arrow(predictions: Any, engine: Engine) -> Any:
 
 
 @contextmanager
-def _registered(engine: Engine, prepared: Prepared) -> Iterator[tuple[Any, Any]]:
+def _registered(engine: Engine, prepared: Prepared) -> Iterator[Any]:
     """The distinct identities registered with the engine's Splink database API."""
     table = to_arrow(prepared.rows)
     if engine == "duckdb":
         from splink import DuckDBAPI
 
         db_api = DuckDBAPI()
-        yield db_api.register(table, dataset_display_name="identities"), db_api
+        yield db_api.register(table, dataset_display_name="identities")
         return
     with _spark_session() as spark:
         from splink.backends.spark import SparkAPI
 
         frame = spark.createDataFrame(table.to_pylist(), schema=_spark_ddl(table.schema))
         spark_api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
-        yield spark_api.register(frame, dataset_display_name="identities"), spark_api
+        yield spark_api.register(frame, dataset_display_name="identities")
 
 
 def _spark_ddl(schema: Any) -> str:

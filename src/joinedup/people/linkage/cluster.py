@@ -44,24 +44,30 @@ class Clustering:
         rows: Sequence[Features],
         cannot: Mapping[int, set[int]] | None = None,
     ) -> None:
+        self.rows = rows
         self.parent = list(range(len(rows)))
-        self.groups: dict[int, _Group] = {}
+        self.groups: dict[int, _Group] = {}  # made when a row is first joined
         self.cannot = cannot or {}
         self.refused = 0
-        for i, row in enumerate(rows):
-            group = _Group([i])
-            if row["nhs"]:
-                group.nhs.add(row["nhs"])
-            if row["upn"]:
-                group.upn.add(row["upn"])
-            if row["sex"]:
-                group.sex.add(row["sex"])
-            if row["given"]:
-                group.names[_name_key(row)] = {f: row[f] for f in _NAME_FIELDS}
-                group.named_rows = 1
-            if row["dob_o"] is not None:
-                group.dobs[row["dob_o"]] = {f: row[f] for f in _DOB_FIELDS}
-            self.groups[i] = group
+
+    def group(self, root: int) -> _Group:
+        found = self.groups.get(root)
+        if found is not None:
+            return found
+        row = self.rows[root]
+        group = self.groups[root] = _Group([root])
+        if row["nhs"]:
+            group.nhs.add(row["nhs"])
+        if row["upn"]:
+            group.upn.add(row["upn"])
+        if row["sex"]:
+            group.sex.add(row["sex"])
+        if row["given"]:
+            group.names[_name_key(row)] = {f: row[f] for f in _NAME_FIELDS}
+            group.named_rows = 1
+        if row["dob_o"] is not None:
+            group.dobs[row["dob_o"]] = {f: row[f] for f in _DOB_FIELDS}
+        return group
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -124,7 +130,7 @@ class Clustering:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        x, y = self.groups[ra], self.groups[rb]
+        x, y = self.group(ra), self.group(rb)
         if not force and self.conflict(x, y):
             self.refused += 1
             return False

@@ -277,17 +277,56 @@ SEX = ComparisonSpec(
     ),
 )
 
+
+def _place_missing(a: Features, b: Features) -> bool:
+    return (a["pc"] is None or b["pc"] is None) and (a["addr"] is None or b["addr"] is None)
+
+
+def _same_address(a: Features, b: Features) -> bool:
+    """Alike lines with the same house and flat numbers (flats of one block differ in those)."""
+    return (
+        a["addr"] is not None
+        and b["addr"] is not None
+        and a["addr_no"] == b["addr_no"]
+        and _jw(a["addr"], b["addr"]) >= 0.92
+    )
+
+
+_SAME_ADDRESS_SQL = (
+    '("addr_no_l" = "addr_no_r" OR ("addr_no_l" IS NULL AND "addr_no_r" IS NULL))'
+    ' AND {jw}("addr_l", "addr_r") >= 0.92'
+)
+
+# Postcode and address are one comparison, so that a household is counted once.
 PLACE = ComparisonSpec(
     "place",
-    "postcode",
-    ("pc", "pcd"),
+    "address",
+    ("pc", "pcd", "addr", "addr_no"),
     (
-        _null("pc"),
+        LevelSpec(
+            "missing",
+            '("pc_l" IS NULL OR "pc_r" IS NULL) AND ("addr_l" IS NULL OR "addr_r" IS NULL)',
+            _place_missing,
+            "not held by one of the records",
+            null=True,
+        ),
+        LevelSpec(
+            "same address",
+            f'"pc_l" = "pc_r" AND {_SAME_ADDRESS_SQL}',
+            lambda a, b: a["pc"] is not None and a["pc"] == b["pc"] and _same_address(a, b),
+            "the same address and postcode",
+        ),
         LevelSpec(
             "same postcode",
             '"pc_l" = "pc_r"',
-            lambda a, b: a["pc"] == b["pc"],
-            "the same postcode",
+            lambda a, b: a["pc"] is not None and a["pc"] == b["pc"],
+            "the same postcode, another address",
+        ),
+        LevelSpec(
+            "same address, other postcode",
+            _SAME_ADDRESS_SQL,
+            _same_address,
+            "the same address with a different or missing postcode",
         ),
         LevelSpec(
             "same district",

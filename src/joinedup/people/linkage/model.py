@@ -30,7 +30,8 @@ DEFAULT_MODEL = "default_model.json"
 # The columns a features dict holds, in a fixed order (the signature hashes them in this order).
 FEATURE_COLUMNS = (
     "nhs", "upn", "given", "given_all", "given_var", "family", "family_all",
-    "dob_y", "dob_m", "dob_d", "dob_o", "sex", "pc", "pcd", "school", "adults",
+    "dob_y", "dob_m", "dob_d", "dob_o", "sex", "pc", "pcd", "addr", "addr_no",
+    "school", "adults",
 )  # fmt: skip
 KEY_COLUMNS = ("k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp")
 TF_COLUMNS = ("given", "family")
@@ -93,7 +94,7 @@ class LinkageModel:
             level = spec.levels[index]
             weight = self._weights.by_comparison[spec.name][index]
             if level.tf:
-                weight += self._tf_adjustment(spec.name, level.tf, a, b)
+                weight += self.tf_adjustment(spec.name, level.tf, a, b)
             labels[spec.name] = level.label
             total += weight
             found.append(Level(spec.name, level.label, round(weight, 2), level.text))
@@ -104,7 +105,7 @@ class LinkageModel:
             guard=guard(labels),
         )
 
-    def _tf_adjustment(self, comparison: str, column: str, a: Features, b: Features) -> float:
+    def tf_adjustment(self, comparison: str, column: str, a: Features, b: Features) -> float:
         """Splink's term-frequency adjustment: a rare name agreeing is stronger evidence."""
         table = self.term_frequencies.get(column)
         if not table:
@@ -114,6 +115,17 @@ class LinkageModel:
         if not found or u_exact is None:
             return 0.0
         return math.log2(u_exact) - math.log2(max(*found, 1e-12))
+
+    def level_weights(self, comparison: str) -> tuple[float, ...]:
+        """The weight of each level of a comparison, in the comparison's order (null first)."""
+        if self._weights is None:  # pragma: no cover - set in __post_init__
+            raise ModelFileInvalid("the model has no weights")
+        return self._weights.by_comparison[comparison]
+
+    @property
+    def prior_weight(self) -> float:
+        """log2 of the prior odds that two identities are one person."""
+        return self._prior_weight
 
     # -- persistence ----------------------------------------------------------------------------
 
@@ -165,6 +177,8 @@ def features(identity: Identity, equivalences: Mapping[str, frozenset[str]]) -> 
         "sex": n.sex(identity.sex),
         "pc": postcode,
         "pcd": district,
+        "addr": (addr := n.address(identity.address)),
+        "addr_no": " ".join(w for w in addr.split() if w.isdigit()) or None if addr else None,
         "school": identity.school_urn or None,
         "adults": adults or None,
     }

@@ -106,5 +106,13 @@ def postcode(text: str | None) -> tuple[str | None, str | None]:
     return compact, match.group(1)
 
 
+def address(text: str | None) -> str | None:
+    """Address lines as lower-case ASCII words ("Flat 3, Sallow Ho." -> "flat 3 sallow ho")."""
+    if not text:
+        return None
+    words = re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split()
+    return " ".join(words) or None
+
+
 def sex(text: str | None) -> str | None:
     return text if text in ("F", "M") else None

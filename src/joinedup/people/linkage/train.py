@@ -137,20 +137,29 @@ def settings(dialect: str) -> dict[str, Any]:
     }
 
 
-def train(linker: Any, rows: int) -> None:
+def train(linker: Any, rows: int, dialect: str = "duckdb") -> None:
     """Estimate the model's parameters on a linker whose data are registered."""
+    # A first guess (recalibrated on the persons found, batch.recalibrated).
     linker.training.estimate_probability_two_random_records_match(
-        ['l."nhs" = r."nhs"', 'l."upn" = r."upn"'], recall=0.6
+        [
+            spell(rule, dialect)
+            for rule in (
+                'l."nhs" = r."nhs"',
+                'l."upn" = r."upn"',
+                'l."dob_o" = r."dob_o" AND l."given" = r."given" AND l."family" = r."family"',
+            )
+        ],
+        recall=0.6,
     )
-    pairs = min(5e6, max(1e5, rows * 20))
+    pairs = min(2e6, max(2e5, rows * 8))
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=1)
     # Blocked on the date of birth: trains the names, sex, place, school and identifiers.
     linker.training.estimate_parameters_using_expectation_maximisation(
-        'l."dob_o" = r."dob_o"', estimate_without_term_frequencies=True
+        spell('l."dob_o" = r."dob_o"', dialect), estimate_without_term_frequencies=True
     )
     # Blocked on the two names' sounds: trains the date of birth (and the rest once more).
     linker.training.estimate_parameters_using_expectation_maximisation(
-        'l."k_gf" = r."k_gf"', estimate_without_term_frequencies=True
+        spell('l."k_gf" = r."k_gf"', dialect), estimate_without_term_frequencies=True
     )
 
 
