@@ -18,6 +18,7 @@ from joinedup.intake.bulk import StoreBatch
 from joinedup.intake.models import Event, Mention, RecordVersion
 from joinedup.intake.service import Submitted, submit_records
 from joinedup.intake.validation import Parsed
+from joinedup.people.batchsql import among
 from joinedup.people.mentions import Scorer, chunks
 from joinedup.people.service import Thresholds, linkage_model, resolve_mentions
 
@@ -75,7 +76,7 @@ def _new_versions(session: Session, results: Sequence[Submitted]) -> list[int]:
     for part in chunks(sorted({source for source, _ in wanted})):
         query = select(
             RecordVersion.id, RecordVersion.source_record_id, RecordVersion.version
-        ).where(RecordVersion.source_record_id.in_(part))
+        ).where(among(session, RecordVersion.source_record_id, part))
         found.extend(vid for vid, source, version in session.execute(query)
                      if (source, version) in wanted)  # fmt: skip
     return found
@@ -87,7 +88,7 @@ def _mentions_of(session: Session, event_ids: list[int]) -> list[int]:
         query = (
             select(Mention.id)
             .join(Event, Event.id == Mention.event_id)
-            .where(Mention.event_id.in_(part))
+            .where(among(session, Mention.event_id, part))
         )
         found.extend(session.scalars(query))
     return sorted(found)

@@ -20,6 +20,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from joinedup.people import store
+from joinedup.people.batchsql import among
 from joinedup.people.ids import KeyPool
 from joinedup.people.mentions import MentionRow, chunks
 from joinedup.people.models import Household, HouseholdChange, HouseholdMember, Relationship
@@ -34,6 +35,7 @@ LIVES_WITH = frozenset(
      "lodger", "foster_carer"}
 )  # fmt: skip
 SAME_ADDRESS_ONLY = frozenset({"grandparent"})
+STATED = ("adult_joined", "adult_left")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -112,19 +114,14 @@ def _read_event(
         if child is None or row is child:
             continue
         kind = row.relationship
-        if child_home is not None and own is None and kind in LIVES_WITH:
+        change = row.attributes.get("change") if row.event_type == "change_of_household" else None
+        if child_home is not None and own is None and kind in LIVES_WITH and change != "adult_left":
             home, code = child_home
             sightings.append(Sighting(home, code, persons[row.id], on, "named_together", event))
         if kind and kind != "self":
             ties.append(Tie(persons[row.id], persons[child.id], kind, on, event))
-        change = row.attributes.get("change")
         home_of_change = child_home or own
-        if (
-            row.event_type == "change_of_household"
-            and row.role == "adult"
-            and change in ("adult_joined", "adult_left")
-            and home_of_change is not None
-        ):
+        if row.role == "adult" and change in STATED and home_of_change is not None:
             address, code = home_of_change
             stated.append(Stated(address, code, persons[row.id], str(change), on, event))
 
@@ -158,7 +155,7 @@ class Households:
         s, t = self.session, T_HOUSEHOLD
         for part in chunks(sorted(addresses)):
             query = select(t.c.id, t.c.address_key, t.c.first_seen, t.c.last_seen).where(
-                t.c.address_key.in_(part)
+                among(s, t.c.address_key, part)
             )
             for hid, key, first, last in s.execute(query):
                 self.homes[key] = {"id": hid, "first_seen": first, "last_seen": last, "new": False}
@@ -172,7 +169,7 @@ class Households:
         for part in chunks(home_ids):
             query = select(
                 m.c.id, m.c.household_id, m.c.person_id, m.c.source, m.c.from_date, m.c.to_date
-            ).where(m.c.household_id.in_(part))
+            ).where(among(s, m.c.household_id, part))
             for row in s.execute(query):
                 self._member(
                     row.household_id,
@@ -293,7 +290,7 @@ def _apply_ties(session: Session, ties: list[Tie]) -> None:
     for part in chunks(sorted({t.person for t in ties})):
         query = select(
             r.c.id, r.c.person_id, r.c.related_person_id, r.c.kind, r.c.from_date, r.c.to_date
-        ).where(r.c.person_id.in_(part))
+        ).where(among(session, r.c.person_id, part))
         for rid, pid, related, kind, start, end in session.execute(query):
             held[(pid, related, kind)] = {"id": rid, "from_date": start, "to_date": end}
     new: dict[tuple[int, int, str], dict[str, Any]] = {}

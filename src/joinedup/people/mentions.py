@@ -15,11 +15,12 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from joinedup.intake.models import Event, Mention
+from joinedup.people.batchsql import among
 from joinedup.people.linkage.types import Comparison, Features, Identity
 
 _M: Table = Mention.__table__  # type: ignore[assignment]
 _E: Table = Event.__table__  # type: ignore[assignment]
-CHUNK = 5000
+CHUNK = 50_000
 
 
 class Scorer(Protocol):
@@ -35,7 +36,7 @@ class Scorer(Protocol):
     def compare(self, a: Features, b: Features) -> Comparison: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MentionRow:
     """A mention with what resolution and households need of its event."""
 
@@ -122,7 +123,7 @@ def load_event_mentions(session: Session, mention_ids: Sequence[int]) -> list[Me
     ]  # fmt: skip
     rows: dict[int, MentionRow] = {}
     for part in chunks(sorted(set(mention_ids))):
-        events = select(_M.c.event_id).where(_M.c.id.in_(part)).scalar_subquery()
+        events = select(_M.c.event_id).where(among(session, _M.c.id, part)).scalar_subquery()
         query = select(*columns).join(_E, _E.c.id == _M.c.event_id).where(_M.c.event_id.in_(events))
         for r in session.execute(query):
             rows[r.id] = _row(r)

@@ -108,42 +108,53 @@ class Batch:
         wanted = set(mention_ids) - set(store.linked(self.session, mention_ids))
         targets = [r for r in rows if r.id in wanted]
         adults = adults_of(rows)
-        prepared = [
-            (row, self.model.features(row.identity(_adults_for(row, adults))))
-            for row in targets
-            if row.kind != "unborn"
-        ]
+        prepared: list[tuple[MentionRow, Features, list[str]]] = []
+        for row in targets:
+            if row.kind != "unborn":
+                feats = self.model.features(row.identity(_adults_for(row, adults)))
+                prepared.append((row, feats, [*self.model.blocking_keys(feats), *row.local_keys()]))
         self._prefetch(prepared, {r.event_id for r in rows})
-        for row, feats in prepared:
-            self._resolve(row, feats)
+        for row, feats, keys in prepared:
+            self._resolve(row, feats, keys)
         self._resolve_unborn([r for r in targets if r.kind == "unborn"], rows)
         self._write()
         return self.result, rows
 
-    def _prefetch(self, prepared: list[tuple[MentionRow, Features]], events: set[int]) -> None:
+    def _prefetch(
+        self, prepared: list[tuple[MentionRow, Features, list[str]]], events: set[int]
+    ) -> None:
+        """Read what the batch needs: trusted keys and identical identities first, then the
+        blocking keys of only those mentions that no trusted key or earlier version settles."""
         s = self.session
-        all_keys = {k for row, f in prepared for k in self._keys_of(row, f)}
-        self.keys = store.key_rows(s, all_keys)
-        sig_hits = store.identities_by_sig(s, {f["sig"] for _, f in prepared})
+        trusted = {k for _, _, keys in prepared for k in keys if k.startswith(TRUSTED_PREFIXES)}
+        self.keys = store.key_rows(s, trusted)
+        sig_hits = store.identities_by_sig(s, {f["sig"] for _, f, _ in prepared})
         self.previous = store.previous_versions(
-            s, {r.source_record_id for r, _ in prepared}, events
+            s, {r.source_record_id for r, _, _ in prepared}, events
         )
+        unsettled = [
+            (row, keys)
+            for row, _, keys in prepared
+            if (row.source_record_id, row.ref) not in self.previous
+            and not any(k in self.keys for k in keys if k.startswith(TRUSTED_PREFIXES))
+        ]
+        blocking = {k for _, keys in unsettled for k in keys} - trusted
+        self.keys.update(store.key_rows(s, blocking))
         person_ids = {p for rows in self.keys.values() for p, _ in rows}
         person_ids |= {i.person_id for i in sig_hits} | {p for _, p in self.previous.values()}
         self._know_persons(person_ids)
         for identity in sig_hits:
             self._hold(identity)
-        wanted: set[int] = set()
-        for row, feats in prepared:
-            for key in self._keys_of(row, feats):
-                if key.startswith(TRUSTED_PREFIXES):
-                    wanted.update(i for _, i in self.keys.get(key, ()))
-            for _, identity_ids in self._ranked(row.kind, self._keys_of(row, feats)):
-                wanted.update(identity_ids)
+        wanted = {i for key in trusted for _, i in self.keys.get(key, ())}
         for identity in store.identities_by_id(s, wanted - set(self.identities)):
             self._hold(identity)
-        previous_persons = {p for _, p in self.previous.values()}
-        for identity in store.identities_of_persons(s, previous_persons):
+        # Candidates are scored against every identity they hold, and trusted matches are
+        # checked against every identifier their person holds.
+        everyone = {p for _, p in self.previous.values()}
+        for row, keys in unsettled:
+            everyone.update(p for p, _ in self._ranked(row.kind, keys))
+        everyone = {p for person in everyone for p in self._merged_with(person)}
+        for identity in store.identities_of_persons(s, everyone):
             if identity.id not in self.identities:
                 self._hold(identity)
         survivors = {self.survivor(p) for p in self.kind}
@@ -169,13 +180,9 @@ class Batch:
             person, seen = into, seen + 1
         return person
 
-    def _keys_of(self, row: MentionRow, feats: Features) -> list[str]:
-        return [*self.model.blocking_keys(feats), *row.local_keys()]
-
     # -- one mention ----------------------------------------------------------------------------
 
-    def _resolve(self, row: MentionRow, feats: Features) -> None:
-        keys = self._keys_of(row, feats)
+    def _resolve(self, row: MentionRow, feats: Features, keys: list[str]) -> None:
         trusted = self._trusted(row, keys)
         persons = {p for _, p in trusted}
         if len(persons) > 1:
@@ -207,29 +214,34 @@ class Batch:
         found.sort(key=lambda item: _TRUSTED_ORDER.index(item[0]))
         return list(dict.fromkeys(found))
 
-    def _identities_of(self, person: int) -> list[IdentityState]:
-        """The identities held in memory of a person and of the persons merged into it."""
-        found: list[IdentityState] = []
+    def _merged_with(self, person: int) -> set[int]:
+        """The person and every person known to be merged into it."""
         stack, seen = [person], set()
         while stack:
             current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            found.extend(self.identities[i] for i in self.by_person.get(current, ()))
-            stack.extend(self.absorbed.get(current, ()))
-        return found
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.absorbed.get(current, ()))
+        return seen
+
+    def _identities_of(self, person: int) -> list[IdentityState]:
+        """The identities held in memory of a person and of the persons merged into it."""
+        return [
+            self.identities[i]
+            for current in self._merged_with(person)
+            for i in self.by_person.get(current, ())
+        ]
 
     def _identifier_conflict(self, feats: Features, person: int) -> str | None:
-        """A trusted match whose person holds a different valid NHS number or UPN."""
-        for identity in self._identities_of(person):
-            other = identity.features
-            same_nhs = feats["nhs"] is not None and feats["nhs"] == other.get("nhs")
-            same_upn = feats["upn"] is not None and feats["upn"] == other.get("upn")
-            if feats["nhs"] and other.get("nhs") and not same_nhs and not same_upn:
-                return "the person holds a different NHS number"
-            if feats["upn"] and other.get("upn") and not same_upn and not same_nhs:
-                return "the person holds a different unique pupil number"
+        """A trusted match whose person holds another valid NHS number (or UPN) and not this."""
+        held = self._identities_of(person)
+        nhs = {i.features.get("nhs") for i in held} - {None}
+        upn = {i.features.get("upn") for i in held} - {None}
+        same = feats["nhs"] in nhs or feats["upn"] in upn
+        if feats["nhs"] and nhs and not same:
+            return "the person holds a different NHS number"
+        if feats["upn"] and upn and not same:
+            return "the person holds a different unique pupil number"
         return None
 
     def _same_identity(self, row: MentionRow, feats: Features) -> int | None:
@@ -258,8 +270,10 @@ class Batch:
 
     def _score(self, row: MentionRow, feats: Features, keys: list[str]) -> None:
         scored: list[_Scored] = []
-        for person, identity_ids in self._ranked(row.kind, keys):
-            comparison = self._best(feats, identity_ids)
+        for person, _ in self._ranked(row.kind, keys):
+            if self._identifier_conflict(feats, person):
+                continue  # a person holding another NHS number or UPN is another person
+            comparison = self._best(feats, self._identities_of(person))
             if comparison is not None:
                 scored.append(_Scored(person, comparison))
         scored.sort(key=lambda s: -s.comparison.match_weight)
@@ -277,12 +291,9 @@ class Batch:
         else:
             self._link(row, feats, keys, self._new_person(row.kind), "new_person")
 
-    def _best(self, feats: Features, identity_ids: set[int]) -> Comparison | None:
+    def _best(self, feats: Features, identities: list[IdentityState]) -> Comparison | None:
         best: Comparison | None = None
-        for identity_id in identity_ids:
-            identity = self.identities.get(identity_id)
-            if identity is None:
-                continue
+        for identity in identities:
             comparison = self.model.compare(feats, identity.features)
             if comparison.guard is None and (
                 best is None or comparison.match_weight > best.match_weight
@@ -293,8 +304,18 @@ class Batch:
     def _conflict(
         self, row: MentionRow, feats: Features, keys: list[str], persons: set[int], reason: str
     ) -> None:
+        """Trusted facts disagree: a provisional person (or the one an identical conflict made
+        before) holds the mention, with a review task for each person the facts name.
+
+        The provisional person's trusted keys are not indexed, so later records carrying one of
+        them go on finding the person they found before, and one conflict does not breed more.
+        """
+        untrusted = [k for k in keys if not k.startswith(TRUSTED_PREFIXES)]
+        if (holder := self._same_identity(row, feats)) is not None and holder not in persons:
+            self._link(row, feats, untrusted, holder, "same_identity")
+            return
         provisional = self._new_person(row.kind)
-        self._link(row, feats, keys, provisional, "new_person")
+        self._link(row, feats, untrusted, provisional, "new_person")
         for person in sorted(persons):
             comparisons = [
                 self.model.compare(feats, i.features) for i in self._identities_of(person)
@@ -396,7 +417,10 @@ class Batch:
             identity = self.identities[identity_id]
             if self.survivor(identity.person_id) == person:
                 identity.sighted(row.occurred_at)
-                self._add_keys(keys, identity.person_id, identity.id)
+                # Equal features give equal blocking and identifier keys: only a source's
+                # local id can be new to a held identity.
+                local = [k for k in keys if k.startswith("l:")]
+                self._add_keys(local, identity.person_id, identity.id)
                 return identity.id
         identity = IdentityState(
             id=self.identity_ids.take(),
@@ -409,13 +433,13 @@ class Batch:
             new=True,
         )
         self._hold(identity)
-        self._add_keys(keys, person, identity.id)
+        self._add_keys(keys, person, identity.id, new=True)
         return identity.id
 
-    def _add_keys(self, keys: list[str], person: int, identity: int) -> None:
+    def _add_keys(self, keys: list[str], person: int, identity: int, new: bool = False) -> None:
         for key in dict.fromkeys(keys):
             held = self.keys.setdefault(key, [])
-            if any(i == identity for _, i in held):
+            if not new and any(i == identity for _, i in held):
                 continue
             held.append((person, identity))
             self.rows["keys"].append({"key": key, "person_id": person, "identity_id": identity})

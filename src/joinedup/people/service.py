@@ -17,6 +17,7 @@ from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
 from joinedup.config import Settings
+from joinedup.db import locks
 from joinedup.intake.models import Event, Mention
 from joinedup.people import households, merges, review, store
 from joinedup.people.linkage.model import LinkageModel, load_model
@@ -85,6 +86,9 @@ def resolve_mentions(
     authorise(session=session, actor=actor, action=Action.PEOPLE_RESOLVE, resource_type="mention")
     if not mention_ids:
         return Resolution()
+    # Concurrent resolutions queue (PostgreSQL), so that two submissions about a child new to
+    # both find one person rather than making two. SQLite's writers are serialised already.
+    locks.lock(session, "people", ["resolve"])
     result, rows = Batch(session, model, thresholds, actor, now).run(mention_ids)
     persons = dict(result.links)
     unknown = [r.id for r in rows if r.id not in persons]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from joinedup.db.bulk import bulk_insert, reserve_ids
 from joinedup.intake.models import Event, Mention
+from joinedup.people.batchsql import among
 from joinedup.people.mentions import chunks
 from joinedup.people.models import (
     LinkConstraint,
@@ -64,7 +65,7 @@ def key_rows(session: Session, keys: Iterable[str]) -> dict[str, list[tuple[int,
     found: dict[str, list[tuple[int, int]]] = {}
     for part in chunks(sorted(set(keys))):
         query = select(T_KEY.c.key, T_KEY.c.person_id, T_KEY.c.identity_id).where(
-            T_KEY.c.key.in_(part)
+            among(session, T_KEY.c.key, part)
         )
         for key, person, identity in session.execute(query):
             found.setdefault(key, []).append((person, identity))
@@ -83,21 +84,21 @@ def _identities(session: Session, where: Any) -> list[IdentityState]:
 def identities_by_sig(session: Session, sigs: Iterable[str]) -> list[IdentityState]:
     found: list[IdentityState] = []
     for part in chunks(sorted(set(sigs))):
-        found.extend(_identities(session, T_IDENTITY.c.sig.in_(part)))
+        found.extend(_identities(session, among(session, T_IDENTITY.c.sig, part)))
     return found
 
 
 def identities_by_id(session: Session, ids: Iterable[int]) -> list[IdentityState]:
     found: list[IdentityState] = []
     for part in chunks(sorted(set(ids))):
-        found.extend(_identities(session, T_IDENTITY.c.id.in_(part)))
+        found.extend(_identities(session, among(session, T_IDENTITY.c.id, part)))
     return found
 
 
 def identities_of_persons(session: Session, person_ids: Iterable[int]) -> list[IdentityState]:
     found: list[IdentityState] = []
     for part in chunks(sorted(set(person_ids))):
-        found.extend(_identities(session, T_IDENTITY.c.person_id.in_(part)))
+        found.extend(_identities(session, among(session, T_IDENTITY.c.person_id, part)))
     return found
 
 
@@ -108,7 +109,7 @@ def persons(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int | 
     while wanted:
         for part in chunks(sorted(wanted)):
             query = select(T_PERSON.c.id, T_PERSON.c.kind, T_PERSON.c.merged_into_id).where(
-                T_PERSON.c.id.in_(part)
+                among(session, T_PERSON.c.id, part)
             )
             for pid, kind, into in session.execute(query):
                 found[pid] = (kind, into)
@@ -120,7 +121,9 @@ def linked(session: Session, mention_ids: Iterable[int]) -> dict[int, int]:
     """The person each of these mentions is linked to now (mentions not linked are absent)."""
     found: dict[int, int] = {}
     for part in chunks(sorted(set(mention_ids))):
-        query = select(T_LINK.c.mention_id, T_LINK.c.person_id).where(T_LINK.c.mention_id.in_(part))
+        query = select(T_LINK.c.mention_id, T_LINK.c.person_id).where(
+            among(session, T_LINK.c.mention_id, part)
+        )
         found.update({m: p for m, p in session.execute(query)})
     return found
 
@@ -135,7 +138,7 @@ def previous_versions(
             select(_E.c.source_record_id, _M.c.ref, _E.c.id, T_LINK.c.person_id)
             .join(_M, _M.c.event_id == _E.c.id)
             .join(T_LINK, T_LINK.c.mention_id == _M.c.id)
-            .where(_E.c.source_record_id.in_(part))
+            .where(among(session, _E.c.source_record_id, part))
         )
         for source, ref, event, person in session.execute(query):
             if event in exclude_events:
@@ -151,7 +154,7 @@ def cannot_link_pairs(session: Session, person_ids: Iterable[int]) -> list[tuple
     left, right = aliased(T_LINK), aliased(T_LINK)
     c = T_CONSTRAINT
     found: list[tuple[int, int]] = []
-    for part in chunks(sorted(set(person_ids)), 2000):
+    for part in chunks(sorted(set(person_ids))):
         query = (
             select(left.c.person_id, right.c.person_id)
             .select_from(c)
@@ -159,7 +162,7 @@ def cannot_link_pairs(session: Session, person_ids: Iterable[int]) -> list[tuple
             .join(right, right.c.mention_id == c.c.other_mention_id)
             .where(
                 and_(c.c.kind == "cannot_link", c.c.revoked_at.is_(None)),
-                left.c.person_id.in_(part) | right.c.person_id.in_(part),
+                among(session, left.c.person_id, part) | among(session, right.c.person_id, part),
             )
         )
         found.extend((a, b) for a, b in session.execute(query))

@@ -114,7 +114,5 @@ class Store:
 
 
 @pytest.fixture
-def people(
-    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
-) -> Store:
+def people(session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings) -> Store:
     return Store(session, feed_actor, clock, settings)

@@ -50,7 +50,9 @@ def test_nhs_and_upn_naming_different_persons_is_not_guessed(people: Store) -> N
     people.submit(both)
     link = people.link(both["record_id"])
     assert link.person_id not in (people.person(a["record_id"]), people.person(b["record_id"]))
-    tasks = people.session.scalars(select(ReviewTask).where(ReviewTask.mention_id == link.mention_id))
+    tasks = people.session.scalars(
+        select(ReviewTask).where(ReviewTask.mention_id == link.mention_id)
+    )
     assert sorted(t.candidate_person_id for t in tasks) == sorted(
         [people.person(a["record_id"]), people.person(b["record_id"])]
     )
@@ -71,10 +73,15 @@ def test_twins_with_the_same_surname_birth_date_and_address_stay_apart(people: S
         child(ref="c1", given_names="Amelia", sex="F"),
         child(ref="c2", given_names="Olivia", sex="F", relationship="sibling"),
     )
-    later = rec(child(given_names="Olivia", sex="F"), child(ref="c2", given_names="Amelia", sex="F"))
+    later = rec(
+        child(given_names="Olivia", sex="F"), child(ref="c2", given_names="Amelia", sex="F")
+    )
     people.submit(twins)
     people.submit(later)
-    amelia, olivia = people.person(twins["record_id"], "c1"), people.person(twins["record_id"], "c2")
+    amelia, olivia = (
+        people.person(twins["record_id"], "c1"),
+        people.person(twins["record_id"], "c2"),
+    )
     assert amelia != olivia
     assert people.person(later["record_id"], "c1") == olivia
     assert people.person(later["record_id"], "c2") == amelia
@@ -110,13 +117,19 @@ def test_a_candidate_between_thresholds_opens_a_review_on_a_provisional_person(
     people: Store,
 ) -> None:
     first = rec(child())
-    unsure = rec(child(date_of_birth="2015-04-07", address={"lines": ["9 Far Lane"], "postcode": "ZZ9 9ZZ"}))
+    unsure = rec(
+        child(date_of_birth="2015-04-07", address={"lines": ["9 Far Lane"], "postcode": "ZZ9 9ZZ"})
+    )
     people.submit(first)
     people.submit(unsure)
     link = people.link(unsure["record_id"])
     assert link.person_id != people.person(first["record_id"]) and link.method == "new_person"
     task = people.session.scalars(select(ReviewTask)).one()
-    assert (task.status, task.mention_id, task.person_id) == ("open", link.mention_id, link.person_id)
+    assert (task.status, task.mention_id, task.person_id) == (
+        "open",
+        link.mention_id,
+        link.person_id,
+    )
     assert task.candidate_person_id == people.person(first["record_id"])
     lower, upper = people.settings.link_lower, people.settings.link_upper
     assert task.match_probability is not None and lower <= task.match_probability < upper
@@ -138,7 +151,9 @@ def test_every_link_has_its_history_and_the_batch_one_audit_entry(people: Store)
 def test_a_new_version_of_a_record_keeps_its_subjects_persons(people: Store) -> None:
     first = rec(child(), record_id="t:versioned")
     people.submit(first)
-    corrected = rec(child(date_of_birth="2011-01-01", given_names="Alexandra"), record_id="t:versioned")
+    corrected = rec(
+        child(date_of_birth="2011-01-01", given_names="Alexandra"), record_id="t:versioned"
+    )
     people.submit(corrected)
     assert people.link("t:versioned").method == "previous_version"
     assert people.persons() == 1
