@@ -35,9 +35,21 @@ def name_tokens(text: str | None) -> tuple[str, ...]:
         return ()
     ascii_text = unidecode(text).lower().replace("'", "").replace("-", " ")
     tokens = _NOT_LETTERS.sub(" ", ascii_text).split()
-    if tokens and tokens[0] in ("baby", "unborn", "infant", "newborn"):
-        return ()  # "Baby Boy", "Baby Gril": not yet named, however it is keyed
+    if tokens and _not_yet_named(tokens[0]):
+        return ()  # "Baby Boy", "Baby Gril", "Bby", "BabyG": not yet named, however keyed
     return tuple(t for t in tokens if t not in PLACEHOLDER_NAMES)
+
+
+def _not_yet_named(token: str) -> bool:
+    if token in ("baby", "unborn", "infant", "newborn") or token.startswith("baby"):
+        return True
+    # A slip of "baby" ("babby", "bayb", "bby"), unless it is a name in its own right ("abby").
+    return (
+        token[:1] == "b"
+        and len(token) >= 3
+        and jellyfish.damerau_levenshtein_distance(token, "baby") <= 1
+        and not (_NICKNAMER.nicknames_of(token) or _NICKNAMER.canonicals_of(token))
+    )
 
 
 @lru_cache(maxsize=100_000)
