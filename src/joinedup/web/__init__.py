@@ -15,12 +15,13 @@ logger = logging.getLogger("joinedup.web")
 def mount(app: FastAPI) -> None:
     """Add the pages, their static files, the error pages and the security headers to `app`."""
     from joinedup.web import errors, headers
-    from joinedup.web.routes import account, audit, auth, home, records
+    from joinedup.web.routes import account, audit, auth, home, people, records, review
 
     if not (STATIC / "govuk" / "govuk-frontend.min.css").is_file():
         logger.warning("GOV.UK Frontend assets are missing: run `make setup` (npm ci + assets)")
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
-    for module in (auth, home, records, audit, account):
+    # The review queue's paths come before a person's, which would otherwise take `review`.
+    for module in (auth, home, records, review, people, audit, account):
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers
     app.add_middleware(headers.SecurityHeaders)

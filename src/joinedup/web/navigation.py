@@ -25,6 +25,12 @@ LINKS: tuple[Link, ...] = (
         "See the records that partner agencies have sent, with their subjects and history.",
     ),
     Link(
+        "Identity review",
+        "/people/review",
+        Action.PEOPLE_REVIEW,
+        "Decide whether records the matching was unsure of are about the same person.",
+    ),
+    Link(
         "Audit log",
         "/audit",
         Action.AUDIT_READ,
