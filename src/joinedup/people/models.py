@@ -58,7 +58,11 @@ class PersonKey(Base):
     """
 
     __tablename__ = "person_keys"
-    __table_args__ = (UniqueConstraint("key", "identity_id"),)
+    __table_args__ = (
+        UniqueConstraint("key", "identity_id"),
+        # Rebuilding identities (batch re-linking) deletes by identity.
+        Index("ix_person_keys_identity", "identity_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(160))
@@ -70,7 +74,10 @@ class MentionLink(Base):
     """Which person a mention is, how that was decided, and by whom when a person decided it."""
 
     __tablename__ = "mention_links"
-    __table_args__ = (Index("ix_mention_links_person", "person_id"),)
+    __table_args__ = (
+        Index("ix_mention_links_person", "person_id"),
+        Index("ix_mention_links_identity", "identity_id"),
+    )
 
     mention_id: Mapped[int] = mapped_column(BigId, ForeignKey("mentions.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("persons.id"))

@@ -48,6 +48,13 @@ class BatchResult:
     guarded: int  # pairs above the threshold held apart by a guard
     refused: int  # joins refused by the clustering's constraints
     timings: dict[str, float] = field(default_factory=dict)
+    prepared: Prepared | None = None  # the distinct identities' features, for the caller
+
+    def features_of(self, index: int) -> Features:
+        """The features of input identity `index` (as the returned model computes them)."""
+        if self.prepared is None:  # pragma: no cover - always set by link()
+            raise ValueError("no features kept")
+        return self.prepared.rows[self.prepared.row_of[index]]
 
 
 def link(
@@ -122,6 +129,7 @@ def link(
         guarded=guarded,
         refused=refused,
         timings=timings,
+        prepared=prepared,
     )
 
 

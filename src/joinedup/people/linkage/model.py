@@ -74,12 +74,7 @@ class LinkageModel:
         return features(identity, self.equivalences)
 
     def blocking_keys(self, features: Features) -> list[str]:
-        keys = [f"{column}:{value}" for column, value in block_values(features).items() if value]
-        if features["nhs"]:
-            keys.append(f"n:{features['nhs']}")
-        if features["upn"]:
-            keys.append(f"u:{features['upn']}")
-        return keys
+        return blocking_keys(features)
 
     # -- scoring --------------------------------------------------------------------------------
 
@@ -184,6 +179,16 @@ def features(identity: Identity, equivalences: Mapping[str, frozenset[str]]) -> 
     }
     result["sig"] = signature(result)
     return result
+
+
+def blocking_keys(features: Features) -> list[str]:
+    """The look-up keys of an identity: blocking keys, and its NHS number and UPN if valid."""
+    keys = [f"{column}:{value}" for column, value in block_values(features).items() if value]
+    if features["nhs"]:
+        keys.append(f"n:{features['nhs']}")
+    if features["upn"]:
+        keys.append(f"u:{features['upn']}")
+    return keys
 
 
 def probability(weight: float) -> float:
