@@ -1,4 +1,4 @@
-"""`joinedup link FILE.csv --out CLUSTERS.csv`: a real process on a generated authority's children."""
+"""`joinedup link FILE.csv --out CLUSTERS.csv`: a real process on generated children."""
 
 from __future__ import annotations
 
