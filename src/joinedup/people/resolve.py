@@ -25,7 +25,7 @@ from joinedup.access.roles import Actor
 from joinedup.config import Settings
 from joinedup.people import store
 from joinedup.people.ids import KeyPool
-from joinedup.people.linkage.types import Comparison, Features
+from joinedup.people.linkage.types import Comparison, Features, Identity
 from joinedup.people.mentions import MentionRow, Scorer, adults_of, load_event_mentions
 from joinedup.people.store import IdentityState
 
@@ -89,6 +89,7 @@ class Batch:
         self.kind: dict[int, str] = {}
         self.into: dict[int, int | None] = {}
         self.keys: dict[str, list[tuple[int, int]]] = {}
+        self.holders: dict[str, set[int]] = {}
         self.identities: dict[int, IdentityState] = {}
         self.by_sig: dict[str, list[int]] = {}
         self.by_person: dict[int, list[int]] = {}
@@ -111,8 +112,8 @@ class Batch:
         prepared: list[tuple[MentionRow, Features, list[str]]] = []
         for row in targets:
             if row.kind != "unborn":
-                feats = self.model.features(row.identity(_adults_for(row, adults)))
-                prepared.append((row, feats, [*self.model.blocking_keys(feats), *row.local_keys()]))
+                feats, blocking = _features(self.model, row.identity(_adults_for(row, adults)))
+                prepared.append((row, feats, [*blocking, *row.local_keys()]))
         self._prefetch(prepared, {r.event_id for r in rows})
         for row, feats, keys in prepared:
             self._resolve(row, feats, keys)
@@ -132,11 +133,11 @@ class Batch:
         self.previous = store.previous_versions(
             s, {r.source_record_id for r, _, _ in prepared}, events
         )
+        hit = set(self.keys)
         unsettled = [
             (row, keys)
             for row, _, keys in prepared
-            if (row.source_record_id, row.ref) not in self.previous
-            and not any(k in self.keys for k in keys if k.startswith(TRUSTED_PREFIXES))
+            if (row.source_record_id, row.ref) not in self.previous and hit.isdisjoint(keys)
         ]
         blocking = {k for _, keys in unsettled for k in keys} - trusted
         self.keys.update(store.key_rows(s, blocking))
@@ -433,14 +434,20 @@ class Batch:
             new=True,
         )
         self._hold(identity)
-        self._add_keys(keys, person, identity.id, new=True)
+        self._add_keys(keys, person, identity.id)
         return identity.id
 
-    def _add_keys(self, keys: list[str], person: int, identity: int, new: bool = False) -> None:
+    def _add_keys(self, keys: list[str], person: int, identity: int) -> None:
+        """Index the keys for the person: once a person (not once an identity), since
+        candidates are scored against every identity of the persons a key finds."""
         for key in dict.fromkeys(keys):
             held = self.keys.setdefault(key, [])
-            if not new and any(i == identity for _, i in held):
+            holders = self.holders.get(key)
+            if holders is None:
+                holders = self.holders[key] = {p for p, _ in held}
+            if person in holders:
                 continue
+            holders.add(person)
             held.append((person, identity))
             self.rows["keys"].append({"key": key, "person_id": person, "identity_id": identity})
 
@@ -493,6 +500,26 @@ class Batch:
                 task["id"] = pool.take()
                 self.result.review_task_ids.append(task["id"])
             store.insert(s, store.T_TASK, rows["tasks"])
+
+
+# Features and blocking keys of identities seen lately, per model: most mentions repeat an
+# identity already seen (the same child in the same agency's records).
+_FEATURES: dict[int, tuple[Scorer, dict[Identity, tuple[Features, list[str]]]]] = {}
+_FEATURES_KEPT = 100_000
+
+
+def _features(model: Scorer, identity: Identity) -> tuple[Features, list[str]]:
+    entry = _FEATURES.get(id(model))
+    if entry is None or entry[0] is not model:
+        entry = _FEATURES[id(model)] = (model, {})
+    cache = entry[1]
+    found = cache.get(identity)
+    if found is None:
+        if len(cache) >= _FEATURES_KEPT:
+            cache.clear()
+        features = model.features(identity)
+        found = cache[identity] = (features, model.blocking_keys(features))
+    return found
 
 
 def _adults_for(row: MentionRow, adults: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
