@@ -6,8 +6,10 @@ mean to a practitioner. The API uses the same words so that both faces agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from joinedup.people.linkage.types import Level
 from joinedup.people.views import PersonDetail, ReviewTaskDetail
 from joinedup.web.formatting import humanise, partial_date, sex
 
@@ -41,6 +43,11 @@ def evidence(weight: float) -> str:
     if weight > -STRONG:
         return "some evidence against"
     return "strong evidence against"
+
+
+def starting_weight(total: float, levels: Sequence[Level]) -> float:
+    """What the total holds besides the comparisons: the prior (two records at random)."""
+    return total - sum(level.weight for level in levels)
 
 
 def strength(probability: float | None) -> str:
@@ -98,6 +105,7 @@ def postcode(compact: str | None) -> str | None:
     """`ZZ11ZZ` → `ZZ1 1ZZ`."""
     if not compact:
         return None
+    compact = compact.replace(" ", "").upper()
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact
 
 

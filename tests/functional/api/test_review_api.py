@@ -64,6 +64,8 @@ def test_the_queue_and_a_task_read_in_words(
     assert dob["title"] == "Date of birth" and dob["label"] == "one part different"
     assert dob["evidence"] in ("strong evidence for", "some evidence for", "neutral")
     assert detail["compared_with"]["features"]["dob_d"] == 7
+    total = detail["starting_weight"] + sum(c["weight"] for c in detail["comparisons"])
+    assert total == pytest.approx(detail["match_weight"], abs=0.05) and total > 0
     reads = entries(clean_engine, "people:review")
     assert [(e.actor_label, e.outcome, e.resource_ids) for e in reads][-1] == (
         "mash.api", "permitted", [task_id]

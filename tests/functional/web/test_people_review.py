@@ -85,7 +85,7 @@ def test_the_task_shows_both_records_and_each_comparison_in_words(
     assert "Date of birth 8 April 2016 7 April 2016" in words  # side by side, in words
     assert "Postcode ZZ9 9ZZ ZZ1 1ZZ" in words
     assert "Agency Police Police" in words
-    assert "What the matching found" in words
+    assert "What the matching found" in words and "Match probability when raised" in words
     assert "Dates of birth a day apart, or with one of day, month or year different" in words
     assert re.search(r"(Strong|Some) evidence (for|against)", words)
     assert re.search(r"Date of birth .*? [+\u2212]\d+\.\d\d", words)

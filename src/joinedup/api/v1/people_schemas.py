@@ -125,6 +125,10 @@ class ReviewTaskDetailOut(BaseModel):
     candidate: list[IdentityOut]
     compared_with: IdentityOut | None
     comparisons: list[ComparisonOut]
+    starting_weight: float | None = Field(
+        description="The match weight before any comparison (the prior): the rest is the sum "
+        "of the comparisons' weights."
+    )
     match_weight: float | None
     match_probability: float | None
     guard: str | None = Field(description="Why the pair must never be linked automatically.")
@@ -149,6 +153,11 @@ class ReviewTaskDetailOut(BaseModel):
                 )
                 for lv in detail.levels
             ],
+            starting_weight=(
+                None
+                if detail.match_weight is None or not detail.levels
+                else round(matching.starting_weight(detail.match_weight, detail.levels), 2)
+            ),
             match_weight=detail.match_weight,
             match_probability=detail.match_probability,
             guard=detail.guard,

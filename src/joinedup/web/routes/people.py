@@ -17,7 +17,7 @@ from joinedup.people import service as people
 from joinedup.people.views import PersonDetail
 from joinedup.web import csrf, matching
 from joinedup.web.deps import CurrentViewer, Viewer, now
-from joinedup.web.routes.review import FormText, identifier, required_text
+from joinedup.web.forms import FormText, identifier, required_text
 from joinedup.web.templating import render
 
 router = APIRouter(include_in_schema=False)

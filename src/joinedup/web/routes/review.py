@@ -7,31 +7,30 @@ writes the audit entry; this module only turns forms into calls and answers into
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from joinedup.core.errors import Conflict, InvalidTransition, NotFound
+from joinedup.core.errors import Conflict, InvalidTransition
 from joinedup.db.session import unit_of_work
 from joinedup.people import service as people
 from joinedup.people.views import PersonDetail, ReviewTaskDetail, ReviewTaskSummary
 from joinedup.web import csrf, matching
 from joinedup.web.deps import CurrentViewer, Viewer, now, settings_of
+from joinedup.web.forms import FormText, identifier, required_text
 from joinedup.web.paging import page_number, pagination, showing
 from joinedup.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 PER_PAGE = 25
-MAX_TEXT = 5000
 STATUSES = {"open": "Open", "confirmed": "Confirmed", "rejected": "Rejected", "all": "All"}
 DONE = {
     "confirmed": "You confirmed that these records are the same person.",
     "rejected": "You recorded that these are different people.",
     "reopened": "You reopened this task. Its earlier decision has been undone.",
 }
-FormText = Annotated[str, Form()]
 
 
 @dataclass(frozen=True)
@@ -39,23 +38,6 @@ class QueueRow:
     task: ReviewTaskSummary
     agency: str
     event_type: str
-
-
-def identifier(text: str, what: str) -> int:
-    """A key from the path; anything that is not one is simply not found."""
-    if not text.isdigit() or len(text) > 18:
-        raise NotFound(f"There is no {what} with that number.")
-    return int(text)
-
-
-def required_text(value: str, field: str, missing: str, label: str) -> tuple[str, dict[str, str]]:
-    """A trimmed free-text answer, or the error for its field (GOV.UK wording)."""
-    text = value.strip()
-    if not text:
-        return text, {field: missing}
-    if len(text) > MAX_TEXT:
-        return text, {field: f"{label} must be {MAX_TEXT:,} characters or fewer"}
-    return text, {}
 
 
 @router.get("/people/review")
