@@ -331,7 +331,7 @@ def _rebuild(
     connection.execute(delete(keys).where(keys.c.identity_id.in_(old)))
     connection.execute(delete(ids).where(ids.c.person_id.in_(born)))
     built: dict[tuple[int, str], dict[str, Any]] = {}
-    key_rows: set[tuple[str, int, tuple[int, str]]] = set()
+    key_rows: dict[tuple[str, int], tuple[int, str]] = {}  # a key once a person, as online
     identity_of: dict[int, tuple[int, str]] = {}
     for row, feats in zip(rows, features, strict=True):
         person = new_person[row.id]
@@ -347,7 +347,7 @@ def _rebuild(
         entry["mention_count"] += 1
         identity_of[row.id] = slot
         for key in (*blocking_keys(feats), *row.local_keys()):
-            key_rows.add((key, person, slot))
+            key_rows.setdefault((key, person), slot)
     new_ids = store.reserve(session, ids, len(built))
     for new_id, entry in zip(new_ids, built.values(), strict=True):
         entry["id"] = new_id
@@ -357,7 +357,7 @@ def _rebuild(
         keys,
         [
             {"key": key, "person_id": person, "identity_id": built[slot]["id"]}
-            for key, person, slot in sorted(key_rows, key=lambda k: (k[0], k[1]))
+            for (key, person), slot in sorted(key_rows.items())
         ],
     )
     connection.execute(
