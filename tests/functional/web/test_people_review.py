@@ -241,6 +241,8 @@ def test_merging_asks_for_confirmation_and_can_be_undone(
     assert (entry.actor_label, entry.reason, entry.resource_ids) == (
         "team.manager", "Health visitor confirms", [this, other]
     )  # fmt: skip
+    gone = {"into_person_id": "987654", "reason": "x", "confirmed": "yes"}
+    assert post(client, f"/people/{other}/merge", f"/people/{other}", **gone).status_code == 422
     again = post(client, f"/people/{this}/merge", f"/people/{other}", confirmed="yes", **form)
     assert again.status_code == 409 and "govuk-error-summary" in again.text
 

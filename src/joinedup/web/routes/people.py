@@ -114,7 +114,8 @@ def merge(
             people.merge_persons(session=session, actor=viewer.actor, from_id=number,
                                  into_id=into, reason=text, now=now(request))  # fmt: skip
     except (Conflict, InvalidTransition, NotFound) as exc:
-        return person_page(request, viewer, number, status_code=409,
+        status = 422 if isinstance(exc, NotFound) else 409  # this person missing: 404 below
+        return person_page(request, viewer, number, status_code=status,
                            errors={"into_person_id": exc.message}, values=values)  # fmt: skip
     return RedirectResponse(f"/people/{into}?done=merged", status_code=303)
 
