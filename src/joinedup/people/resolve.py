@@ -25,6 +25,7 @@ from joinedup.access.roles import Actor
 from joinedup.config import Settings
 from joinedup.people import store
 from joinedup.people.ids import KeyPool
+from joinedup.people.linkage.cluster import persons_conflict
 from joinedup.people.linkage.types import Comparison, Features, Identity
 from joinedup.people.mentions import MentionRow, Scorer, adults_of, load_event_mentions
 from joinedup.people.store import IdentityState
@@ -274,7 +275,10 @@ class Batch:
         for person, _ in self._ranked(row.kind, keys):
             if self._identifier_conflict(feats, person):
                 continue  # a person holding another NHS number or UPN is another person
-            comparison = self._best(feats, self._identities_of(person))
+            held = self._identities_of(person)
+            if persons_conflict([feats], [i.features for i in held]):
+                continue  # another date of birth, sex or given name on every identity held
+            comparison = self._best(feats, held)
             if comparison is not None:
                 scored.append(_Scored(person, comparison))
         scored.sort(key=lambda s: -s.comparison.match_weight)

@@ -56,16 +56,16 @@ class Clustering:
             return found
         row = self.rows[root]
         group = self.groups[root] = _Group([root])
-        if row["nhs"]:
-            group.nhs.add(row["nhs"])
-        if row["upn"]:
-            group.upn.add(row["upn"])
-        if row["sex"]:
-            group.sex.add(row["sex"])
-        if row["given"]:
+        if nhs := row.get("nhs"):
+            group.nhs.add(nhs)
+        if upn := row.get("upn"):
+            group.upn.add(upn)
+        if sex := row.get("sex"):
+            group.sex.add(sex)
+        if row.get("given") and all(f in row for f in _NAME_FIELDS):
             group.names[_name_key(row)] = {f: row[f] for f in _NAME_FIELDS}
             group.named_rows = 1
-        if row["dob_o"] is not None:
+        if row.get("dob_o") is not None and all(f in row for f in _DOB_FIELDS):
             group.dobs[row["dob_o"]] = {f: row[f] for f in _DOB_FIELDS}
         return group
 
@@ -172,3 +172,22 @@ def cluster(
     for a, b, _ in sorted(edges, key=lambda e: -e[2]):
         clustering.union(a, b)
     return clustering.labels(), clustering.refused
+
+
+def persons_conflict(a: Sequence[Features], b: Sequence[Features]) -> bool:
+    """Whether two sets of identities (a mention's and a person's) cannot be one person.
+
+    The same checks clustering makes before joining two groups, so that online resolution
+    does not link a mention to a person through one vague identity (a record with no date of
+    birth) when the person's other identities rule it out.
+    """
+    if not a or not b:
+        return False
+    clustering = Clustering([*a, *b])
+    for i in range(1, len(a)):
+        clustering.union(0, i, force=True)
+    for j in range(len(a) + 1, len(a) + len(b)):
+        clustering.union(len(a), j, force=True)
+    x = clustering.group(clustering.find(0))
+    y = clustering.group(clustering.find(len(a)))
+    return clustering.conflict(x, y)
