@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.core.errors import InvalidTransition, NotFound
+from joinedup.intake.models import Event, Mention
 from joinedup.people import merges
 from joinedup.people.linkage.types import Comparison
 from joinedup.people.mentions import Scorer, adults_of, load_event_mentions
@@ -51,8 +52,10 @@ def transition(task: ReviewTask, action: str) -> str:
     return target
 
 
-def summary(task: ReviewTask) -> ReviewTaskSummary:
+def summary(task: ReviewTask, agency: str = "", event_type: str = "") -> ReviewTaskSummary:
     return ReviewTaskSummary(
+        agency=agency,
+        event_type=event_type,
         id=task.id,
         status=task.status,
         reason=task.reason,
@@ -74,13 +77,17 @@ def page_of(session: Session, status: str | None, page: int, per_page: int) -> R
             query.where(ReviewTask.status == status),
             counted.where(ReviewTask.status == status),
         )
-    rows = session.scalars(
-        query.order_by(ReviewTask.created_at, ReviewTask.id)
+    rows = session.execute(
+        query.add_columns(Event.agency, Event.type)
+        .join(Mention, Mention.id == ReviewTask.mention_id)
+        .join(Event, Event.id == Mention.event_id)
+        .order_by(ReviewTask.created_at, ReviewTask.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
     total = session.scalar(counted) or 0
-    return ReviewTaskPage([summary(t) for t in rows], total, page, per_page)
+    items = [summary(task, agency, kind) for task, agency, kind in rows]
+    return ReviewTaskPage(items, total, page, per_page)
 
 
 def detail(session: Session, task: ReviewTask, model: Scorer) -> ReviewTaskDetail:

@@ -117,6 +117,8 @@ class ReviewTaskSummary:
     created_at: datetime
     decided_by: str | None
     decided_at: datetime | None
+    agency: str = ""  # the agency and type of the record whose subject the task is about
+    event_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)

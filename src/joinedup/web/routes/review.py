@@ -44,7 +44,6 @@ class QueueRow:
 def queue(request: Request, viewer: CurrentViewer, status: str = "", page: str = "") -> Response:
     chosen = status if status in STATUSES else "open"
     number = page_number(page)
-    model = people.linkage_model(settings_of(request))
     with unit_of_work(request.app.state.engine) as session:
         found = people.list_review_tasks(
             session=session,
@@ -53,14 +52,7 @@ def queue(request: Request, viewer: CurrentViewer, status: str = "", page: str =
             page=number,
             per_page=PER_PAGE,
         )
-        # The summaries do not carry the record's agency and type, so each row's detail is read
-        # (and audited) through the service too.
-        rows = []
-        for task in found.items:
-            mention = people.get_review_task(
-                session=session, actor=viewer.actor, task_id=task.id, model=model
-            ).mention
-            rows.append(QueueRow(task, mention.agency, mention.event_type))
+        rows = [QueueRow(task, task.agency, task.event_type) for task in found.items]
     return render(
         request,
         "people/review_list.html",
