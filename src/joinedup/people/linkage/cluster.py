@@ -34,6 +34,31 @@ class _Group:
     dobs: dict[int, Features] = field(default_factory=dict)
 
 
+# Groups are compared many times over as they grow: each pair of names or dates once.
+_GIVEN_LABELS: dict[tuple[object, object], str] = {}
+_DOB_AGREEMENT: dict[tuple[int, int], bool] = {}
+
+
+def _given_label(ka: tuple[object, ...], a: Features, kb: tuple[object, ...], b: Features) -> str:
+    key = (ka, kb)
+    found = _GIVEN_LABELS.get(key)
+    if found is None:
+        if len(_GIVEN_LABELS) > 1_000_000:
+            _GIVEN_LABELS.clear()
+        found = _GIVEN_LABELS[key] = GIVEN.levels[GIVEN.level_of(a, b)].label
+    return found
+
+
+def _dobs_agree(da: int, a: Features, db: int, b: Features) -> bool:
+    key = (da, db)
+    found = _DOB_AGREEMENT.get(key)
+    if found is None:
+        if len(_DOB_AGREEMENT) > 1_000_000:
+            _DOB_AGREEMENT.clear()
+        found = _DOB_AGREEMENT[key] = DOB.levels[DOB.level_of(a, b)].label in _DOB_AGREE
+    return found
+
+
 def _name_key(row: Features) -> tuple[object, ...]:
     return tuple(tuple(v) if isinstance(v, list) else v for v in (row[f] for f in _NAME_FIELDS))
 
@@ -91,9 +116,7 @@ class Clustering:
             x.dobs
             and y.dobs
             and not any(
-                DOB.levels[DOB.level_of(a, b)].label in _DOB_AGREE
-                for a in x.dobs.values()
-                for b in y.dobs.values()
+                _dobs_agree(da, a, db, b) for da, a in x.dobs.items() for db, b in y.dobs.items()
             )
         ):
             return True  # every full date of birth of one disagrees with every one of the other
@@ -104,9 +127,7 @@ class Clustering:
         if not (x.names and y.names):
             return False
         labels = {
-            GIVEN.levels[GIVEN.level_of(a, b)].label
-            for a in x.names.values()
-            for b in y.names.values()
+            _given_label(ka, a, kb, b) for ka, a in x.names.items() for kb, b in y.names.items()
         }
         if labels & {"exact", "equivalent", "swapped"}:
             return False
