@@ -346,10 +346,13 @@ class Batch:
         keys = {f"b:{m}" for m in mothers.values()}
         for key, found in store.key_rows(self.session, keys).items():
             self.keys.setdefault(key, []).extend(found)
-        wanted = {i for k in keys for _, i in self.keys.get(k, ())} - set(self.identities)
-        for identity in store.identities_by_id(self.session, wanted):
-            self._hold(identity)
-        self._know_persons({self.identities[i].person_id for i in wanted if i in self.identities})
+        # A key points at one identity of its person: read every identity of those persons, so
+        # that a second pregnancy's record (another due date) finds its own identity.
+        unborn_persons = {p for k in keys for p, _ in self.keys.get(k, ())}
+        self._know_persons(unborn_persons)
+        for identity in store.identities_of_persons(self.session, unborn_persons):
+            if identity.id not in self.identities:
+                self._hold(identity)
         for row in unborn:
             self._resolve_one_unborn(row, mothers.get(row.event_id))
 
@@ -361,11 +364,11 @@ class Batch:
             self._link(row, feats, [], self._new_person("unborn"), "new_person")
             return
         key = f"b:{mother}"
-        for person, identity_id in self.keys.get(key, ()):
-            other = self.identities.get(identity_id)
-            if other is not None and _same_pregnancy(feats["edd"], other.features.get("edd")):
-                self._link(row, feats, [key], self.survivor(person), "mother_and_edd")
-                return
+        for person, _ in self.keys.get(key, ()):
+            for other in self._identities_of(self.survivor(person)):
+                if _same_pregnancy(feats["edd"], other.features.get("edd")):
+                    self._link(row, feats, [key], self.survivor(person), "mother_and_edd")
+                    return
         self._link(row, feats, [key], self._new_person("unborn"), "new_person")
 
     # -- recording ------------------------------------------------------------------------------

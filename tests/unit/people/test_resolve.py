@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from joinedup.access.models import AuditEntry
@@ -173,3 +175,23 @@ def test_unborn_children_are_known_by_mother_and_expected_delivery(people: Store
     people.submit(second)
     assert people.person(second["record_id"], "u1") == people.person(first["record_id"], "u1")
     assert people.link(second["record_id"], "u1").method == "mother_and_edd"
+
+
+def test_a_pregnancys_records_find_its_identity_beside_a_sisters_pregnancy(people: Store) -> None:
+    """The mother's key points at one identity of one unborn child; a record about another
+    pregnancy of hers, and then a repeat of it, must each find their own (no duplicate)."""
+    mum = adult(nhs_number=nhs(11))
+
+    def about(due: str) -> dict[str, Any]:
+        unborn = {"ref": "u1", "role": "unborn", "expected_date_of_delivery": due}
+        return rec(unborn, mum, type="antenatal_concern", attributes={"category": "other"})
+
+    first, second = about("2026-05-01"), about("2026-05-20")
+    people.submit(first)
+    people.submit(second)  # the same pregnancy, a second identity of the unborn child
+    repeat = about("2026-05-20")
+    people.submit(repeat)  # finds that second identity, not a new one
+    assert people.person(repeat["record_id"], "u1") == people.person(first["record_id"], "u1")
+    later = about("2027-09-01")
+    people.submit(later)
+    assert people.person(later["record_id"], "u1") != people.person(first["record_id"], "u1")
