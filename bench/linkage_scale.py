@@ -269,6 +269,18 @@ def _version(package: str) -> str:
         return "absent"
 
 
+def commit() -> str:
+    """The checkout's commit, marked "+changes" when the linkage code differs from it."""
+
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "src/joinedup/people/linkage")
+    return head + (" +changes" if dirty else "")
+
+
 def machine() -> dict[str, Any]:
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {
@@ -279,6 +291,7 @@ def machine() -> dict[str, Any]:
         "ram_gib": round(ram, 1),
         "load_1min": round(os.getloadavg()[0], 2),  # other work on the machine skews wall time
         "python": platform.python_version(),
+        "commit": commit(),
         **{p: _version(p) for p in ("splink", "duckdb")},
     }
 
@@ -405,7 +418,8 @@ def report(results: list[Result], args: argparse.Namespace, m: dict[str, Any]) -
         f"Measured {m.get('date') or f'{datetime.now(UTC):%Y-%m-%d}'} on {m['host']} "
         f"({m['arch']}, {m['cores']} cores, "
         f"{m['ram_gib']} GiB, load {m['load_1min']} at the start; Python {m['python']}, "
-        f"splink {m['splink']}, duckdb {m['duckdb']}). Input: one synthetic authority "
+        f"splink {m['splink']}, duckdb {m['duckdb']}; commit {m.get('commit', 'unrecorded')}). "
+        "Input: one synthetic authority "
         f"({args.children:,} children × {YEARS} years, seed {SEED}); each size is the first N "
         "identities of its exchange file in file order (every child and adult subject), so each "
         "is a real authority's first records. One run each, in its own process.",
