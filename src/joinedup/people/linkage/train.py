@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -81,13 +82,20 @@ def prepare(identities: Sequence[Identity], equivalences: dict[str, frozenset[st
     rows: list[Features] = []
     index_of: dict[str, int] = {}
     row_of: list[int] = []
-    for identity in identities:
-        feats = features(identity, equivalences)
-        index = index_of.get(feats["sig"])
-        if index is None:
-            index = index_of[feats["sig"]] = len(rows)
-            rows.append(feats)
-        row_of.append(index)
+    # Millions of small dicts, none of them cyclic: the cycle collector would only walk them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for identity in identities:
+            feats = features(identity, equivalences)
+            index = index_of.get(feats["sig"])
+            if index is None:
+                index = index_of[feats["sig"]] = len(rows)
+                rows.append(feats)
+            row_of.append(index)
+    finally:
+        if collecting:
+            gc.enable()
     return Prepared(rows, row_of, equivalences)
 
 
