@@ -111,26 +111,31 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield values[start : start + size]
 
 
+# What a MentionRow is read from (mentions joined to their events).
+COLUMNS = [
+    _M.c.id, _M.c.event_id, _M.c.ref, _M.c.role, _M.c.relationship, _M.c.given_names,
+    _M.c.family_name, _M.c.other_names, _M.c.date_of_birth, _M.c.expected_date_of_delivery,
+    _M.c.sex, _M.c.nhs_number, _M.c.nhs_number_valid, _M.c.upn, _M.c.upn_valid,
+    _M.c.local_ids, _M.c.address_lines, _M.c.postcode, _M.c.school_urn,
+    _E.c.organisation_id, _E.c.agency, _E.c.source_record_id, _E.c.occurred_at, _E.c.type,
+    _E.c.attributes,
+]  # fmt: skip
+
+
 def load_event_mentions(session: Session, mention_ids: Sequence[int]) -> list[MentionRow]:
     """Every mention of the events these mentions belong to, in id order (one query a chunk)."""
-    columns = [
-        _M.c.id, _M.c.event_id, _M.c.ref, _M.c.role, _M.c.relationship, _M.c.given_names,
-        _M.c.family_name, _M.c.other_names, _M.c.date_of_birth, _M.c.expected_date_of_delivery,
-        _M.c.sex, _M.c.nhs_number, _M.c.nhs_number_valid, _M.c.upn, _M.c.upn_valid,
-        _M.c.local_ids, _M.c.address_lines, _M.c.postcode, _M.c.school_urn,
-        _E.c.organisation_id, _E.c.agency, _E.c.source_record_id, _E.c.occurred_at, _E.c.type,
-        _E.c.attributes,
-    ]  # fmt: skip
+    columns = COLUMNS
     rows: dict[int, MentionRow] = {}
     for part in chunks(sorted(set(mention_ids))):
         events = select(_M.c.event_id).where(among(session, _M.c.id, part)).scalar_subquery()
         query = select(*columns).join(_E, _E.c.id == _M.c.event_id).where(_M.c.event_id.in_(events))
         for r in session.execute(query):
-            rows[r.id] = _row(r)
+            rows[r.id] = mention_row(r)
     return [rows[key] for key in sorted(rows)]
 
 
-def _row(r: Any) -> MentionRow:
+def mention_row(r: Any) -> MentionRow:
+    """A MentionRow from a result row with `COLUMNS`."""
     return MentionRow(
         id=r.id,
         event_id=r.event_id,

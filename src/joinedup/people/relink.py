@@ -32,7 +32,7 @@ from joinedup.people.ids import KeyPool
 from joinedup.people.linkage.batch import Engine, link
 from joinedup.people.linkage.model import LinkageModel, blocking_keys
 from joinedup.people.linkage.types import Features
-from joinedup.people.mentions import MentionRow, _row, adults_of
+from joinedup.people.mentions import COLUMNS, MentionRow, adults_of, mention_row
 from joinedup.people.models import LinkConstraint, PersonMerge
 
 Progress = Callable[[str], None]
@@ -135,14 +135,7 @@ def _load(
     """Linked mentions of born persons, each with its person (after merges); persons' kinds;
     and the mentions a person placed (by a merge or a confirmed review task)."""
     links, persons = store.T_LINK, store.T_PERSON
-    columns = [
-        _M.c.id, _M.c.event_id, _M.c.ref, _M.c.role, _M.c.relationship, _M.c.given_names,
-        _M.c.family_name, _M.c.other_names, _M.c.date_of_birth, _M.c.expected_date_of_delivery,
-        _M.c.sex, _M.c.nhs_number, _M.c.nhs_number_valid, _M.c.upn, _M.c.upn_valid,
-        _M.c.local_ids, _M.c.address_lines, _M.c.postcode, _M.c.school_urn,
-        _E.c.organisation_id, _E.c.agency, _E.c.source_record_id, _E.c.occurred_at, _E.c.type,
-        _E.c.attributes, links.c.person_id, links.c.method,
-    ]  # fmt: skip
+    columns = [*COLUMNS, links.c.person_id, links.c.method]
     query = (
         select(*columns)
         .join(_E, _E.c.id == _M.c.event_id)
@@ -157,7 +150,7 @@ def _load(
     current: dict[int, int] = {}
     human: list[int] = []
     for r in session.execute(query):
-        rows.append(_row(r))
+        rows.append(mention_row(r))
         current[r.id] = _survivor(into, r.person_id)
         if r.method in HUMAN_METHODS:
             human.append(r.id)
