@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, delete, event, func, select, text
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
@@ -442,13 +442,28 @@ def _max_ids(engine: Engine) -> dict[str, int]:
 
 
 def reset(engine: Engine, max_ids: dict[str, int]) -> None:
-    """Take the store back to what was built: delete what earlier measurements added."""
-    with engine.begin() as c:
+    """Take the store back to what was built: delete what earlier measurements added.
+
+    Foreign keys are not checked while deleting: persons has no index on every column that
+    refers to it (person_keys.person_id), so each deleted person would scan millions of keys.
+    """
+    postgres = engine.dialect.name == "postgresql"
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if postgres:
+            cursor.execute("SET session_replication_role = replica")
+        else:
+            cursor.execute("PRAGMA foreign_keys=OFF")
+            cursor.execute("BEGIN IMMEDIATE")
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name in max_ids:
-                c.execute(delete(table).where(table.c.id > max_ids[table.name]))
-            else:
-                c.execute(delete(table))
+            where = f" WHERE id > {max_ids[table.name]:d}" if table.name in max_ids else ""
+            cursor.execute(f'DELETE FROM "{table.name}"{where}')  # noqa: S608 - our own tables
+        cursor.execute("COMMIT")
+        cursor.execute("RESET session_replication_role" if postgres else "PRAGMA foreign_keys=ON")
+        raw.commit()
+    finally:
+        raw.close()
 
 
 def store_for(
