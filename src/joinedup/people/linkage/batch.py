@@ -11,7 +11,7 @@ import logging
 import math
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +20,10 @@ from typing import Any, Literal
 
 from joinedup.people.linkage.cluster import cluster
 from joinedup.people.linkage.comparisons import COMPARISONS, GUARDED, guard, spell
-from joinedup.people.linkage.model import TF_COLUMNS, LinkageModel
+from joinedup.people.linkage.model import LinkageModel
 from joinedup.people.linkage.train import (
     Prepared,
+    frequencies,
     learn_equivalences,
     model_from_linker,
     prepare,
@@ -213,21 +214,6 @@ def _reweighed(
     return weight
 
 
-def person_frequencies(
-    rows: Sequence[Features], labels: Sequence[int]
-) -> dict[str, dict[str, float]]:
-    """For each name column, the share of persons (clusters) who bear each name."""
-    tables: dict[str, dict[str, float]] = {}
-    for column in TF_COLUMNS:
-        bearers: dict[str, set[int]] = defaultdict(set)
-        for row, label in zip(rows, labels, strict=True):
-            if row[column] is not None:
-                bearers[row[column]].add(label)
-        persons = len({label for ids in bearers.values() for label in ids}) or 1
-        tables[column] = {name: len(ids) / persons for name, ids in sorted(bearers.items())}
-    return tables
-
-
 def recalibrated(
     model: LinkageModel, rows: Sequence[Features], labels: Sequence[int]
 ) -> LinkageModel:
@@ -245,7 +231,7 @@ def recalibrated(
     return LinkageModel(
         splink=splink_json,
         equivalences=model.equivalences,
-        term_frequencies=person_frequencies(rows, labels),
+        term_frequencies=frequencies(rows, labels),
         trained_on={**model.trained_on, "recalibrated": True},
     )
 

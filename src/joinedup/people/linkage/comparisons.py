@@ -377,22 +377,6 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (NHS, UPN, GIVEN, FAMILY, DOB, SEX, PL
 GUARDED: tuple[ComparisonSpec, ...] = (NHS, UPN, GIVEN, SEX)  # what `guard` reads
 
 
-def levels(a: Features, b: Features) -> dict[str, int]:
-    """The level index of every comparison for a pair, as Splink's gamma values count them.
-
-    Splink numbers levels from the least alike (0) upward, with -1 for the null level; here the
-    index is into `ComparisonSpec.levels` as written (null first), converted by `gamma_of`.
-    """
-    return {c.name: c.level_of(a, b) for c in COMPARISONS}
-
-
-def gamma_of(spec: ComparisonSpec, index: int) -> int:
-    """Splink's gamma for a level index: -1 for null, then counting up from the least alike."""
-    if spec.levels[index].null:
-        return -1
-    return len(spec.levels) - 1 - index
-
-
 def guard(spec_levels: dict[str, str]) -> str | None:
     """Why a pair must not be linked automatically, from its level labels; None if it may be."""
     shared_id = spec_levels["nhs"] == "same" or spec_levels["upn"] == "same"

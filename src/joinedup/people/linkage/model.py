@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from joinedup.people.linkage import normalise as n
-from joinedup.people.linkage.comparisons import COMPARISONS, ComparisonSpec, guard
+from joinedup.people.linkage.comparisons import COMPARISONS, guard
 from joinedup.people.linkage.types import Comparison, Features, Identity, Level
 
 FORMAT = "joinedup-linkage/1"
@@ -306,7 +306,3 @@ def load_model(path: Path | None = None) -> LinkageModel:
     except OSError as exc:
         raise ModelFileInvalid(f"{path}: cannot be read ({exc.strerror})") from exc
     return from_json(data, str(path))
-
-
-def spec_by_name(name: str) -> ComparisonSpec:
-    return next(c for c in COMPARISONS if c.name == name)

@@ -176,19 +176,20 @@ def model_from_linker(linker: Any, prepared: Prepared, trained_on: dict[str, Any
     return LinkageModel(
         splink=splink_json,
         equivalences=prepared.equivalences,
-        term_frequencies=term_frequencies(prepared.rows),
+        term_frequencies=frequencies(prepared.rows, range(len(prepared.rows))),
         trained_on=trained_on,
     )
 
 
-def term_frequencies(rows: Sequence[Features]) -> dict[str, dict[str, float]]:
-    """Each name's share of the identities that hold one, as Splink computes it."""
+def frequencies(rows: Sequence[Features], persons: Sequence[int]) -> dict[str, dict[str, float]]:
+    """For each name column, the share of persons who bear each name (`persons[i]` is row i's
+    person; each row its own person gives Splink's per-record term frequencies)."""
     tables: dict[str, dict[str, float]] = {}
     for column in TF_COLUMNS:
-        counts: dict[str, int] = defaultdict(int)
-        for row in rows:
+        bearers: dict[str, set[int]] = defaultdict(set)
+        for row, person in zip(rows, persons, strict=True):
             if row[column] is not None:
-                counts[row[column]] += 1
-        total = sum(counts.values()) or 1
-        tables[column] = {value: count / total for value, count in sorted(counts.items())}
+                bearers[row[column]].add(person)
+        everyone = len({p for ids in bearers.values() for p in ids}) or 1
+        tables[column] = {name: len(ids) / everyone for name, ids in sorted(bearers.items())}
     return tables
