@@ -23,6 +23,10 @@ class Action(StrEnum):
     PEOPLE_READ = "people:read"
     PEOPLE_REVIEW = "people:review"
     PEOPLE_MERGE = "people:merge"
+    CHILDREN_SEARCH = "children:search"
+    CHRONOLOGY_READ = "chronology:read"
+    CHRONOLOGY_MARK = "chronology:mark"
+    CHRONOLOGY_EXPORT = "chronology:export"
 
 
 _PRACTICE = {
@@ -55,6 +59,18 @@ POLICY: dict[Action, frozenset[Role]] = {
         {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
     ),
     Action.PEOPLE_MERGE: frozenset({Role.SYSTEM, Role.MASH_PRACTITIONER, Role.TEAM_MANAGER}),
+    # Finding a child and reading the joined-up record: the roles that work with children's
+    # social care records. Partners get a flag, never the chronology (the sharing issue).
+    Action.CHILDREN_SEARCH: frozenset({Role.SYSTEM, *_PRACTICE}),
+    Action.CHRONOLOGY_READ: frozenset({Role.SYSTEM, *_PRACTICE}),
+    # Marking a significant event curates the chronology: the case-holding roles.
+    Action.CHRONOLOGY_MARK: frozenset(
+        {Role.SYSTEM, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
+    ),
+    # An export leaves the system: recorded in the audit log and the sharing register.
+    Action.CHRONOLOGY_EXPORT: frozenset(
+        {Role.SYSTEM, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
+    ),
 }
 
 

@@ -15,13 +15,23 @@ logger = logging.getLogger("joinedup.web")
 def mount(app: FastAPI) -> None:
     """Add the pages, their static files, the error pages and the security headers to `app`."""
     from joinedup.web import errors, headers
-    from joinedup.web.routes import account, audit, auth, home, people, records, review
+    from joinedup.web.routes import (
+        account,
+        audit,
+        auth,
+        children,
+        home,
+        people,
+        records,
+        review,
+        search,
+    )
 
     if not (STATIC / "govuk" / "govuk-frontend.min.css").is_file():
         logger.warning("GOV.UK Frontend assets are missing: run `make setup` (npm ci + assets)")
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
     # The review queue's paths come before a person's, which would otherwise take `review`.
-    for module in (auth, home, records, review, people, audit, account):
+    for module in (auth, home, records, search, children, review, people, audit, account):
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers
     app.add_middleware(headers.SecurityHeaders)

@@ -8,13 +8,16 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from joinedup.api.errors import install_error_handlers
-from joinedup.api.v1 import health, people, records
+from joinedup.api.v1 import chronology, health, people, records, search
 
 
 def mount(app: FastAPI) -> None:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(records.router, prefix="/api/v1")
+    # Search's `/persons` list and the chronology come before a person's own path.
+    app.include_router(search.router, prefix="/api/v1")
+    app.include_router(chronology.router, prefix="/api/v1")
     app.include_router(people.router, prefix="/api/v1")
 
     def openapi() -> dict[str, Any]:

@@ -1,0 +1,7 @@
+"""Finding a child: the search form and its results (GET /children)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
