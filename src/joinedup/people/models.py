@@ -12,7 +12,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.db.base import Base, BigId
@@ -39,6 +49,10 @@ class PersonIdentity(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "sig"),
         Index("ix_person_identities_sig", "sig"),
+        # Search (people/search.py): a normalised family name, a date of birth, a postcode.
+        Index("ix_person_identities_family", column("features", JSONDoc)["family"].as_string()),
+        Index("ix_person_identities_dob", column("features", JSONDoc)["dob_o"].as_integer()),
+        Index("ix_person_identities_postcode", column("features", JSONDoc)["pc"].as_string()),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
