@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from joinedup.access import models as access_models
+from joinedup.chronology import models as chronology_models
 from joinedup.db.base import Base
 from joinedup.intake import models as intake_models
 from joinedup.people import models as people_models
 
-__all__ = ["Base", "access_models", "intake_models", "people_models"]
+__all__ = ["Base", "access_models", "chronology_models", "intake_models", "people_models"]

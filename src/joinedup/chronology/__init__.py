@@ -1,0 +1,1 @@
+"""The joined-up child: one multi-agency chronology, the child page, visibility, curation."""

@@ -1,0 +1,246 @@
+"""Chronology services: a child's chronology, the child page, and curating significant events.
+
+Every function takes the acting `Actor`, checks the policy and writes one audit entry naming
+every person whose records it shows, in the caller's transaction. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, insert, select
+from sqlalchemy.orm import Session
+
+from joinedup.access.policy import Action, permits
+from joinedup.access.roles import Actor
+from joinedup.access.service import require
+from joinedup.chronology import child, query
+from joinedup.chronology.models import ChronologyLook, ChronologyMark
+from joinedup.chronology.views import (
+    ChildRecord,
+    Chronology,
+    Entry,
+    Filters,
+    Relative,
+    Visibility,
+)
+from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
+from joinedup.intake.models import Event, Mention
+from joinedup.people.circle import Circle, circle_of
+from joinedup.people.models import MentionLink
+
+__all__ = [
+    "ChildRecord",
+    "Chronology",
+    "Entry",
+    "Filters",
+    "Visibility",
+    "get_child",
+    "get_chronology",
+    "mark_significant",
+    "unmark_significant",
+]
+
+# Looks closer together than this are one visit: filtering does not clear what is new.
+VISIT = timedelta(minutes=30)
+NOTE_LIMIT = 2000
+
+
+def get_chronology(
+    *, session: Session, actor: Actor, person_id: int, filters: Filters, now: datetime
+) -> Chronology:
+    """The child's chronology, filtered; remembers the look for "new since you last looked"."""
+    circle = circle_of(session=session, actor=actor, person_id=person_id)
+    household = [m.person_id for m in circle.members] if filters.household else []
+    _audit(session, actor, Action.CHRONOLOGY_READ, circle, household, now, filters)
+    looked = _look(session, actor, circle.person_id, now)
+    built = _entries(session, actor, circle, household, looked)
+    entries = built.entries
+    shown = [e for e in entries if _keep(e, filters)]
+    return Chronology(
+        person_id=circle.person_id,
+        name=circle.names.get(circle.person_id, ""),
+        entries=shown,
+        total=len(entries),
+        filters=filters,
+        agencies=sorted({e.agency for e in entries}),
+        types=sorted({e.type for e in entries}),
+        last_looked_at=looked,
+        new_count=sum(e.new for e in entries),
+        restricted_withheld=built.restricted_withheld,
+        persons=[*circle.persons, *household],
+    )
+
+
+def get_child(*, session: Session, actor: Actor, person_id: int, now: datetime) -> ChildRecord:
+    """The child page: identity, household and relationships, status, involvement, visibility."""
+    circle = circle_of(session=session, actor=actor, person_id=person_id)
+    _audit(session, actor, Action.CHRONOLOGY_READ, circle, [], now, None, view="child")
+    entries = _entries(session, actor, circle, [], None).entries
+    facts = child.identity(session, circle.persons)
+    return ChildRecord(
+        person_id=circle.person_id,
+        kind=circle.kind,
+        name=circle.names.get(circle.person_id, ""),
+        names=facts["names"],
+        other_names=facts["other_names"],
+        dates_of_birth=facts["dobs"],
+        sexes=facts["sexes"],
+        nhs_numbers=facts["nhs"],
+        upns=facts["upn"],
+        addresses=child.addresses(session, circle.persons),
+        relatives=[
+            Relative(
+                m.person_id,
+                circle.names.get(m.person_id, ""),
+                m.kind,
+                m.relationships,
+                m.lives_with,
+                m.from_date,
+                m.to_date,
+            )
+            for m in circle.members
+        ],
+        status=child.status(entries),
+        involved=child.involved(entries, now),
+        visibility=child.visibility(entries, now),
+        merged_person_ids=list(circle.persons[1:]),
+    )
+
+
+def mark_significant(
+    *, session: Session, actor: Actor, person_id: int, event_id: int, note: str, now: datetime
+) -> None:
+    """Mark an event on the child's chronology as significant; the record itself is untouched."""
+    _curate(session, actor, person_id, event_id, "mark", note, now)
+
+
+def unmark_significant(
+    *, session: Session, actor: Actor, person_id: int, event_id: int, note: str, now: datetime
+) -> None:
+    """Withdraw a mark; the mark and its withdrawal both stay in the history."""
+    _curate(session, actor, person_id, event_id, "unmark", note, now)
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def _curate(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    event_id: int,
+    action: str,
+    note: str,
+    now: datetime,
+) -> None:
+    if len(note) > NOTE_LIMIT:
+        message = f"Enter a note of at most {NOTE_LIMIT} characters"
+        raise ValidationFailed(message, [FieldError("note", message)])
+    circle = circle_of(session=session, actor=actor, person_id=person_id)
+    require(
+        session=session,
+        actor=actor,
+        action=Action.CHRONOLOGY_MARK,
+        resource_type="person",
+        resource_ids=[circle.person_id],
+        detail={"event_id": event_id, "action": action},
+        now=now,
+    )
+    if not _on_chronology(session, circle, event_id):
+        raise NotFound(f"event {event_id} is not on this child's chronology")
+    marked = event_id in query._marks(session, circle.persons)
+    if marked == (action == "mark"):
+        raise InvalidTransition("already marked" if marked else "not marked")
+    session.execute(
+        insert(ChronologyMark),
+        [{"person_id": circle.person_id, "event_id": event_id, "action": action,
+          "note": note.strip() or None, "by": actor.label, "by_user_id": actor.user_id,
+          "at": now}],
+    )  # fmt: skip
+    session.flush()
+
+
+def _on_chronology(session: Session, circle: Circle, event_id: int) -> bool:
+    linked = (
+        select(MentionLink.mention_id)
+        .join(Mention, Mention.id == MentionLink.mention_id)
+        .where(Mention.event_id == event_id, MentionLink.person_id.in_(circle.everyone))
+    )
+    return bool(session.scalar(select(exists(linked)))) and session.get(Event, event_id) is not None
+
+
+def _entries(
+    session: Session,
+    actor: Actor,
+    circle: Circle,
+    household: list[int],
+    seen_up_to: datetime | None,
+) -> query.Built:
+    adults = [m.person_id for m in circle.members if m.kind == "adult"]
+    reader = query.Reader(
+        sensitive=permits(actor.role, Action.RECORDS_READ_SENSITIVE),
+        restricted=permits(actor.role, Action.RECORDS_READ_RESTRICTED),
+        seen_up_to=seen_up_to,
+    )
+    return query.entries_for(
+        session, own=circle.persons, adults=adults, household=household,
+        names=circle.names, reader=reader,
+    )  # fmt: skip
+
+
+def _look(session: Session, actor: Actor, person_id: int, now: datetime) -> datetime | None:
+    """Record this look; return what the reader had seen up to before this visit."""
+    if actor.user_id is None:
+        return None
+    look = session.scalar(
+        select(ChronologyLook).where(
+            ChronologyLook.user_id == actor.user_id, ChronologyLook.person_id == person_id
+        )
+    )
+    if look is None:
+        session.add(ChronologyLook(user_id=actor.user_id, person_id=person_id,
+                                   seen_up_to=None, last_looked_at=now))  # fmt: skip
+        session.flush()
+        return None
+    if now - look.last_looked_at > VISIT:
+        look.seen_up_to = look.last_looked_at
+    look.last_looked_at = max(now, look.last_looked_at)
+    session.flush()
+    return look.seen_up_to
+
+
+def _keep(entry: Entry, f: Filters) -> bool:
+    day = entry.occurred_at.date()
+    return (
+        (not f.agencies or entry.agency in f.agencies)
+        and (not f.types or entry.type in f.types)
+        and (not f.severities or entry.severity in f.severities)
+        and (f.since is None or day >= f.since)
+        and (f.until is None or day <= f.until)
+        and (not f.significant_only or entry.mark is not None)
+    )
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    circle: Circle,
+    household: list[int],
+    now: datetime,
+    filters: Filters | None,
+    view: str = "chronology",
+) -> None:
+    detail: dict[str, object] = {"view": view, "child": circle.person_id}
+    if filters is not None:
+        detail.update(household=filters.household, filtered=filters.narrowed)
+    require(
+        session=session,
+        actor=actor,
+        action=action,
+        resource_type="person",
+        resource_ids=[*circle.persons, *household],
+        detail=detail,
+        now=now,
+    )
