@@ -20,6 +20,7 @@ def mount(app: FastAPI) -> None:
         audit,
         auth,
         children,
+        exports,
         home,
         people,
         records,
@@ -31,7 +32,8 @@ def mount(app: FastAPI) -> None:
         logger.warning("GOV.UK Frontend assets are missing: run `make setup` (npm ci + assets)")
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
     # The review queue's paths come before a person's, which would otherwise take `review`.
-    for module in (auth, home, records, search, children, review, people, audit, account):
+    routes = (auth, home, records, search, exports, children, review, people, audit, account)
+    for module in routes:
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers
     app.add_middleware(headers.SecurityHeaders)
