@@ -8,7 +8,7 @@ audit entry per batch (ADR 0004), listing the mentions it linked.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +17,10 @@ from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
 from joinedup.config import Settings
+from joinedup.core.dates import UK
 from joinedup.db import locks
 from joinedup.intake.models import Event, Mention
-from joinedup.people import households, merges, review, store
+from joinedup.people import households, merges, review, search, store
 from joinedup.people.linkage.model import LinkageModel, load_model
 from joinedup.people.mentions import Scorer
 from joinedup.people.models import (
@@ -32,6 +33,7 @@ from joinedup.people.models import (
 )
 from joinedup.people.resolve import Batch, Resolution, Thresholds
 from joinedup.people.review import Decision
+from joinedup.people.search_terms import SearchQuery, terms_of
 from joinedup.people.views import (
     LinkView,
     MembershipView,
@@ -40,6 +42,7 @@ from joinedup.people.views import (
     RelationshipView,
     ReviewTaskDetail,
     ReviewTaskPage,
+    SearchResults,
 )
 
 __all__ = [
@@ -48,6 +51,8 @@ __all__ = [
     "Resolution",
     "ReviewTaskDetail",
     "ReviewTaskPage",
+    "SearchQuery",
+    "SearchResults",
     "Thresholds",
     "decide_review_task",
     "get_person",
@@ -58,6 +63,7 @@ __all__ = [
     "person_for_mention",
     "reopen_review_task",
     "resolve_mentions",
+    "search_children",
     "unmerge",
 ]
 
@@ -338,3 +344,41 @@ def _relationships(session: Session, persons: list[int]) -> list[RelationshipVie
         RelationshipView(r.person_id, r.related_person_id, r.kind, r.from_date, r.to_date)
         for r in session.scalars(query)
     ]
+
+
+# -- finding a child --------------------------------------------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+def search_children(
+    *,
+    session: Session,
+    actor: Actor,
+    query: SearchQuery,
+    now: datetime | None = None,
+    model: LinkageModel | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> SearchResults:
+    """Children (and unborn children) who fit the search, best first, at most `limit`.
+
+    A search that is not valid raises ValidationFailed naming each field. The audit entry
+    lists the children shown and which fields were searched on, never what was typed.
+    """
+    authorise(session=session, actor=actor, action=Action.CHILDREN_SEARCH, resource_type="person")
+    moment = now or datetime.now(UTC)
+    terms = terms_of(query, moment.astimezone(UK).date())
+    found = search.find(session, terms, (model or load_model()).equivalences)
+    shown = found.candidates[: max(limit, 1)]
+    more = found.truncated or len(found.candidates) > len(shown)
+    fields = query.filled()
+    require(
+        session=session,
+        actor=actor,
+        action=Action.CHILDREN_SEARCH,
+        resource_type="person",
+        resource_ids=[c.person_id for c in shown],
+        detail={"fields": fields, "results": len(shown), "more": more},
+        now=now,
+    )
+    return SearchResults(search.summaries(session, shown), more, max(limit, 1), fields)

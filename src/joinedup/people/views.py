@@ -143,3 +143,25 @@ class ReviewTaskDetail:
     match_probability: float | None
     guard: str | None
     model_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChildMatch:
+    """One child a search found: enough to choose the right child safely, and no more."""
+
+    person_id: int
+    kind: str  # child or unborn
+    name: str | None  # the name most often recorded, as recorded
+    other_names: bool  # whether the child has been recorded under other names too
+    date_of_birth: str | None  # as precisely as known: "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    sex: str | None  # F or M when recorded
+    district: str | None  # the outward code of the latest address's postcode ("LS1")
+    agencies: int  # how many agencies know the child
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    items: list[ChildMatch]  # best first, at most `limit`
+    more: bool  # more children matched than are shown: refine the search
+    limit: int
+    fields: list[str]  # the fields searched on (never their values)
