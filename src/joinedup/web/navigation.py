@@ -19,6 +19,12 @@ class Link:
 LINKS: tuple[Link, ...] = (
     Link("Home", "/"),
     Link(
+        "Find a child",
+        "/children",
+        Action.CHILDREN_SEARCH,
+        "Search by name, date of birth, postcode, NHS number or unique pupil number.",
+    ),
+    Link(
         "Records received",
         "/records",
         Action.RECORDS_READ,

@@ -49,8 +49,8 @@ def nav_links(response: httpx.Response) -> list[str]:
     ("username", "links"),
     [
         ("ig.officer", ["/", "/audit", "/account"]),
-        ("social.worker", ["/", "/records", "/people/review", "/account"]),
-        ("mash", ["/", "/records", "/people/review", "/account"]),
+        ("social.worker", ["/", "/children", "/records", "/people/review", "/account"]),
+        ("mash", ["/", "/children", "/records", "/people/review", "/account"]),
         ("dsl.school", ["/", "/account"]),
         ("head.of.service", ["/", "/account"]),
     ],
