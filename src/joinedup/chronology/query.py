@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
 from joinedup.chronology import classify
@@ -38,42 +38,59 @@ WITHHELD_SENSITIVE = "Health or sexual-health detail: not shown to your role."
 
 
 def rows_query() -> Select[Any]:
-    """Every linked subject of every event, at the record's latest version (the bench reuses it)."""
+    """Every linked subject of every event, at the record's latest version (the bench reuses it).
+
+    Written against the tables, not the ORM classes: the rows are read as plain tuples, which
+    at 2,000 events a child is most of the time a chronology takes.
+    """
+    ml, m, e = _table(MentionLink), _table(Mention), _table(Event)
+    rv, sr = _table(RecordVersion), _table(SourceRecord)
+    org, pr = _table(Organisation), _table(Practitioner)
     found: Any = (
         select(
-            MentionLink.person_id,
-            Mention.role,
-            Mention.relationship,
-            Mention.victim,
-            Mention.perpetrator,
-            Event.id,
-            Event.source_record_id,
-            SourceRecord.record_id,
-            Event.occurred_at,
-            Event.date_precision,
-            Event.recorded_at,
-            RecordVersion.received_at,
-            Event.agency,
-            Organisation.name,
-            Practitioner.name,
-            Practitioner.role,
-            Practitioner.contact,
-            Event.type,
-            Event.summary,
-            Event.attributes,
-            Event.sensitivity,
+            ml.c.person_id,
+            m.c.role,
+            m.c.relationship,
+            m.c.victim,
+            m.c.perpetrator,
+            e.c.id,
+            e.c.source_record_id,
+            sr.c.record_id,
+            e.c.occurred_at,
+            e.c.date_precision,
+            e.c.recorded_at,
+            rv.c.received_at,
+            e.c.agency,
+            org.c.name,
+            pr.c.name,
+            pr.c.role,
+            pr.c.contact,
+            e.c.type,
+            e.c.summary,
+            e.c.attributes,
+            e.c.sensitivity,
         )
-        .select_from(MentionLink)
-        .join(Mention, Mention.id == MentionLink.mention_id)
-        .join(Event, Event.id == Mention.event_id)
-        .join(RecordVersion, RecordVersion.id == Event.id)
-        .join(SourceRecord, SourceRecord.id == Event.source_record_id)
-        .join(Organisation, Organisation.id == Event.organisation_id)
-        .outerjoin(Practitioner, Practitioner.id == Event.author_id)
-        .where(RecordVersion.version == SourceRecord.latest_version)
-        .order_by(Event.occurred_at, Event.id)
+        .select_from(ml)
+        .join(m, m.c.id == ml.c.mention_id)
+        .join(e, e.c.id == m.c.event_id)
+        .join(rv, rv.c.id == e.c.id)
+        .join(sr, sr.c.id == e.c.source_record_id)
+        .join(org, org.c.id == e.c.organisation_id)
+        .outerjoin(pr, pr.c.id == e.c.author_id)
+        .where(rv.c.version == sr.c.latest_version)
+        .order_by(e.c.occurred_at, e.c.id)
     )
     return found  # type: ignore[no-any-return]
+
+
+def for_persons(session: Session, persons: Collection[int]) -> Select[Any]:
+    """`rows_query()` for the given persons."""
+    return rows_query().where(among(session, _table(MentionLink).c.person_id, persons))
+
+
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,27 +118,81 @@ def entries_for(
     reader: Reader,
 ) -> Built:
     """The chronology of a child (`own`), with adults' relevant records and, if given, the
-    whole household's records."""
+    whole household's records.
+
+    Two queries: the linked subjects (small columns) decide which events belong; then each
+    of those events is read once, with its organisation and author.
+    """
     persons = {*own, *adults, *household}
-    rows = session.execute(rows_query().where(among(session, MentionLink.person_id, persons)))
+    subjects: dict[int, list[Sequence[Any]]] = {}
+    for row in session.execute(_subjects_query(session, persons)).all():
+        subjects.setdefault(row[1], []).append(row)
+    wanted = [e for e, group in subjects.items() if _belongs(group, own, adults, household)]
     marks = _marks(session, own)
     built = Built([], 0)
-    grouped: dict[int, list[Sequence[Any]]] = {}
-    order: list[int] = []
-    for row in rows:
-        if row[5] not in grouped:
-            grouped[row[5]] = []
-            order.append(row[5])
-        grouped[row[5]].append(row)
-    for event_id in order:
-        group = grouped[event_id]
-        if not _belongs(group, own, adults, household):
-            continue
-        if group[0][20] == "restricted" and not reader.restricted:
+    for row in session.execute(_events_query(session, wanted)).all():
+        if row[13] == "restricted" and not reader.restricted:
             built.restricted_withheld += 1
             continue
-        built.entries.append(_entry(group, own, names, reader, marks.get(event_id)))
+        built.entries.append(_entry(row, subjects[row[0]], own, names, reader, marks.get(row[0])))
     return built
+
+
+def _subjects_query(session: Session, persons: Collection[int]) -> Select[Any]:
+    ml, m, e = _table(MentionLink), _table(Mention), _table(Event)
+    rv, sr = _table(RecordVersion), _table(SourceRecord)
+    found: Any = (
+        select(
+            ml.c.person_id,
+            m.c.event_id,
+            m.c.role,
+            m.c.relationship,
+            m.c.victim,
+            m.c.perpetrator,
+            e.c.type,
+        )
+        .select_from(ml)
+        .join(m, m.c.id == ml.c.mention_id)
+        .join(e, e.c.id == m.c.event_id)
+        .join(rv, rv.c.id == e.c.id)
+        .join(sr, sr.c.id == e.c.source_record_id)
+        .where(among(session, ml.c.person_id, persons))
+        .where(rv.c.version == sr.c.latest_version)
+    )
+    return found  # type: ignore[no-any-return]
+
+
+def _events_query(session: Session, events: Collection[int]) -> Select[Any]:
+    e, rv, sr = _table(Event), _table(RecordVersion), _table(SourceRecord)
+    org, pr = _table(Organisation), _table(Practitioner)
+    found: Any = (
+        select(
+            e.c.id,
+            e.c.source_record_id,
+            sr.c.record_id,
+            e.c.occurred_at,
+            e.c.date_precision,
+            e.c.recorded_at,
+            rv.c.received_at,
+            e.c.agency,
+            org.c.name,
+            pr.c.name,
+            pr.c.role,
+            pr.c.contact,
+            e.c.type,
+            e.c.sensitivity,
+            e.c.summary,
+            e.c.attributes,
+        )
+        .select_from(e)
+        .join(rv, rv.c.id == e.c.id)
+        .join(sr, sr.c.id == e.c.source_record_id)
+        .join(org, org.c.id == e.c.organisation_id)
+        .outerjoin(pr, pr.c.id == e.c.author_id)
+        .where(among(session, e.c.id, events))
+        .order_by(e.c.occurred_at, e.c.id)
+    )
+    return found  # type: ignore[no-any-return]
 
 
 def _belongs(
@@ -130,52 +201,52 @@ def _belongs(
     adults: Collection[int],
     household: Collection[int],
 ) -> bool:
-    kind = group[0][17]
+    kind = group[0][6]
     for row in group:
         person = row[0]
         if person in own or person in household:
             return True
-        if person in adults and (kind in ADULT_TYPES or row[4]):
+        if person in adults and (kind in ADULT_TYPES or row[5]):
             return True
     return False
 
 
 def _entry(
+    r: Sequence[Any],
     group: Sequence[Sequence[Any]],
     own: Collection[int],
     names: Mapping[int, str],
     reader: Reader,
     mark: Mark | None,
 ) -> Entry:
-    r = group[0]
-    kind, agency, attributes = r[17], r[12], r[19] or {}
-    hidden = r[20] == "sensitive" and not reader.sensitive
+    kind, agency, attributes = r[12], r[7], r[15] or {}
+    hidden = r[13] == "sensitive" and not reader.sensitive
     subjects = tuple(
         Subject(
-            person_id=row[0],
-            name=names.get(row[0], ""),
-            role=row[1],
-            relationship=None if row[0] in own else row[2],
-            victim=bool(row[3]),
-            perpetrator=bool(row[4]),
+            row[0],
+            names.get(row[0], ""),
+            row[2],
+            None if row[0] in own else row[3],
+            bool(row[4]),
+            bool(row[5]),
         )
         for row in group
     )
     return Entry(
-        event_id=r[5],
-        source_record_id=r[6],
-        record_id=r[7],
-        occurred_at=r[8],
-        date_precision=r[9],
-        recorded_at=r[10],
-        received_at=r[11],
+        event_id=r[0],
+        source_record_id=r[1],
+        record_id=r[2],
+        occurred_at=r[3],
+        date_precision=r[4],
+        recorded_at=r[5],
+        received_at=r[6],
         agency=agency,
-        organisation=r[13],
-        author=r[14],
-        author_role=r[15] or None,
-        author_contact=r[16] or None,
+        organisation=r[8],
+        author=r[9],
+        author_role=r[10] or None,
+        author_contact=r[11] or None,
         type=kind,
-        summary=None if hidden else r[18],
+        summary=None if hidden else r[14],
         withheld=WITHHELD_SENSITIVE if hidden else None,
         attributes={} if hidden else dict(attributes),
         severity=classify.severity(kind, attributes),
@@ -185,7 +256,7 @@ def _entry(
         voice=classify.voice(kind, attributes),
         subjects=subjects,
         about_child=any(s.person_id in own for s in subjects),
-        new=reader.seen_up_to is not None and r[11] > reader.seen_up_to,
+        new=reader.seen_up_to is not None and r[6] > reader.seen_up_to,
         mark=mark,
     )
 

@@ -134,15 +134,13 @@ def _stays(session: Session, own: list[int]) -> list[Address]:
 def _members(session: Session, own: list[int], stays: list[Address]) -> list[Member]:
     periods: dict[int, list[date]] = {}
     lives: set[int] = set()
-    for stay in stays:
-        others = session.scalars(
-            select(HouseholdMember).where(
-                HouseholdMember.household_id == stay.household_id,
-                HouseholdMember.from_date <= stay.to_date,
-                HouseholdMember.to_date >= stay.from_date,
-            )
-        )
-        for m in others:
+    span = {stay.household_id: stay for stay in stays}
+    others = session.scalars(
+        select(HouseholdMember).where(HouseholdMember.household_id.in_(list(span)))
+    )
+    for m in others:
+        stay = span[m.household_id]
+        if m.from_date <= stay.to_date and m.to_date >= stay.from_date:
             lives.add(m.person_id)
             periods.setdefault(m.person_id, []).extend((m.from_date, m.to_date))
     kinds: dict[int, list[str]] = {}
@@ -166,7 +164,7 @@ def _as_members(
     lives: set[int],
     kinds: dict[int, list[str]],
 ) -> list[Member]:
-    survivors = {pid: merges.survivor_of(session, pid) for pid in periods}
+    survivors, person_kinds = _survivors(session, set(periods))
     merged: dict[int, tuple[list[date], set[str], bool]] = {}
     for pid, days in periods.items():
         to = survivors[pid]
@@ -176,8 +174,6 @@ def _as_members(
         spans.extend(days)
         ks.update(kinds.get(pid, ()))
         merged[to] = (spans, ks, live or pid in lives)
-    rows = session.execute(select(Person.id, Person.kind).where(Person.id.in_(list(merged))))
-    person_kinds = {pid: kind for pid, kind in rows}
     members = [
         Member(
             pid,
@@ -190,6 +186,28 @@ def _as_members(
         for pid, (spans, ks, live) in merged.items()
     ]
     return sorted(members, key=lambda m: (m.kind != "adult", m.from_date or date.min, m.person_id))
+
+
+def _survivors(session: Session, persons: set[int]) -> tuple[dict[int, int], dict[int, str]]:
+    """Each person's survivor (following merges), and every person's kind, in few queries."""
+    into: dict[int, int | None] = {}
+    kinds: dict[int, str] = {}
+    wanted = set(persons)
+    while wanted:
+        rows = session.execute(
+            select(Person.id, Person.merged_into_id, Person.kind).where(Person.id.in_(wanted))
+        )
+        for pid, to, kind in rows:
+            into[pid], kinds[pid] = to, kind
+        wanted = {to for to in into.values() if to is not None and to not in into}
+    survivors: dict[int, int] = {}
+    for pid in persons:
+        seen, at = set(), pid
+        while into.get(at) is not None and at not in seen:
+            seen.add(at)
+            at = into[at]  # type: ignore[assignment]
+        survivors[pid] = at
+    return survivors, kinds
 
 
 def _reverse(kind: str) -> str:
