@@ -56,7 +56,9 @@ def upgrade() -> None:
             ["person_id"], ["persons.id"], name=op.f("fk_chronology_looks_person_id_persons")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chronology_looks")),
-        sa.UniqueConstraint("user_id", "person_id", name=op.f("uq_chronology_looks_user_id_person_id")),
+        sa.UniqueConstraint(
+            "user_id", "person_id", name=op.f("uq_chronology_looks_user_id_person_id")
+        ),
     )
 
 
