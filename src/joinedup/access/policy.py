@@ -27,6 +27,7 @@ class Action(StrEnum):
     CHRONOLOGY_READ = "chronology:read"
     CHRONOLOGY_MARK = "chronology:mark"
     CHRONOLOGY_EXPORT = "chronology:export"
+    SHARING_READ = "sharing:read"
 
 
 _PRACTICE = {
@@ -71,6 +72,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.CHRONOLOGY_EXPORT: frozenset(
         {Role.SYSTEM, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
     ),
+    # The information-sharing register: what was disclosed, to whom and why.
+    Action.SHARING_READ: frozenset({Role.INFORMATION_GOVERNANCE, Role.SYSTEM}),
 }
 
 

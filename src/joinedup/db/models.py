@@ -7,5 +7,13 @@ from joinedup.chronology import models as chronology_models
 from joinedup.db.base import Base
 from joinedup.intake import models as intake_models
 from joinedup.people import models as people_models
+from joinedup.sharing import models as sharing_models
 
-__all__ = ["Base", "access_models", "chronology_models", "intake_models", "people_models"]
+__all__ = [
+    "Base",
+    "access_models",
+    "chronology_models",
+    "intake_models",
+    "people_models",
+    "sharing_models",
+]
