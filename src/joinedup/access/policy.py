@@ -27,6 +27,10 @@ class Action(StrEnum):
     CHRONOLOGY_READ = "chronology:read"
     CHRONOLOGY_MARK = "chronology:mark"
     CHRONOLOGY_EXPORT = "chronology:export"
+    PROMPTS_EVALUATE = "prompts:evaluate"
+    PROMPTS_READ = "prompts:read"
+    PROMPTS_DECIDE = "prompts:decide"
+    PROMPTS_ESCALATE = "prompts:escalate"
     SHARING_READ = "sharing:read"
 
 
@@ -72,6 +76,16 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.CHRONOLOGY_EXPORT: frozenset(
         {Role.SYSTEM, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
     ),
+    # Rules run inside intake, as whoever submitted the records: evaluating is part of it.
+    Action.PROMPTS_EVALUATE: frozenset(
+        {Role.PARTNER_SYSTEM, Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}
+    ),
+    Action.PROMPTS_READ: frozenset({Role.SYSTEM, *_PRACTICE}),
+    # Answering a prompt: the front door and the case-holding roles.
+    Action.PROMPTS_DECIDE: frozenset(
+        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+    ),
+    Action.PROMPTS_ESCALATE: frozenset({Role.SYSTEM}),
     # The information-sharing register: what was disclosed, to whom and why.
     Action.SHARING_READ: frozenset({Role.INFORMATION_GOVERNANCE, Role.SYSTEM}),
 }

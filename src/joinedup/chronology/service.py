@@ -6,6 +6,8 @@ every person whose records it shows, in the caller's transaction. Services flush
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, insert, select
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action, permits
 from joinedup.access.roles import Actor
-from joinedup.access.service import require
+from joinedup.access.service import authorise, record, require
 from joinedup.chronology import child, query
 from joinedup.chronology.models import ChronologyLook, ChronologyMark
 from joinedup.chronology.views import (
@@ -34,9 +36,12 @@ __all__ = [
     "Chronology",
     "Entry",
     "Filters",
+    "Timeline",
     "Visibility",
+    "case_open",
     "get_child",
     "get_chronology",
+    "get_timelines",
     "mark_significant",
     "unmark_significant",
 ]
@@ -120,6 +125,55 @@ def unmark_significant(
 ) -> None:
     """Withdraw a mark; the mark and its withdrawal both stay in the history."""
     _curate(session, actor, person_id, event_id, "unmark", note, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A child's household chronology and recorded date of birth, for the rules."""
+
+    person_id: int
+    entries: list[Entry]
+    birth: str | None  # the most often recorded date of birth, as sent (YYYY, YYYY-MM, ...)
+
+
+def get_timelines(
+    *, session: Session, actor: Actor, person_ids: Sequence[int], now: datetime
+) -> list[Timeline]:
+    """Each child's chronology in household mode, for evaluating the rules; one audit entry.
+
+    Rules run inside intake as whoever submitted the records (`prompts:evaluate`), and read
+    every record, sensitive and sealed ones too: no human sees them here, and a prompt shows
+    its evidence only to readers entitled to it.
+    """
+    authorise(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person")
+    reader = Actor.system("rules")
+    circles = {}
+    for pid in person_ids:
+        circle = circle_of(session=session, actor=reader, person_id=pid)
+        if circle.kind in {"child", "unborn"}:
+            circles[circle.person_id] = circle
+    everyone = sorted({p for c in circles.values() for p in c.everyone})
+    record(
+        session=session,
+        actor=actor,
+        action=Action.PROMPTS_EVALUATE,
+        resource_type="person",
+        resource_ids=everyone,
+        detail={"view": "rules", "children": sorted(circles)},
+        now=now,
+    )
+    found = []
+    for circle in circles.values():
+        household = [m.person_id for m in circle.members]
+        entries = _entries(session, reader, circle, household, None).entries
+        dobs = child.identity(session, circle.persons)["dobs"]
+        found.append(Timeline(circle.person_id, entries, dobs[0].value if dobs else None))
+    return found
+
+
+def case_open(entries: Sequence[Entry]) -> bool:
+    """Whether the statutory records on a chronology leave the child's case open."""
+    return child.status(entries).open_case_since is not None
 
 
 # -- internals ---------------------------------------------------------------------------------
