@@ -100,11 +100,13 @@ def status(entries: Sequence[Entry]) -> Status:
     case = cin = plan = cla = None
     category = legal = last = None
     last_at = None
+    precision: dict[datetime, str] = {}
     for e in entries:
         if not (e.statutory and e.about_child):
             continue
         at, outcome = e.occurred_at, e.attributes.get("outcome")
         last, last_at = e.type, at
+        precision.setdefault(at, e.date_precision)
         if e.type == "referral" or (e.type == "contact_outcome" and outcome == "referral"):
             case = case or at
         elif e.type == "assessment" and outcome == "child_in_need":
@@ -119,7 +121,10 @@ def status(entries: Sequence[Entry]) -> Status:
             cla = legal = None
         elif e.type == "case_closed":
             case = cin = plan = cla = category = legal = None
-    return Status(case, cin, plan, category, cla, legal, last, last_at)
+    dates = {"open_case_since": case, "child_in_need_since": cin, "cp_plan_since": plan,
+             "looked_after_since": cla, "last_step_at": last_at}  # fmt: skip
+    precisions = {k: precision[at] for k, at in dates.items() if at is not None}
+    return Status(case, cin, plan, category, cla, legal, last, last_at, precisions)
 
 
 def involved(entries: Sequence[Entry], now: datetime) -> list[Involved]:
@@ -129,9 +134,8 @@ def involved(entries: Sequence[Entry], now: datetime) -> list[Involved]:
         if not e.about_child or not e.author or e.occurred_at < now - INVOLVED_SINCE:
             continue
         key = (e.agency, e.organisation, e.author)
-        latest[key] = Involved(
-            e.agency, e.organisation, e.author, e.author_role, e.author_contact, e.occurred_at
-        )
+        latest[key] = Involved(e.agency, e.organisation, e.author, e.author_role,
+                               e.author_contact, e.occurred_at, e.date_precision)  # fmt: skip
     found = sorted(latest.values(), key=lambda i: (i.agency, -i.last_at.timestamp()))
     kept: Counter[str] = Counter()
     out: list[Involved] = []

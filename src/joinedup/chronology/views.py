@@ -145,6 +145,9 @@ class Status:
     legal_status: str | None
     last_step: str | None
     last_step_at: datetime | None
+    # How precisely each date above is known (`date_precision` of the record it came from),
+    # keyed by the field's name; a date without a key was recorded to the day or minute.
+    precisions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +160,7 @@ class Involved:
     role: str | None
     contact: str | None
     last_at: datetime
+    last_precision: str = "day"  # how precisely `last_at` is known
 
 
 @dataclass(frozen=True, slots=True)
