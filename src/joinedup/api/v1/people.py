@@ -131,6 +131,11 @@ def reopen_review_task(
 @router.get(
     "/persons/{person_id}",
     summary="A person: identities over time, links with provenance, merges and households",
+    description=(
+        "The person's identity as the matching holds it. A child's joined-up record is at "
+        "`/api/v1/persons/{person_id}/child` and their multi-agency chronology at "
+        "`/api/v1/persons/{person_id}/chronology`."
+    ),
     responses=ERRORS,
 )
 def get_person(request: Request, actor: Caller, person_id: Id) -> PersonOut:
