@@ -31,7 +31,15 @@ from joinedup.people.circle import circle_of
 from joinedup.sharing.service import check_disclosure, record_disclosure
 from joinedup.sharing.views import BASIS_LABELS
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "ExportFile", "export_chronology", "neutralise"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "ExportFile",
+    "Preview",
+    "export_chronology",
+    "neutralise",
+    "preview_export",
+]
 
 Format = Literal["pdf", "csv"]
 FORMATS: dict[str, str] = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
@@ -46,6 +54,38 @@ class ExportFile:
     media_type: str
     content: bytes
     disclosure_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What an export would hold, for the form that asks to whom and why."""
+
+    person_id: int
+    name: str
+    entries: int
+    total: int
+    withheld_summaries: int
+    sealed: int
+    filters: list[str]  # in words
+
+
+def preview_export(
+    *, session: Session, actor: Actor, person_id: int, filters: Filters, now: datetime
+) -> Preview:
+    """Check that the actor may export, and say what the export would hold (an audited read)."""
+    authorise(session=session, actor=actor, action=Action.CHRONOLOGY_EXPORT, resource_type="person")
+    found = get_chronology(
+        session=session, actor=actor, person_id=person_id, filters=filters, now=now
+    )
+    return Preview(
+        person_id=found.person_id,
+        name=found.name,
+        entries=len(found.entries),
+        total=found.total,
+        withheld_summaries=sum(e.summary is None for e in found.entries),
+        sealed=found.restricted_withheld,
+        filters=filter_words(filters),
+    )
 
 
 def export_chronology(
