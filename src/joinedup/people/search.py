@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -30,10 +31,21 @@ from joinedup.people.search_terms import Terms
 from joinedup.people.views import ChildMatch
 
 CHILD_KINDS = ("child", "unborn")
-MAX_CANDIDATES = 1000  # persons read from the anchoring index; more says "refine your search"
+MAX_CANDIDATES = 300  # persons read from each index; more says "refine your search"
+SHORT_SOUND, SHORT_SOUND_SPELLING = 3, 0.65  # see sound_alike
 NAME_FLOOR = 0.85  # the least name similarity that still counts as the name searched for
 Equivalences = Mapping[str, frozenset[str]]
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """One identity a person was recorded with, as search reads it."""
+
+    person_id: int
+    features: dict[str, Any]
+    mention_count: int
+    last_seen: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +55,24 @@ class Candidate:
     person_id: int
     kind: str
     score: float
-    identities: tuple[PersonIdentity, ...]
+    identities: tuple[Held, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
     candidates: list[Candidate]  # best first
-    truncated: bool  # the anchoring index held more persons than were read
+    truncated: bool  # an index held more persons than were read: there may be more matches
+
+
+# A person as an anchoring index finds them: (kind, merged into).
+Rows = dict[int, tuple[str, int | None]]
 
 
 def find(session: Session, terms: Terms, equivalences: Equivalences) -> Found:
     """Every current child meeting the terms, best first (see the module's docstring)."""
-    raw, truncated = _anchor(session, terms, equivalences)
-    survivors = _survivors(session, raw)
-    kinds = _kinds(session, set(survivors.values()))
-    members = _members(session, [p for p, kind in kinds.items() if kind in CHILD_KINDS])
-    identities = _identities(session, members)
+    rows, truncated = _anchor(session, terms, equivalences)
+    kinds = _current(session, rows)
+    identities = _identities(session, _members(session, kinds))
     found: list[Candidate] = []
     for person_id, held in identities.items():
         score = _fit(terms, held, equivalences)
@@ -71,37 +85,52 @@ def find(session: Session, terms: Terms, equivalences: Equivalences) -> Found:
 # -- candidates from an index -----------------------------------------------------------------
 
 
-def _anchor(session: Session, terms: Terms, eq: Equivalences) -> tuple[set[int], bool]:
+def _anchor(session: Session, terms: Terms, eq: Equivalences) -> tuple[Rows, bool]:
     """Persons (as recorded, before merges) from the most selective index the terms allow."""
     if terms.nhs or terms.upn:
         key = f"n:{terms.nhs}" if terms.nhs else f"u:{terms.upn}"
-        return set(session.scalars(select(PersonKey.person_id).where(PersonKey.key == key))), False
+        return _by_keys(session, [key])
     if terms.dob is not None:
         return _by(session, feature(session, "dob_o") == terms.dob.toordinal())
     if terms.postcode:
         return _by(session, feature(session, "pc") == terms.postcode)
-    families = {terms.family_joined, *terms.family}
-    persons, truncated = _by(session, among(session, feature(session, "family"), families))
-    keys = name_keys(terms, eq)
-    if keys:
-        persons |= set(
-            session.scalars(
-                select(PersonKey.person_id).where(among(session, PersonKey.key, keys)).distinct()
-            )
-        )
-    return persons, truncated
+    # The family name as a whole, the given and family sounds (nicknames too), then, for a
+    # double family name, each part: as many of each as the limit allows.
+    found = [_by(session, feature(session, "family") == terms.family_joined)]
+    if keys := name_keys(terms, eq):
+        found.append(_by_keys(session, keys))
+    if len(terms.family) > 1:
+        found.append(_by(session, feature(session, "family").in_(terms.family)))
+    rows: Rows = {}
+    for more, _ in found:
+        rows.update(more)
+    return rows, any(cut for _, cut in found)
 
 
-def _by(session: Session, where: ColumnElement[bool]) -> tuple[set[int], bool]:
+def _by(session: Session, where: ColumnElement[bool]) -> tuple[Rows, bool]:
+    """Children whose identities meet `where` (an indexed feature), at most MAX_CANDIDATES."""
     query = (
-        select(PersonIdentity.person_id)
-        .join(Person, Person.id == PersonIdentity.person_id)
+        select(Person.id, Person.kind, Person.merged_into_id)
+        .join(PersonIdentity, PersonIdentity.person_id == Person.id)
         .where(where, Person.kind.in_(CHILD_KINDS))
-        .distinct()
         .limit(MAX_CANDIDATES + 1)
     )
-    found = set(session.scalars(query))
-    return found, len(found) > MAX_CANDIDATES
+    return _rows(session.execute(query).all())
+
+
+def _by_keys(session: Session, keys: Sequence[str]) -> tuple[Rows, bool]:
+    """Children holding any of these look-up keys (person_keys' index), at most MAX_CANDIDATES."""
+    query = (
+        select(Person.id, Person.kind, Person.merged_into_id)
+        .join(PersonKey, PersonKey.person_id == Person.id)
+        .where(PersonKey.key.in_(keys), Person.kind.in_(CHILD_KINDS))
+        .limit(MAX_CANDIDATES + 1)
+    )
+    return _rows(session.execute(query).all())
+
+
+def _rows(found: Sequence[Any]) -> tuple[Rows, bool]:
+    return {pid: (kind, into) for pid, kind, into in found}, len(found) > MAX_CANDIDATES
 
 
 def feature(session: Session, name: str) -> ColumnElement[Any]:
@@ -133,39 +162,28 @@ def _variants(token: str, eq: Equivalences) -> frozenset[str]:
 # -- from persons as recorded to persons now --------------------------------------------------
 
 
-def _survivors(session: Session, persons: Iterable[int]) -> dict[int, int]:
-    """Each person's survivor: itself, or the person it was merged into (through chains)."""
-    now = {p: p for p in persons}
-    pending, seen = set(now), set(now)
-    while pending:
-        rows = session.execute(
-            select(Person.id, Person.merged_into_id).where(
-                among(session, Person.id, pending), Person.merged_into_id.is_not(None)
+def _current(session: Session, rows: Rows) -> dict[int, str]:
+    """The current children the rows stand for: each person, or whom it was merged into."""
+    current = {pid: kind for pid, (kind, into) in rows.items() if into is None}
+    merged = {into for _, into in rows.values() if into is not None}
+    seen = set(rows)
+    while merged - seen:
+        pending = merged - seen
+        seen |= pending
+        found = session.execute(
+            select(Person.id, Person.kind, Person.merged_into_id).where(
+                among(session, Person.id, pending)
             )
         ).all()
-        into: dict[int, int] = {pid: target for pid, target in rows if target is not None}
-        for start, current in now.items():
-            now[start] = into.get(current, current)
-        pending = set(into.values()) - seen
-        seen |= pending
-    return now
+        current.update({pid: kind for pid, kind, into in found if into is None})
+        merged = {into for _, _, into in found if into is not None}
+    return {pid: kind for pid, kind in current.items() if kind in CHILD_KINDS}
 
 
-def _kinds(session: Session, persons: set[int]) -> dict[int, str]:
-    if not persons:
-        return {}
-    rows = session.execute(
-        select(Person.id, Person.kind).where(
-            among(session, Person.id, persons), Person.merged_into_id.is_(None)
-        )
-    )
-    return {pid: kind for pid, kind in rows}
-
-
-def _members(session: Session, survivors: Sequence[int]) -> dict[int, int]:
+def _members(session: Session, survivors: Iterable[int]) -> dict[int, int]:
     """Every person whose identities belong to a survivor (itself and all merged into it)."""
     owner = {p: p for p in survivors}
-    frontier = set(survivors)
+    frontier = set(owner)
     while frontier:
         rows = session.execute(
             select(Person.id, Person.merged_into_id).where(
@@ -180,20 +198,25 @@ def _members(session: Session, survivors: Sequence[int]) -> dict[int, int]:
     return owner
 
 
-def _identities(session: Session, owner: dict[int, int]) -> dict[int, list[PersonIdentity]]:
-    found: dict[int, list[PersonIdentity]] = {}
+def _identities(session: Session, owner: dict[int, int]) -> dict[int, list[Held]]:
+    found: dict[int, list[Held]] = {}
     if not owner:
         return found
-    query = select(PersonIdentity).where(among(session, PersonIdentity.person_id, owner))
-    for identity in session.scalars(query.order_by(PersonIdentity.id)):
-        found.setdefault(owner[identity.person_id], []).append(identity)
+    query = select(
+        PersonIdentity.person_id,
+        PersonIdentity.features,
+        PersonIdentity.mention_count,
+        PersonIdentity.last_seen,
+    ).where(among(session, PersonIdentity.person_id, owner))
+    for row in session.execute(query.order_by(PersonIdentity.id)):
+        found.setdefault(owner[row.person_id], []).append(Held(*row))
     return found
 
 
 # -- how well a person fits -------------------------------------------------------------------
 
 
-def _fit(terms: Terms, held: Sequence[PersonIdentity], eq: Equivalences) -> float | None:
+def _fit(terms: Terms, held: Sequence[Held], eq: Equivalences) -> float | None:
     """The mean of each term's best fit over the identities; None if a term is not met."""
     features = [i.features for i in held]
     scores: list[float] = []
@@ -234,10 +257,21 @@ def family_fit(terms: Terms, f: Mapping[str, Any]) -> float:
     parts = set(f.get("family_all") or ())
     if set(terms.family) <= parts or (parts and parts <= set(terms.family)):
         return 0.95
-    if n.phonetic(held) == n.phonetic(wanted):
+    if sound_alike(held, wanted):
         return 0.9
     pairs = [(wanted, held), *((a, b) for a in terms.family for b in parts)]
     return max(jellyfish.jaro_winkler_similarity(a, b) for a, b in pairs)
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """The same sound-alike key; a short key ("Zofia" and "Savi" are both SF) only for names
+    that are also spelt alike."""
+    code = n.phonetic(a)
+    if code != n.phonetic(b):
+        return False
+    return (
+        len(code) >= SHORT_SOUND or jellyfish.jaro_winkler_similarity(a, b) >= SHORT_SOUND_SPELLING
+    )
 
 
 def given_fit(terms: Terms, f: Mapping[str, Any], eq: Equivalences) -> float:
@@ -251,8 +285,7 @@ def given_fit(terms: Terms, f: Mapping[str, Any], eq: Equivalences) -> float:
     for token in terms.given:
         if token in variants or _variants(token, eq) & set(held):
             return 0.95
-    sounds = {n.phonetic(h) for h in held}
-    if any(n.phonetic(t) in sounds for t in terms.given):
+    if any(sound_alike(t, h) for t in terms.given for h in held):
         return 0.9
     return max(jellyfish.jaro_winkler_similarity(t, h) for t in terms.given for h in held)
 

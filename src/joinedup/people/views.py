@@ -162,6 +162,6 @@ class ChildMatch:
 @dataclass(frozen=True, slots=True)
 class SearchResults:
     items: list[ChildMatch]  # best first, at most `limit`
-    more: bool  # more children matched than are shown: refine the search
+    more: bool  # there may be more children matching than are shown: refine the search
     limit: int
     fields: list[str]  # the fields searched on (never their values)

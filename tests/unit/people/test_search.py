@@ -320,3 +320,18 @@ def test_a_search_that_cannot_run_names_its_field(
 ) -> None:
     found = errors_of(people, **fields)
     assert list(found) == [field] and words in found[field]
+
+
+def test_a_name_that_only_shares_a_short_sound_key_is_not_a_match(people: Store) -> None:
+    sophia = submit(people, child(given_names="Sophia", family_name="Nowak", sex="F"))
+    submit(
+        people,
+        child(
+            given_names="Savi",
+            family_name="Nowak",
+            date_of_birth="2012-12-12",
+            address=place("ZZ2 2ZZ"),
+        ),
+    )
+    # Zofia, Sophia and Savi share the sound-alike key SF; only Sophia is also spelt alike.
+    assert ids(find(people, given_names="Zofia", family_name="Nowak")) == [sophia]

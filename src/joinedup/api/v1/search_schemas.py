@@ -41,7 +41,7 @@ class ChildMatchOut(BaseModel):
 
 class ChildSearchOut(BaseModel):
     items: list[ChildMatchOut] = Field(description="Best match first.")
-    more: bool = Field(description="More children match than are shown: refine the search.")
+    more: bool = Field(description="There may be more matching children: refine the search.")
     limit: int
     fields: list[str] = Field(description="The parameters searched on.")
 
