@@ -7,6 +7,7 @@ from joinedup.chronology import models as chronology_models
 from joinedup.db.base import Base
 from joinedup.intake import models as intake_models
 from joinedup.people import models as people_models
+from joinedup.rules import models as rules_models
 from joinedup.sharing import models as sharing_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "chronology_models",
     "intake_models",
     "people_models",
+    "rules_models",
     "sharing_models",
 ]

@@ -1,0 +1,255 @@
+"""Rules services: evaluate the children a new record touches, open prompts, decide, escalate.
+
+Every function takes the acting `Actor`, passes the access gate and writes its audit entry in
+the caller's transaction; services flush, never commit. Status changes go through one
+transition table; anything else raises `InvalidTransition`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from joinedup.access.policy import Action
+from joinedup.access.roles import Actor
+from joinedup.access.service import record, require
+from joinedup.chronology import service as chronology
+from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
+from joinedup.core.workdays import add_working_days
+from joinedup.intake.models import Event, SourceRecord
+from joinedup.rules import engine
+from joinedup.rules.engine import Finding, Rule
+from joinedup.rules.facts import Timeline
+from joinedup.rules.models import Prompt
+from joinedup.rules.timeline import from_chronology
+
+OPEN, ESCALATED, DECIDED = "open", "escalated", "decided"
+LIVE = (OPEN, ESCALATED)
+OUTCOMES = ("contact_created", "added_to_case", "no_further_action")
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (OPEN, "escalate"): ESCALATED,
+    (OPEN, "decide"): DECIDED,
+    (ESCALATED, "decide"): DECIDED,
+}
+RATIONALE_LIMIT = 5000
+
+
+def evaluate_children(
+    *,
+    session: Session,
+    actor: Actor,
+    person_ids: Collection[int],
+    new_event_ids: Collection[int],
+    rules: Sequence[Rule[Any]],
+    now: datetime,
+) -> list[Prompt]:
+    """Evaluate the rules for each child, as of the day of each new record on their time line.
+
+    Returns the prompts opened or given new evidence. Findings whose evidence was all seen by an
+    earlier prompt of the same rule for the same child open nothing (a re-fire needs new
+    evidence); while a prompt is open, new evidence is added to it.
+    """
+    timelines = chronology.get_timelines(
+        session=session, actor=actor, person_ids=sorted(person_ids), now=now
+    )
+    new = set(new_event_ids)
+    touched: dict[int, Prompt] = {}
+    for found in timelines:
+        facts = from_chronology(found)
+        case_open = chronology.case_open(found.entries)
+        for as_of, finding in _findings(rules, facts, new):
+            prompt = _apply(session, found.person_id, finding, as_of, case_open, now)
+            if prompt is not None:
+                touched[prompt.id] = prompt
+    if touched:
+        children = sorted({p.person_id for p in touched.values()})
+        record(
+            session=session,
+            actor=actor,
+            action=Action.PROMPTS_EVALUATE,
+            resource_type="prompt",
+            resource_ids=sorted(touched),
+            detail={"children": children},
+            now=now,
+        )
+    return list(touched.values())
+
+
+def decide_prompt(
+    *, session: Session, actor: Actor, prompt_id: int, outcome: str, rationale: str, now: datetime
+) -> Prompt:
+    """End a prompt with an outcome and a written rationale; nothing closes silently."""
+    errors = []
+    if outcome not in OUTCOMES:
+        errors.append(FieldError("outcome", "Choose what was done about this prompt"))
+    if not rationale.strip():
+        errors.append(FieldError("rationale", "Write why, in a sentence or more"))
+    elif len(rationale) > RATIONALE_LIMIT:
+        errors.append(FieldError("rationale", f"Write at most {RATIONALE_LIMIT} characters"))
+    if errors:
+        raise ValidationFailed("The decision is not complete", errors)
+    prompt = _prompt_or_raise(session, prompt_id)
+    require(
+        session=session,
+        actor=actor,
+        action=Action.PROMPTS_DECIDE,
+        resource_type="prompt",
+        resource_ids=[prompt.id],
+        reason=rationale,
+        detail={"outcome": outcome},
+        now=now,
+    )
+    _move(prompt, "decide", now, {"by": actor.label, "outcome": outcome})
+    prompt.outcome, prompt.rationale = outcome, rationale.strip()
+    prompt.decided_by, prompt.decided_by_user_id = actor.label, actor.user_id
+    prompt.decided_at = now
+    session.flush()
+    return prompt
+
+
+def escalate_overdue(*, session: Session, actor: Actor, now: datetime) -> list[Prompt]:
+    """Escalate every open prompt left unanswered past its working-day deadline."""
+    overdue = list(
+        session.scalars(
+            select(Prompt).where(Prompt.status == OPEN, Prompt.due_at <= now).order_by(Prompt.id)
+        )
+    )
+    if not overdue:
+        return []
+    require(
+        session=session,
+        actor=actor,
+        action=Action.PROMPTS_ESCALATE,
+        resource_type="prompt",
+        resource_ids=[p.id for p in overdue],
+        now=now,
+    )
+    for prompt in overdue:
+        _move(prompt, "escalate", now, {"to": "manager"})
+        prompt.escalated_at = now
+    session.flush()
+    return overdue
+
+
+def list_prompts(
+    *, session: Session, actor: Actor, person_id: int | None = None, live_only: bool = True
+) -> list[Prompt]:
+    """Prompts, oldest first: a child's, or every live one (the queues)."""
+    query = select(Prompt).order_by(Prompt.created_at, Prompt.id)
+    if person_id is not None:
+        query = query.where(Prompt.person_id == person_id)
+    if live_only:
+        query = query.where(Prompt.status.in_(LIVE))
+    found = list(session.scalars(query))
+    require(
+        session=session,
+        actor=actor,
+        action=Action.PROMPTS_READ,
+        resource_type="prompt",
+        resource_ids=[p.id for p in found],
+    )
+    return found
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def _findings(
+    rules: Sequence[Rule[Any]], facts: Timeline, new: set[int]
+) -> list[tuple[date, Finding]]:
+    """Findings as of the day of each new record, and — for a record that arrived late — as of
+    each later day on the time line, where a pattern it completes may have become visible."""
+    days = {f.occurred for f in facts.facts if f.event_id in new}
+    if not days:
+        return []
+    later = {f.occurred for f in facts.facts if f.occurred > min(days)} - days
+    found = []
+    for as_of in sorted(days | later):
+        for finding in engine.evaluate(rules, facts, as_of):
+            if as_of in days or new & set(finding.evidence_ids):
+                found.append((as_of, finding))
+    return found
+
+
+def _apply(
+    session: Session, person: int, finding: Finding, as_of: date, case_open: bool, now: datetime
+) -> Prompt | None:
+    earlier = list(
+        session.scalars(
+            select(Prompt).where(Prompt.person_id == person, Prompt.rule_id == finding.rule_id)
+        )
+    )
+    evidence = finding.evidence_ids
+    live = next((p for p in earlier if p.status in LIVE), None)
+    if live is not None:
+        added = [e for e in evidence if e not in set(live.evidence)]
+        if not added:
+            return None
+        live.evidence = [*live.evidence, *added]
+        live.urgency = max(live.urgency, finding.urgency, key=engine.URGENCIES.index)
+        live.explanation, live.updated_at = finding.explanation, now
+        live.history = [*live.history, _event(now, "evidence_added", events=added)]
+        session.flush()
+        return live
+    seen = {e for p in earlier for e in p.evidence}
+    if not set(evidence) - seen:
+        return None
+    prompt = Prompt(
+        person_id=person,
+        rule_id=finding.rule_id,
+        rule_version=finding.rule_version,
+        urgency=finding.urgency,
+        explanation=finding.explanation,
+        evidence=evidence,
+        as_of=as_of,
+        route="case" if case_open else "front_door",
+        status=OPEN,
+        created_at=now,
+        due_at=_next_working_day(now),
+        updated_at=now,
+        history=[_event(now, "fired", events=evidence)],
+    )
+    session.add(prompt)
+    session.flush()
+    return prompt
+
+
+def _move(prompt: Prompt, action: str, now: datetime, detail: dict[str, Any]) -> None:
+    target = TRANSITIONS.get((prompt.status, action))
+    if target is None:
+        raise InvalidTransition(f"a prompt that is {prompt.status} cannot {action}")
+    prompt.status, prompt.updated_at = target, now
+    prompt.history = [*prompt.history, _event(now, action, **detail)]
+
+
+def _event(now: datetime, kind: str, **detail: Any) -> dict[str, Any]:
+    return {"at": now.isoformat(), "event": kind, **detail}
+
+
+def _next_working_day(now: datetime) -> datetime:
+    """The same time one working day on: the deadline for a human to answer."""
+    day = add_working_days(now.astimezone(UTC).date(), 1)
+    return datetime.combine(day, time(now.hour, now.minute), tzinfo=UTC)
+
+
+def _prompt_or_raise(session: Session, prompt_id: int) -> Prompt:
+    prompt = session.get(Prompt, prompt_id)
+    if prompt is None:
+        raise NotFound(f"no prompt {prompt_id}")
+    return prompt
+
+
+def evidence_records(session: Session, prompts: Iterable[Prompt]) -> dict[int, list[str]]:
+    """Each prompt's evidence as the sources' record ids, in time order (for replay)."""
+    ids = {e for p in prompts for e in p.evidence}
+    rows = session.execute(
+        select(Event.id, SourceRecord.record_id)
+        .join(SourceRecord, SourceRecord.id == Event.source_record_id)
+        .where(Event.id.in_(ids))
+    )
+    names = dict(rows.all())
+    return {p.id: [names[e] for e in p.evidence if e in names] for p in prompts}
