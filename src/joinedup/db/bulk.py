@@ -1,5 +1,6 @@
-"""Bulk inserts at the engine's own speed: COPY on PostgreSQL, one prepared statement run by
-the driver's `executemany` on SQLite.
+"""Bulk inserts at the engine's own speed: COPY on PostgreSQL (one multi-row INSERT for a few
+rows, which is one round trip where COPY takes two), one prepared statement run by the
+driver's `executemany` on SQLite.
 
 Values pass through SQLAlchemy's bind processors for each column's type first, so what is
 stored is exactly what the ORM would store (UTC instants, JSON text, booleans, dates).
@@ -16,6 +17,10 @@ from psycopg import sql
 from sqlalchemy import Column, Table
 from sqlalchemy.orm import Session
 
+# Below this many rows PostgreSQL gets one multi-row INSERT instead of a COPY (measured: the
+# INSERT is faster up to about 16 rows, even at 32 to 64, slower beyond).
+FEW_ROWS = 32
+
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
@@ -25,16 +30,12 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = [column for column in table.columns if column.key in rows[0]]
     values = _values(columns, rows, dialect)
     driver = connection.connection.driver_connection
-    if dialect.name == "postgresql":
-        _copy(driver, table, columns, values)
+    if dialect.name != "postgresql":
+        _executemany(driver, table, columns, values)
+    elif len(values) < FEW_ROWS:
+        _insert_values(driver, table, columns, values)
     else:
-        names = ", ".join(f'"{c.name}"' for c in columns)
-        marks = ", ".join("?" for _ in columns)
-        cursor = driver.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)  # noqa: S608 - names come from the table's own metadata
-        finally:
-            cursor.close()
+        _copy(driver, table, columns, values)
 
 
 def _values(columns: list[Column[Any]], rows: Sequence[dict[str, Any]], dialect: Any) -> list[Any]:
@@ -70,6 +71,31 @@ def _copy(
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in values:
             copy.write_row(row)
+
+
+def _names(table: Table, columns: list[Column[Any]]) -> str:
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    return f'"{table.name}" ({names})'
+
+
+def _executemany(
+    driver: Any, table: Table, columns: list[Column[Any]], values: list[tuple[Any, ...]]
+) -> None:
+    marks = ", ".join("?" for _ in columns)
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {_names(table, columns)} VALUES ({marks})", values)  # noqa: S608 - names come from the table's own metadata
+    finally:
+        cursor.close()
+
+
+def _insert_values(
+    driver: Any, table: Table, columns: list[Column[Any]], values: list[tuple[Any, ...]]
+) -> None:
+    row = f"({', '.join('%s' for _ in columns)})"
+    statement = f"INSERT INTO {_names(table, columns)} VALUES {', '.join([row] * len(values))}"  # noqa: S608 - names come from the table's own metadata
+    with driver.cursor() as cursor:
+        cursor.execute(statement, [value for row_values in values for value in row_values])
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
