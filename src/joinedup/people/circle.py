@@ -7,12 +7,11 @@ that still carry a merged-away person's id are read as their survivor's. It chec
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
@@ -88,20 +87,36 @@ def circle_of(*, session: Session, actor: Actor, person_id: int) -> Circle:
 
 
 def display_names(session: Session, persons: Iterable[int]) -> dict[int, str]:
-    """Each person's most often recorded "given family" name (ties: the earliest recorded)."""
-    counts: dict[int, Counter[str]] = {}
+    """Each person's most often recorded "given family" name (ties: the earliest recorded).
+
+    The database counts: one row per person and name as recorded, not one per mention (a
+    child with 2,000 records has a handful of names).
+    """
     query = (
-        select(MentionLink.person_id, Mention.given_names, Mention.family_name)
+        select(
+            MentionLink.person_id,
+            Mention.given_names,
+            Mention.family_name,
+            func.count(),
+            func.min(MentionLink.mention_id),
+        )
         .join(Mention, Mention.id == MentionLink.mention_id)
-        .order_by(MentionLink.mention_id)
+        .where(among(session, MentionLink.person_id, persons))
+        .group_by(MentionLink.person_id, Mention.given_names, Mention.family_name)
     )
-    for pid, given, family in session.execute(
-        query.where(among(session, MentionLink.person_id, persons))
-    ):
+    found: dict[int, dict[str, tuple[int, int]]] = {}
+    for pid, given, family, times, first in session.execute(query):
         name = " ".join(x for x in (given, family) if x)
         if name:
-            counts.setdefault(pid, Counter())[name] += 1
-    return {pid: c.most_common(1)[0][0] for pid, c in counts.items()}
+            names = found.setdefault(pid, {})
+            before_times, before_first = names.get(name, (0, first))
+            names[name] = (before_times + times, min(before_first, first))
+    return {pid: _commonest(names) for pid, names in found.items()}
+
+
+def _commonest(names: dict[str, tuple[int, int]]) -> str:
+    """The name recorded most often; of equally frequent names, the one recorded first."""
+    return min(names, key=lambda name: (-names[name][0], names[name][1]))
 
 
 def _absorbed(session: Session, person_id: int) -> list[int]:
