@@ -9,7 +9,7 @@ The rows join the session's current transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -99,20 +99,34 @@ def _insert_values(
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
-    """`count` new primary keys for `table`, taken before the rows are written.
+    """`count` new primary keys for `table`, taken before the rows are written."""
+    return reserve_many(session, {table: count})[table]
 
-    PostgreSQL: drawn from the column's sequence. SQLite: the next numbers after the largest
-    key; safe because a writer holds the database's write lock from BEGIN IMMEDIATE onwards.
+
+def reserve_many(session: Session, counts: Mapping[Table, int]) -> dict[Table, list[int]]:
+    """New primary keys for several tables at once (one statement), taken before the rows
+    are written.
+
+    PostgreSQL: drawn from each `id` column's sequence. SQLite: the next numbers after each
+    table's largest key; safe because a writer holds the database's write lock from BEGIN
+    IMMEDIATE onwards.
     """
-    if count <= 0:
-        return []
+    found: dict[Table, list[int]] = {table: [] for table in counts}
+    tables = [table for table, count in counts.items() if count > 0]
+    if not tables:
+        return found
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        found = connection.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) "
-            "FROM generate_series(1, %(count)s)",
-            {"table": table.name, "count": count},
-        )
-        return [int(value) for (value,) in found]
-    top = connection.exec_driver_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table.name}"').scalar()  # noqa: S608 - the table's own name
-    return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
+        draw = "SELECT %s, nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+        params = [value for i, t in enumerate(tables) for value in (i, t.name, counts[t])]
+        for i, key in connection.exec_driver_sql(
+            " UNION ALL ".join([draw] * len(tables)), tuple(params)
+        ):
+            found[tables[i]].append(int(key))
+        return found
+    tops = connection.exec_driver_sql(
+        "SELECT " + ", ".join(f'(SELECT COALESCE(MAX(id), 0) FROM "{t.name}")' for t in tables)  # noqa: S608 - the tables' own names
+    ).one()
+    for table, top in zip(tables, tops, strict=True):
+        found[table] = list(range(int(top or 0) + 1, int(top or 0) + 1 + counts[table]))
+    return found

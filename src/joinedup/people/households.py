@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from joinedup.people import store
 from joinedup.people.batchsql import among
-from joinedup.people.ids import KeyPool
 from joinedup.people.mentions import MentionRow, chunks
 from joinedup.people.models import Household, HouseholdChange, HouseholdMember, Relationship
 
@@ -159,11 +158,10 @@ class Households:
             )
             for hid, key, first, last in s.execute(query):
                 self.homes[key] = {"id": hid, "first_seen": first, "last_seen": last, "new": False}
-        pool = KeyPool(s, T_HOUSEHOLD)
-        for key, postcode in addresses.items():
-            if key not in self.homes:
-                self.homes[key] = {"id": pool.take(), "postcode": postcode, "new": True,
-                                   "first_seen": None, "last_seen": None}  # fmt: skip
+        new = [(key, postcode) for key, postcode in addresses.items() if key not in self.homes]
+        for (key, postcode), hid in zip(new, store.reserve(s, T_HOUSEHOLD, len(new)), strict=True):
+            self.homes[key] = {"id": hid, "postcode": postcode, "new": True,
+                               "first_seen": None, "last_seen": None}  # fmt: skip
         home_ids = [h["id"] for h in self.homes.values() if not h["new"]]
         m = T_MEMBER
         for part in chunks(home_ids):

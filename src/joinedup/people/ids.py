@@ -5,30 +5,39 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from joinedup.db.bulk import reserve_ids
+from joinedup.db.bulk import reserve_many
 
 
 class KeyPool:
-    """New primary keys for one table, drawn as needed.
+    """New primary keys for one or more tables, drawn as needed, one statement for them all.
 
-    PostgreSQL: drawn from the sequence a block at a time (an unused key is a harmless gap).
-    SQLite: counted up from the largest key, which is safe because the writer holds the lock.
+    PostgreSQL: drawn from the sequences `block` at a time (an unused key is a harmless gap);
+    when one table's keys run out, every table whose keys have run out is refilled too.
+    SQLite: counted up from each table's largest key, read for every table at the first take;
+    safe because the writer holds the lock.
     """
 
-    def __init__(self, session: Session, table: Table, block: int = 256) -> None:
+    def __init__(self, session: Session, *tables: Table, block: int = 256) -> None:
         self._session = session
-        self._table = table
-        self._block = block
-        self._pool: list[int] = []
-        self._next: int | None = None
+        self._tables = tables
+        self.block = block
+        self._pool: dict[Table, list[int]] = {table: [] for table in tables}
+        self._next: dict[Table, int] = {}
         self._sqlite = session.connection().dialect.name == "sqlite"
 
-    def take(self) -> int:
+    def take(self, table: Table | None = None) -> int:
+        """A new key for `table` (by default the first table)."""
+        table = self._tables[0] if table is None else table
         if self._sqlite:
-            if self._next is None:
-                self._next = reserve_ids(self._session, self._table, 1)[0]
-            key, self._next = self._next, self._next + 1
+            if not self._next:
+                drawn = reserve_many(self._session, dict.fromkeys(self._tables, 1))
+                self._next = {t: keys[0] for t, keys in drawn.items()}
+            key = self._next[table]
+            self._next[table] = key + 1
             return key
-        if not self._pool:
-            self._pool = reserve_ids(self._session, self._table, self._block)[::-1]
-        return self._pool.pop()
+        if not self._pool[table]:
+            empty = [t for t in self._tables if not self._pool[t]]
+            drawn = reserve_many(self._session, dict.fromkeys(empty, max(self.block, 1)))
+            for t, keys in drawn.items():
+                self._pool[t] = sorted(keys, reverse=True)
+        return self._pool[table].pop()

@@ -97,8 +97,7 @@ class Batch:
         self.absorbed: dict[int, list[int]] = {}
         self.cannot: set[frozenset[int]] = set()
         self.previous: dict[tuple[int, str], tuple[int, int]] = {}
-        self.person_ids = KeyPool(session, store.T_PERSON)
-        self.identity_ids = KeyPool(session, store.T_IDENTITY)
+        self.ids = KeyPool(session, store.T_PERSON, store.T_IDENTITY)
         self.rows: dict[str, list[dict[str, Any]]] = {
             "persons": [], "identities": [], "keys": [], "links": [], "history": [], "tasks": [],
         }  # fmt: skip
@@ -109,6 +108,8 @@ class Batch:
         rows = load_event_mentions(self.session, mention_ids)
         wanted = set(mention_ids) - set(store.linked(self.session, mention_ids))
         targets = [r for r in rows if r.id in wanted]
+        # A mention makes at most one person and one identity: keys for a small batch's few.
+        self.ids.block = min(self.ids.block, len(targets))
         adults = adults_of(rows)
         prepared: list[tuple[MentionRow, Features, list[str]]] = []
         for row in targets:
@@ -374,7 +375,7 @@ class Batch:
     # -- recording ------------------------------------------------------------------------------
 
     def _new_person(self, kind: str) -> int:
-        person = self.person_ids.take()
+        person = self.ids.take(store.T_PERSON)
         self.kind[person], self.into[person] = kind, None
         self.rows["persons"].append({"id": person, "kind": kind, "created_at": self.now})
         self.result.persons_created.append(person)
@@ -431,7 +432,7 @@ class Batch:
                 self._add_keys(local, identity.person_id, identity.id)
                 return identity.id
         identity = IdentityState(
-            id=self.identity_ids.take(),
+            id=self.ids.take(store.T_IDENTITY),
             person_id=person,
             sig=feats["sig"],
             features=feats,
@@ -502,10 +503,11 @@ class Batch:
         store.insert(s, store.T_LINK, rows["links"])
         store.insert(s, store.T_HISTORY, rows["history"])
         if rows["tasks"]:
-            pool = KeyPool(s, store.T_TASK)
-            for task in rows["tasks"]:
-                task["id"] = pool.take()
-                self.result.review_task_ids.append(task["id"])
+            for task, key in zip(
+                rows["tasks"], store.reserve(s, store.T_TASK, len(rows["tasks"])), strict=True
+            ):
+                task["id"] = key
+                self.result.review_task_ids.append(key)
             store.insert(s, store.T_TASK, rows["tasks"])
 
 
