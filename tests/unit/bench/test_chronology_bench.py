@@ -27,7 +27,7 @@ from chronology_kinds import (
     slots,
     truncated,
 )
-from chronology_store import AMENDED_EVERY, Size, build
+from chronology_store import AMENDED_EVERY, Built, Family, Size, build
 from joinedup.access.roles import Actor, Role
 from joinedup.chronology import service
 from joinedup.chronology.views import Filters
@@ -105,6 +105,23 @@ def test_the_section_replaces_only_its_own_markers(tmp_path: Path) -> None:
     text = doc.read_text()
     assert text.count(bench.BEGIN) == 1 and "second" in text and "first" not in text
     assert text.index("kept") < text.index(bench.HEADING) < text.index("## Growth")
+
+
+def test_the_section_names_the_command_store_figures_and_verdict() -> None:
+    args = bench.parse(["--reps", "3", "--rounds", "1"])
+    built = Built({"events": 5_000_002, "mentions": 6_800_000, "persons": 500_025}, [
+        Family(1, 2, 3, 4, 5, child_events=2000)], build_s=540.0)  # fmt: skip
+    figures = {f"{w}_p{q}": 10.0 * q for w in ("driver", "bare", "service", "service_cpu")
+               for q in (50, 95, 99)}  # fmt: skip
+    result = {"engine": "SQLite", "round": 1, "load_min": 1.0, "load_max": 2.0, "ratio_p50": 2.0,
+              "ratio_p95": 1.5, "rows": [3300], "entries": [2400], "api_p50": None,
+              "api_p95": None, "api_p99": None, **figures}  # fmt: skip
+    lines = bench.section([result], {"SQLite": built}, args, api_present=False)
+    text = "\n".join(lines)
+    assert lines[0] == bench.BEGIN and lines[-1] == bench.END
+    assert "bench/chronology.py --events 5000000" in text and "5,000,002" in text
+    assert "| SQLite | 1 | 1.0–2.0 | 500.0 / 950.0 / 990.0 |" in text
+    assert "NOT met" in text and "did not exist yet" in text
 
 
 def test_a_tiny_store_builds_and_reads_back_through_the_service(tmp_path: Path) -> None:
