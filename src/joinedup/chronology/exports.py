@@ -101,12 +101,12 @@ def export_chronology(
     now: datetime,
 ) -> ExportFile:
     """The child's chronology, filtered, as a file for `recipient`; recorded in the register."""
+    authorise(session=session, actor=actor, action=Action.CHRONOLOGY_EXPORT, resource_type="person")
     errors = check_disclosure(recipient=recipient, purpose=purpose, lawful_basis=lawful_basis)
     if fmt not in FORMATS:
         errors.insert(0, FieldError("format", "Select whether to export a PDF or a CSV file"))
     if errors:
         raise ValidationFailed("The chronology cannot be exported", errors)
-    authorise(session=session, actor=actor, action=Action.CHRONOLOGY_EXPORT, resource_type="person")
     found = get_chronology(
         session=session, actor=actor, person_id=person_id, filters=filters, now=now
     )
