@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     link_upper: float = Field(default=0.95, gt=0, lt=1)
     link_lower: float = Field(default=0.60, gt=0, lt=1)
     link_model_path: Path | None = None
+    # Cumulative-concern rules: the partnership's rules file (docs/rules.example.yaml); None runs
+    # every default rule with its default parameters. Validated at start-up.
+    rules_path: Path | None = None
     log_level: str = "INFO"
 
     @model_validator(mode="after")

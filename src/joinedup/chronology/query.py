@@ -158,6 +158,7 @@ def _subjects_query(session: Session, persons: Collection[int]) -> Select[Any]:
         .join(sr, sr.c.id == e.c.source_record_id)
         .where(among(session, ml.c.person_id, persons))
         .where(rv.c.version == sr.c.latest_version)
+        .order_by(m.c.event_id, m.c.id)  # each entry's subjects in the order the source gave
     )
     return found  # type: ignore[no-any-return]
 

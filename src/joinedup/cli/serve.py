@@ -8,6 +8,7 @@ import uvicorn
 from joinedup.app import create_app
 from joinedup.cli import common
 from joinedup.db import migrate
+from joinedup.rules.config import RulesFileInvalid
 
 
 def serve(
@@ -19,6 +20,10 @@ def serve(
     if migrate.pending(common.engine(current)):
         common.errors.print("error: the database is not migrated: run `joinedup db upgrade` first.")
         raise typer.Exit(2)
-    app = create_app(current)
+    try:
+        app = create_app(current)
+    except RulesFileInvalid as error:
+        common.errors.print(f"error: {error}", soft_wrap=True)
+        raise typer.Exit(2) from error
     common.console.print(f"Joined Up is serving on http://{host}:{port}")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

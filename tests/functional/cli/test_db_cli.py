@@ -25,3 +25,15 @@ def test_serve_refuses_an_unmigrated_database_then_upgrade_and_check_pass(tmp_pa
     checked = run(url, "db", "check")
     assert checked.returncode == 0, checked.stderr
     assert "Models and migrations agree." in checked.stdout
+
+
+def test_serve_refuses_a_bad_rules_file_naming_its_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ready.sqlite3'}"
+    assert run(url, "db", "upgrade").returncode == 0
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  start-again:\n    count: -1\n", encoding="utf-8")
+    env = {**os.environ, "JOINEDUP_DATABASE_URL": url, "JOINEDUP_RULES_PATH": str(rules)}
+    refused = subprocess.run([JOINEDUP, "serve", "--port", "1"], env=env, capture_output=True,
+                             text=True, timeout=120, check=False)  # fmt: skip
+    assert refused.returncode == 2
+    assert f"{rules}:3: rules.start-again.count: Input should be greater than" in refused.stderr
