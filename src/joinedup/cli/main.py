@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from joinedup.cli import db, demo, intake, link, serve
+from joinedup.cli import db, demo, intake, link, replay, serve
 
 app = typer.Typer(
     name="joinedup",
@@ -17,6 +17,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.command("ingest")(intake.ingest)
 app.command("link")(link.link)
+app.command("replay")(replay.replay_command)
 app.command("serve")(serve.serve)
 
 if __name__ == "__main__":
