@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.roles import Actor
 from joinedup.config import Settings
 from joinedup.intake.bulk import StoreBatch
-from joinedup.intake.models import Event, Mention, RecordVersion
+from joinedup.intake.models import Mention, RecordVersion
 from joinedup.intake.service import Submitted, submit_records
 from joinedup.intake.validation import Parsed
 from joinedup.people.batchsql import among
@@ -34,8 +34,7 @@ def submit_and_resolve(
 ) -> list[Submitted]:
     """Store the records (intake) and link the new versions' mentions to persons (people)."""
     results = submit_records(session=session, actor=actor, records=parsed_records, now=now)
-    written = _new_versions(session, results)
-    mention_ids = _mentions_of(session, written)
+    mention_ids = _new_mentions(session, results)
     if mention_ids:
         resolve_mentions(
             session=session,
@@ -67,28 +66,16 @@ def resolving_store(settings: Settings) -> StoreBatch:
     return store
 
 
-def _new_versions(session: Session, results: Sequence[Submitted]) -> list[int]:
-    """The record versions this submission wrote (accepted or new versions)."""
+def _new_mentions(session: Session, results: Sequence[Submitted]) -> list[int]:
+    """The mentions of the record versions this submission wrote (accepted or new versions)."""
     wanted = {(r.source_record_id, r.version) for r in results if r.outcome != "unchanged"}
-    if not wanted:
-        return []
     found: list[int] = []
     for part in chunks(sorted({source for source, _ in wanted})):
-        query = select(
-            RecordVersion.id, RecordVersion.source_record_id, RecordVersion.version
-        ).where(among(session, RecordVersion.source_record_id, part))
-        found.extend(vid for vid, source, version in session.execute(query)
-                     if (source, version) in wanted)  # fmt: skip
-    return found
-
-
-def _mentions_of(session: Session, event_ids: list[int]) -> list[int]:
-    found: list[int] = []
-    for part in chunks(sorted(event_ids)):
         query = (
-            select(Mention.id)
-            .join(Event, Event.id == Mention.event_id)
-            .where(among(session, Mention.event_id, part))
+            select(Mention.id, RecordVersion.source_record_id, RecordVersion.version)
+            .join(RecordVersion, RecordVersion.id == Mention.event_id)
+            .where(among(session, RecordVersion.source_record_id, part))
         )
-        found.extend(session.scalars(query))
+        found.extend(mid for mid, source, version in session.execute(query)
+                     if (source, version) in wanted)  # fmt: skip
     return sorted(found)
