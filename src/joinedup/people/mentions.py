@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from joinedup.intake.models import Event, Mention
 from joinedup.people.batchsql import among
 from joinedup.people.linkage.types import Comparison, Features, Identity
+from joinedup.people.models import MentionLink
 
 _M: Table = Mention.__table__  # type: ignore[assignment]
 _E: Table = Event.__table__  # type: ignore[assignment]
+_L: Table = MentionLink.__table__  # type: ignore[assignment]
 CHUNK = 50_000
 
 
@@ -124,14 +126,32 @@ COLUMNS = [
 
 def load_event_mentions(session: Session, mention_ids: Sequence[int]) -> list[MentionRow]:
     """Every mention of the events these mentions belong to, in id order (one query a chunk)."""
-    columns = COLUMNS
+    return _load(session, mention_ids, linked=False)[0]
+
+
+def load_event_mentions_and_links(
+    session: Session, mention_ids: Sequence[int]
+) -> tuple[list[MentionRow], dict[int, int]]:
+    """`load_event_mentions`, with the person each mention read is linked to now (mentions not
+    linked are absent), in the same query."""
+    return _load(session, mention_ids, linked=True)
+
+
+def _load(
+    session: Session, mention_ids: Sequence[int], *, linked: bool
+) -> tuple[list[MentionRow], dict[int, int]]:
     rows: dict[int, MentionRow] = {}
+    persons: dict[int, int] = {}
     for part in chunks(sorted(set(mention_ids))):
         events = select(_M.c.event_id).where(among(session, _M.c.id, part)).scalar_subquery()
-        query = select(*columns).join(_E, _E.c.id == _M.c.event_id).where(_M.c.event_id.in_(events))
+        query = select(*COLUMNS).join(_E, _E.c.id == _M.c.event_id).where(_M.c.event_id.in_(events))
+        if linked:
+            query = query.add_columns(_L.c.person_id).outerjoin(_L, _L.c.mention_id == _M.c.id)
         for r in session.execute(query):
             rows[r.id] = mention_row(r)
-    return [rows[key] for key in sorted(rows)]
+            if linked and r.person_id is not None:
+                persons[r.id] = r.person_id
+    return [rows[key] for key in sorted(rows)], persons
 
 
 def mention_row(r: Any) -> MentionRow:

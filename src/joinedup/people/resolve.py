@@ -27,7 +27,12 @@ from joinedup.people import store
 from joinedup.people.ids import KeyPool
 from joinedup.people.linkage.cluster import persons_conflict
 from joinedup.people.linkage.types import Comparison, Features, Identity
-from joinedup.people.mentions import MentionRow, Scorer, adults_of, load_event_mentions
+from joinedup.people.mentions import (
+    MentionRow,
+    Scorer,
+    adults_of,
+    load_event_mentions_and_links,
+)
 from joinedup.people.store import IdentityState
 
 MAX_CANDIDATES = 200
@@ -105,8 +110,8 @@ class Batch:
     # -- the whole batch ------------------------------------------------------------------------
 
     def run(self, mention_ids: Sequence[int]) -> tuple[Resolution, list[MentionRow]]:
-        rows = load_event_mentions(self.session, mention_ids)
-        wanted = set(mention_ids) - set(store.linked(self.session, mention_ids))
+        rows, linked = load_event_mentions_and_links(self.session, mention_ids)
+        wanted = set(mention_ids) - set(linked)
         targets = [r for r in rows if r.id in wanted]
         # A mention makes at most one person and one identity: keys for a small batch's few.
         self.ids.block = min(self.ids.block, len(targets))
@@ -145,7 +150,8 @@ class Batch:
         self.keys.update(store.key_rows(s, blocking))
         person_ids = {p for rows in self.keys.values() for p, _ in rows}
         person_ids |= {i.person_id for i in sig_hits} | {p for _, p in self.previous.values()}
-        self._know_persons(person_ids)
+        found, cannot_links = store.persons_and_cannot_links(s, person_ids)
+        self._learn_persons(found)
         for identity in sig_hits:
             self._hold(identity)
         wanted = {i for key in trusted for _, i in self.keys.get(key, ())}
@@ -161,13 +167,17 @@ class Batch:
             if identity.id not in self.identities:
                 self._hold(identity)
         survivors = {self.survivor(p) for p in self.kind}
+        if not cannot_links:  # no constraint in force anywhere: none to look up
+            return
         for a, b in store.cannot_link_pairs(s, survivors | set(self.kind)):
             self._know_persons({a, b})
             self.cannot.add(frozenset((self.survivor(a), self.survivor(b))))
 
     def _know_persons(self, ids: set[int]) -> None:
-        missing = ids - set(self.kind)
-        for pid, (kind, into) in store.persons(self.session, missing).items():
+        self._learn_persons(store.persons(self.session, ids - set(self.kind)))
+
+    def _learn_persons(self, found: dict[int, tuple[str, int | None]]) -> None:
+        for pid, (kind, into) in found.items():
             self.kind[pid], self.into[pid] = kind, into
             if into is not None:
                 self.absorbed.setdefault(into, []).append(pid)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from joinedup.db.bulk import bulk_insert, reserve_ids
@@ -104,17 +104,37 @@ def identities_of_persons(session: Session, person_ids: Iterable[int]) -> list[I
 
 def persons(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
     """(kind, merged_into_id) of each person, following merges to their survivors."""
+    return _persons(session, ids, None)[0]
+
+
+def persons_and_cannot_links(
+    session: Session, ids: Iterable[int]
+) -> tuple[dict[int, tuple[str, int | None]], bool]:
+    """`persons`, and whether any cannot_link constraint is in force at all (told by the same
+    query, so that a store without any costs no look-up of them)."""
+    in_force = exists().where(
+        T_CONSTRAINT.c.kind == "cannot_link", T_CONSTRAINT.c.revoked_at.is_(None)
+    )
+    return _persons(session, ids, in_force)
+
+
+def _persons(
+    session: Session, ids: Iterable[int], flag: Any
+) -> tuple[dict[int, tuple[str, int | None]], bool]:
     found: dict[int, tuple[str, int | None]] = {}
+    flagged = False
+    columns = [T_PERSON.c.id, T_PERSON.c.kind, T_PERSON.c.merged_into_id]
     wanted = set(ids)
     while wanted:
         for part in chunks(sorted(wanted)):
-            query = select(T_PERSON.c.id, T_PERSON.c.kind, T_PERSON.c.merged_into_id).where(
+            query = select(*columns, *([flag] if flag is not None else [])).where(
                 among(session, T_PERSON.c.id, part)
             )
-            for pid, kind, into in session.execute(query):
+            for pid, kind, into, *told in session.execute(query):
                 found[pid] = (kind, into)
+                flagged = flagged or bool(told and told[0])
         wanted = {into for _, into in found.values() if into is not None} - set(found)
-    return found
+    return found, flagged
 
 
 def linked(session: Session, mention_ids: Iterable[int]) -> dict[int, int]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
 from joinedup.core.errors import Conflict, InvalidTransition, NotPermitted
-from joinedup.people import service
+from joinedup.people import service, store
 from joinedup.people.linkage.model import load_model
 from joinedup.people.models import LinkConstraint, LinkHistory, MentionLink, ReviewTask
 from joinedup.testing import FrozenClock
@@ -202,3 +202,21 @@ def test_confirm_moves_the_provisional_persons_other_records_and_unmerge_reopens
     )  # fmt: skip
     assert task.status == "open" and task.merge_id is None
     assert people.person(again["record_id"]) == people.person(unsure["record_id"]) != target
+
+
+def test_the_store_tells_whether_any_cannot_link_is_in_force(
+    people: Store, clock: FrozenClock
+) -> None:
+    first, _, task = unsure_pair(people)
+    persons = {people.person(first["record_id"])}
+    assert store.persons_and_cannot_links(people.session, persons)[1] is False
+    service.decide_review_task(
+        session=people.session, actor=MASH, task_id=task.id, decision="reject",
+        rationale="a different child", now=clock.now(),
+    )  # fmt: skip
+    found, in_force = store.persons_and_cannot_links(people.session, persons)
+    assert in_force is True and found == store.persons(people.session, persons)
+    service.reopen_review_task(
+        session=people.session, actor=MASH, task_id=task.id, reason="re-check", now=clock.now()
+    )
+    assert store.persons_and_cannot_links(people.session, persons)[1] is False
