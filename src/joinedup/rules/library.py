@@ -48,7 +48,7 @@ class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
                   and f.attribute("risk_level") == "high"]  # fmt: skip
         if len(incidents) >= p.count:
             urgency = RED if severe else AMBER
-            text = f"{len(incidents)} domestic abuse incidents in {p.window_days} days"
+            text = f"{counted(len(incidents), 'domestic abuse incident')} in {p.window_days} days"
             return self.found(timeline, as_of, incidents, urgency, text)
         if severe:
             text = "A high-risk domestic abuse incident with the children present"
@@ -136,6 +136,11 @@ class HungerNeglect(Rule[HungerNeglectParams]):
         if len(agencies(signs)) >= p.agencies:
             return self.found(timeline, as_of, signs, AMBER, describe(signs) + " of neglect")
         return None
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 contact`, `3 contacts`; `1 change`, `2 changes`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _neglect(f: Fact) -> bool:
@@ -286,7 +291,7 @@ class FrequentMoves(Rule[FrequentMovesParams]):
         p = self.params
         moves = of_type(timeline.within(as_of, p.window_days), "change_of_address")
         if len(moves) >= p.count:
-            text = f"{len(moves)} changes of address in {p.window_days} days"
+            text = f"{counted(len(moves), 'change')} of address in {p.window_days} days"
             return self.found(timeline, as_of, moves, GREEN, text)
         away = [m for m in moves if m.attribute("to_local_authority")]
         worries = [f for f in timeline.within(as_of, p.concern_days)
@@ -342,7 +347,9 @@ class StartAgain(Rule[StartAgainParams]):
                   if f.about_child and f.attribute("outcome") in {
                       "no_further_action", "information_and_advice"}]  # fmt: skip
         if len(closed) >= p.count:
-            text = f"{len(closed)} contacts closed without action in {p.window_days} days"
+            text = (
+                f"{counted(len(closed), 'contact')} closed without action in {p.window_days} days"
+            )
             return self.found(timeline, as_of, closed, AMBER, text)
         return None
 

@@ -271,3 +271,25 @@ def audit(engine: Engine, action: str) -> list[tuple[str, str]]:
     with unit_of_work(engine, write=False) as session:
         rows = session.scalars(select(AuditEntry).where(AuditEntry.action == action))
         return [(e.actor_label, e.outcome) for e in rows]
+
+
+def test_open_prompts_are_on_the_child_page_and_only_when_there_are_some(
+    client: TestClient, family: dict[str, Any], clean_engine: Engine, clock: FrozenClock
+) -> None:
+    from joinedup.access.roles import Actor
+    from joinedup.rules import service as rules
+    from joinedup.rules.library import DomesticAbuseRepeat, DomesticAbuseRepeatParams
+
+    viewer = signed_in(client, "social.worker")
+    assert "Open prompts" not in viewer.get(f"/children/{family['boy']}").text
+    one_will_do = DomesticAbuseRepeat(DomesticAbuseRepeatParams(count=1))
+    with unit_of_work(clean_engine) as session:
+        (_prompt,) = rules.evaluate_children(
+            session=session, actor=Actor.system("test"), person_ids=[family["boy"]],
+            new_event_ids=[family["events"]["incident"]], rules=[one_will_do], now=clock.now(),
+        )  # fmt: skip
+    words = text_of(viewer.get(f"/children/{family['boy']}").text)
+    assert "Open prompts" in words
+    assert "Repeated domestic abuse in the child's household" in words
+    assert "1 domestic abuse incident in 365 days (1 record)" in words
+    assert "24 November 2026 09:00" in words  # one working day after 23 November 2026 09:00

@@ -22,6 +22,8 @@ from joinedup.chronology.views import ChildRecord, Chronology, Entry
 from joinedup.core.dates import UK, occurred
 from joinedup.core.errors import InvalidTransition, NotFound, ValidationFailed
 from joinedup.db.session import unit_of_work
+from joinedup.rules import service as rules
+from joinedup.rules.config import BY_ID
 from joinedup.web import csrf
 from joinedup.web.chronology_filters import date_parts, parse_filters, query_string
 from joinedup.web.deps import CurrentViewer, Viewer, now
@@ -33,6 +35,8 @@ from joinedup.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 PER_PAGE = 100
+RULE_TITLES = {rule_id: cls.title for rule_id, cls in BY_ID.items()}
+URGENCY_TAGS = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
 DONE = {
     "marked": "You marked the entry as significant. The record itself is unchanged.",
     "unmarked": "You removed the significant mark. The mark and its removal stay in the history.",
@@ -64,6 +68,11 @@ def child(request: Request, viewer: CurrentViewer, person_id: str) -> Response:
         record = chronology.get_child(
             session=session, actor=viewer.actor, person_id=number, now=moment
         )
+        prompts = (
+            rules.list_prompts(session=session, actor=viewer.actor, person_id=record.person_id)
+            if permits(viewer.role, Action.PROMPTS_READ)
+            else []
+        )
     _children_only(record.kind)
     seen = record.visibility
     return render(
@@ -82,6 +91,9 @@ def child(request: Request, viewer: CurrentViewer, person_id: str) -> Response:
             )
         },
         status_tags=status_tags(record),
+        prompts=prompts,
+        rule_titles=RULE_TITLES,
+        urgency_tags=URGENCY_TAGS,
         relationship=relationship,
         label=label,
     )
