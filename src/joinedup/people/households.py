@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from joinedup.people import store
@@ -135,48 +135,63 @@ class Households:
         self.members: dict[int, dict[tuple[int, str], dict[str, Any]]] = {}
         self.kinds: dict[int, str] = {}
         self.changes: list[dict[str, Any]] = []
+        self.written: dict[int, int] = {}  # a new household's stand-in key → its key
 
     def apply(self, sightings: list[Sighting], ties: list[Tie], stated: list[Stated]) -> None:
         addresses = {s.address: s.postcode for s in sightings}
         addresses.update({s.address: s.postcode for s in stated})
         people = {s.person for s in sightings} | {s.person for s in stated}
-        self._load(addresses, people)
+        self._load(addresses)
+        members = {p for rows in self.members.values() for p, _ in rows}
+        tied = {t.person for t in ties}
+        self.kinds, held = _kinds_and_relationships(self.session, people | members | tied, tied)
         for sighting in sightings:
             self._sight(sighting)
         for change in stated:
             self._stated(change)
         self._write_homes()
-        self._write_members()
-        _apply_ties(self.session, ties)
+        store.insert(self.session, T_MEMBER, self._write_members())
+        store.insert(self.session, T_RELATIONSHIP, _apply_ties(self.session, ties, held))
+        for row in self.changes:
+            row["household_id"] = self.written.get(row["household_id"], row["household_id"])
         store.insert(self.session, T_CHANGE, self.changes)
 
-    def _load(self, addresses: dict[str, str], people: set[int]) -> None:
-        s, t = self.session, T_HOUSEHOLD
+    def _load(self, addresses: dict[str, str]) -> None:
+        """The households at these addresses with their members (one query); a new household
+        is known by a stand-in key (negative) until it is written."""
+        s, t, m = self.session, T_HOUSEHOLD, T_MEMBER
+        found: list[Any] = []
         for part in chunks(sorted(addresses)):
-            query = select(t.c.id, t.c.address_key, t.c.first_seen, t.c.last_seen).where(
-                among(s, t.c.address_key, part)
-            )
-            for hid, key, first, last in s.execute(query):
-                self.homes[key] = {"id": hid, "first_seen": first, "last_seen": last, "new": False}
-        new = [(key, postcode) for key, postcode in addresses.items() if key not in self.homes]
-        for (key, postcode), hid in zip(new, store.reserve(s, T_HOUSEHOLD, len(new)), strict=True):
-            self.homes[key] = {"id": hid, "postcode": postcode, "new": True,
-                               "first_seen": None, "last_seen": None}  # fmt: skip
-        home_ids = [h["id"] for h in self.homes.values() if not h["new"]]
-        m = T_MEMBER
-        for part in chunks(home_ids):
-            query = select(
-                m.c.id, m.c.household_id, m.c.person_id, m.c.source, m.c.from_date, m.c.to_date
-            ).where(among(s, m.c.household_id, part))
-            for row in s.execute(query):
-                self._member(
-                    row.household_id,
-                    row.person_id,
-                    row.source,
-                    {"id": row.id, "from_date": row.from_date, "to_date": row.to_date},
+            query = (
+                select(
+                    t.c.id, t.c.address_key, t.c.first_seen, t.c.last_seen,
+                    m.c.id.label("member_id"), m.c.person_id, m.c.source, m.c.from_date,
+                    m.c.to_date,
                 )
-        members = {p for rows in self.members.values() for p, _ in rows}
-        self.kinds = {pid: kind for pid, (kind, _) in store.persons(s, people | members).items()}
+                .select_from(t)
+                .outerjoin(m, m.c.household_id == t.c.id)
+                .where(among(s, t.c.address_key, part))
+            )  # fmt: skip
+            found.extend(s.execute(query))
+        for row in found:
+            self.homes.setdefault(
+                row.address_key,
+                {"id": row.id, "first_seen": row.first_seen, "last_seen": row.last_seen,
+                 "new": False},
+            )  # fmt: skip
+        new = [(key, postcode) for key, postcode in addresses.items() if key not in self.homes]
+        for n, (key, postcode) in enumerate(new, 1):
+            self.homes[key] = {"id": -n, "postcode": postcode, "new": True,
+                               "first_seen": None, "last_seen": None}  # fmt: skip
+        for row in sorted(
+            (r for r in found if r.member_id is not None), key=lambda r: (r.id, r.member_id)
+        ):
+            self._member(
+                row.id,
+                row.person_id,
+                row.source,
+                {"id": row.member_id, "from_date": row.from_date, "to_date": row.to_date},
+            )
 
     def _member(self, home: int, person: int, source: str, row: dict[str, Any]) -> None:
         self.members.setdefault(home, {})[(person, source)] = row
@@ -247,22 +262,26 @@ class Households:
 
     def _write_homes(self) -> None:
         new = [
-            {"id": h["id"], "address_key": key, "postcode": h["postcode"],
-             "first_seen": h["first_seen"], "last_seen": h["last_seen"]}
+            {"address_key": key, "postcode": h["postcode"], "first_seen": h["first_seen"],
+             "last_seen": h["last_seen"]}
             for key, h in self.homes.items() if h["new"] and h["first_seen"] is not None
         ]  # fmt: skip
-        store.insert(self.session, T_HOUSEHOLD, new)
+        if new:
+            t = T_HOUSEHOLD
+            keys = self.session.execute(insert(t).returning(t.c.id, t.c.address_key), new)
+            self.written = {self.homes[key]["id"]: hid for hid, key in keys}
         changed = [h for h in self.homes.values() if not h["new"] and h.get("dirty")]
         _update_periods(self.session, T_HOUSEHOLD, "first_seen", "last_seen", changed)
 
-    def _write_members(self) -> None:
+    def _write_members(self) -> list[dict[str, Any]]:
+        """Changed memberships updated; the new ones returned, to be inserted."""
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         for home, rows in self.members.items():
             for (person, source), row in rows.items():
-                self._collect(home, person, source, row, new, changed)
-        store.insert(self.session, T_MEMBER, new)
+                self._collect(self.written.get(home, home), person, source, row, new, changed)
         _update_periods(self.session, T_MEMBER, "from_date", "to_date", changed)
+        return new
 
     @staticmethod
     def _collect(
@@ -280,17 +299,40 @@ class Households:
             changed.append(row)
 
 
-def _apply_ties(session: Session, ties: list[Tie]) -> None:
-    if not ties:
-        return
-    r = T_RELATIONSHIP
+def _kinds_and_relationships(
+    session: Session, persons: set[int], tied: set[int]
+) -> tuple[dict[int, str], dict[tuple[int, int, str], dict[str, Any]]]:
+    """Each person's kind, and the relationships held of the tied persons (one query)."""
+    p, r = store.T_PERSON, T_RELATIONSHIP
+    kinds: dict[int, str] = {}
     held: dict[tuple[int, int, str], dict[str, Any]] = {}
-    for part in chunks(sorted({t.person for t in ties})):
-        query = select(
-            r.c.id, r.c.person_id, r.c.related_person_id, r.c.kind, r.c.from_date, r.c.to_date
-        ).where(among(session, r.c.person_id, part))
-        for rid, pid, related, kind, start, end in session.execute(query):
-            held[(pid, related, kind)] = {"id": rid, "from_date": start, "to_date": end}
+    for part in chunks(sorted(persons)):
+        query = (
+            select(
+                p.c.id, p.c.kind, r.c.id.label("rid"), r.c.related_person_id,
+                r.c.kind.label("related_as"), r.c.from_date, r.c.to_date,
+            )
+            .select_from(p)
+            .outerjoin(r, and_(r.c.person_id == p.c.id, among(session, r.c.person_id, tied)))
+            .where(among(session, p.c.id, part))
+        )  # fmt: skip
+        for row in session.execute(query):
+            kinds[row.id] = row.kind
+            if row.rid is not None:
+                held[(row.id, row.related_person_id, row.related_as)] = {
+                    "id": row.rid,
+                    "from_date": row.from_date,
+                    "to_date": row.to_date,
+                }
+    return kinds, held
+
+
+def _apply_ties(
+    session: Session, ties: list[Tie], held: dict[tuple[int, int, str], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Relationships whose period grew updated; the new ones returned, to be inserted."""
+    if not ties:
+        return []
     new: dict[tuple[int, int, str], dict[str, Any]] = {}
     for tie in ties:
         key = (tie.person, tie.child, tie.kind)
@@ -306,7 +348,6 @@ def _apply_ties(session: Session, ties: list[Tie]) -> None:
                 max(row["to_date"], tie.on),
             )
             row["dirty"] = True
-    store.insert(session, T_RELATIONSHIP, list(new.values()))
     _update_periods(
         session,
         T_RELATIONSHIP,
@@ -314,6 +355,7 @@ def _apply_ties(session: Session, ties: list[Tie]) -> None:
         "to_date",
         [r for r in held.values() if r.get("dirty")],
     )
+    return list(new.values())
 
 
 def _update_periods(
