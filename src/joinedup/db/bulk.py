@@ -38,6 +38,46 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         _copy(driver, table, columns, values)
 
 
+def bulk_insert_all(
+    session: Session, writes: Sequence[tuple[Table, Sequence[dict[str, Any]]]]
+) -> None:
+    """Several tables' rows, in the order given (a table's rows may refer to an earlier one's).
+
+    PostgreSQL: each run of tables with few rows goes as one statement, the first tables'
+    INSERTs in WITH clauses (foreign keys are checked at the statement's end, as for any
+    other), so a batch's writes cost one round trip. Otherwise as `bulk_insert`, table by table.
+    """
+    writes = [(table, rows) for table, rows in writes if rows]
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        for table, rows in writes:
+            bulk_insert(session, table, rows)
+        return
+    run: list[tuple[Table, list[Column[Any]], list[tuple[Any, ...]]]] = []
+    for table, rows in writes:
+        if len(rows) >= FEW_ROWS:
+            _insert_run(connection, run)
+            run = []
+            bulk_insert(session, table, rows)
+            continue
+        columns = [column for column in table.columns if column.key in rows[0]]
+        run.append((table, columns, _values(columns, rows, connection.dialect)))
+    _insert_run(connection, run)
+
+
+def _insert_run(
+    connection: Any, run: list[tuple[Table, list[Column[Any]], list[tuple[Any, ...]]]]
+) -> None:
+    if not run:
+        return
+    inserts = [_values_statement(table, columns, len(values)) for table, columns, values in run]
+    *first, last = inserts
+    head = f"WITH {', '.join(f'w{i} AS ({s})' for i, s in enumerate(first))} " if first else ""
+    params = [value for _, _, values in run for row in values for value in row]
+    with connection.connection.driver_connection.cursor() as cursor:
+        cursor.execute(head + last, params)
+
+
 def _values(columns: list[Column[Any]], rows: Sequence[dict[str, Any]], dialect: Any) -> list[Any]:
     """Rows as tuples in column order, each column converted by its type, column by column.
 
@@ -92,10 +132,16 @@ def _executemany(
 def _insert_values(
     driver: Any, table: Table, columns: list[Column[Any]], values: list[tuple[Any, ...]]
 ) -> None:
-    row = f"({', '.join('%s' for _ in columns)})"
-    statement = f"INSERT INTO {_names(table, columns)} VALUES {', '.join([row] * len(values))}"  # noqa: S608 - names come from the table's own metadata
     with driver.cursor() as cursor:
-        cursor.execute(statement, [value for row_values in values for value in row_values])
+        cursor.execute(
+            _values_statement(table, columns, len(values)),
+            [value for row_values in values for value in row_values],
+        )
+
+
+def _values_statement(table: Table, columns: list[Column[Any]], rows: int) -> str:
+    row = f"({', '.join('%s' for _ in columns)})"
+    return f"INSERT INTO {_names(table, columns)} VALUES {', '.join([row] * rows)}"  # noqa: S608 - names come from the table's own metadata
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

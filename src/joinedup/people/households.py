@@ -150,11 +150,14 @@ class Households:
         for change in stated:
             self._stated(change)
         self._write_homes()
-        store.insert(self.session, T_MEMBER, self._write_members())
-        store.insert(self.session, T_RELATIONSHIP, _apply_ties(self.session, ties, held))
+        memberships = self._write_members()
+        relationships = _apply_ties(self.session, ties, held)
         for row in self.changes:
             row["household_id"] = self.written.get(row["household_id"], row["household_id"])
-        store.insert(self.session, T_CHANGE, self.changes)
+        store.insert_all(
+            self.session,
+            [(T_MEMBER, memberships), (T_RELATIONSHIP, relationships), (T_CHANGE, self.changes)],
+        )
 
     def _load(self, addresses: dict[str, str]) -> None:
         """The households at these addresses with their members (one query); a new household

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from joinedup.intake.models import Event, Mention
+from joinedup.intake.models import Event, Mention, SourceRecord
 from joinedup.people.batchsql import among
 from joinedup.people.linkage.types import Comparison, Features, Identity
 from joinedup.people.models import MentionLink
@@ -22,6 +22,7 @@ from joinedup.people.models import MentionLink
 _M: Table = Mention.__table__  # type: ignore[assignment]
 _E: Table = Event.__table__  # type: ignore[assignment]
 _L: Table = MentionLink.__table__  # type: ignore[assignment]
+_S: Table = SourceRecord.__table__  # type: ignore[assignment]
 CHUNK = 50_000
 
 
@@ -126,32 +127,41 @@ COLUMNS = [
 
 def load_event_mentions(session: Session, mention_ids: Sequence[int]) -> list[MentionRow]:
     """Every mention of the events these mentions belong to, in id order (one query a chunk)."""
-    return _load(session, mention_ids, linked=False)[0]
+    return _load(session, mention_ids, linked=False).rows
 
 
-def load_event_mentions_and_links(
-    session: Session, mention_ids: Sequence[int]
-) -> tuple[list[MentionRow], dict[int, int]]:
-    """`load_event_mentions`, with the person each mention read is linked to now (mentions not
-    linked are absent), in the same query."""
+class EventMentions(NamedTuple):
+    rows: list[MentionRow]
+    linked: dict[int, int]  # mention → the person it is linked to now (mentions not linked absent)
+    revised: set[int]  # the source records among the rows' that have more than one version
+
+
+def load_event_mentions_and_links(session: Session, mention_ids: Sequence[int]) -> EventMentions:
+    """`load_event_mentions`, with each mention's link and whether its record has earlier or
+    later versions, in the same query."""
     return _load(session, mention_ids, linked=True)
 
 
-def _load(
-    session: Session, mention_ids: Sequence[int], *, linked: bool
-) -> tuple[list[MentionRow], dict[int, int]]:
+def _load(session: Session, mention_ids: Sequence[int], *, linked: bool) -> EventMentions:
+    found = EventMentions([], {}, set())
     rows: dict[int, MentionRow] = {}
-    persons: dict[int, int] = {}
     for part in chunks(sorted(set(mention_ids))):
         events = select(_M.c.event_id).where(among(session, _M.c.id, part)).scalar_subquery()
         query = select(*COLUMNS).join(_E, _E.c.id == _M.c.event_id).where(_M.c.event_id.in_(events))
         if linked:
-            query = query.add_columns(_L.c.person_id).outerjoin(_L, _L.c.mention_id == _M.c.id)
+            query = (
+                query.add_columns(_L.c.person_id, _S.c.latest_version)
+                .outerjoin(_L, _L.c.mention_id == _M.c.id)
+                .join(_S, _S.c.id == _E.c.source_record_id)
+            )
         for r in session.execute(query):
             rows[r.id] = mention_row(r)
             if linked and r.person_id is not None:
-                persons[r.id] = r.person_id
-    return [rows[key] for key in sorted(rows)], persons
+                found.linked[r.id] = r.person_id
+            if linked and r.latest_version > 1:
+                found.revised.add(r.source_record_id)
+    found.rows.extend(rows[key] for key in sorted(rows))
+    return found
 
 
 def mention_row(r: Any) -> MentionRow:

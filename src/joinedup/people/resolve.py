@@ -102,6 +102,7 @@ class Batch:
         self.absorbed: dict[int, list[int]] = {}
         self.cannot: set[frozenset[int]] = set()
         self.previous: dict[tuple[int, str], tuple[int, int]] = {}
+        self.revised: set[int] = set()
         self.ids = KeyPool(session, store.T_PERSON, store.T_IDENTITY)
         self.rows: dict[str, list[dict[str, Any]]] = {
             "persons": [], "identities": [], "keys": [], "links": [], "history": [], "tasks": [],
@@ -110,7 +111,7 @@ class Batch:
     # -- the whole batch ------------------------------------------------------------------------
 
     def run(self, mention_ids: Sequence[int]) -> tuple[Resolution, list[MentionRow]]:
-        rows, linked = load_event_mentions_and_links(self.session, mention_ids)
+        rows, linked, self.revised = load_event_mentions_and_links(self.session, mention_ids)
         wanted = set(mention_ids) - set(linked)
         targets = [r for r in rows if r.id in wanted]
         # A mention makes at most one person and one identity: keys for a small batch's few.
@@ -137,8 +138,9 @@ class Batch:
         trusted = {k for _, _, keys in prepared for k in keys if k.startswith(TRUSTED_PREFIXES)}
         self.keys = store.key_rows(s, trusted)
         sig_hits = store.identities_by_sig(s, {f["sig"] for _, f, _ in prepared})
+        # Only a record with more than one version can have a subject linked in another.
         self.previous = store.previous_versions(
-            s, {r.source_record_id for r, _, _ in prepared}, events
+            s, {r.source_record_id for r, _, _ in prepared} & self.revised, events
         )
         hit = set(self.keys)
         unsettled = [
@@ -493,32 +495,35 @@ class Batch:
         )
 
     def _write(self) -> None:
+        """The batch's rows: its new rows in one statement where the engine allows (see
+        `bulk_insert_all`), its identities seen again by one UPDATE run."""
         s, rows = self.session, self.rows
-        store.insert(s, store.T_PERSON, rows["persons"])
-        new = [i for i in self.identities.values() if i.new]
-        store.insert(
-            s,
-            store.T_IDENTITY,
-            [
-                {
-                    "id": i.id, "person_id": i.person_id, "sig": i.sig, "features": i.features,
-                    "first_seen": i.first_seen, "last_seen": i.last_seen,
-                    "mention_count": i.mention_count,
-                }
-                for i in new
-            ],
-        )  # fmt: skip
-        store.update_identities(s, [i for i in self.identities.values() if i.dirty and not i.new])
-        store.insert(s, store.T_KEY, rows["keys"])
-        store.insert(s, store.T_LINK, rows["links"])
-        store.insert(s, store.T_HISTORY, rows["history"])
         if rows["tasks"]:
             for task, key in zip(
                 rows["tasks"], store.reserve(s, store.T_TASK, len(rows["tasks"])), strict=True
             ):
                 task["id"] = key
                 self.result.review_task_ids.append(key)
-            store.insert(s, store.T_TASK, rows["tasks"])
+        store.update_identities(s, [i for i in self.identities.values() if i.dirty and not i.new])
+        identities = [
+            {
+                "id": i.id, "person_id": i.person_id, "sig": i.sig, "features": i.features,
+                "first_seen": i.first_seen, "last_seen": i.last_seen,
+                "mention_count": i.mention_count,
+            }
+            for i in self.identities.values() if i.new
+        ]  # fmt: skip
+        store.insert_all(
+            s,
+            [
+                (store.T_PERSON, rows["persons"]),
+                (store.T_IDENTITY, identities),
+                (store.T_KEY, rows["keys"]),
+                (store.T_LINK, rows["links"]),
+                (store.T_HISTORY, rows["history"]),
+                (store.T_TASK, rows["tasks"]),
+            ],
+        )
 
 
 # Features and blocking keys of identities seen lately, per model: most mentions repeat an

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
-from joinedup.db.bulk import bulk_insert, reserve_ids
+from joinedup.db.bulk import bulk_insert, bulk_insert_all, reserve_ids
 from joinedup.intake.models import Event, Mention
 from joinedup.people.batchsql import among
 from joinedup.people.mentions import chunks
@@ -222,3 +222,8 @@ def reserve(session: Session, table: Table, count: int) -> list[int]:
 
 def insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     bulk_insert(session, table, rows)
+
+
+def insert_all(session: Session, writes: Sequence[tuple[Table, Sequence[dict[str, Any]]]]) -> None:
+    """Several tables' rows, in order (see `bulk_insert_all`)."""
+    bulk_insert_all(session, writes)
