@@ -26,6 +26,7 @@ import platform
 import pstats
 import random
 import re
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import psycopg
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
@@ -43,6 +45,7 @@ from joinedup.access.roles import Actor
 from joinedup.config import Settings
 from joinedup.core.clock import SystemClock
 from joinedup.core.identifiers import nhs_number_valid, upn_check_letter
+from joinedup.db import migrate
 from joinedup.db.bulk import bulk_insert, reserve_ids
 from joinedup.db.models import Base
 from joinedup.db.session import make_engine, unit_of_work
@@ -478,6 +481,7 @@ def store_for(
             engine = pg_engine(False) if name == "PostgreSQL" else make_engine(_url(name))
             if engine is not None:
                 print(f"{name}: reusing the store built {info['built_at']}")
+                migrate.upgrade(engine)  # tables added since (empty) are there to reset
                 return engine, info
     marker.unlink(missing_ok=True)
     if name == "PostgreSQL":
@@ -509,6 +513,8 @@ class Samples:
     lookup_keys: list[int] = field(default_factory=list)  # rows the keys found, per mention
     methods: Counter[str] = field(default_factory=Counter)
     mentions: int = 0
+    statements: int = 0  # sent on the whole path, counted records only
+    resolution_statements: int = 0
 
 
 def mention_keys(record: dict[str, Any], orgs: dict[tuple[str, str], int]) -> list[list[str]]:
@@ -556,18 +562,21 @@ def measure(
     name: str, engine: Engine, info: dict[str, Any], the_plan: Plan, profile: bool
 ) -> dict[str, Any]:
     reset(engine, info["max_ids"])
+    sent = Statements(engine)
     settings = Settings(database_url=_url(name))
     actor, clock = Actor.system("bench"), SystemClock()
     orgs = {(o["agency"], o["name"]): o["id"] for o in the_plan.organisations}
     postgres = engine.dialect.name == "postgresql"
     samples = Samples()
     spans: list[float] = []
+    resolution_sent: list[int] = []
     real = getattr(flow, "resolve_mentions")  # noqa: B009 - wrapped, to time the step alone
 
     def timed(**kwargs: Any) -> Any:
-        started = time.perf_counter()
+        started, before = time.perf_counter(), sent.count
         result = real(**kwargs)
         spans.append(time.perf_counter() - started)
+        resolution_sent.append(sent.count - before)
         samples.methods.update(result.methods.values())
         return result
 
@@ -588,12 +597,13 @@ def measure(
                                now=clock.now())  # fmt: skip
             intake_s = time.perf_counter() - started
             spans.clear()
+            resolution_sent.clear()
             if not counted:
                 samples.methods.clear()
             if profile and counted:
                 profiler.enable()
                 statements.on = True  # type: ignore[union-attr]
-            started = time.perf_counter()
+            started, before = time.perf_counter(), sent.count
             with unit_of_work(engine) as session:
                 flow.submit_and_resolve(session=session, actor=actor, parsed_records=[parsed],
                                         now=clock.now(), settings=settings)  # fmt: skip
@@ -608,12 +618,58 @@ def measure(
                 samples.lookup.extend(f for f, _ in floors)
                 samples.lookup_keys.extend(rows for _, rows in floors)
                 samples.mentions += subjects
+                samples.statements += sent.count - before
+                samples.resolution_statements += sum(resolution_sent)
     finally:
         setattr(flow, "resolve_mentions", real)  # noqa: B010
         raw.close()
     if profile:
         report_profile(name, profiler, statements)
     return summarise(name, info, samples)
+
+
+class Statements:
+    """Statements sent to the database (each execute, executemany or COPY), counted at the
+    driver's cursor, so that the bulk paths that bypass SQLAlchemy are counted too."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        counting = self
+
+        class PgCursor(psycopg.Cursor):
+            def execute(self, *args: Any, **kwargs: Any) -> Any:
+                counting.count += 1
+                return super().execute(*args, **kwargs)
+
+            def executemany(self, *args: Any, **kwargs: Any) -> Any:
+                counting.count += 1
+                return super().executemany(*args, **kwargs)
+
+            def copy(self, *args: Any, **kwargs: Any) -> Any:
+                counting.count += 1
+                return super().copy(*args, **kwargs)
+
+        class LiteCursor(sqlite3.Cursor):
+            def execute(self, *args: Any) -> Any:
+                counting.count += 1
+                return super().execute(*args)
+
+            def executemany(self, *args: Any) -> Any:
+                counting.count += 1
+                return super().executemany(*args)
+
+        class LiteConnection(sqlite3.Connection):
+            def cursor(self, factory: Any = LiteCursor) -> Any:
+                return super().cursor(factory)
+
+        @event.listens_for(engine, "do_connect")
+        def _connect(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+            if dialect.name == "postgresql":
+                cparams["cursor_factory"] = PgCursor
+            else:
+                cparams["factory"] = LiteConnection
+
+        engine.dispose()  # connections from now on count
 
 
 class SqlTimes:
@@ -672,6 +728,9 @@ def summarise(name: str, info: dict[str, Any], s: Samples) -> dict[str, Any]:
         "known_p95": pct(s.whole["known"], 95), "new_p95": pct(s.whole["new"], 95),
         "rows_p50": pct([float(r) for r in s.lookup_keys], 50) / 1000,
         "rows_p95": pct([float(r) for r in s.lookup_keys], 95) / 1000,
+        "statements_per_record": s.statements / max(len(whole), 1),
+        "statements_per_mention": s.statements / max(s.mentions, 1),
+        "resolution_statements_per_mention": s.resolution_statements / max(s.mentions, 1),
     }  # fmt: skip
     print(
         f"{name:11} per mention p50/p95/p99: whole {result['whole_p50']:.1f}/"
@@ -681,7 +740,9 @@ def summarise(name: str, info: dict[str, Any], s: Samples) -> dict[str, Any]:
         f"{result['intake_p95']:.1f} ms, key look-up {result['lookup_p50']:.2f}/"
         f"{result['lookup_p95']:.2f} ms; known p95 {result['known_p95']:.1f}, new p95 "
         f"{result['new_p95']:.1f}; key rows per mention p50 {result['rows_p50']:.0f}, p95 "
-        f"{result['rows_p95']:.0f}; {result['methods']}"
+        f"{result['rows_p95']:.0f}; statements per mention {result['statements_per_mention']:.1f}"
+        f" (resolution {result['resolution_statements_per_mention']:.1f}), per record "
+        f"{result['statements_per_record']:.1f}; {result['methods']}"
     )
     return result
 
@@ -728,7 +789,11 @@ def write_doc(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         lines.append(
             f"- {r['engine']}: {methods}. p95 about persons in the store {r['known_p95']:.1f} "
             f"ms, about new persons {r['new_p95']:.1f} ms. A mention's keys found "
-            f"{r['rows_p50']:.0f} (p50) and {r['rows_p95']:.0f} (p95) key rows. Store built in "
+            f"{r['rows_p50']:.0f} (p50) and {r['rows_p95']:.0f} (p95) key rows. Statements sent "
+            f"(each execute, executemany or COPY, counted at the driver) per mention: "
+            f"{r['statements_per_mention']:.1f} on the whole path, "
+            f"{r['resolution_statements_per_mention']:.1f} of them in resolution "
+            f"({r['statements_per_record']:.1f} a record). Store built in "
             f"{r['build_s'] / 60:.1f} min."
         )
     lines += ["", END]
