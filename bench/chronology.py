@@ -30,6 +30,8 @@ import pstats
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -314,6 +316,62 @@ class SqlTimes:
                 self.calls[label] += 1
 
 
+class Stopwatch:
+    """CPU time of this process and wall time, summed by label."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, list[float]] = {}
+
+    @contextmanager
+    def __call__(self, label: str) -> Iterator[None]:
+        cpu, wall = time.process_time(), time.perf_counter()
+        yield
+        took = self.spent.setdefault(label, [0.0, 0.0])
+        took[0] += time.process_time() - cpu
+        took[1] += time.perf_counter() - wall
+
+
+def steps(name: str, engine: Engine, families: list[Family], reps: int) -> None:
+    """The service's steps timed one by one: where a chronology's time goes.
+
+    Follows `service.get_chronology` through the chronology's internals (`query._subjects_query`
+    and the rest): a change there shows here as an error, not as a silent drift.
+    """
+    from joinedup.chronology import query as q
+
+    actor, _ = reader(engine)
+    watch = Stopwatch()
+    for i in range(reps + 5):
+        if i == 5:
+            watch.spent.clear()
+        child = families[i % len(families)].child
+        with Session(engine) as session:
+            with watch("circle (persons, household, names)"):
+                circle = circle_of(session=session, actor=actor, person_id=child)
+            own = circle.persons
+            adults = [m.person_id for m in circle.members if m.kind == "adult"]
+            with watch("subjects query"):
+                rows = session.execute(q._subjects_query(session, {*own, *adults})).all()
+            subjects: dict[int, list[Any]] = {}
+            for row in rows:
+                subjects.setdefault(row[1], []).append(row)
+            wanted = [e for e, g in subjects.items() if q._belongs(g, own, adults, [])]
+            with watch("events query"):
+                events = session.execute(q._events_query(session, wanted)).all()
+            with watch("marks"):
+                marks = q._marks(session, own)
+            seen = q.Reader(sensitive=True, restricted=True, seen_up_to=None)
+            with watch("entries built"):
+                for r in events:
+                    q._entry(r, subjects[r[0]], own, circle.names, seen, marks.get(r[0]))
+        with watch("the whole service, in a unit of work"):
+            served(engine, actor, child)
+    console.print(f"{name}: the service's steps, ms per call (CPU of this process / wall), "
+                  f"{reps} calls, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    for label, (cpu, wall) in watch.spent.items():
+        console.print(f"  {label:40} {cpu / reps * 1000:6.1f} / {wall / reps * 1000:6.1f}")
+
+
 def report_profile(name: str, profiler: cProfile.Profile, sql: SqlTimes | None) -> None:
     out = VAR / f"profile-{name.lower()}.pstats"
     profiler.dump_stats(out)
@@ -383,10 +441,12 @@ def section(results: list[dict[str, Any]], stores: dict[str, Built], args: argpa
                      f"{built.build_s / 60:.1f} min |")  # fmt: skip
     first = next(iter(stores.values()))
     child_events = sorted(f.child_events for f in first.families)
+    named = (f"{child_events[0]:,}" if child_events[0] == child_events[-1]
+             else f"{child_events[0]:,}–{child_events[-1]:,}")  # fmt: skip
     lines += [
         "",
-        f"{len(first.families)} measured children, each named on {child_events[0]:,}–"
-        f"{child_events[-1]:,} events, interleaved over {args.reps} timed repetitions per round "
+        f"{len(first.families)} measured children, each named on {named} events, interleaved "
+        f"over {args.reps} timed repetitions per round "
         f"(after {args.warm_up} for warm-up). Milliseconds, p50 / p95 / p99:",
         "",
         "| engine | round | load (1 min) | driver | bare SQL | service | service, CPU of this "
@@ -454,6 +514,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-doc", action="store_true", help="do not write performance.md")
     parser.add_argument("--profile", action="store_true",
                         help="profile the service (timings inflated; no doc)")  # fmt: skip
+    parser.add_argument("--steps", action="store_true",
+                        help="time the service's steps one by one (no doc)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -467,6 +529,10 @@ def main() -> None:
             engine, built = store_for(name, size, args.keep)
             if engine is not None and built is not None:
                 stores[name], engines[name] = built, engine
+    if args.steps:
+        for name, engine in engines.items():
+            steps(name, engine, stores[name].families, args.reps)
+        return
     for round_ in range(1, 0 if args.build_only else args.rounds + 1):
         for name, engine in engines.items():  # rounds alternate engines: load varies in time
             samples, _ = measure(name, engine, stores[name].families, args)
