@@ -4,17 +4,20 @@ beside the bare SQL for the same rows, in the same run. Acceptance (issue 4): fo
 PostgreSQL, with the ratio to the bare query recorded.
 
     .venv/bin/python bench/chronology.py [--events 5000000] [--persons 500000] [--reps 200]
-        [--rounds 2] [--engines sqlite,postgresql] [--keep] [--no-doc] [--profile]
+        [--rounds 2] [--engines sqlite,postgresql] [--keep] [--no-doc] [--profile] [--steps]
 
 The store is built through the real schema (the migrations) by `chronology_store`: the
 background generated inside each engine, the measured families written through the
-application's bulk path. Each repetition, interleaved across the measured children, times:
+application's bulk path. The request measured is the chronology page's default: page 1, 100
+entries, no filter. Each repetition, interleaved across the measured children, times:
 
-- driver: the chronology's query (`chronology.query.rows_query()` for the circle's persons)
-  compiled once, run on the DBAPI cursor and every row fetched: the engine's own floor;
-- bare: the same query through a SQLAlchemy session, rows fetched and typed (instants, JSON);
+- driver: the page's queries (`chronology.query`: the standing marks, the outline, the page's
+  events, their subjects) compiled once, run on the DBAPI cursor and every row fetched;
+- bare: the same queries through a SQLAlchemy session, rows fetched and typed (instants, JSON);
 - service: `get_chronology` in a unit of work, as a request runs it: a new session, the circle,
-  the policy check and audit entry, the reader's look, the query, the entries, the commit;
+  the policy check and audit entry, the reader's look, the queries, the entries, the commit;
+- one agency: the same, filtered to one agency (the child's commonest); last page: the same,
+  for the last page of the unfiltered chronology;
 - API (when the route exists): `GET /api/v1/persons/{id}/chronology` through an in-process
   ASGI client (no network), token check included.
 """
@@ -48,13 +51,10 @@ from chronology_store import Built, Family, Size, build
 from joinedup.access import accounts
 from joinedup.access.models import User
 from joinedup.access.roles import Actor, Role
-from joinedup.chronology import service
-from joinedup.chronology.query import rows_query
+from joinedup.chronology import query, service
 from joinedup.chronology.views import Filters
 from joinedup.db.session import make_engine, unit_of_work
-from joinedup.people.batchsql import among
 from joinedup.people.circle import circle_of
-from joinedup.people.models import MentionLink
 from joinedup.testing.database import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +67,7 @@ PG_DB = "joinedup_bench_chronology"
 PG_BENCH = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
 API_PATH = "/api/v1/persons/{person_id}/chronology"
 TARGET_MS = 100.0
+PER_PAGE = service.PER_PAGE
 READER = "bench.sw"  # the social worker who reads the chronologies
 console = Console()
 
@@ -137,16 +138,20 @@ def _progress() -> Progress:
 
 @dataclass(slots=True)
 class Samples:
-    """Seconds per repetition, by what was timed; rows and entries per child; machine load."""
+    """Seconds per repetition, by what was timed; counts per child; machine load."""
 
     driver: list[float] = field(default_factory=list)
     bare: list[float] = field(default_factory=list)
     service: list[float] = field(default_factory=list)
     service_cpu: list[float] = field(default_factory=list)  # this process's CPU time
+    agency: list[float] = field(default_factory=list)  # filtered to one agency
+    last: list[float] = field(default_factory=list)  # the last page
     api: list[float] = field(default_factory=list)
     load: list[float] = field(default_factory=list)  # 1-minute load average, sampled
-    rows: dict[int, int] = field(default_factory=dict)  # child -> rows the query returns
-    entries: dict[int, int] = field(default_factory=dict)  # child -> entries shown
+    rows: dict[int, int] = field(default_factory=dict)  # child -> rows the page's queries return
+    entries: dict[int, int] = field(default_factory=dict)  # child -> entries on the page
+    total: dict[int, int] = field(default_factory=dict)  # child -> entries on the chronology
+    matching: dict[int, int] = field(default_factory=dict)  # child -> entries of one agency
 
 
 def pct(values: list[float], q: float) -> float:
@@ -173,35 +178,70 @@ def reader(engine: Engine) -> tuple[Actor, str]:
         return accounts.actor_for(user), token
 
 
-def circle_persons(engine: Engine, actor: Actor, child: int) -> list[int]:
-    """The persons whose records the default chronology reads: the child (and anyone merged
-    into them) and the adults of their circle (as `service._entries` passes them)."""
-    with Session(engine) as session:
+@dataclass(slots=True)
+class Request:
+    """What a chronology request reads for one child: its scope and reader, as the service
+    makes them, and the filter and page of the variants measured."""
+
+    child: int
+    scope: query.Scope
+    reader: query.Reader
+    agency: str  # the child's commonest agency, for the filtered request
+    last_page: int
+
+
+def request_for(engine: Engine, actor: Actor, child: int) -> Request:
+    with unit_of_work(engine) as session:
         circle = circle_of(session=session, actor=actor, person_id=child)
-        return [*circle.persons, *(m.person_id for m in circle.members if m.kind == "adult")]
+        scope = service._scope(circle, [])
+        reader = service._reader(actor, datetime.now(UTC))
+        found = service.get_chronology(session=session, actor=actor, person_id=child,
+                                       filters=Filters(), now=datetime.now(UTC),
+                                       per_page=None)  # fmt: skip
+        agencies = Counter(e.agency for e in found.entries)
+        session.rollback()  # leave no looks or audit entries behind
+    return Request(child, scope, reader, agencies.most_common(1)[0][0],
+                   max(1, -(-found.matching // PER_PAGE)))  # fmt: skip
+
+
+def page_statements(session: Session, r: Request) -> list[Any]:
+    """The default request's queries, as `get_chronology` sends them: the standing marks, the
+    outline (counts and the order of every event), the page's events, their subjects."""
+    marks = query.read_marks(session, r.scope.own)
+    page = query.outline(session, r.scope, r.reader, Filters(), marks, per_page=PER_PAGE).page
+    return [
+        query.marks_query(session, r.scope.own),
+        query.outline_query(session, r.scope, r.reader, Filters(), marks, per_page=PER_PAGE),
+        query.page_query(session, page),
+        query.subjects_query(session, page, r.scope.persons),
+    ]
 
 
 class Driver:
-    """The chronology's query compiled once, run on the DBAPI cursor: no ORM, no typing."""
+    """The page's queries compiled once, run on the DBAPI cursor: no ORM, no typing."""
 
-    def __init__(self, engine: Engine, persons: list[int]) -> None:
+    def __init__(self, engine: Engine, r: Request) -> None:
+        self.statements: list[tuple[str, Any]] = []
         with Session(engine) as session:
-            statement = rows_query().where(among(session, MentionLink.person_id, persons))
-        compiled = statement.compile(dialect=engine.dialect)
-        params = compiled.construct_params()
-        processors = compiled._bind_processors  # the JSON text or array, as SQLAlchemy binds it
-        bound = {k: processors[k](v) if k in processors else v for k, v in params.items()}
-        self.sql = str(compiled)
-        positions = compiled.positiontup
-        self.params: Any = [bound[k] for k in positions] if positions else bound
+            for statement in page_statements(session, r):
+                compiled = statement.compile(
+                    dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
+                )
+                params = compiled.construct_params()
+                processors = compiled._bind_processors  # JSON text or arrays, as bound
+                bound = {k: processors[k](v) if k in processors else v for k, v in params.items()}
+                positions = compiled.positiontup
+                values = [bound[k] for k in positions] if positions else bound
+                self.statements.append((str(compiled), values))
 
     def run(self, engine: Engine) -> float:
         raw = engine.raw_connection()
         try:
             cursor = raw.cursor()
             started = time.perf_counter()
-            cursor.execute(self.sql, self.params)
-            cursor.fetchall()
+            for sql, params in self.statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
             elapsed = time.perf_counter() - started
             cursor.close()
             raw.rollback()
@@ -210,23 +250,31 @@ class Driver:
         return elapsed
 
 
-def bare(engine: Engine, persons: list[int]) -> tuple[float, int]:
+def bare(engine: Engine, r: Request) -> tuple[float, int]:
+    """The page's queries through a session, every row fetched and typed."""
     with Session(engine) as session:
         started = time.perf_counter()
-        rows = session.execute(
-            rows_query().where(among(session, MentionLink.person_id, persons))
-        ).all()
+        marks = query.read_marks(session, r.scope.own)
+        outline = session.execute(query.outline_query(session, r.scope, r.reader, Filters(),
+                                                      marks, per_page=PER_PAGE)).all()  # fmt: skip
+        chosen = [row[7] for row in outline if row[0]]
+        page = session.execute(query.page_query(session, chosen)).all()
+        subjects = session.execute(query.subjects_query(session, chosen, r.scope.persons)).all()
         elapsed = time.perf_counter() - started
-    return elapsed, len(rows)
+    return elapsed, len(outline) + len(page) + len(subjects)
 
 
-def served(engine: Engine, actor: Actor, child: int) -> tuple[float, float, int]:
-    """Wall time, this process's CPU time, and the entries shown."""
+def served(
+    engine: Engine, actor: Actor, child: int, filters: Filters | None = None, page: int = 1
+) -> tuple[float, float, int, int]:
+    """Wall time, this process's CPU time, the entries on the page, and the entries matching."""
     started, cpu = time.perf_counter(), time.process_time()
     with unit_of_work(engine) as session:
         found = service.get_chronology(session=session, actor=actor, person_id=child,
-                                       filters=Filters(), now=datetime.now(UTC))  # fmt: skip
-    return time.perf_counter() - started, time.process_time() - cpu, len(found.entries)
+                                       filters=filters or Filters(), now=datetime.now(UTC),
+                                       page=page)  # fmt: skip
+        shown, matching = len(found.entries), found.matching
+    return time.perf_counter() - started, time.process_time() - cpu, shown, matching
 
 
 def api_client(name: str, token: str) -> Any:
@@ -257,9 +305,9 @@ def measure(
     name: str, engine: Engine, families: list[Family], args: argparse.Namespace
 ) -> tuple[Samples, SqlTimes | None]:
     actor, token = reader(engine)
-    children = [f.child for f in families]
-    persons = {c: circle_persons(engine, actor, c) for c in children}
-    drivers = {c: Driver(engine, persons[c]) for c in children}
+    requests = {f.child: request_for(engine, actor, f.child) for f in families}
+    children = list(requests)
+    drivers = {c: Driver(engine, requests[c]) for c in children}
     client = api_client(name, token) if not args.no_api else None
     samples, profiler = Samples(), cProfile.Profile() if args.profile else None
     statements = SqlTimes(engine) if args.profile else None
@@ -267,25 +315,30 @@ def measure(
         task = progress.add_task(f"{name}: measuring", total=args.warm_up + args.reps)
         for i in range(args.warm_up + args.reps):
             child = children[i % len(children)]
+            r = requests[child]
             counted = i >= args.warm_up
             d = drivers[child].run(engine)
-            b, rows = bare(engine, persons[child])
+            b, rows = bare(engine, r)
             if profiler and counted:
                 profiler.enable()
                 statements.on = True  # type: ignore[union-attr]
-            s, cpu, entries = served(engine, actor, child)
+            s, cpu, entries, total = served(engine, actor, child)
             if profiler:
                 profiler.disable()
                 statements.on = False  # type: ignore[union-attr]
+            one = Filters(agencies=frozenset({r.agency}))
+            f, _, _, matching = served(engine, actor, child, one)
+            last, _, _, _ = served(engine, actor, child, page=r.last_page)
             a = requested(client, child) if client is not None else None
             if counted:
-                samples.driver.append(d)
-                samples.bare.append(b)
-                samples.service.append(s)
-                samples.service_cpu.append(cpu)
+                timed = (("driver", d), ("bare", b), ("service", s), ("service_cpu", cpu),
+                         ("agency", f), ("last", last))  # fmt: skip
+                for what, value in timed:
+                    getattr(samples, what).append(value)
                 if a is not None:
                     samples.api.append(a)
                 samples.rows[child], samples.entries[child] = rows, entries
+                samples.total[child], samples.matching[child] = total, matching
             if i % 10 == 0:
                 samples.load.append(os.getloadavg()[0])
             progress.advance(task)
@@ -334,8 +387,8 @@ class Stopwatch:
 def steps(name: str, engine: Engine, families: list[Family], reps: int) -> None:
     """The service's steps timed one by one: where a chronology's time goes.
 
-    Follows `service.get_chronology` through the chronology's internals (`query._subjects_query`
-    and the rest): a change there shows here as an error, not as a silent drift.
+    Follows `service.get_chronology` through the chronology's internals (`query.outline`,
+    `query.page_query` and the rest): a change there shows here as an error, not as a drift.
     """
     from joinedup.chronology import query as q
 
@@ -348,22 +401,24 @@ def steps(name: str, engine: Engine, families: list[Family], reps: int) -> None:
         with Session(engine) as session:
             with watch("circle (persons, household, names)"):
                 circle = circle_of(session=session, actor=actor, person_id=child)
-            own = circle.persons
-            adults = [m.person_id for m in circle.members if m.kind == "adult"]
-            with watch("subjects query"):
-                rows = session.execute(q._subjects_query(session, {*own, *adults})).all()
-            subjects: dict[int, list[Any]] = {}
-            for row in rows:
-                subjects.setdefault(row[1], []).append(row)
-            wanted = [e for e, g in subjects.items() if q._belongs(g, own, adults, [])]
-            with watch("events query"):
-                events = session.execute(q._events_query(session, wanted)).all()
+            scope = service._scope(circle, [])
+            seen = service._reader(actor, datetime.now(UTC))
             with watch("marks"):
-                marks = q._marks(session, own)
-            seen = q.Reader(sensitive=True, restricted=True, seen_up_to=None)
+                marks = q.read_marks(session, scope.own)
+            with watch("outline (counts, and every event's order)"):
+                chosen = q.outline(session, scope, seen, Filters(), marks, per_page=PER_PAGE).page
+            with watch("page query (100 events in full)"):
+                rows = session.execute(q.page_query(session, chosen)).all()
+            with watch("subjects query (the page's)"):
+                found = session.execute(q.subjects_query(session, chosen, scope.persons)).all()
+            subjects: dict[int, list[Any]] = {}
+            for row in found:
+                subjects.setdefault(row[1], []).append(row)
+            own = set(scope.own)
             with watch("entries built"):
-                for r in events:
-                    q._entry(r, subjects[r[0]], own, circle.names, seen, marks.get(r[0]))
+                for r in rows:
+                    q._entry(r, subjects.get(r[0], []), own, circle.names, seen,
+                             marks.get(r[0]))  # fmt: skip
         with watch("the whole service, in a unit of work"):
             served(engine, actor, child)
     console.print(f"{name}: the service's steps, ms per call (CPU of this process / wall), "
@@ -386,27 +441,27 @@ def report_profile(name: str, profiler: cProfile.Profile, sql: SqlTimes | None) 
             console.print(f"  {seconds:7.3f} s  {sql.calls[label]:6,} calls  {label}")
 
 
+MEASURED = ("driver", "bare", "service", "service_cpu", "agency", "last", "api")
+
+
 def summarise(name: str, round_: int, s: Samples) -> dict[str, Any]:
     result: dict[str, Any] = {"engine": name, "round": round_, "reps": len(s.service)}
-    for what in ("driver", "bare", "service", "service_cpu", "api"):
+    for what in MEASURED:
         values = getattr(s, what)
         result.update({f"{what}_p{q}": pct(values, q) if values else None for q in (50, 95, 99)})
     result["ratio_p50"] = result["service_p50"] / result["bare_p50"]
     result["ratio_p95"] = result["service_p95"] / result["bare_p95"]
     result["load_min"], result["load_max"] = min(s.load), max(s.load)
-    result["rows"] = sorted(s.rows.values())
-    result["entries"] = sorted(s.entries.values())
-    api = (f"; API {result['api_p50']:.1f}/{result['api_p95']:.1f}/{result['api_p99']:.1f}"
-           if s.api else "; API route not present")  # fmt: skip
+    for what in ("rows", "entries", "total", "matching"):
+        result[what] = sorted(getattr(s, what).values())
+    figures = ", ".join(
+        f"{what} " + "/".join(f"{result[f'{what}_p{q}']:.1f}" for q in (50, 95, 99))
+        for what in MEASURED if result[f"{what}_p50"] is not None
+    )  # fmt: skip
     console.print(
-        f"{name} round {round_}: p50/p95/p99 ms: driver {result['driver_p50']:.1f}/"
-        f"{result['driver_p95']:.1f}/{result['driver_p99']:.1f}, bare "
-        f"{result['bare_p50']:.1f}/{result['bare_p95']:.1f}/{result['bare_p99']:.1f}, service "
-        f"{result['service_p50']:.1f}/{result['service_p95']:.1f}/{result['service_p99']:.1f} "
-        f"(CPU {result['service_cpu_p50']:.1f}/{result['service_cpu_p95']:.1f}){api}; "
-        f"service ÷ bare p95 {result['ratio_p95']:.2f}; load "
-        f"{result['load_min']:.1f}–{result['load_max']:.1f}; rows {result['rows']}, entries "
-        f"{result['entries']}"
+        f"{name} round {round_}: p50/p95/p99 ms: {figures}; service ÷ bare p95 "
+        f"{result['ratio_p95']:.2f}; load {result['load_min']:.1f}–{result['load_max']:.1f}; "
+        f"rows {result['rows']}, entries {result['entries']} of {result['total']}"
     )
     return result
 
@@ -450,33 +505,43 @@ def section(results: list[dict[str, Any]], stores: dict[str, Built], args: argpa
         f"(after {args.warm_up} for warm-up). Milliseconds, p50 / p95 / p99:",
         "",
         "| engine | round | load (1 min) | driver | bare SQL | service | service, CPU of this "
-        "process | API | service ÷ bare (p50, p95) | p95 ≤ 100 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "process | one agency | last page | API | service ÷ bare (p50, p95) | p95 ≤ 100 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
-        served_p95 = r["api_p95"] if r["api_p95"] is not None else r["service_p95"]
+        served_p95 = max(r[f"{w}_p95"] for w in ("service", "agency", "last", "api")
+                         if r[f"{w}_p95"] is not None)  # fmt: skip
         lines.append(
             f"| {r['engine']} | {r['round']} | {r['load_min']:.1f}–{r['load_max']:.1f} | "
-            + " | ".join(" / ".join(_ms(r[f"{w}_p{q}"]) for q in (50, 95, 99))
-                         for w in ("driver", "bare", "service", "service_cpu", "api"))
+            + " | ".join(" / ".join(_ms(r.get(f"{w}_p{q}")) for q in (50, 95, 99))
+                         for w in MEASURED)
             + f" | {r['ratio_p50']:.2f}×, {r['ratio_p95']:.2f}× | "
             f"{'met' if served_p95 <= TARGET_MS else 'NOT met'} |"
         )  # fmt: skip
-    rows = sorted({n for r in results for n in r["rows"]})
-    entries = sorted({n for r in results for n in r["entries"]})
+
+    def span(what: str) -> str:
+        found = sorted({n for r in results for n in r.get(what, [])}) or [0]
+        return f"{found[0]:,}" if found[0] == found[-1] else f"{found[0]:,}–{found[-1]:,}"
+
     lines += [
         "",
-        "Driver: the chronology's query on the DBAPI cursor, every row fetched. Bare SQL: the "
-        "same query through a SQLAlchemy session, rows typed (instants, JSON). Service: "
-        "`get_chronology` in a unit of work (circle, policy and audit entry, the reader's look, "
-        "the queries, the entries, the commit). Its CPU is this process's only: SQLite's work "
-        "is in it, PostgreSQL's server work is not. API: `GET /api/v1/persons/{id}/chronology` "
-        "through an in-process ASGI client (no network), token check and JSON included. The "
-        "verdict is on the API's p95 where it was measured, else the service's.",
+        "The request: page 1 of the chronology (100 entries, oldest first), no filter, as the "
+        "page and the API ask by default. Driver: the page's queries (the standing marks; the "
+        "outline, one statement giving the counts by agency and type and the page's ids in "
+        "order; the page's events; their subjects) on the DBAPI "
+        "cursor, every row fetched. Bare SQL: the same queries through a SQLAlchemy session, "
+        "rows typed (instants, JSON). Service: `get_chronology` in a unit of work (circle, "
+        "policy and audit entry, the reader's look, the queries, the entries, the commit). Its "
+        "CPU is this process's only: SQLite's work is in it, PostgreSQL's server work is not. "
+        "One agency: the same request filtered to the child's commonest agency. Last page: the "
+        "unfiltered chronology's last page. API: "
+        "`GET /api/v1/persons/{id}/chronology` through an in-process ASGI client (no network), "
+        "token check and JSON included. The verdict is on the worst p95 of service, one agency, "
+        "last page and API.",
         "",
-        f"The query returns {rows[0]:,}–{rows[-1]:,} rows per child (one per event and linked "
-        f"person of the circle: the child, the merged duplicate, the mother and her partner); "
-        f"the chronology shows {entries[0]:,}–{entries[-1]:,} entries."
+        f"Each measured child's chronology holds {span('total')} entries; the page shows "
+        f"{span('entries')}, the agency filter keeps {span('matching')}. The page's queries "
+        f"return {span('rows')} rows (the outline's, the page's events, their subjects)."
         + ("" if api_present else " The API column is empty: `GET /api/v1/persons/{id}/"
            "chronology` did not exist yet when this was measured."),
         "",

@@ -75,8 +75,9 @@ def preview_export(
     """Check that the actor may export, and say what the export would hold (an audited read)."""
     authorise(session=session, actor=actor, action=Action.CHRONOLOGY_EXPORT, resource_type="person")
     found = get_chronology(
-        session=session, actor=actor, person_id=person_id, filters=filters, now=now
-    )
+        session=session, actor=actor, person_id=person_id, filters=filters, now=now,
+        per_page=None,
+    )  # fmt: skip
     return Preview(
         person_id=found.person_id,
         name=found.name,
@@ -108,8 +109,9 @@ def export_chronology(
     if errors:
         raise ValidationFailed("The chronology cannot be exported", errors)
     found = get_chronology(
-        session=session, actor=actor, person_id=person_id, filters=filters, now=now
-    )
+        session=session, actor=actor, person_id=person_id, filters=filters, now=now,
+        per_page=None,
+    )  # fmt: skip
     own = circle_of(session=session, actor=actor, person_id=found.person_id).persons
     if fmt == "pdf":
         cover = _cover(session, actor, found, own, recipient, purpose, lawful_basis, now)

@@ -1,23 +1,38 @@
-"""Reading a circle's events: one query for every linked mention, then entries built in order.
+"""Reading a circle's chronology as pages: which events belong, counted and filtered in SQL.
 
-The query reads the record store and the people tables directly (ADR 0007): the events whose
-subjects are linked to the given persons, at each record's latest version, with organisation
-and author. Each row is one (event, linked subject); rows are grouped into entries.
+The query reads the record store and the people tables directly (ADR 0007). The events that
+belong on a chronology (the child's own, the household's in household mode, and the adults'
+records that bear on the child's safety) are chosen by the database, at each record's latest
+version; so are the counts the page shows and the filters. Only the page asked for is read in
+full and built into entries, so a chronology's cost follows its page size, not the child's
+history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
-from joinedup.chronology import classify
+from joinedup.chronology import classify, severity_sql
 from joinedup.chronology.models import ChronologyMark
-from joinedup.chronology.views import Entry, Mark, Subject
+from joinedup.chronology.views import Entry, Filters, Mark, Subject
 from joinedup.intake.models import (
     Event,
     Mention,
@@ -37,60 +52,18 @@ ADULT_TYPES = frozenset(
 WITHHELD_SENSITIVE = "Health or sexual-health detail: not shown to your role."
 
 
-def rows_query() -> Select[Any]:
-    """Every linked subject of every event, at the record's latest version (the bench reuses it).
-
-    Written against the tables, not the ORM classes: the rows are read as plain tuples, which
-    at 2,000 events a child is most of the time a chronology takes.
-    """
-    ml, m, e = _table(MentionLink), _table(Mention), _table(Event)
-    rv, sr = _table(RecordVersion), _table(SourceRecord)
-    org, pr = _table(Organisation), _table(Practitioner)
-    found: Any = (
-        select(
-            ml.c.person_id,
-            m.c.role,
-            m.c.relationship,
-            m.c.victim,
-            m.c.perpetrator,
-            e.c.id,
-            e.c.source_record_id,
-            sr.c.record_id,
-            e.c.occurred_at,
-            e.c.date_precision,
-            e.c.recorded_at,
-            rv.c.received_at,
-            e.c.agency,
-            org.c.name,
-            pr.c.name,
-            pr.c.role,
-            pr.c.contact,
-            e.c.type,
-            e.c.summary,
-            e.c.attributes,
-            e.c.sensitivity,
-        )
-        .select_from(ml)
-        .join(m, m.c.id == ml.c.mention_id)
-        .join(e, e.c.id == m.c.event_id)
-        .join(rv, rv.c.id == e.c.id)
-        .join(sr, sr.c.id == e.c.source_record_id)
-        .join(org, org.c.id == e.c.organisation_id)
-        .outerjoin(pr, pr.c.id == e.c.author_id)
-        .where(rv.c.version == sr.c.latest_version)
-        .order_by(e.c.occurred_at, e.c.id)
-    )
-    return found  # type: ignore[no-any-return]
-
-
-def for_persons(session: Session, persons: Collection[int]) -> Select[Any]:
-    """`rows_query()` for the given persons."""
-    return rows_query().where(among(session, _table(MentionLink).c.person_id, persons))
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def _table(model: type[Any]) -> Table:
     table: Table = model.__table__
     return table
+
+
+ML, M, E = _table(MentionLink), _table(Mention), _table(Event)
+RV, SR = _table(RecordVersion), _table(SourceRecord)
+ORG, PR = _table(Organisation), _table(Practitioner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,114 +75,247 @@ class Reader:
     seen_up_to: datetime | None  # entries received after this are new (None: nothing is new)
 
 
-@dataclass(slots=True)
-class Built:
-    entries: list[Entry]
-    restricted_withheld: int
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose records: the child (and anyone merged into them), adults, and the household."""
+
+    own: tuple[int, ...]
+    adults: tuple[int, ...] = ()
+    household: tuple[int, ...] = ()
+
+    @property
+    def persons(self) -> set[int]:
+        return {*self.own, *self.adults, *self.household}
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """The whole chronology in counts, and the events of the page asked for, oldest first."""
+
+    total: int  # entries this reader may see, before filtering
+    matching: int  # of those, the entries the filters keep
+    agencies: list[str]  # present on the entries this reader may see, for the filter form
+    types: list[str]
+    new_count: int  # received since the reader last looked
+    restricted_withheld: int  # sealed records not shown to this reader
+    page: list[int]  # the page's events, in the chronology's order
+
+
+def belonging(session: Session, scope: Scope) -> Select[Any]:
+    """Each (event, linked mention) of the scope's persons whose event belongs on the chronology,
+    at its record's latest version; an event appears once per such mention (`_belongs` before)."""
+    direct = [*scope.own, *scope.household]
+    rule = or_(
+        among(session, ML.c.person_id, direct),
+        and_(
+            among(session, ML.c.person_id, scope.adults),
+            or_(E.c.type.in_(sorted(ADULT_TYPES)), M.c.perpetrator == true()),
+        ),
+    )
+    found: Any = (
+        select(E.c.id)
+        .select_from(ML)
+        .join(M, M.c.id == ML.c.mention_id)
+        .join(E, E.c.id == M.c.event_id)
+        .join(RV, RV.c.id == E.c.id)
+        .join(SR, SR.c.id == E.c.source_record_id)
+        .where(among(session, ML.c.person_id, scope.persons))
+        .where(RV.c.version == SR.c.latest_version)
+        .where(rule)
+    )
+    return found  # type: ignore[no-any-return]
+
+
+def outline_query(
+    session: Session,
+    scope: Scope,
+    reader: Reader,
+    filters: Filters,
+    marked: Collection[int],
+    *,
+    first: int = 0,
+    per_page: int | None = None,
+) -> Select[Any]:
+    """One statement, one pass over the linked mentions: rows of the counts per agency, type
+    and sealed or not (part 0), then the ids of the page's events in order (part 1).
+
+    The page starts at entry `first` (from 0) or, past the last entry, at the last page's
+    first entry; `per_page=None` gives every entry the filters keep."""
+    seen, kept = reader.seen_up_to, narrowing(session, filters, marked)
+    sealed = E.c.sensitivity == "restricted"
+    events = (
+        belonging(session, scope)
+        .with_only_columns(
+            E.c.id,
+            E.c.occurred_at,
+            E.c.agency,
+            E.c.type,
+            case((sealed, 1), else_=0).label("sealed"),
+            (case((RV.c.received_at > seen, 1), else_=0) if seen is not None else literal(0))
+            .label("new"),
+            (case((kept, 1), else_=0) if kept is not None else literal(1)).label("kept"),
+        )
+        .distinct()
+        .cte("belonging")
+        .prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    b = events.c
+    counts = select(
+        literal(0).label("part"), b.agency, b.type, b.sealed, func.count().label("n"),
+        func.sum(b.new).label("fresh"), func.sum(b.kept).label("kept"), literal(0).label("id"),
+        literal(0).label("rank"),
+    ).group_by(b.agency, b.type, b.sealed)  # fmt: skip
+    shown = b.kept == 1 if reader.restricted else and_(b.kept == 1, b.sealed == 0)
+    ranked = (
+        select(
+            b.id,
+            func.row_number().over(order_by=(b.occurred_at, b.id)).label("rank"),
+            func.count().over().label("matching"),
+        )
+        .where(shown)
+        .subquery("ranked")
+    )
+    r = ranked.c
+    page = select(
+        literal(1), literal(None), literal(None), literal(0), literal(0), literal(0), literal(0),
+        r.id, r.rank,
+    )  # fmt: skip
+    if per_page is not None:
+        start = case((literal(first) < r.matching, first),
+                     else_=(r.matching - 1) // per_page * per_page)  # fmt: skip
+        page = page.where(r.rank > start, r.rank <= start + per_page)
+    both: Any = counts.union_all(page).subquery("outline")
+    found: Any = select(*both.c).order_by(both.c.part, both.c.rank)
+    return found  # type: ignore[no-any-return]
+
+
+def outline(
+    session: Session,
+    scope: Scope,
+    reader: Reader,
+    filters: Filters,
+    marked: Collection[int],
+    *,
+    first: int = 0,
+    per_page: int | None = None,
+) -> Outline:
+    """The chronology's counts and the page's events (`outline_query`)."""
+    statement = outline_query(session, scope, reader, filters, marked, first=first,
+                              per_page=per_page)  # fmt: skip
+    groups, page = [], []
+    for part, agency, kind, sealed, n, fresh, kept, event, _ in session.execute(statement):
+        if part:
+            page.append(event)
+        else:
+            groups.append((agency, kind, bool(sealed), n, fresh or 0, kept or 0))
+    shown = [g for g in groups if reader.restricted or not g[2]]
+    return Outline(
+        total=sum(g[3] for g in shown),
+        matching=sum(g[5] for g in shown),
+        agencies=sorted({g[0] for g in shown}),
+        types=sorted({g[1] for g in shown}),
+        new_count=sum(g[4] for g in shown),
+        restricted_withheld=sum(g[3] for g in groups) - sum(g[3] for g in shown),
+        page=page,
+    )
+
+
+def narrowing(session: Session, f: Filters, marked: Collection[int]) -> ColumnElement[bool] | None:
+    """The filters as one condition on `events`, or None when nothing narrows the chronology."""
+    found: list[ColumnElement[bool]] = []
+    if f.agencies:
+        found.append(E.c.agency.in_(sorted(f.agencies)))
+    if f.types:
+        found.append(E.c.type.in_(sorted(f.types)))
+    if f.severities:
+        found.append(severity_sql.severity(E, dialect(session)).in_(sorted(f.severities)))
+    if f.since is not None:
+        found.append(E.c.occurred_at >= datetime.combine(f.since, time(), UTC))
+    if f.until is not None:
+        found.append(E.c.occurred_at < datetime.combine(f.until + timedelta(1), time(), UTC))
+    if f.significant_only:
+        found.append(among(session, E.c.id, marked) if marked else false())
+    return and_(*found) if found else None
+
+
+def page_query(session: Session, events: Collection[int]) -> Select[Any]:
+    """The given events in full, with organisation and author, oldest first."""
+    found: Any = _events_query().where(among(session, E.c.id, events))
+    return found.order_by(E.c.occurred_at, E.c.id)  # type: ignore[no-any-return]
+
+
+def read_entries(
+    session: Session,
+    scope: Scope,
+    reader: Reader,
+    events: Collection[int],
+    marks: Mapping[int, Mark],
+    names: Mapping[int, str],
+) -> list[Entry]:
+    """The given events (`Outline.page`) as entries, oldest first: two queries, the
+    events in full, then their linked subjects."""
+    if not events:
+        return []
+    rows = session.execute(page_query(session, events)).all()
+    subjects: dict[int, list[Sequence[Any]]] = {}
+    for row in session.execute(subjects_query(session, events, scope.persons)):
+        subjects.setdefault(row[1], []).append(row)
+    own = set(scope.own)
+    return [_entry(r, subjects.get(r[0], ()), own, names, reader, marks.get(r[0])) for r in rows]
 
 
 def entries_for(
-    session: Session,
-    *,
-    own: Collection[int],
-    adults: Collection[int],
-    household: Collection[int],
-    names: Mapping[int, str],
-    reader: Reader,
-) -> Built:
-    """The chronology of a child (`own`), with adults' relevant records and, if given, the
-    whole household's records.
-
-    Two queries: the linked subjects (small columns) decide which events belong; then each
-    of those events is read once, with its organisation and author.
-    """
-    persons = {*own, *adults, *household}
-    subjects: dict[int, list[Sequence[Any]]] = {}
-    for row in session.execute(_subjects_query(session, persons)).all():
-        subjects.setdefault(row[1], []).append(row)
-    wanted = [e for e, group in subjects.items() if _belongs(group, own, adults, household)]
-    marks = _marks(session, own)
-    built = Built([], 0)
-    for row in session.execute(_events_query(session, wanted)).all():
-        if row[13] == "restricted" and not reader.restricted:
-            built.restricted_withheld += 1
-            continue
-        built.entries.append(_entry(row, subjects[row[0]], own, names, reader, marks.get(row[0])))
-    return built
+    session: Session, scope: Scope, names: Mapping[int, str], reader: Reader
+) -> list[Entry]:
+    """Every entry of a chronology, unfiltered (the child page and the rules read them all)."""
+    marks = read_marks(session, scope.own)
+    found = outline(session, scope, reader, Filters(), marks)
+    return read_entries(session, scope, reader, found.page, marks, names)
 
 
-def _subjects_query(session: Session, persons: Collection[int]) -> Select[Any]:
-    ml, m, e = _table(MentionLink), _table(Mention), _table(Event)
-    rv, sr = _table(RecordVersion), _table(SourceRecord)
+def _events_query() -> Select[Any]:
     found: Any = (
         select(
-            ml.c.person_id,
-            m.c.event_id,
-            m.c.role,
-            m.c.relationship,
-            m.c.victim,
-            m.c.perpetrator,
-            e.c.type,
+            E.c.id,
+            E.c.source_record_id,
+            SR.c.record_id,
+            E.c.occurred_at,
+            E.c.date_precision,
+            E.c.recorded_at,
+            RV.c.received_at,
+            E.c.agency,
+            ORG.c.name,
+            PR.c.name,
+            PR.c.role,
+            PR.c.contact,
+            E.c.type,
+            E.c.sensitivity,
+            E.c.summary,
+            E.c.attributes,
         )
-        .select_from(ml)
-        .join(m, m.c.id == ml.c.mention_id)
-        .join(e, e.c.id == m.c.event_id)
-        .join(rv, rv.c.id == e.c.id)
-        .join(sr, sr.c.id == e.c.source_record_id)
-        .where(among(session, ml.c.person_id, persons))
-        .where(rv.c.version == sr.c.latest_version)
-        .order_by(m.c.event_id, m.c.id)  # each entry's subjects in the order the source gave
+        .select_from(E)
+        .join(RV, RV.c.id == E.c.id)
+        .join(SR, SR.c.id == E.c.source_record_id)
+        .join(ORG, ORG.c.id == E.c.organisation_id)
+        .outerjoin(PR, PR.c.id == E.c.author_id)
     )
     return found  # type: ignore[no-any-return]
 
 
-def _events_query(session: Session, events: Collection[int]) -> Select[Any]:
-    e, rv, sr = _table(Event), _table(RecordVersion), _table(SourceRecord)
-    org, pr = _table(Organisation), _table(Practitioner)
-    found: Any = (
+def subjects_query(session: Session, events: Iterable[int], persons: Collection[int]) -> Any:
+    return (
         select(
-            e.c.id,
-            e.c.source_record_id,
-            sr.c.record_id,
-            e.c.occurred_at,
-            e.c.date_precision,
-            e.c.recorded_at,
-            rv.c.received_at,
-            e.c.agency,
-            org.c.name,
-            pr.c.name,
-            pr.c.role,
-            pr.c.contact,
-            e.c.type,
-            e.c.sensitivity,
-            e.c.summary,
-            e.c.attributes,
+            ML.c.person_id, M.c.event_id, M.c.role, M.c.relationship, M.c.victim, M.c.perpetrator
         )
-        .select_from(e)
-        .join(rv, rv.c.id == e.c.id)
-        .join(sr, sr.c.id == e.c.source_record_id)
-        .join(org, org.c.id == e.c.organisation_id)
-        .outerjoin(pr, pr.c.id == e.c.author_id)
-        .where(among(session, e.c.id, events))
-        .order_by(e.c.occurred_at, e.c.id)
+        .select_from(M)
+        .join(ML, ML.c.mention_id == M.c.id)
+        .where(among(session, M.c.event_id, events))
+        .where(among(session, ML.c.person_id, persons))
+        .order_by(M.c.event_id, M.c.id)  # each entry's subjects in the order the source gave
     )
-    return found  # type: ignore[no-any-return]
 
 
-def _belongs(
-    group: Sequence[Sequence[Any]],
-    own: Collection[int],
-    adults: Collection[int],
-    household: Collection[int],
-) -> bool:
-    kind = group[0][6]
-    for row in group:
-        person = row[0]
-        if person in own or person in household:
-            return True
-        if person in adults and (kind in ADULT_TYPES or row[5]):
-            return True
-    return False
+# -- entries ----------------------------------------------------------------------------------
 
 
 def _entry(
@@ -262,14 +368,18 @@ def _entry(
     )
 
 
-def _marks(session: Session, own: Iterable[int]) -> dict[int, Mark]:
+def read_marks(session: Session, own: Iterable[int]) -> dict[int, Mark]:
     """The standing marks: the latest entry per event decides (mark or unmark)."""
     found: dict[int, Mark | None] = {}
-    query = (
+    for m in session.scalars(marks_query(session, own)):
+        found[m.event_id] = Mark(m.note, m.by, m.at) if m.action == "mark" else None
+    return {event: mark for event, mark in found.items() if mark is not None}
+
+
+def marks_query(session: Session, own: Iterable[int]) -> Select[ChronologyMark]:
+    """Every mark and unmark of the child's events, oldest first."""
+    return (
         select(ChronologyMark)
         .where(among(session, ChronologyMark.person_id, own))
         .order_by(ChronologyMark.id)
     )
-    for m in session.scalars(query):
-        found[m.event_id] = Mark(m.note, m.by, m.at) if m.action == "mark" else None
-    return {event: mark for event, mark in found.items() if mark is not None}

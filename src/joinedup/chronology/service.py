@@ -48,32 +48,54 @@ __all__ = [
 
 # Looks closer together than this are one visit: filtering does not clear what is new.
 VISIT = timedelta(minutes=30)
+PER_PAGE = 100  # entries on a page of the chronology
 NOTE_LIMIT = 2000
 
 
 def get_chronology(
-    *, session: Session, actor: Actor, person_id: int, filters: Filters, now: datetime
+    *,
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    filters: Filters,
+    now: datetime,
+    page: int = 1,
+    per_page: int | None = PER_PAGE,
 ) -> Chronology:
-    """The child's chronology, filtered; remembers the look for "new since you last looked"."""
+    """One page of the child's chronology, filtered, oldest first (`per_page=None`: every
+    matching entry); remembers the look for "new since you last looked".
+
+    A page beyond the last reads as the last. The counts (total, matching, new) and the
+    agencies and types present are the whole chronology's, counted by the database in the
+    statement that chooses the page's events.
+    """
     circle = circle_of(session=session, actor=actor, person_id=person_id)
     household = [m.person_id for m in circle.members] if filters.household else []
     _audit(session, actor, Action.CHRONOLOGY_READ, circle, household, now, filters)
     looked = _look(session, actor, circle.person_id, now)
-    built = _entries(session, actor, circle, household, looked)
-    entries = built.entries
-    shown = [e for e in entries if _keep(e, filters)]
+    scope, reader = _scope(circle, household), _reader(actor, looked)
+    marks = query.read_marks(session, circle.persons)
+    per_page = None if per_page is None else max(1, per_page)
+    first = 0 if per_page is None else (max(1, page) - 1) * per_page
+    counts = query.outline(session, scope, reader, filters, marks, first=first, per_page=per_page)
+    pages = 1 if per_page is None else max(1, -(-counts.matching // per_page))
+    page = min(max(1, page), pages)  # the outline's page is this one
+    entries = query.read_entries(session, scope, reader, counts.page, marks, circle.names)
     return Chronology(
         person_id=circle.person_id,
         name=circle.names.get(circle.person_id, ""),
-        entries=shown,
-        total=len(entries),
+        entries=entries,
+        total=counts.total,
         filters=filters,
-        agencies=sorted({e.agency for e in entries}),
-        types=sorted({e.type for e in entries}),
+        agencies=counts.agencies,
+        types=counts.types,
         last_looked_at=looked,
-        new_count=sum(e.new for e in entries),
-        restricted_withheld=built.restricted_withheld,
+        new_count=counts.new_count,
+        restricted_withheld=counts.restricted_withheld,
         persons=[*circle.persons, *household],
+        page=page,
+        per_page=per_page,
+        matching=counts.matching,
     )
 
 
@@ -81,7 +103,7 @@ def get_child(*, session: Session, actor: Actor, person_id: int, now: datetime) 
     """The child page: identity, household and relationships, status, involvement, visibility."""
     circle = circle_of(session=session, actor=actor, person_id=person_id)
     _audit(session, actor, Action.CHRONOLOGY_READ, circle, [], now, None, view="child")
-    entries = _entries(session, actor, circle, [], None).entries
+    entries = _entries(session, actor, circle, [], None)
     facts = child.identity(session, circle.persons)
     return ChildRecord(
         person_id=circle.person_id,
@@ -165,7 +187,7 @@ def get_timelines(
     found = []
     for circle in circles.values():
         household = [m.person_id for m in circle.members]
-        entries = _entries(session, reader, circle, household, None).entries
+        entries = _entries(session, reader, circle, household, None)
         dobs = child.identity(session, circle.persons)["dobs"]
         found.append(Timeline(circle.person_id, entries, dobs[0].value if dobs else None))
     return found
@@ -203,7 +225,7 @@ def _curate(
     )
     if not _on_chronology(session, circle, event_id):
         raise NotFound(f"event {event_id} is not on this child's chronology")
-    marked = event_id in query._marks(session, circle.persons)
+    marked = event_id in query.read_marks(session, circle.persons)
     if marked == (action == "mark"):
         raise InvalidTransition("already marked" if marked else "not marked")
     session.execute(
@@ -230,17 +252,23 @@ def _entries(
     circle: Circle,
     household: list[int],
     seen_up_to: datetime | None,
-) -> query.Built:
-    adults = [m.person_id for m in circle.members if m.kind == "adult"]
-    reader = query.Reader(
+) -> list[Entry]:
+    """Every entry of the circle's chronology (the child page and the rules read them all)."""
+    scope, reader = _scope(circle, household), _reader(actor, seen_up_to)
+    return query.entries_for(session, scope, circle.names, reader)
+
+
+def _scope(circle: Circle, household: list[int]) -> query.Scope:
+    adults = tuple(m.person_id for m in circle.members if m.kind == "adult")
+    return query.Scope(own=tuple(circle.persons), adults=adults, household=tuple(household))
+
+
+def _reader(actor: Actor, seen_up_to: datetime | None) -> query.Reader:
+    return query.Reader(
         sensitive=permits(actor.role, Action.RECORDS_READ_SENSITIVE),
         restricted=permits(actor.role, Action.RECORDS_READ_RESTRICTED),
         seen_up_to=seen_up_to,
     )
-    return query.entries_for(
-        session, own=circle.persons, adults=adults, household=household,
-        names=circle.names, reader=reader,
-    )  # fmt: skip
 
 
 def _look(session: Session, actor: Actor, person_id: int, now: datetime) -> datetime | None:
@@ -262,18 +290,6 @@ def _look(session: Session, actor: Actor, person_id: int, now: datetime) -> date
     look.last_looked_at = max(now, look.last_looked_at)
     session.flush()
     return look.seen_up_to
-
-
-def _keep(entry: Entry, f: Filters) -> bool:
-    day = entry.occurred_at.date()
-    return (
-        (not f.agencies or entry.agency in f.agencies)
-        and (not f.types or entry.type in f.types)
-        and (not f.severities or entry.severity in f.severities)
-        and (f.since is None or day >= f.since)
-        and (f.until is None or day <= f.until)
-        and (not f.significant_only or entry.mark is not None)
-    )
 
 
 def _audit(

@@ -79,10 +79,15 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Chronology:
+    """One page of a child's chronology, with counts of the whole of it."""
+
     person_id: int
     name: str
-    entries: list[Entry]
+    entries: list[Entry]  # the page, oldest first
     total: int  # entries before filtering
+    matching: int  # entries the filters keep (every page's)
+    page: int  # which page `entries` is, from 1
+    per_page: int | None  # None: every matching entry is on the one page
     filters: Filters
     agencies: list[str]  # every agency on the unfiltered chronology, for the filter
     types: list[str]

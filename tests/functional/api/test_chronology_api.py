@@ -160,3 +160,24 @@ def test_documented_in_openapi_with_the_error_shape(api: TestClient) -> None:
     assert "errors" in str(chronology["responses"]["422"])
     assert "/child" in paths["/api/v1/persons/{person_id}"]["get"]["description"]
     assert "200" in paths["/api/v1/persons/{person_id}/child"]["get"]["responses"]
+
+
+def test_the_chronology_comes_a_page_at_a_time_with_the_whole_counted(
+    api: TestClient, family: dict[str, Any], worker: dict[str, str]
+) -> None:
+    path = f"/api/v1/persons/{family['boy']}/chronology"
+    first = api.get(path, headers=worker).json()
+    assert (first["page"], first["per_page"], first["pages"], first["matching"]) == (1, 100, 1, 5)
+    second = api.get(path, params={"per_page": 2, "page": 2}, headers=worker).json()
+    assert [e["type"] for e in second["entries"]] == ["adult_offence", "domestic_abuse_incident"]
+    assert (second["page"], second["pages"], second["matching"], second["shown"],
+            second["total"]) == (2, 3, 5, 5, 5)  # fmt: skip
+    beyond = api.get(path, params={"per_page": 2, "page": 99}, headers=worker).json()
+    assert beyond["page"] == 3 and [e["type"] for e in beyond["entries"]] == ["concern"]
+    police = api.get(path, params={"agency": "police", "per_page": 1, "page": 2}, headers=worker)
+    assert [e["type"] for e in police.json()["entries"]] == ["domestic_abuse_incident"]
+    assert (police.json()["matching"], police.json()["pages"]) == (2, 2)
+    for wrong in ({"page": 0}, {"per_page": 0}, {"per_page": 501}, {"page": "two"}):
+        answer = api.get(path, params=wrong, headers=worker)
+        assert answer.status_code == 422, wrong
+        assert answer.json()["errors"][0]["field"].startswith("query.")

@@ -293,3 +293,30 @@ def test_open_prompts_are_on_the_child_page_and_only_when_there_are_some(
     assert "Repeated domestic abuse in the child's household" in words
     assert "1 domestic abuse incident in 365 days (1 record)" in words
     assert "24 November 2026 09:00" in words  # one working day after 23 November 2026 09:00
+
+
+def test_the_chronology_pages_by_a_hundred_and_a_page_beyond_reads_as_the_last(
+    client: TestClient, family: dict[str, Any], clean_engine: Engine, settings: Settings,
+    clock: FrozenClock,
+) -> None:  # fmt: skip
+    start = clock.now() - timedelta(days=400)
+    days = [(start + timedelta(days=n)).date().isoformat() for n in range(200)]
+    more = [rec(boy(), source=HEALTH, type="was_not_brought", attributes={"service": "dental"},
+                **at(day)) for day in days]  # fmt: skip
+    ingest(clean_engine, settings, clock, *more)
+    path = f"/children/{family['boy']}/chronology"
+    signed_in(client, "social.worker")
+    first = client.get(path)
+    assert "Showing 1 to 100 of 205 entries" in text_of(first.text)
+    assert len(entry_titles(first.text)) == 100 and f'href="{path}?page=2"' in first.text
+    second = client.get(f"{path}?page=2")
+    assert "Showing 101 to 200 of 205 entries" in text_of(second.text)
+    assert len(entry_titles(second.text)) == 100
+    assert f'href="{path}?page=1"' in second.text and f'href="{path}?page=3"' in second.text
+    beyond = client.get(f"{path}?page=99")
+    assert beyond.status_code == 200
+    assert "Showing 201 to 205 of 205 entries" in text_of(beyond.text)
+    assert entry_titles(beyond.text) == entry_titles(client.get(f"{path}?page=3").text)
+    health = client.get(f"{path}?agency=health&page=2")
+    assert "Showing 101 to 200 of 201 entries (205 in all)" in text_of(health.text)
+    assert f'href="{path}?agency=health&amp;page=3"' in health.text

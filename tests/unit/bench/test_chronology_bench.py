@@ -111,17 +111,21 @@ def test_the_section_names_the_command_store_figures_and_verdict() -> None:
     args = bench.parse(["--reps", "3", "--rounds", "1"])
     built = Built({"events": 5_000_002, "mentions": 6_800_000, "persons": 500_025}, [
         Family(1, 2, 3, 4, 5, child_events=2000)], build_s=540.0)  # fmt: skip
-    figures = {f"{w}_p{q}": 10.0 * q for w in ("driver", "bare", "service", "service_cpu")
+    figures = {f"{w}_p{q}": 10.0 * q for w in bench.MEASURED if w != "api"
                for q in (50, 95, 99)}  # fmt: skip
     result = {"engine": "SQLite", "round": 1, "load_min": 1.0, "load_max": 2.0, "ratio_p50": 2.0,
-              "ratio_p95": 1.5, "rows": [3300], "entries": [2400], "api_p50": None,
-              "api_p95": None, "api_p99": None, **figures}  # fmt: skip
+              "ratio_p95": 1.5, "rows": [300], "entries": [100], "total": [2400],
+              "matching": [700], "api_p50": None, "api_p95": None, "api_p99": None,
+              **figures}  # fmt: skip
     lines = bench.section([result], {"SQLite": built}, args, api_present=False)
     text = "\n".join(lines)
     assert lines[0] == bench.BEGIN and lines[-1] == bench.END
     assert "bench/chronology.py --events 5000000" in text and "5,000,002" in text
     assert "| SQLite | 1 | 1.0–2.0 | 500.0 / 950.0 / 990.0 |" in text
     assert "NOT met" in text and "did not exist yet" in text
+    assert "holds 2,400 entries; the page shows 100, the agency filter keeps 700" in text
+    fast = {**result, **{k: 1.0 for k in figures}}
+    assert "| met |" in "\n".join(bench.section([fast], {"SQLite": built}, args, False))
 
 
 def test_a_tiny_store_builds_and_reads_back_through_the_service(tmp_path: Path) -> None:
@@ -136,7 +140,8 @@ def test_a_tiny_store_builds_and_reads_back_through_the_service(tmp_path: Path) 
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(Event)) == built.counts["events"]
         found = service.get_chronology(session=session, actor=WORKER, person_id=family.child,
-                                       filters=Filters(), now=datetime.now(UTC))  # fmt: skip
+                                       filters=Filters(), now=datetime.now(UTC),
+                                       per_page=None)  # fmt: skip
     about_child = [e for e in found.entries if e.about_child]
     assert len(about_child) <= 60 <= len(about_child) + found.restricted_withheld
     assert len(found.entries) > len(about_child)  # the adults' relevant records

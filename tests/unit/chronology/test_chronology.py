@@ -22,6 +22,7 @@ __all__ = ["people"]  # the fixture
 
 WORKER = Actor(role=Role.SOCIAL_WORKER, label="sw.one", user_id=101)
 MASH = Actor(role=Role.MASH_PRACTITIONER, label="mash.one", user_id=102)
+SYSTEM = Actor.system("test")
 PARTNER = Actor(role=Role.PARTNER_PRACTITIONER, label="partner.one", user_id=103)
 POLICE = {"agency": "police", "organisation": "Testshire Police"}
 SCHOOL = {"agency": "education", "organisation": "Sample Primary School"}
@@ -97,10 +98,17 @@ def family(people: Store) -> dict[str, Any]:
     return {"people": people, "records": records, "ids": ids}
 
 
-def read(people: Store, person: int, actor: Actor = WORKER, **filters: Any) -> Any:
+def read(
+    people: Store,
+    person: int,
+    actor: Actor = WORKER,
+    page: int = 1,
+    per_page: int | None = 100,
+    **filters: Any,
+) -> Any:
     return chronology.get_chronology(
         session=people.session, actor=actor, person_id=person, filters=Filters(**filters),
-        now=people.clock.now(),
+        now=people.clock.now(), page=page, per_page=per_page,
     )  # fmt: skip
 
 
@@ -267,3 +275,52 @@ def _last(people: Store) -> str:
 
 def _any_mention(people: Store) -> int:
     return people.session.scalars(select(Mention.id).order_by(Mention.id)).first() or 0
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def long_history(people: Store) -> tuple[Store, int]:
+    """A boy named on 230 school records, one a day, and 20 sealed health records."""
+    first = date(2020, 1, 1)
+    for n in range(230):
+        people.submit(rec(boy(), source=SCHOOL, attributes={"category": "hunger"},
+                          **at((first + timedelta(days=n)).isoformat())))  # fmt: skip
+    for n in range(20):
+        people.submit(rec(boy(), source=HEALTH, sensitivity="restricted",
+                          **at((first + timedelta(days=n, hours=1)).isoformat())))  # fmt: skip
+    found = people.session.scalars(select(SourceRecord.record_id)).first()
+    return people, people.person(found, "c1")
+
+
+def test_a_page_is_read_from_the_database_with_the_whole_chronology_counted(
+    long_history: tuple[Store, int],
+) -> None:
+    people, person = long_history
+    everything = read(people, person, SYSTEM, per_page=None)  # may read sealed records
+    assert len(everything.entries) == everything.total == everything.matching == 250
+    days = [e.occurred_at for e in everything.entries]
+    assert days == sorted(days)
+    second = read(people, person, SYSTEM, page=2)
+    assert (second.page, second.per_page, second.matching, second.total) == (2, 100, 250, 250)
+    assert [e.event_id for e in second.entries] == [e.event_id for e in everything.entries[100:200]]
+    assert second.agencies == ["education", "health"] and second.restricted_withheld == 0
+    by_worker = read(people, person, page=3)  # may not see sealed records
+    assert (by_worker.total, by_worker.matching, by_worker.restricted_withheld) == (230, 230, 20)
+    assert len(by_worker.entries) == 30 and by_worker.agencies == ["education"]
+    assert {e.agency for e in read(people, person, page=1).entries} == {"education"}
+
+
+def test_a_page_beyond_the_last_reads_as_the_last_and_filters_page_too(
+    long_history: tuple[Store, int],
+) -> None:
+    people, person = long_history
+    beyond = read(people, person, page=99)
+    assert beyond.page == 3 and len(beyond.entries) == 30  # 230 seen by a social worker
+    assert read(people, person, page=0).page == 1
+    health = read(people, person, SYSTEM, agencies=frozenset({"health"}), per_page=15, page=2)
+    assert (health.matching, health.total, health.page) == (20, 250, 2)
+    assert [e.agency for e in health.entries] == ["health"] * 5
+    nothing = read(people, person, agencies=frozenset({"police"}), page=4)
+    assert (nothing.matching, nothing.page, nothing.entries) == (0, 1, [])

@@ -20,6 +20,10 @@ from joinedup.web.chronology_filters import MAX_CHOICES, checked_filters
 
 router = APIRouter(tags=["children"])
 
+PER_PAGE = 100
+MAX_PER_PAGE = 500
+MAX_PAGE = 1_000_000
+
 Codes = Annotated[
     list[str] | None,
     Query(max_length=MAX_CHOICES, description="Repeat to choose several; codes as sent."),
@@ -31,7 +35,8 @@ Codes = Annotated[
     summary="A child's chronology: every agency's records in time order, with provenance",
     description=(
         "The child's own records, the adults' records that bear on the child's safety and, in "
-        "household mode, every household member's records; filtered like the chronology page. "
+        "household mode, every household member's records; filtered like the chronology page "
+        "and read a page at a time (`page`, `per_page`), with the whole chronology's counts. "
         "Each call is audited and counts as a look for `new`."
     ),
     responses=ERRORS,
@@ -50,6 +55,12 @@ def get_chronology(
     until: Annotated[date | None, Query(description="Occurred on or before (YYYY-MM-DD).")] = None,
     household: Annotated[bool, Query(description="Siblings' and adults' records too.")] = False,
     significant: Annotated[bool, Query(description="Only events marked significant.")] = False,
+    page: Annotated[
+        int, Query(ge=1, le=MAX_PAGE, description="Which page, from 1; beyond the last: the last.")
+    ] = 1,
+    per_page: Annotated[
+        int, Query(ge=1, le=MAX_PER_PAGE, description="Entries a page holds, oldest first.")
+    ] = PER_PAGE,
 ) -> ChronologyOut:
     filters, problems = checked_filters(
         agencies=agency or (),
@@ -70,6 +81,8 @@ def get_chronology(
             person_id=person_id,
             filters=filters,
             now=request.app.state.clock.now(),
+            page=page,
+            per_page=per_page,
         )
         return ChronologyOut.of(found)
 

@@ -84,24 +84,30 @@ class FiltersOut(_Out):
 class ChronologyOut(_Out):
     person_id: int = Field(description="The child (the survivor, if the id asked for was merged).")
     name: str
-    entries: list[EntryOut] = Field(description="In the order they happened, oldest first.")
-    shown: int = Field(description="Entries matching the filters.")
+    entries: list[EntryOut] = Field(description="This page's entries, oldest first.")
+    page: int = Field(description="Which page this is, from 1 (a page beyond the last: the last).")
+    per_page: int = Field(description="Entries a page holds.")
+    pages: int = Field(description="Pages of entries matching the filters (at least 1).")
+    matching: int = Field(description="Entries matching the filters, on every page.")
+    shown: int = Field(description="The same as `matching` (kept for earlier clients).")
     total: int = Field(description="Entries before filtering.")
     filters: FiltersOut
     agencies: list[str] = Field(description="Every agency on the unfiltered chronology.")
     types: list[str]
     last_looked_at: datetime | None = Field(description="This reader's previous visit.")
-    new_count: int
+    new_count: int = Field(description="Entries received since this reader last looked.")
     restricted_withheld: int = Field(description="Sealed records not shown to this reader.")
     persons: list[int] = Field(description="Whose records are included.")
 
     @classmethod
     def of(cls, found: Chronology) -> ChronologyOut:
-        values = {name: getattr(found, name) for name in cls.model_fields
-                  if name not in ("shown", "filters")}  # fmt: skip
-        return cls.model_validate(
-            {**values, "shown": len(found.entries), "filters": FiltersOut.of(found.filters)}
-        )
+        derived = ("shown", "filters", "pages", "per_page")
+        values = {name: getattr(found, name) for name in cls.model_fields if name not in derived}
+        per_page = found.per_page or max(1, found.matching)
+        return cls.model_validate({
+            **values, "shown": found.matching, "filters": FiltersOut.of(found.filters),
+            "per_page": per_page, "pages": max(1, -(-found.matching // per_page)),
+        })  # fmt: skip
 
 
 class RecordedOut(_Out):

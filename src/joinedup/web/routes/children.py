@@ -205,9 +205,9 @@ def chronology_view(
     with unit_of_work(request.app.state.engine) as session:
         found = chronology.get_chronology(
             session=session, actor=viewer.actor, person_id=number, filters=filters,
-            now=now(request),
+            now=now(request), page=page_number(params.get("page")), per_page=PER_PAGE,
         )  # fmt: skip
-    shown = _page(found, page_number(params.get("page")))
+    shown = _page(found)
     page_errors = {_anchor(k): v for k, v in problems.items()} | (errors or {})
     return render(
         request,
@@ -248,15 +248,14 @@ def _anchor(field: str) -> str:
     return f"{field}-day" if field in ("since", "until") else field
 
 
-def _page(found: Chronology, page: int) -> Shown:
-    count = len(found.entries)
-    pages = max(1, -(-count // PER_PAGE))
-    page = min(page, pages)
+def _page(found: Chronology) -> Shown:
+    """The page the service read (a page beyond the last reads as the last), with its links."""
+    count, page = found.matching, found.page
     first = (page - 1) * PER_PAGE
-    entries = found.entries[first : first + PER_PAGE]
     query = query_string(found.filters)
     nav = pagination(f"/children/{found.person_id}/chronology", {}, page, count, PER_PAGE)
-    return Shown(entries, counted(first, len(entries), count, found.total), _keep(nav, query),
+    return Shown(found.entries, counted(first, len(found.entries), count, found.total),
+                 _keep(nav, query),
                  query_string(found.filters, page=str(page) if page > 1 else ""))  # fmt: skip
 
 
