@@ -29,7 +29,6 @@ import cProfile
 import json
 import os
 import platform
-import pstats
 import sys
 import time
 from collections import Counter
@@ -42,11 +41,12 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import timing
 from chronology_store import Built, Family, Size, build
 from joinedup.access import accounts
 from joinedup.access.models import User
@@ -56,6 +56,7 @@ from joinedup.chronology.views import Filters
 from joinedup.db.session import make_engine, unit_of_work
 from joinedup.people.circle import circle_of
 from joinedup.testing.database import fresh_database
+from timing import SqlTimes, pct
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
@@ -152,15 +153,6 @@ class Samples:
     entries: dict[int, int] = field(default_factory=dict)  # child -> entries on the page
     total: dict[int, int] = field(default_factory=dict)  # child -> entries on the chronology
     matching: dict[int, int] = field(default_factory=dict)  # child -> entries of one agency
-
-
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank), in milliseconds."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = max(1, min(len(ordered), -(-q * len(ordered) // 100)))
-    return ordered[int(rank) - 1] * 1000
 
 
 def reader(engine: Engine) -> tuple[Actor, str]:
@@ -349,26 +341,6 @@ def measure(
     return samples, statements
 
 
-class SqlTimes:
-    """Time spent in each SQL statement (by its first words) while `on`."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.on = False
-        self.times: Counter[str] = Counter()
-        self.calls: Counter[str] = Counter()
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def _before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-            conn.info["bench_started"] = time.perf_counter()
-
-        @event.listens_for(engine, "after_cursor_execute")
-        def _after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-            if self.on:
-                label = " ".join(statement.split())[:110]
-                self.times[label] += time.perf_counter() - conn.info.pop("bench_started")
-                self.calls[label] += 1
-
-
 class Stopwatch:
     """CPU time of this process and wall time, summed by label."""
 
@@ -428,17 +400,9 @@ def steps(name: str, engine: Engine, families: list[Family], reps: int) -> None:
 
 
 def report_profile(name: str, profiler: cProfile.Profile, sql: SqlTimes | None) -> None:
-    out = VAR / f"profile-{name.lower()}.pstats"
-    profiler.dump_stats(out)
-    console.print(f"\n{name}: profile of the service (counted repetitions) in {out}")
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(40)
-    stats.sort_stats("tottime").print_stats(25)
-    if sql is not None:
-        total = sum(sql.times.values())
-        console.print(f"{name}: SQL statements, {total:.2f} s in all")
-        for label, seconds in sql.times.most_common(20):
-            console.print(f"  {seconds:7.3f} s  {sql.calls[label]:6,} calls  {label}")
+    timing.report_profile(profiler, sql, out=VAR / f"profile-{name.lower()}.pstats",
+                          title=f"{name}: profile of the service (counted repetitions)",
+                          say=console.print)  # fmt: skip
 
 
 MEASURED = ("driver", "bare", "service", "service_cpu", "agency", "last", "api")

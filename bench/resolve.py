@@ -24,7 +24,6 @@ import dataclasses
 import json
 import os
 import platform
-import pstats
 import random
 import re
 import sqlite3
@@ -42,6 +41,7 @@ import psycopg
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
+import timing
 from joinedup.access.roles import Actor
 from joinedup.config import Settings
 from joinedup.core.clock import SystemClock
@@ -60,6 +60,7 @@ from joinedup.people import store
 from joinedup.people.linkage.model import load_model
 from joinedup.people.linkage.types import Identity
 from joinedup.testing.database import fresh_database
+from timing import SqlTimes, pct
 
 ROOT = Path(__file__).parents[1]
 DOC = ROOT / "docs" / "performance.md"
@@ -674,47 +675,10 @@ class Statements:
         engine.dispose()  # connections from now on count
 
 
-class SqlTimes:
-    """Time spent in each SQL statement (by its first words) while `on`."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.on = False
-        self.times: Counter[str] = Counter()
-        self.calls: Counter[str] = Counter()
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def _before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-            conn.info["bench_started"] = time.perf_counter()
-
-        @event.listens_for(engine, "after_cursor_execute")
-        def _after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-            if self.on:
-                label = " ".join(statement.split())[:110]
-                self.times[label] += time.perf_counter() - conn.info.pop("bench_started")
-                self.calls[label] += 1
-
-
 def report_profile(name: str, profiler: cProfile.Profile, sql: SqlTimes | None) -> None:
-    out = VAR / f"profile-{name.lower()}.pstats"
-    profiler.dump_stats(out)
-    print(f"\n{name}: profile of the whole path (counted records) in {out}")
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(45)
-    stats.sort_stats("tottime").print_stats(30)
-    if sql is not None:
-        total = sum(sql.times.values())
-        print(f"{name}: SQL statements, {total:.2f} s in all")
-        for label, seconds in sql.times.most_common(25):
-            print(f"  {seconds:7.3f} s  {sql.calls[label]:6,} calls  {label}")
-
-
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank), in milliseconds."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
-    return ordered[rank - 1] * 1000
+    timing.report_profile(profiler, sql, out=VAR / f"profile-{name.lower()}.pstats",
+                          title=f"{name}: profile of the whole path (counted records)",
+                          rows=(45, 30, 25))  # fmt: skip
 
 
 def summarise(name: str, info: dict[str, Any], s: Samples) -> dict[str, Any]:
