@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     # Cumulative-concern rules: the partnership's rules file (docs/rules.example.yaml); None runs
     # every default rule with its default parameters. Validated at start-up.
     rules_path: Path | None = None
+    # The local authority whose casework this is: the source of its own chronology records.
+    # The defaults are the synthetic demo authority's (docs/demo-authority.md).
+    authority_name: str = Field(
+        default="Kestrelford Borough Council Children's Services", min_length=1, max_length=200
+    )
+    authority_code: str = Field(default="990", pattern=r"^[0-9]{3}$")
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -32,6 +32,14 @@ class Action(StrEnum):
     PROMPTS_DECIDE = "prompts:decide"
     PROMPTS_ESCALATE = "prompts:escalate"
     SHARING_READ = "sharing:read"
+    CONTACTS_RAISE = "contacts:raise"
+    CONTACTS_READ = "contacts:read"
+    CONTACTS_TRIAGE = "contacts:triage"
+    CONTACTS_SIGN_OFF = "contacts:sign_off"
+    CASES_READ = "cases:read"
+    CASES_WRITE = "cases:write"
+    CASES_CHAIR = "cases:chair"
+    CASES_OVERSEE = "cases:oversee"
 
 
 _PRACTICE = {
@@ -88,6 +96,23 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.PROMPTS_ESCALATE: frozenset({Role.SYSTEM}),
     # The information-sharing register: what was disclosed, to whom and why.
     Action.SHARING_READ: frozenset({Role.INFORMATION_GOVERNANCE, Role.SYSTEM}),
+    # Any professional may raise a concern with the front door; they do not see the case after.
+    Action.CONTACTS_RAISE: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}),
+    Action.CONTACTS_READ: frozenset({Role.SYSTEM, *_PRACTICE}),
+    # Triage and the decision on a contact: the front door, and the managers who sign it off.
+    Action.CONTACTS_TRIAGE: frozenset(
+        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+    ),
+    Action.CONTACTS_SIGN_OFF: frozenset({Role.SYSTEM, Role.TEAM_MANAGER}),
+    Action.CASES_READ: frozenset({Role.SYSTEM, *_PRACTICE}),
+    # The steps of a case: the case-holding roles.
+    Action.CASES_WRITE: frozenset(
+        {Role.SYSTEM, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
+    ),
+    # Conferences and looked-after reviews are chaired independently of the case's line.
+    Action.CASES_CHAIR: frozenset({Role.SYSTEM, Role.REVIEWING_OFFICER, Role.TEAM_MANAGER}),
+    # Allocation, supervision and management oversight.
+    Action.CASES_OVERSEE: frozenset({Role.SYSTEM, Role.TEAM_MANAGER}),
 }
 
 

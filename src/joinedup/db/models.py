@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from joinedup.access import models as access_models
+from joinedup.casework import models as casework_models
 from joinedup.chronology import models as chronology_models
 from joinedup.db.base import Base
 from joinedup.intake import models as intake_models
@@ -13,6 +14,7 @@ from joinedup.sharing import models as sharing_models
 __all__ = [
     "Base",
     "access_models",
+    "casework_models",
     "chronology_models",
     "intake_models",
     "people_models",

@@ -26,6 +26,7 @@ from joinedup.people.mentions import Scorer
 from joinedup.people.models import (
     Household,
     HouseholdMember,
+    LinkHistory,
     MentionLink,
     PersonMerge,
     Relationship,
@@ -54,6 +55,7 @@ __all__ = [
     "SearchQuery",
     "SearchResults",
     "Thresholds",
+    "attach_mentions",
     "decide_review_task",
     "get_person",
     "get_review_task",
@@ -110,6 +112,57 @@ def resolve_mentions(
         now=now,
     )
     return result
+
+
+def attach_mentions(
+    *,
+    session: Session,
+    actor: Actor,
+    mention_ids: Sequence[int],
+    person_id: int,
+    method: str,
+    now: datetime,
+) -> int:
+    """Link mentions to a person the caller already knows (a step recorded on a child's case).
+
+    No model decides these: the record was written about this person, so the link's provenance
+    is `method` (e.g. "casework") and the acting account. Returns the person the mentions now
+    belong to (the survivor, if the person was merged).
+    """
+    require(
+        session=session,
+        actor=actor,
+        action=Action.PEOPLE_RESOLVE,
+        resource_type="person",
+        resource_ids=[person_id],
+        detail={"method": method, "mentions": len(mention_ids)},
+        now=now,
+    )
+    person = merges.survivor_of(session, person_id)
+    for mention_id in mention_ids:
+        session.add(
+            MentionLink(
+                mention_id=mention_id,
+                person_id=person,
+                method=method,
+                decided_by=actor.label,
+                decided_by_user_id=actor.user_id,
+                decided_at=now,
+            )
+        )
+        session.add(
+            LinkHistory(
+                mention_id=mention_id,
+                from_person_id=None,
+                to_person_id=person,
+                method=method,
+                actor=actor.label,
+                actor_user_id=actor.user_id,
+                at=now,
+            )
+        )
+    session.flush()
+    return person
 
 
 def person_for_mention(*, session: Session, actor: Actor, mention_id: int) -> int | None:

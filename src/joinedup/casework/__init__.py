@@ -1,0 +1,1 @@
+"""Casework: the front door and the statutory pathway on its legal clocks (DOMAIN.md)."""

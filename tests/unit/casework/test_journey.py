@@ -1,0 +1,225 @@
+"""The statutory pathway through the services: deadlines set, steps recorded, the chronology
+and the audit log written in the same transaction, anything else refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from joinedup.access.models import AuditEntry
+from joinedup.casework import contacts
+from joinedup.chronology import service as chronology
+from joinedup.chronology.views import Filters
+from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from tests.unit.casework.support import (
+    ASSESSED,
+    ATTENDEES,
+    AUTHORITY,
+    CHAIR,
+    DSL,
+    MANAGER,
+    MASH,
+    WORKER,
+    Desk,
+    desk,
+)
+
+__all__ = ["desk"]  # the fixture
+
+
+def due(case, kind: str) -> date:  # type: ignore[no-untyped-def]
+    (step,) = [s for s in case.due if s.kind == kind]
+    return step.due_on
+
+
+def test_a_school_concern_goes_to_a_child_protection_plan_with_its_clocks(desk: Desk) -> None:
+    # Monday 23 November 2026, 09:00.
+    case = desk.referred(decision="strategy_discussion", urgency="red")
+    assert case.stage == "assessment"
+    assert due(case, "assessment") == date(2027, 1, 28)  # 45 WD: 25, 28 Dec and 1 Jan excluded
+    assert due(case, "strategy_discussion") == date(2026, 11, 24)
+    case = desk.act(
+        case,
+        "strategy_discussion",
+        "section47",
+        {"attendees": ATTENDEES, "reasons": "Bruising reported."},
+    )
+    assert case.stage == "section47"
+    desk.days(2)
+    case = desk.act(case, "complete_section47", "conference", {"findings": "Substantiated."})
+    assert case.stage == "awaiting_conference"
+    assert due(case, "initial_conference") == date(2026, 12, 14)  # 15 WD from 23 November
+    case = desk.act(case, "book_conference", fields={"booked_for": "2026-12-10"})
+    desk.days(15)  # Saturday 12 December; the conference is recorded as held on the 10th
+    case = desk.act(
+        case,
+        "initial_conference",
+        "plan",
+        {"chair": "I Chair", "categories": ["NEG", "EMO"], "decision": "Plan."},
+        actor=CHAIR,
+        on=date(2026, 12, 10),
+    )
+    assert case.stage == "child_protection"
+    assert due(case, "review_conference") == date(2027, 3, 10)  # 3 months
+    assert due(case, "core_group") == date(2026, 12, 24)  # 10 WD
+    assert due(case, "visit") == date(2026, 12, 24)
+    status = chronology.get_child(
+        session=desk.session, actor=WORKER, person_id=desk.person_id, now=desk.clock.now()
+    ).status
+    assert status.cp_plan_since is not None and status.cp_category == "MUL"
+
+
+def test_every_step_is_on_the_chronology_and_in_the_audit_log(desk: Desk) -> None:
+    case = desk.referred()
+    case = desk.act(case, "complete_assessment", "child_in_need", ASSESSED)
+    page = chronology.get_chronology(
+        session=desk.session,
+        actor=WORKER,
+        person_id=desk.person_id,
+        filters=Filters(agencies=frozenset({"childrens_social_care"})),
+        now=desk.clock.now(),
+    )
+    kinds = [e.type for e in page.entries]
+    assert kinds == ["note", "contact_outcome", "assessment"]
+    assessed = page.entries[-1]
+    assert assessed.seen and assessed.seen_alone and assessed.voice
+    assert assessed.organisation == AUTHORITY.name
+    actions = set(desk.session.scalars(select(AuditEntry.action)))
+    assert {"contacts:raise", "contacts:triage", "contacts:sign_off", "cases:write"} <= actions
+
+
+def test_a_late_step_needs_its_reason(desk: Desk) -> None:
+    case = desk.referred()
+    desk.days(80)
+    with pytest.raises(ValidationFailed) as refused:
+        desk.act(case, "complete_assessment", "child_in_need", ASSESSED)
+    assert refused.value.errors[0].field == "late_reason"
+    case = desk.act(
+        case,
+        "complete_assessment",
+        "child_in_need",
+        ASSESSED,
+        late_reason="Family abroad for three weeks.",
+    )
+    (done,) = [s for s in case.done if s.kind == "assessment"]
+    assert done.late_reason == "Family abroad for three weeks."
+
+
+def test_a_step_the_table_does_not_allow_is_refused_and_changes_nothing(desk: Desk) -> None:
+    case = desk.referred()
+    with pytest.raises(InvalidTransition, match="not allowed at the stage"):
+        desk.act(case, "initial_conference", "plan", {"chair": "x", "decision": "y"}, actor=CHAIR)
+    with pytest.raises(InvalidTransition, match="before closing"):
+        desk.act(case, "close", fields={"closure_reason": "RC8"})
+    assert desk.case(case.id).stage == "assessment"
+
+
+def test_a_partner_may_raise_a_contact_but_not_decide_it(desk: Desk) -> None:
+    c = desk.contact()
+    with pytest.raises(NotPermitted):
+        contacts.triage(
+            session=desk.session,
+            actor=DSL,
+            contact_id=c.id,
+            urgency="red",
+            expected_version=c.version,
+            now=desk.clock.now(),
+        )
+
+
+def test_a_decision_needs_a_managers_sign_off_and_a_late_one_its_reason(desk: Desk) -> None:
+    c = desk.contact()
+    c = contacts.triage(
+        session=desk.session,
+        actor=MASH,
+        contact_id=c.id,
+        urgency="green",
+        expected_version=c.version,
+        now=desk.clock.now(),
+    )
+    desk.days(3)
+    with pytest.raises(ValidationFailed) as refused:
+        contacts.decide(
+            session=desk.session,
+            actor=MASH,
+            contact_id=c.id,
+            decision="early_help",
+            rationale="Below threshold.",
+            expected_version=c.version,
+            now=desk.clock.now(),
+        )
+    assert [e.field for e in refused.value.errors] == ["late_reason"]
+    c = contacts.decide(
+        session=desk.session,
+        actor=MASH,
+        contact_id=c.id,
+        decision="early_help",
+        rationale="Below threshold.",
+        late_reason="Awaited the GP.",
+        expected_version=c.version,
+        now=desk.clock.now(),
+    )
+    with pytest.raises(NotPermitted):
+        contacts.sign_off(
+            session=desk.session,
+            actor=MASH,
+            authority=AUTHORITY,
+            contact_id=c.id,
+            approve=True,
+            expected_version=c.version,
+            now=desk.clock.now(),
+        )
+    c = contacts.sign_off(
+        session=desk.session,
+        actor=MANAGER,
+        authority=AUTHORITY,
+        contact_id=c.id,
+        approve=True,
+        expected_version=c.version,
+        now=desk.clock.now(),
+    )
+    assert (c.status, c.case_id, c.signed_off_by) == ("decided", None, "manager.one")
+
+
+def test_an_information_request_is_due_by_urgency_and_its_reply_is_on_the_chronology(
+    desk: Desk,
+) -> None:
+    c = desk.contact()
+    c = contacts.triage(
+        session=desk.session,
+        actor=MASH,
+        contact_id=c.id,
+        urgency="red",
+        expected_version=c.version,
+        now=desk.clock.now(),
+    )
+    r = contacts.request_information(
+        session=desk.session,
+        actor=MASH,
+        contact_id=c.id,
+        agency="health",
+        organisation="Testshire Community Health",
+        question="Known to health visiting?",
+        now=desk.clock.now(),
+    )
+    assert (r.due_at - r.requested_at).total_seconds() == 4 * 3600
+    r = contacts.record_reply(
+        session=desk.session,
+        actor=MASH,
+        authority=AUTHORITY,
+        request_id=r.id,
+        reply="Missed two development checks.",
+        replied_by="HV One",
+        expected_version=r.version,
+        now=desk.clock.now(),
+    )
+    page = chronology.get_chronology(
+        session=desk.session,
+        actor=WORKER,
+        person_id=desk.person_id,
+        filters=Filters(agencies=frozenset({"health"})),
+        now=desk.clock.now(),
+    )
+    assert [e.organisation for e in page.entries] == ["Testshire Community Health"]
