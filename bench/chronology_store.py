@@ -5,7 +5,8 @@ per table over a series of numbers (`generate_series` on PostgreSQL, a recursive
 every column is a function of the record's number, mixed by seeded multipliers modulo a prime,
 so both engines hold exactly the same rows and no row crosses from Python. The kinds of record
 come from a small temporary table, the catalogue of `chronology_kinds.slots`. One record in 50 has
-a second version (an amendment), whose own event and mentions are the current ones.
+a second version (an amendment), whose own event and mentions are the current ones; the
+first version's event is marked superseded, as intake marks it.
 
 The measured families are written from Python through the application's bulk path
 (`joinedup.db.bulk`: COPY on PostgreSQL, a prepared executemany on SQLite): each a child with
@@ -211,12 +212,13 @@ class Sql:
                 f"'{{\"format\": \"joinedup/1\", \"record_id\": \"R' || s.n || '\"}}', "
                 f"{self.json(repr('[]'))}, {self.instant(self.received_s(v))} "
                 f"FROM {self.series(records)}{where}")))  # fmt: skip
+            superseded = f"s.n % {AMENDED_EVERY} = 0" if v == 1 else "1 = 0"  # amended
             found.append((f"events ({label})", (
                 f"INSERT INTO events (id, source_record_id, organisation_id, agency, type, "
                 f"occurred_at, date_precision, recorded_at, author_id, summary, attributes, "
-                f"sensitivity) SELECT {vid}, s.n, {self.organisation()}, k.agency, k.type, "
-                f"{occurred}, {precision}, {self.instant(self.recorded_s())}, {author}, "
-                f"k.summary{amended}, {self.json('k.attributes')}, {sensitivity} "
+                f"sensitivity, superseded) SELECT {vid}, s.n, {self.organisation()}, k.agency, "
+                f"k.type, {occurred}, {precision}, {self.instant(self.recorded_s())}, {author}, "
+                f"k.summary{amended}, {self.json('k.attributes')}, {sensitivity}, {superseded} "
                 f"FROM {kinds}{where}")))  # fmt: skip
             found += self._subjects(v, kinds, where, vid)
         return found
@@ -455,7 +457,8 @@ def _family(session: Session, index: int, planned: list[Planned], rng: random.Ra
             rows["rv"].append({"id": vid, "source_record_id": record, "version": v,
                                "content_hash": f"f{vid}", "payload": '{"format": "joinedup/1"}',
                                "warnings": [], "received_at": received})  # fmt: skip
-            rows["ev"].append(_event(p, vid, record, org, recorded, rng))
+            rows["ev"].append(_event(p, vid, record, org, recorded, rng) | {
+                "superseded": v < p.versions})  # fmt: skip
             for r, role in enumerate(p.subjects, start=1):
                 mid = next(mention_ids)
                 rows["mn"].append(_mention(p, mid, vid, r, role, surname))

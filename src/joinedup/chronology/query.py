@@ -103,7 +103,8 @@ class Outline:
 
 def belonging(session: Session, scope: Scope) -> Select[Any]:
     """Each (event, linked mention) of the scope's persons whose event belongs on the chronology,
-    at its record's latest version; an event appears once per such mention (`_belongs` before)."""
+    at its record's latest version (`Event.superseded`: no look-up of the record's pointer); an
+    event appears once per such mention (`_belongs` before)."""
     direct = [*scope.own, *scope.household]
     rule = or_(
         among(session, ML.c.person_id, direct),
@@ -117,10 +118,8 @@ def belonging(session: Session, scope: Scope) -> Select[Any]:
         .select_from(ML)
         .join(M, M.c.id == ML.c.mention_id)
         .join(E, E.c.id == M.c.event_id)
-        .join(RV, RV.c.id == E.c.id)
-        .join(SR, SR.c.id == E.c.source_record_id)
         .where(among(session, ML.c.person_id, scope.persons))
-        .where(RV.c.version == SR.c.latest_version)
+        .where(E.c.superseded == false())
         .where(rule)
     )
     return found  # type: ignore[no-any-return]
@@ -140,7 +139,8 @@ def outline_query(
     and sealed or not (part 0), then the ids of the page's events in order (part 1).
 
     The page starts at entry `first` (from 0) or, past the last entry, at the last page's
-    first entry; `per_page=None` gives every entry the filters keep."""
+    first entry; `per_page=None` gives every entry the filters keep. When something is new to
+    the reader, each belonging event's version is read once for the time it was received."""
     seen, kept = reader.seen_up_to, narrowing(session, filters, marked)
     sealed = E.c.sensitivity == "restricted"
     events = (
@@ -151,8 +151,6 @@ def outline_query(
             E.c.agency,
             E.c.type,
             case((sealed, 1), else_=0).label("sealed"),
-            (case((RV.c.received_at > seen, 1), else_=0) if seen is not None else literal(0))
-            .label("new"),
             (case((kept, 1), else_=0) if kept is not None else literal(1)).label("kept"),
         )
         .distinct()
@@ -160,11 +158,16 @@ def outline_query(
         .prefix_with("MATERIALIZED")
     )  # fmt: skip
     b = events.c
+    fresh: Any = literal(0)
+    counted: Any = events
+    if seen is not None:
+        fresh = case((RV.c.received_at > seen, 1), else_=0)
+        counted = events.join(RV, RV.c.id == b.id)
     counts = select(
         literal(0).label("part"), b.agency, b.type, b.sealed, func.count().label("n"),
-        func.sum(b.new).label("fresh"), func.sum(b.kept).label("kept"), literal(0).label("id"),
+        func.sum(fresh).label("fresh"), func.sum(b.kept).label("kept"), literal(0).label("id"),
         literal(0).label("rank"),
-    ).group_by(b.agency, b.type, b.sealed)  # fmt: skip
+    ).select_from(counted).group_by(b.agency, b.type, b.sealed)  # fmt: skip
     shown = b.kept == 1 if reader.restricted else and_(b.kept == 1, b.sealed == 0)
     ranked = (
         select(

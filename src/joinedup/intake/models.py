@@ -1,6 +1,7 @@
 """The record store: organisations, practitioners, source records, versions, events, mentions.
 
-Everything here is written once and never updated, except the pointer `SourceRecord.latest_version`.
+Everything here is written once and never updated, except the pointer `SourceRecord.latest_version`
+and its mirror `Event.superseded`, both set when a record's next version is stored.
 A mention is stored exactly as sent; identity links to persons live in their own table (people
 domain), so linking a mention never rewrites an event or a mention.
 """
@@ -10,7 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.db.base import Base, BigId
@@ -92,6 +103,9 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(Text)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     sensitivity: Mapped[str] = mapped_column(String(12))
+    # A later version of the record has been stored: readers of current records skip this
+    # event without looking up the record's latest version (intake sets it with the pointer).
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Mention(Base):

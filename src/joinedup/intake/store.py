@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, or_, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, false, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -174,16 +174,28 @@ def insert_mentions(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def raise_latest_versions(session: Session, latest: dict[int, int]) -> None:
+    """Point each source record at its new latest version, and mark its earlier versions'
+    events superseded (the chronology reads current events by that flag alone)."""
     if not latest:
         return
-    statement = (
+    pointer = (
         update(_T_SRC)
         .where(_T_SRC.c.id == bindparam("sid"))
         .values(latest_version=bindparam("latest"))
     )
-    session.connection().execute(
-        statement, [{"sid": sid, "latest": version} for sid, version in latest.items()]
+    earlier = select(_T_VER.c.id).where(
+        _T_VER.c.source_record_id == bindparam("sid"), _T_VER.c.version < bindparam("latest")
     )
+    superseded = (
+        update(_T_EVENT)
+        .where(_T_EVENT.c.source_record_id == bindparam("sid"), _T_EVENT.c.id.in_(earlier))
+        .where(_T_EVENT.c.superseded == false())
+        .values(superseded=True)
+    )
+    rows = [{"sid": sid, "latest": version} for sid, version in latest.items()]
+    connection = session.connection()
+    connection.execute(pointer, rows)
+    connection.execute(superseded, rows)
 
 
 def event_row(

@@ -32,7 +32,7 @@ from joinedup.access.roles import Actor, Role
 from joinedup.chronology import service
 from joinedup.chronology.views import Filters
 from joinedup.db.session import make_engine, unit_of_work
-from joinedup.intake.models import Event
+from joinedup.intake.models import Event, RecordVersion, SourceRecord
 from joinedup.testing.database import fresh_database
 
 WORKER = Actor(role=Role.SOCIAL_WORKER, label="sw.bench", user_id=7)
@@ -139,6 +139,15 @@ def test_a_tiny_store_builds_and_reads_back_through_the_service(tmp_path: Path) 
     engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(Event)) == built.counts["events"]
+        latest = (  # the flag the chronology reads agrees with each record's pointer
+            select(func.count())
+            .select_from(Event)
+            .join(RecordVersion, RecordVersion.id == Event.id)
+            .join(SourceRecord, SourceRecord.id == Event.source_record_id)
+            .where(Event.superseded == (RecordVersion.version == SourceRecord.latest_version))
+        )
+        assert session.scalar(latest) == 0
+        assert session.scalar(select(func.count()).where(Event.superseded)) > 0
         found = service.get_chronology(session=session, actor=WORKER, person_id=family.child,
                                        filters=Filters(), now=datetime.now(UTC),
                                        per_page=None)  # fmt: skip

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
@@ -252,6 +253,51 @@ def test_only_the_latest_version_of_a_record_is_on_the_chronology(people: Store)
     found = read(people, people.person(original["record_id"]))
     assert [e.summary for e in found.entries] == ["Corrected account."]
     assert people.session.scalar(select(func.count()).select_from(Event)) == 2
+
+
+def test_a_superseded_version_leaves_the_chronology_and_its_successor_is_new(
+    people: Store,
+) -> None:
+    """The chronology reads current events by `Event.superseded` alone: intake must set it
+    on every earlier version when a new one arrives, and never on the latest."""
+    original = rec(boy(), summary="First account.", **at("2024-01-10"))
+    people.submit(original)
+    other = rec(boy(), summary="Another record.", **at("2024-02-10"))
+    people.submit(other)
+    person = people.person(original["record_id"])
+    assert read(people, person).total == 2  # the reader's first look
+    people.clock.advance(timedelta(hours=2))
+    people.submit({**original, "summary": "Corrected account."})
+    people.submit({**original, "summary": "Corrected again."})
+    people.clock.advance(timedelta(hours=1))
+    found = read(people, person)
+    assert [e.summary for e in found.entries] == ["Corrected again.", "Another record."]
+    assert (found.total, found.matching, found.new_count) == (2, 2, 1)
+    assert [e.new for e in found.entries] == [True, False]
+    flags = people.session.execute(
+        select(Event.summary, Event.superseded)
+        .join(SourceRecord, SourceRecord.id == Event.source_record_id)
+        .where(SourceRecord.record_id == original["record_id"])
+        .order_by(Event.id)
+    ).all()
+    assert [tuple(f) for f in flags] == [
+        ("First account.", True),
+        ("Corrected account.", True),
+        ("Corrected again.", False),
+    ]
+
+
+def test_the_migration_marks_the_earlier_versions_of_a_stored_record(people: Store) -> None:
+    original = rec(boy(), summary="First account.", **at("2024-01-10"))
+    people.submit(original)
+    people.submit({**original, "summary": "Corrected account."})
+    people.session.execute(update(Event).values(superseded=False))
+    migration = importlib.import_module("joinedup.db.migrations.versions.0009_events_superseded")
+    people.session.execute(text(migration.SUPERSEDED))
+    people.session.expire_all()
+    found = read(people, people.person(original["record_id"]))
+    assert [e.summary for e in found.entries] == ["Corrected account."]
+    assert people.session.scalar(select(func.count()).where(Event.superseded)) == 1
 
 
 def _event(family: dict[str, Any], key: str) -> int:
