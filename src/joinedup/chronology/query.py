@@ -16,6 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Select,
     Table,
@@ -42,6 +43,7 @@ from joinedup.intake.models import (
     SourceRecord,
 )
 from joinedup.people.batchsql import among
+from joinedup.people.circle import commonest_names
 from joinedup.people.models import MentionLink
 
 # An adult's records that belong on a child's own chronology (the household's are all shown in
@@ -99,26 +101,40 @@ class Outline:
     new_count: int  # received since the reader last looked
     restricted_withheld: int  # sealed records not shown to this reader
     page: list[int]  # the page's events, in the chronology's order
+    names: dict[int, str]  # each of the scope's persons' display name (`circle.display_names`)
 
 
-def belonging(session: Session, scope: Scope) -> Select[Any]:
-    """Each (event, linked mention) of the scope's persons whose event belongs on the chronology,
-    at its record's latest version (`Event.superseded`: no look-up of the record's pointer); an
-    event appears once per such mention (`_belongs` before)."""
-    direct = [*scope.own, *scope.household]
+def linked(session: Session, scope: Scope) -> CTE:
+    """Every mention linked to the scope's persons, with what the chronology reads of it: its
+    event and part in it (for `belonging`) and its name (for `names`). Read once a statement."""
+    found: Any = (
+        select(ML.c.person_id, ML.c.mention_id, M.c.event_id, M.c.perpetrator,
+               M.c.given_names, M.c.family_name)
+        .select_from(ML)
+        .join(M, M.c.id == ML.c.mention_id)
+        .where(among(session, ML.c.person_id, scope.persons))
+        .cte("linked")
+        .prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    return found  # type: ignore[no-any-return]
+
+
+def belonging(session: Session, scope: Scope, mentions: CTE) -> Select[Any]:
+    """Each (event, linked mention) whose event belongs on the chronology, at its record's
+    latest version (`Event.superseded`: no look-up of the record's pointer); an event appears
+    once per such mention (`_belongs` before)."""
+    m = mentions.c
     rule = or_(
-        among(session, ML.c.person_id, direct),
+        among(session, m.person_id, [*scope.own, *scope.household]),
         and_(
-            among(session, ML.c.person_id, scope.adults),
-            or_(E.c.type.in_(sorted(ADULT_TYPES)), M.c.perpetrator == true()),
+            among(session, m.person_id, scope.adults),
+            or_(E.c.type.in_(sorted(ADULT_TYPES)), m.perpetrator == true()),
         ),
     )
     found: Any = (
         select(E.c.id)
-        .select_from(ML)
-        .join(M, M.c.id == ML.c.mention_id)
-        .join(E, E.c.id == M.c.event_id)
-        .where(among(session, ML.c.person_id, scope.persons))
+        .select_from(mentions)
+        .join(E, E.c.id == m.event_id)
         .where(E.c.superseded == false())
         .where(rule)
     )
@@ -136,15 +152,17 @@ def outline_query(
     per_page: int | None = None,
 ) -> Select[Any]:
     """One statement, one pass over the linked mentions: rows of the counts per agency, type
-    and sealed or not (part 0), then the ids of the page's events in order (part 1).
+    and sealed or not (part 0), the ids of the page's events in order (part 1), and each
+    person's names as recorded, counted (part 2, for `circle.commonest_names`).
 
     The page starts at entry `first` (from 0) or, past the last entry, at the last page's
     first entry; `per_page=None` gives every entry the filters keep. When something is new to
     the reader, each belonging event's version is read once for the time it was received."""
     seen, kept = reader.seen_up_to, narrowing(session, filters, marked)
     sealed = E.c.sensitivity == "restricted"
+    mentions = linked(session, scope)
     events = (
-        belonging(session, scope)
+        belonging(session, scope, mentions)
         .with_only_columns(
             E.c.id,
             E.c.occurred_at,
@@ -168,6 +186,11 @@ def outline_query(
         func.sum(fresh).label("fresh"), func.sum(b.kept).label("kept"), literal(0).label("id"),
         literal(0).label("rank"),
     ).select_from(counted).group_by(b.agency, b.type, b.sealed)  # fmt: skip
+    m = mentions.c
+    names = select(
+        literal(2), m.given_names, m.family_name, literal(0), func.count(), literal(0),
+        literal(0), m.person_id, func.min(m.mention_id),
+    ).group_by(m.person_id, m.given_names, m.family_name)  # fmt: skip
     shown = b.kept == 1 if reader.restricted else and_(b.kept == 1, b.sealed == 0)
     ranked = (
         select(
@@ -187,7 +210,7 @@ def outline_query(
         start = case((literal(first) < r.matching, first),
                      else_=(r.matching - 1) // per_page * per_page)  # fmt: skip
         page = page.where(r.rank > start, r.rank <= start + per_page)
-    both: Any = counts.union_all(page).subquery("outline")
+    both: Any = counts.union_all(page, names).subquery("outline")
     found: Any = select(*both.c).order_by(both.c.part, both.c.rank)
     return found  # type: ignore[no-any-return]
 
@@ -202,13 +225,15 @@ def outline(
     first: int = 0,
     per_page: int | None = None,
 ) -> Outline:
-    """The chronology's counts and the page's events (`outline_query`)."""
+    """The chronology's counts, the page's events and the scope's names (`outline_query`)."""
     statement = outline_query(session, scope, reader, filters, marked, first=first,
                               per_page=per_page)  # fmt: skip
-    groups, page = [], []
-    for part, agency, kind, sealed, n, fresh, kept, event, _ in session.execute(statement):
-        if part:
+    groups, page, names = [], [], []
+    for part, agency, kind, sealed, n, fresh, kept, event, rank in session.execute(statement):
+        if part == 1:
             page.append(event)
+        elif part == 2:  # a person (`event`) and a name (`agency`, `kind`) as recorded
+            names.append((event, agency, kind, n, rank))
         else:
             groups.append((agency, kind, bool(sealed), n, fresh or 0, kept or 0))
     shown = [g for g in groups if reader.restricted or not g[2]]
@@ -220,6 +245,7 @@ def outline(
         new_count=sum(g[4] for g in shown),
         restricted_withheld=sum(g[3] for g in groups) - sum(g[3] for g in shown),
         page=page,
+        names=commonest_names(names),
     )
 
 

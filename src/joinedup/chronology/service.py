@@ -28,7 +28,7 @@ from joinedup.chronology.views import (
 )
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.intake.models import Event, Mention
-from joinedup.people.circle import Circle, circle_of
+from joinedup.people.circle import Circle, circle_of, with_names
 from joinedup.people.models import MentionLink
 
 __all__ = [
@@ -69,7 +69,7 @@ def get_chronology(
     agencies and types present are the whole chronology's, counted by the database in the
     statement that chooses the page's events.
     """
-    circle = circle_of(session=session, actor=actor, person_id=person_id)
+    circle = circle_of(session=session, actor=actor, person_id=person_id, named=False)
     household = [m.person_id for m in circle.members] if filters.household else []
     _audit(session, actor, Action.CHRONOLOGY_READ, circle, household, now, filters)
     looked = _look(session, actor, circle.person_id, now)
@@ -78,6 +78,7 @@ def get_chronology(
     per_page = None if per_page is None else max(1, per_page)
     first = 0 if per_page is None else (max(1, page) - 1) * per_page
     counts = query.outline(session, scope, reader, filters, marks, first=first, per_page=per_page)
+    circle = with_names(circle, counts.names)  # the outline read the scope's mentions' names
     pages = 1 if per_page is None else max(1, -(-counts.matching // per_page))
     page = min(max(1, page), pages)  # the outline's page is this one
     entries = query.read_entries(session, scope, reader, counts.page, marks, circle.names)

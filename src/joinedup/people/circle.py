@@ -8,7 +8,7 @@ that still carry a merged-away person's id are read as their survivor's. It chec
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -64,8 +64,11 @@ class Circle:
         return [*self.persons, *(m.person_id for m in self.members)]
 
 
-def circle_of(*, session: Session, actor: Actor, person_id: int) -> Circle:
-    """The child, their addresses, and everyone who lived with them or is related to them."""
+def circle_of(*, session: Session, actor: Actor, person_id: int, named: bool = True) -> Circle:
+    """The child, their addresses, and everyone who lived with them or is related to them.
+
+    `named=False` leaves `names` empty, for a caller that counts the names in a statement of its
+    own (the chronology's outline reads the same mentions) and gives them by `with_names`."""
     authorise(session=session, actor=actor, action=Action.PEOPLE_READ, resource_type="person")
     survivor = merges.survivor_of(session, merges.person_or_raise(session, person_id).id)
     person = session.get(Person, survivor)
@@ -74,16 +77,23 @@ def circle_of(*, session: Session, actor: Actor, person_id: int) -> Circle:
     own = [survivor, *_absorbed(session, survivor)]
     stays = _stays(session, own)
     members = _members(session, own, stays)
-    names = display_names(session, [*own, *(m.person_id for m in members)])
-    names.setdefault(survivor, names.get(own[-1], ""))
-    return Circle(
+    circle = Circle(
         person_id=survivor,
         kind=person.kind,
         persons=tuple(own),
         addresses=tuple(stays),
         members=tuple(members),
-        names=names,
     )
+    if not named:
+        return circle
+    return with_names(circle, display_names(session, circle.everyone))
+
+
+def with_names(circle: Circle, names: dict[int, str]) -> Circle:
+    """The circle with its persons' display names; the child's own, if no record named the
+    survivor itself, is that of the person last merged into them."""
+    names.setdefault(circle.person_id, names.get(circle.persons[-1], ""))
+    return replace(circle, names=names)
 
 
 def display_names(session: Session, persons: Iterable[int]) -> dict[int, str]:
@@ -104,8 +114,16 @@ def display_names(session: Session, persons: Iterable[int]) -> dict[int, str]:
         .where(among(session, MentionLink.person_id, persons))
         .group_by(MentionLink.person_id, Mention.given_names, Mention.family_name)
     )
+    return commonest_names(session.execute(query))
+
+
+def commonest_names(
+    rows: Iterable[tuple[int, str | None, str | None, int, int]],
+) -> dict[int, str]:
+    """From rows of (person, given names, family name, times recorded, first mention): each
+    person's name recorded most often; of equally frequent names, the one recorded first."""
     found: dict[int, dict[str, tuple[int, int]]] = {}
-    for pid, given, family, times, first in session.execute(query):
+    for pid, given, family, times, first in rows:
         name = " ".join(x for x in (given, family) if x)
         if name:
             names = found.setdefault(pid, {})

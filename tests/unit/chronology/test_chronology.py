@@ -17,6 +17,7 @@ from joinedup.chronology.views import Filters
 from joinedup.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from joinedup.intake.models import Event, Mention, SourceRecord
 from joinedup.people import service as people_service
+from joinedup.people.circle import circle_of
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
 
 __all__ = ["people"]  # the fixture
@@ -244,6 +245,23 @@ def test_a_merged_away_child_reads_as_the_survivor(people: Store) -> None:
                                  now=people.clock.now())  # fmt: skip
     found = read(people, second)
     assert found.person_id == first and len(found.entries) == 2
+    assert found.name == "Zed Qwerty"
+    assert [s.name for e in found.entries for s in e.subjects] == ["Zed Qwerty"] * 2
+
+
+def test_the_names_counted_with_the_outline_are_the_circles(family: dict[str, Any]) -> None:
+    """The chronology counts its persons' names in its own statement: the same names as the
+    circle's `display_names`, in child and household mode."""
+    people: Store = family["people"]
+    boy_id = family["ids"]["school"]
+    people.submit(rec(boy(given_names="Alex"), source=SCHOOL, **at("2024-07-01")))
+    circle = circle_of(session=people.session, actor=WORKER, person_id=boy_id)
+    for household in (False, True):
+        found = read(people, boy_id, household=household)
+        assert found.name == circle.names[boy_id] == "Alexander Testperson"
+        shown = {s.person_id: s.name for e in found.entries for s in e.subjects}
+        assert len(shown) == (4 if household else 3)
+        assert shown == {pid: circle.names[pid] for pid in shown}
 
 
 def test_only_the_latest_version_of_a_record_is_on_the_chronology(people: Store) -> None:
