@@ -246,7 +246,7 @@ def deadlines(
         query = query.where(Case.allocated_user_id == user_id)
     if team is not None:
         query = query.where(Case.team == team)
-    found = list(session.execute(query).tuples())
+    found = list(session.execute(query))
     contacts: list[Contact] = []
     if user_id is None and team is None:
         contacts = list(
@@ -314,7 +314,7 @@ def overdue_requests(
     )
     if agency is not None:
         query = query.where(InformationRequest.agency == agency)
-    found = list(session.execute(query).tuples())
+    found = list(session.execute(query))
     require(
         session=session,
         actor=actor,
@@ -352,7 +352,7 @@ def no_oversight(*, session: Session, actor: Actor, now: datetime) -> list[DueIt
             .join(Case, Case.id == CaseStep.case_id)
             .where(CaseStep.kind == "oversight", CaseStep.status == OPEN, CaseStep.due_on < today)
             .order_by(CaseStep.due_on)
-        ).tuples()
+        )
     )
     require(
         session=session,
