@@ -389,6 +389,29 @@ def open_case_of(session: Session, person_id: int) -> int | None:
     )
 
 
+@dataclass(frozen=True)
+class Allocation:
+    """Where work about a child goes when their case is open: the case, its worker, manager."""
+
+    case_id: int
+    user_id: int | None
+    label: str | None
+    manager_label: str | None
+    team: str | None
+
+
+def allocations(session: Session, person_ids: Sequence[int]) -> dict[int, Allocation]:
+    """The open case of each child who has one, with its allocation (no personal data: ids and
+    account names, for routing; the caller's own action is what is audited)."""
+    rows = session.execute(
+        select(Case.person_id, Case.id, Case.allocated_user_id, Case.allocated_label,
+               Case.manager_label, Case.team)
+        .where(Case.person_id.in_(list(person_ids)), Case.stage != pathway.CLOSED)
+    )  # fmt: skip
+    return {pid: Allocation(cid, uid, label, manager, team)
+            for pid, cid, uid, label, manager, team in rows}  # fmt: skip
+
+
 # -- the work of one action ----------------------------------------------------------------------
 
 

@@ -33,6 +33,12 @@ class Prompt(Base):
     evidence: Mapped[list[int]] = mapped_column(JSONDoc)  # event ids, in time order
     as_of: Mapped[date] = mapped_column(Date)  # the day of the record that made it fire
     route: Mapped[str] = mapped_column(String(12))  # front_door | case
+    # Routed to a case: the case, its allocated worker and their manager (casework), if any.
+    case_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    assigned_user_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
+    assigned_label: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    manager_label: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(BigId, nullable=True)  # the contact it made
     status: Mapped[str] = mapped_column(String(12))  # open | escalated | decided
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)

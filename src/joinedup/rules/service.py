@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import record, require
+from joinedup.casework import service as casework
+from joinedup.casework.service import Allocation
 from joinedup.chronology import service as chronology
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.core.workdays import add_working_days
@@ -58,11 +60,12 @@ def evaluate_children(
     )
     new = set(new_event_ids)
     touched: dict[int, Prompt] = {}
+    allocated = casework.allocations(session, [t.person_id for t in timelines])
     for found in timelines:
         facts = from_chronology(found)
-        case_open = chronology.case_open(found.entries)
+        route = _route(allocated.get(found.person_id), chronology.case_open(found.entries))
         for as_of, finding in _findings(rules, facts, new):
-            prompt = _apply(session, found.person_id, finding, as_of, case_open, now)
+            prompt = _apply(session, found.person_id, finding, as_of, route, now)
             if prompt is not None:
                 touched[prompt.id] = prompt
     if touched:
@@ -129,19 +132,34 @@ def escalate_overdue(*, session: Session, actor: Actor, now: datetime) -> list[P
         now=now,
     )
     for prompt in overdue:
-        _move(prompt, "escalate", now, {"to": "manager"})
+        _move(prompt, "escalate", now, {"to": prompt.manager_label or "front-door manager"})
         prompt.escalated_at = now
     session.flush()
     return overdue
 
 
 def list_prompts(
-    *, session: Session, actor: Actor, person_id: int | None = None, live_only: bool = True
+    *,
+    session: Session,
+    actor: Actor,
+    person_id: int | None = None,
+    live_only: bool = True,
+    queue: str | None = None,
+    assigned_user_id: int | None = None,
 ) -> list[Prompt]:
-    """Prompts, oldest first: a child's, or every live one (the queues)."""
+    """Prompts, oldest first: a child's, or every live one; `queue="front_door"` for the front
+    door's, `queue="escalated"` for the managers', `assigned_user_id` for a worker's."""
     query = select(Prompt).order_by(Prompt.created_at, Prompt.id)
     if person_id is not None:
         query = query.where(Prompt.person_id == person_id)
+    if queue == "front_door":
+        query = query.where(Prompt.route == "front_door")
+    elif queue == "escalated":
+        query = query.where(Prompt.status == ESCALATED)
+    elif queue is not None:
+        raise ValidationFailed("Unknown queue", [FieldError("queue", f"'{queue}' is not a queue")])
+    if assigned_user_id is not None:
+        query = query.where(Prompt.assigned_user_id == assigned_user_id)
     if live_only:
         query = query.where(Prompt.status.in_(LIVE))
     found = list(session.scalars(query))
@@ -175,8 +193,23 @@ def _findings(
     return found
 
 
+def _route(allocation: Allocation | None, case_open_elsewhere: bool) -> dict[str, Any]:
+    """To the allocated worker and their manager when the child's case is open here; to the case
+    (unallocated) when only the statutory records say one is open; else to the front door."""
+    if allocation is not None:
+        return {"route": "case", "case_id": allocation.case_id,
+                "assigned_user_id": allocation.user_id, "assigned_label": allocation.label,
+                "manager_label": allocation.manager_label}  # fmt: skip
+    return {"route": "case" if case_open_elsewhere else "front_door"}
+
+
 def _apply(
-    session: Session, person: int, finding: Finding, as_of: date, case_open: bool, now: datetime
+    session: Session,
+    person: int,
+    finding: Finding,
+    as_of: date,
+    route: dict[str, Any],
+    now: datetime,
 ) -> Prompt | None:
     earlier = list(
         session.scalars(
@@ -206,12 +239,12 @@ def _apply(
         explanation=finding.explanation,
         evidence=evidence,
         as_of=as_of,
-        route="case" if case_open else "front_door",
         status=OPEN,
         created_at=now,
         due_at=_next_working_day(now),
         updated_at=now,
         history=[_event(now, "fired", events=evidence)],
+        **route,
     )
     session.add(prompt)
     session.flush()
