@@ -48,7 +48,7 @@ def decide_prompt(
             referral_source=PROMPT_REFERRAL_SOURCE,
             referrer=Referrer(
                 actor.label, authority.name, "childrens_social_care", "through Joined Up"
-            ),  # fmt: skip
+            ),
             summary=f"A Joined Up prompt ({prompt.rule_id}): {prompt.explanation} "
             f"Decision: {prompt.rationale}",
             received_at=now,
