@@ -19,8 +19,12 @@ def mount(app: FastAPI) -> None:
         account,
         audit,
         auth,
+        cases,
         children,
+        concerns,
+        deadlines,
         exports,
+        front_door,
         home,
         people,
         records,
@@ -32,7 +36,8 @@ def mount(app: FastAPI) -> None:
         logger.warning("GOV.UK Frontend assets are missing: run `make setup` (npm ci + assets)")
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
     # The review queue's paths come before a person's, which would otherwise take `review`.
-    routes = (auth, home, records, search, exports, children, review, people, audit, account)
+    routes = (auth, home, records, search, exports, children, review, people, audit, account,
+              concerns, front_door, cases, deadlines)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers

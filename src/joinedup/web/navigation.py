@@ -25,6 +25,24 @@ LINKS: tuple[Link, ...] = (
         "Search by name, date of birth, postcode, NHS number or unique pupil number.",
     ),
     Link(
+        "Raise a concern",
+        "/concerns/new",
+        Action.CONTACTS_RAISE,
+        "Tell the front door about a child you are worried about.",
+    ),
+    Link(
+        "Front door",
+        "/front-door",
+        Action.CONTACTS_TRIAGE,
+        "Triage contacts, ask partners what they know, decide and sign off.",
+    ),
+    Link(
+        "Deadlines",
+        "/deadlines",
+        Action.CASES_READ,
+        "What is due and overdue on cases, partners' replies and oversight.",
+    ),
+    Link(
         "Records received",
         "/records",
         Action.RECORDS_READ,

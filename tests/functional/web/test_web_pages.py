@@ -49,9 +49,33 @@ def nav_links(response: httpx.Response) -> list[str]:
     ("username", "links"),
     [
         ("ig.officer", ["/", "/audit", "/account"]),
-        ("social.worker", ["/", "/children", "/records", "/people/review", "/account"]),
-        ("mash", ["/", "/children", "/records", "/people/review", "/account"]),
-        ("dsl.school", ["/", "/account"]),
+        (
+            "social.worker",
+            [
+                "/",
+                "/children",
+                "/concerns/new",
+                "/front-door",
+                "/deadlines",
+                "/records",
+                "/people/review",
+                "/account",
+            ],
+        ),
+        (
+            "mash",
+            [
+                "/",
+                "/children",
+                "/concerns/new",
+                "/front-door",
+                "/deadlines",
+                "/records",
+                "/people/review",
+                "/account",
+            ],
+        ),
+        ("dsl.school", ["/", "/concerns/new", "/account"]),
         ("head.of.service", ["/", "/account"]),
     ],
 )

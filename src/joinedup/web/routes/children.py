@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import QueryParams
 
 from joinedup.access.policy import Action, permits
+from joinedup.casework import service as casework
 from joinedup.chronology import service as chronology
 from joinedup.chronology.classify import SEVERITIES
 from joinedup.chronology.views import ChildRecord, Chronology, Entry
@@ -73,6 +74,12 @@ def child(request: Request, viewer: CurrentViewer, person_id: str) -> Response:
             if permits(viewer.role, Action.PROMPTS_READ)
             else []
         )
+        cases = (
+            casework.cases_of(session=session, actor=viewer.actor,
+                              person_ids=[record.person_id], now=moment)
+            if permits(viewer.role, Action.CASES_READ)
+            else []
+        )  # fmt: skip
     _children_only(record.kind)
     seen = record.visibility
     return render(
@@ -92,6 +99,7 @@ def child(request: Request, viewer: CurrentViewer, person_id: str) -> Response:
         },
         status_tags=status_tags(record),
         prompts=prompts,
+        cases=cases,
         rule_titles=RULE_TITLES,
         urgency_tags=URGENCY_TAGS,
         relationship=relationship,

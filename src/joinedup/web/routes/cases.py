@@ -1,0 +1,284 @@
+"""A case on the statutory pathway: its stage, deadlines and history, and a form per action.
+
+The page offers exactly the actions `pathway.actions(stage)` allows the case's stage, each with
+the outcomes the table gives it and the fields `steps.MODELS` validates. Every form carries the
+case's version: a save from an older version is refused with who saved since and what they
+saved, and the form comes back with the person's input kept. Every read and write goes through
+`casework.service`, which checks the access policy and writes the audit entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from joinedup.access.policy import Action, permits
+from joinedup.access.roles import Role
+from joinedup.casework import clocks, pathway, service, steps
+from joinedup.casework.views import CaseView, StaleVersion, StepView
+from joinedup.core.errors import (
+    Conflict,
+    InvalidTransition,
+    JoinedUpError,
+    NotFound,
+    ValidationFailed,
+)
+from joinedup.db.session import unit_of_work
+from joinedup.web import csrf
+from joinedup.web.casework_forms import (
+    AGENCY_TITLES,
+    ATTENDEE_ROWS,
+    Field,
+    Posted,
+    authority,
+    date_values,
+    day_from,
+    errors_of,
+    fields_of,
+    parse_fields,
+    shown_from,
+    text,
+)
+from joinedup.web.deps import CurrentViewer, Viewer, now
+from joinedup.web.forms import identifier
+from joinedup.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+OUTCOME_TITLES = {
+    "section47": "Start a section 47 enquiry",
+    "no_section47": "No section 47 enquiry",
+    "conference": "Hold an initial child protection conference",
+    "child_in_need": "Child in need",
+    "not_substantiated": "Not substantiated",
+    "no_further_action": "No further action",
+    "early_help": "Early help",
+    "plan": "Child protection plan",
+    "continue": "Continue",
+    "end_plan": "End the plan",
+    "end": "End",
+}
+# Who may take each action (the service's gate decides; the page offers what it would allow).
+NEEDS = {
+    "initial_conference": Action.CASES_CHAIR,
+    "review_conference": Action.CASES_CHAIR,
+    "cla_review": Action.CASES_CHAIR,
+    "oversight": Action.CASES_OVERSEE,
+    "allocate": Action.CASES_OVERSEE,
+}
+ASSESSMENT_ACTIONS = ("save_assessment", "complete_assessment")
+ASSESSMENT = "assessment-"
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """One action's form, with what to show in it."""
+
+    action: str
+    title: str
+    outcomes: list[tuple[str, str]]
+    fields: list[Field]
+    shown: dict[str, Any]
+    open: bool
+
+
+@router.get("/cases/{case_id}")
+def case(request: Request, viewer: CurrentViewer, case_id: str, done: str = "") -> Response:
+    return case_page(request, viewer, identifier(case_id, "case"), done=done)
+
+
+def case_page(
+    request: Request,
+    viewer: Viewer,
+    number: int,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    posted: tuple[str, dict[str, Any]] | None = None,
+    theirs: dict[str, Any] | None = None,
+    done: str = "",
+) -> Response:
+    with unit_of_work(request.app.state.engine) as session:
+        found = service.get_case(session=session, actor=viewer.actor, case_id=number,
+                                 now=now(request))  # fmt: skip
+    today = clocks.london_day(now(request))
+    assessment = next((s for s in found.due if s.kind == "assessment"), None)
+    return render(
+        request,
+        "cases/case.html",
+        title=f"Case {found.id}",
+        status_code=status_code,
+        case=found,
+        today=today,
+        forms=_forms(viewer.role, found, today, posted),
+        assessment=_assessment_form(viewer.role, found, assessment, today, posted),
+        errors=errors or {},
+        theirs=theirs or {},
+        done=pathway.ACTION_TITLES.get(done, "") if done != "draft" else "Draft saved.",
+        agencies=AGENCY_TITLES,
+        attendee_rows=ATTENDEE_ROWS,
+        outcome_titles=OUTCOME_TITLES,
+    )
+
+
+def _may(role: Role, action: str) -> bool:
+    return permits(role, NEEDS.get(action, Action.CASES_WRITE))
+
+
+def _forms(
+    role: Role, found: CaseView, today: date, posted: tuple[str, dict[str, Any]] | None
+) -> list[ActionForm]:
+    forms = []
+    for action in found.actions:
+        if action in ASSESSMENT_ACTIONS or not _may(role, action):
+            continue
+        shown = posted[1] if posted and posted[0] == action else _blank(action, today)
+        forms.append(ActionForm(action, pathway.ACTION_TITLES[action],
+                                [(o, OUTCOME_TITLES.get(o, o)) for o in
+                                 pathway.outcomes(found.stage, action) if o],
+                                fields_of(action), shown,
+                                bool(posted and posted[0] == action)))  # fmt: skip
+    return forms
+
+
+def _assessment_form(
+    role: Role,
+    found: CaseView,
+    step: StepView | None,
+    today: date,
+    posted: tuple[str, dict[str, Any]] | None,
+) -> ActionForm | None:
+    if step is None or "complete_assessment" not in found.actions:
+        return None
+    if not _may(role, "save_assessment"):
+        return None
+    shown = posted[1] if posted and posted[0] == "assessment" else {
+        **shown_from("complete_assessment", step.details), **_blank("", today)}  # fmt: skip
+    return ActionForm("assessment", pathway.ACTION_TITLES["complete_assessment"],
+                      [(o, OUTCOME_TITLES.get(o, o)) for o in
+                       pathway.outcomes(found.stage, "complete_assessment")],
+                      fields_of("complete_assessment"), shown, True)  # fmt: skip
+
+
+def _blank(action: str, today: date) -> dict[str, Any]:
+    return {"on": date_values(today), "outcome": "", "late_reason": ""}
+
+
+def _version(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) < 10 else -1
+
+
+@router.post("/cases/{case_id}/actions/{action}")
+def act(
+    request: Request, viewer: CurrentViewer, case_id: str, action: str, form: Posted
+) -> Response:
+    csrf.check(text(form, "csrf_token"), viewer.csrf_token)
+    number = identifier(case_id, "case")
+    if action not in steps.MODELS or action in ASSESSMENT_ACTIONS:
+        raise NotFound("There is no such action on a case.")
+    prefix = f"{action}-"
+    fields, errors, shown = parse_fields(form, action, prefix)
+    on, outcome, late, problems = _common(form, prefix)
+    shown.update(on=_day_shown(form, f"{prefix}on"), outcome=outcome, late_reason=late)
+    errors.update(problems | _outcome_missing(action, outcome, prefix))
+    return _act(request, viewer, number, action, outcome, on, fields, form, errors,
+                (action, shown), done=action)  # fmt: skip
+
+
+@router.post("/cases/{case_id}/assessment")
+def assessment(request: Request, viewer: CurrentViewer, case_id: str, form: Posted) -> Response:
+    csrf.check(text(form, "csrf_token"), viewer.csrf_token)
+    number = identifier(case_id, "case")
+    fields, errors, shown = parse_fields(form, "complete_assessment", ASSESSMENT)
+    on, outcome, late, problems = _common(form, ASSESSMENT)
+    shown.update(on=_day_shown(form, f"{ASSESSMENT}on"), outcome=outcome, late_reason=late)
+    posted = ("assessment", shown)
+    if text(form, "intent") != "save":
+        errors.update(problems | _outcome_missing("complete_assessment", outcome, ASSESSMENT))
+        return _act(request, viewer, number, "complete_assessment", outcome, on, fields, form,
+                    errors, posted, done="complete_assessment", prefix=ASSESSMENT)  # fmt: skip
+    step = identifier(text(form, "step_id"), "assessment")
+    if errors:
+        return case_page(request, viewer, number, status_code=422, errors=errors, posted=posted)
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            service.save_assessment(
+                session=session, actor=viewer.actor, step_id=step, fields=fields,
+                expected_version=_version(text(form, "step_version")), now=now(request),
+            )  # fmt: skip
+    except (ValidationFailed, InvalidTransition, Conflict) as exc:
+        return _refused(request, viewer, number, exc, ASSESSMENT, posted)
+    return RedirectResponse(f"/cases/{number}?done=draft#assessment", status_code=303)
+
+
+def _act(
+    request: Request,
+    viewer: Viewer,
+    number: int,
+    action: str,
+    outcome: str,
+    on: date | None,
+    fields: dict[str, Any],
+    form: FormData,
+    errors: dict[str, str],
+    posted: tuple[str, dict[str, Any]],
+    *,
+    done: str,
+    prefix: str = "",
+) -> Response:
+    prefix = prefix or f"{action}-"
+    if errors or on is None:
+        if on is None and f"{prefix}on-day" not in errors:
+            errors[f"{prefix}on-day"] = "Date: enter the date it happened"
+        return case_page(request, viewer, number, status_code=422, errors=errors, posted=posted)
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            service.act(
+                session=session, actor=viewer.actor, authority=authority(request),
+                case_id=number, action=action, outcome=outcome, on=on, fields=fields,
+                expected_version=_version(text(form, "version")),
+                late_reason=text(form, f"{prefix}late_reason"), now=now(request),
+            )  # fmt: skip
+    except (ValidationFailed, InvalidTransition, Conflict) as exc:
+        return _refused(request, viewer, number, exc, prefix, posted)
+    return RedirectResponse(f"/cases/{number}?done={done}", status_code=303)
+
+
+def _refused(
+    request: Request,
+    viewer: Viewer,
+    number: int,
+    exc: JoinedUpError,
+    prefix: str,
+    posted: tuple[str, dict[str, Any]],
+) -> Response:
+    """The page again, the person's input kept; a stale save names who saved and what."""
+    errors = errors_of(exc, prefix=prefix, default=f"{prefix}details")
+    for name in list(errors):  # a date's error links to its first box
+        if name in (f"{prefix}on", f"{prefix}booked_for"):
+            errors[f"{name}-day"] = errors.pop(name)
+    status = 422 if isinstance(exc, ValidationFailed) else 409
+    theirs = exc.theirs if isinstance(exc, StaleVersion) else None
+    return case_page(request, viewer, number, status_code=status, errors=errors, posted=posted,
+                     theirs=theirs)  # fmt: skip
+
+
+def _common(form: FormData, prefix: str) -> tuple[date | None, str, str, dict[str, str]]:
+    """The date it happened, the outcome and a late reason: every action's form has them."""
+    on, problem = day_from(form, f"{prefix}on")
+    errors = {f"{prefix}on-day": f"Date: {problem}"} if problem else {}
+    return on, text(form, f"{prefix}outcome"), text(form, f"{prefix}late_reason"), errors
+
+
+def _day_shown(form: FormData, name: str) -> dict[str, str]:
+    return {p: text(form, f"{name}-{p}") for p in ("day", "month", "year")}
+
+
+def _outcome_missing(action: str, outcome: str, prefix: str) -> dict[str, str]:
+    wanted = {o for (_, a, o) in pathway.TRANSITIONS if a == action} - {""}
+    return {f"{prefix}outcome": "Outcome: choose one"} if wanted and not outcome else {}

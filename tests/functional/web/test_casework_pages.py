@@ -1,0 +1,264 @@
+"""The front-door and casework pages: who may open them, errors named by field, no faults.
+
+A partner raises a concern through the form; the front door triages, decides and signs it off;
+the case page takes a step, refuses a stale save with who saved, and every refusal is audited.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from tests.functional.web.test_people_review import csrf_of, text_of
+from tests.functional.web.test_web_pages import signed_in
+
+from joinedup.access.models import AuditEntry
+from joinedup.casework.models import Case, Contact
+from joinedup.db.session import unit_of_work
+
+CONCERN = {
+    "given_names": "Casey",
+    "family_name": "Testchild",
+    "date_of_birth-day": "7",
+    "date_of_birth-month": "4",
+    "date_of_birth-year": "2016",
+    "nhs_number": "",
+    "address": "1 Sample Road\nTesttown",
+    "postcode": "ZZ1 1ZZ",
+    "category": "hunger",
+    "what_seen": "Arrived hungry three days running; took food from the bins.",
+    "service": "school",
+    "organisation": "Sample Primary School",
+    "referrer_name": "Dana Testdsl",
+    "referrer_role": "designated safeguarding lead",
+    "referrer_contact": "dsl@school.test",
+}
+ATTENDEES = {
+    "strategy_discussion-attendees-0-agency": "childrens_social_care",
+    "strategy_discussion-attendees-0-name": "W One",
+    "strategy_discussion-attendees-0-role": "social worker",
+    "strategy_discussion-attendees-1-agency": "police",
+    "strategy_discussion-attendees-1-name": "P One",
+    "strategy_discussion-attendees-1-role": "detective constable",
+    "strategy_discussion-attendees-2-agency": "health",
+    "strategy_discussion-attendees-2-name": "H One",
+    "strategy_discussion-attendees-2-role": "named nurse",
+}
+TODAY = {"day": "23", "month": "11", "year": "2026"}
+
+
+def post_form(client: TestClient, page: str, action: str, **data: str) -> Any:
+    token = csrf_of(client.get(page).text)
+    return client.post(action, data={"csrf_token": token, **data}, follow_redirects=False)
+
+
+def version_of(page: str, action: str) -> str:
+    form = page.split(f'action="{action}"', 1)[1]
+    found = re.search(r'name="version" value="(\d+)"', form)
+    assert found, action
+    return found.group(1)
+
+
+def raise_concern(client: TestClient, **changes: str) -> Any:
+    signed_in(client, "dsl.school")
+    return post_form(client, "/concerns/new", "/concerns", **{**CONCERN, **changes})
+
+
+def audit(engine: Engine, action: str) -> list[tuple[str, str]]:
+    with unit_of_work(engine, write=False) as session:
+        rows = session.execute(
+            select(AuditEntry.actor_label, AuditEntry.outcome).where(AuditEntry.action == action)
+        )
+        return [(label, outcome) for label, outcome in rows]
+
+
+def only(engine: Engine, model: Any) -> Any:
+    with unit_of_work(engine, write=False) as session:
+        (row,) = session.scalars(select(model)).all()
+        session.expunge(row)
+        return row
+
+
+def on(prefix: str) -> dict[str, str]:
+    return {f"{prefix}on-{k}": v for k, v in TODAY.items()}
+
+
+def referred(client: TestClient, engine: Engine) -> int:
+    """A concern raised, triaged red, decided as a strategy discussion and signed off."""
+    assert raise_concern(client).status_code == 303
+    contact = only(engine, Contact).id
+    path = f"/contacts/{contact}"
+    signed_in(client, "mash")
+    page = client.get(path).text
+    done = post_form(client, path, f"{path}/triage", urgency="red",
+                     version=version_of(page, f"{path}/triage"))  # fmt: skip
+    assert done.status_code == 303
+    page = client.get(path).text
+    version = version_of(page, f"{path}/decision")
+    done = post_form(client, path, f"{path}/decision", decision="strategy_discussion",
+                     rationale="Repeated hunger.", version=version)  # fmt: skip
+    assert done.status_code == 303
+    signed_in(client, "team.manager")
+    page = client.get(path).text
+    done = post_form(client, path, f"{path}/sign-off", approve="yes",
+                     version=version_of(page, f"{path}/sign-off"))  # fmt: skip
+    assert done.status_code == 303
+    return int(only(engine, Case).id)
+
+
+def test_a_partner_raises_a_concern_and_sees_a_reference_and_no_case(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    sent = raise_concern(client)
+    assert sent.status_code == 303
+    assert sent.headers["location"].startswith("/concerns/sent?reference=FD-")
+    page = client.get(sent.headers["location"])
+    assert "Concern sent" in page.text and "FD-" in page.text
+    contact = only(clean_engine, Contact)
+    assert (contact.referral_source, contact.referrer_agency) == ("2A", "education")
+    assert contact.referrer_organisation == "Sample Primary School"
+    assert client.get("/front-door").status_code == 403
+    assert client.get(f"/contacts/{contact.id}").status_code == 403
+    assert client.get("/deadlines").status_code == 403
+    assert ("dsl.school", "refused") in audit(clean_engine, "contacts:read")
+    assert ("dsl.school", "refused") in audit(clean_engine, "cases:read")
+
+
+def test_a_partner_cannot_open_a_case(client: TestClient, clean_engine: Engine) -> None:
+    case = referred(client, clean_engine)
+    signed_in(client, "dsl.school")
+    refused = client.get(f"/cases/{case}")
+    assert refused.status_code == 403
+    assert "Testchild" not in refused.text
+    assert ("dsl.school", "refused") in audit(clean_engine, "cases:read")
+
+
+def test_a_concern_with_missing_fields_names_each(client: TestClient) -> None:
+    page = raise_concern(client, given_names="", what_seen="", service="", **{
+        "date_of_birth-day": "31", "date_of_birth-month": "2"})  # fmt: skip
+    assert page.status_code == 422
+    assert 'href="#date_of_birth-day"' in page.text
+    page = raise_concern(client, given_names="", what_seen="", service="")
+    assert page.status_code == 422
+    words = text_of(page.text)
+    assert "Enter the child's given names" in words and "Choose where you work" in words
+    assert 'href="#given_names"' in page.text and 'href="#what_seen"' in page.text
+    assert 'value="Testchild"' in page.text  # the rest kept
+
+
+def test_the_front_door_to_a_case_and_a_stale_save_names_who_saved(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    case = referred(client, clean_engine)
+    signed_in(client, "mash")
+    queue = client.get("/front-door")
+    assert queue.status_code == 200 and "No contacts are waiting" in queue.text
+    signed_in(client, "social.worker")
+    path = f"/cases/{case}"
+    page = client.get(path)
+    assert page.status_code == 200
+    words = text_of(page.text)
+    assert "Referral: child and family assessment" in words
+    assert "Strategy discussion 24 November 2026" in words
+    action = f"{path}/actions/strategy_discussion"
+    old = version_of(page.text, action)
+    fields = {**ATTENDEES, **on("strategy_discussion-"), "version": old,
+              "strategy_discussion-outcome": "section47",
+              "strategy_discussion-reasons": "Hunger and bruising."}  # fmt: skip
+    assert post_form(client, path, action, **fields).status_code == 303
+    assert "Section 47 enquiry" in text_of(client.get(path).text)
+    stale = post_form(client, path, action, **fields)  # the same version again
+    assert stale.status_code == 409
+    assert "changed by" in stale.text and "Hunger and bruising.</textarea>" in stale.text
+    assert 'href="#strategy_discussion-details"' in stale.text
+
+
+def test_case_forms_name_bad_fields_and_refuse_what_the_stage_does_not_allow(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    case = referred(client, clean_engine)
+    signed_in(client, "social.worker")
+    path = f"/cases/{case}"
+    version = version_of(client.get(path).text, f"{path}/actions/strategy_discussion")
+    missing = post_form(client, path, f"{path}/actions/strategy_discussion", version=version,
+                        **on("strategy_discussion-"))  # fmt: skip
+    assert missing.status_code == 422
+    assert 'href="#strategy_discussion-outcome"' in missing.text
+    bad = post_form(client, path, f"{path}/actions/strategy_discussion", version=version,
+                    **{"strategy_discussion-outcome": "section47", **on("strategy_discussion-"),
+                       "strategy_discussion-attendees-0-agency": "police"})  # fmt: skip
+    assert bad.status_code == 422
+    words = text_of(bad.text)
+    assert "Reasons for the discussion" in words and "Who attended" in words
+    fields = {"complete_section47-outcome": "conference", "complete_section47-findings": "x",
+              **on("complete_section47-")}  # fmt: skip
+    not_now = post_form(client, path, f"{path}/actions/complete_section47", version=version,
+                        **fields)  # fmt: skip
+    assert not_now.status_code == 409 and "not allowed at the stage" in not_now.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/cases/abc", "/contacts/abc", "/cases/99999999", "/contacts/1e3", "/cases/-1"]
+)
+def test_bad_ids_are_not_found(client: TestClient, path: str) -> None:
+    signed_in(client, "social.worker")
+    assert client.get(path).status_code == 404
+
+
+def test_bad_posts_do_not_fail(client: TestClient, clean_engine: Engine) -> None:
+    case = referred(client, clean_engine)
+    contact = only(clean_engine, Contact).id
+    signed_in(client, "social.worker")
+    path = f"/cases/{case}"
+    assert post_form(client, path, f"{path}/actions/unknown").status_code == 404
+    assert post_form(client, path, f"{path}/actions/visit", version="x").status_code in (409, 422)
+    assert post_form(client, path, f"{path}/assessment", intent="save",
+                     step_id="abc").status_code == 404  # fmt: skip
+    assert post_form(client, path, f"{path}/assessment").status_code == 422
+    signed_in(client, "mash")
+    cpath = f"/contacts/{contact}"
+    assert post_form(client, cpath, f"{cpath}/triage", urgency="purple").status_code == 409
+    assert post_form(client, cpath, f"{cpath}/requests/abc/reply").status_code == 404
+    assert post_form(client, cpath, f"{cpath}/requests").status_code == 409
+    assert client.post(f"{cpath}/triage", data={"urgency": "red"}).status_code == 403  # no token
+
+
+def test_the_assessment_saves_a_draft_and_a_stale_draft_shows_theirs(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    case = referred(client, clean_engine)
+    signed_in(client, "social.worker")
+    path = f"/cases/{case}"
+    page = client.get(path).text
+    step = re.search(r'name="step_id" value="(\d+)"', page)
+    step_version = re.search(r'name="step_version" value="(\d+)"', page)
+    assert step and step_version
+    draft = {"intent": "save", "step_id": step.group(1), "step_version": step_version.group(1),
+             "assessment-analysis": "First thoughts."}  # fmt: skip
+    assert post_form(client, path, f"{path}/assessment", **draft).status_code == 303
+    assert "First thoughts." in client.get(path).text
+    again = post_form(client, path, f"{path}/assessment",
+                      **{**draft, "assessment-analysis": "Other thoughts."})  # fmt: skip
+    assert again.status_code == 409
+    words = text_of(again.text)
+    assert "What they saved" in words and "First thoughts." in words
+    assert "Other thoughts.</textarea>" in again.text
+
+
+def test_the_deadline_lists_open_for_practice_roles(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    case = referred(client, clean_engine)
+    signed_in(client, "team.manager")
+    everyone = client.get("/deadlines")
+    assert everyone.status_code == 200 and f'href="/cases/{case}"' in everyone.text
+    assert client.get("/deadlines?team=Assessment").status_code == 200
+    assert client.get("/deadlines/partners").status_code == 200
+    assert client.get("/deadlines/oversight").status_code == 200
+    signed_in(client, "social.worker")
+    assert "Your deadlines" in client.get("/deadlines").text
+    child = client.get(f"/children/{only(clean_engine, Case).person_id}")
+    assert "Cases and deadlines" in child.text and f'href="/cases/{case}"' in child.text
