@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
-from joinedup.intake.models import Mention, RecordVersion
-from joinedup.intake.service import submit_records
+from joinedup.intake.service import mentions_of, submit_records
 from joinedup.intake.validation import parse_object
 from joinedup.people.service import attach_mentions
 
@@ -76,13 +74,7 @@ def write(
         value["author"] = {"name": author.label, "role": author.role}
     parsed = parse_object(value)
     [stored] = submit_records(session=session, actor=actor, records=[parsed], now=now)
-    version_id = session.scalar(
-        select(RecordVersion.id).where(
-            RecordVersion.source_record_id == stored.source_record_id,
-            RecordVersion.version == stored.version,
-        )
-    )
-    mentions = list(session.scalars(select(Mention.id).where(Mention.event_id == version_id)))
+    version_id, mentions = mentions_of(session, stored)
     if stored.outcome != "unchanged" and mentions:
         attach_mentions(
             session=session,
@@ -92,5 +84,4 @@ def write(
             method="casework",
             now=now,
         )
-    assert version_id is not None  # noqa: S101 - submit_records just wrote or found it
     return version_id

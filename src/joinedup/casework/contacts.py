@@ -24,6 +24,7 @@ from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import ContactView, InformationRequestView, Referrer
 from joinedup.core import dfe_codes
 from joinedup.core.errors import FieldError, NotFound, ValidationFailed
+from joinedup.people.service import person_kind
 from joinedup.sharing.service import record_disclosure
 
 TEXT_LIMIT = 10_000
@@ -66,6 +67,8 @@ def raise_contact(
     errors += _text("summary", summary, required=True)
     if received_at > now:
         errors.append(FieldError("received_at", "must not be in the future"))
+    if person_kind(session, person_id) not in ("child", "unborn"):
+        errors.append(FieldError("person_id", f"person {person_id} is not a child known here"))
     if errors:
         raise ValidationFailed("The contact cannot be recorded", errors)
     contact = Contact(

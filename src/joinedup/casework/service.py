@@ -44,6 +44,7 @@ STEP_TITLES = {
     "placement": "Placement",
     "cla_review": "Looked-after review",
     "oversight": "Management oversight",
+    "closure": "Closure",
 }
 # Who may take each action: conferences and reviews are chaired; oversight is a manager's.
 _POLICY = {
@@ -728,7 +729,7 @@ def _close(w: _Work, d: steps.Closure, _: str) -> None:
         raise InvalidTransition("complete the child and family assessment before closing")
     w.cancel(*STEP_TITLES)
     w.case.closed_on, w.case.closure_reason = w.on, d.closure_reason
-    step = CaseStep(case_id=w.case.id, kind="oversight", status=DONE, started_on=w.on,
+    step = CaseStep(case_id=w.case.id, kind="closure", status=DONE, started_on=w.on,
                     completed_on=w.on, outcome="closed", details=d.model_dump(mode="json"),
                     recorded_by=w.actor.label, created_at=w.now, updated_at=w.now)  # fmt: skip
     w.session.add(step)

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
@@ -19,6 +20,7 @@ from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record
 from joinedup.db import locks
 from joinedup.intake import store
+from joinedup.intake.models import Mention, RecordVersion
 from joinedup.intake.validation import Parsed
 
 # Re-exported for the faces: reading records lives in its own module.
@@ -42,6 +44,7 @@ __all__ = [
     "VersionView",
     "get_record",
     "list_records",
+    "mentions_of",
     "submit_records",
 ]
 
@@ -180,3 +183,19 @@ def _counts(plan: _Plan) -> dict[str, Any]:
     for _, outcome, _ in plan.outcomes:
         counts[outcome.value] += 1
     return counts
+
+
+def mentions_of(session: Session, stored: Submitted) -> tuple[int, list[int]]:
+    """The event (record version) a submission stored, and its subjects' mention ids."""
+    version_id = session.scalar(
+        select(RecordVersion.id).where(
+            RecordVersion.source_record_id == stored.source_record_id,
+            RecordVersion.version == stored.version,
+        )
+    )
+    if version_id is None:
+        raise LookupError(f"no version {stored.version} of source record {stored.source_record_id}")
+    mentions = session.scalars(
+        select(Mention.id).where(Mention.event_id == version_id).order_by(Mention.id)
+    )
+    return version_id, list(mentions)

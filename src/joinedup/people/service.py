@@ -28,6 +28,7 @@ from joinedup.people.models import (
     HouseholdMember,
     LinkHistory,
     MentionLink,
+    Person,
     PersonMerge,
     Relationship,
     ReviewTask,
@@ -63,6 +64,7 @@ __all__ = [
     "list_review_tasks",
     "merge_persons",
     "person_for_mention",
+    "person_kind",
     "reopen_review_task",
     "resolve_mentions",
     "search_children",
@@ -163,6 +165,11 @@ def attach_mentions(
         )
     session.flush()
     return person
+
+
+def person_kind(session: Session, person_id: int) -> str | None:
+    """child, adult or unborn; None for no such person (no personal data: for validation)."""
+    return session.scalar(select(Person.kind).where(Person.id == person_id))
 
 
 def person_for_mention(*, session: Session, actor: Actor, mention_id: int) -> int | None:

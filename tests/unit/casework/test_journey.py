@@ -223,3 +223,14 @@ def test_an_information_request_is_due_by_urgency_and_its_reply_is_on_the_chrono
         now=desk.clock.now(),
     )
     assert [e.organisation for e in page.entries] == ["Testshire Community Health"]
+
+
+def test_a_contact_must_be_about_a_child_and_a_step_dated_within_its_case(desk: Desk) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        desk.contact(person_id=desk.person_id + 10_000)
+    assert [e.field for e in refused.value.errors] == ["person_id"]
+    case = desk.referred()
+    with pytest.raises(ValidationFailed) as early:
+        desk.act(case, "oversight", fields={"risk_analysis": "r", "decisions": "d"},
+                 actor=MANAGER, on=date(2026, 1, 1))  # fmt: skip
+    assert [e.field for e in early.value.errors] == ["on"]
