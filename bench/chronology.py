@@ -54,7 +54,7 @@ from joinedup.access.roles import Actor, Role
 from joinedup.chronology import query, service
 from joinedup.chronology.views import Filters
 from joinedup.db.session import make_engine, unit_of_work
-from joinedup.people.circle import circle_of
+from joinedup.people.circle import circle_of, with_names
 from joinedup.testing.database import fresh_database
 from timing import SqlTimes, pct
 
@@ -371,14 +371,15 @@ def steps(name: str, engine: Engine, families: list[Family], reps: int) -> None:
             watch.spent.clear()
         child = families[i % len(families)].child
         with Session(engine) as session:
-            with watch("circle (persons, household, names)"):
-                circle = circle_of(session=session, actor=actor, person_id=child)
+            with watch("circle (persons, household)"):
+                circle = circle_of(session=session, actor=actor, person_id=child, named=False)
             scope = service._scope(circle, [])
             seen = service._reader(actor, datetime.now(UTC))
             with watch("marks"):
                 marks = q.read_marks(session, scope.own)
-            with watch("outline (counts, and every event's order)"):
-                chosen = q.outline(session, scope, seen, Filters(), marks, per_page=PER_PAGE).page
+            with watch("outline (counts, the page's order, names)"):
+                outline = q.outline(session, scope, seen, Filters(), marks, per_page=PER_PAGE)
+            chosen, circle = outline.page, with_names(circle, outline.names)
             with watch("page query (100 events in full)"):
                 rows = session.execute(q.page_query(session, chosen)).all()
             with watch("subjects query (the page's)"):

@@ -3,15 +3,33 @@
 The people domain's read interface for the chronology (ADR 0007). It follows merges, so rows
 that still carry a merged-away person's id are read as their survivor's. It checks the policy
 (`authorise`); the calling service writes the one audit entry naming every person it shows.
+The circle is read in one statement (`circle_query`): the merges up to the survivor and down to
+everyone merged into them, the households, who else lived there, the relationships, and the
+merges of everyone found, each a part of one UNION ALL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    Table,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
@@ -19,7 +37,6 @@ from joinedup.access.roles import Actor
 from joinedup.access.service import authorise
 from joinedup.core.errors import NotFound
 from joinedup.intake.models import Mention
-from joinedup.people import merges
 from joinedup.people.batchsql import among
 from joinedup.people.models import (
     Household,
@@ -70,16 +87,21 @@ def circle_of(*, session: Session, actor: Actor, person_id: int, named: bool = T
     `named=False` leaves `names` empty, for a caller that counts the names in a statement of its
     own (the chronology's outline reads the same mentions) and gives them by `with_names`."""
     authorise(session=session, actor=actor, action=Action.PEOPLE_READ, resource_type="person")
-    survivor = merges.survivor_of(session, merges.person_or_raise(session, person_id).id)
-    person = session.get(Person, survivor)
-    if person is None:  # pragma: no cover - survivor_of only returns existing persons
-        raise NotFound(f"no person {person_id}")
-    own = [survivor, *_absorbed(session, survivor)]
-    stays = _stays(session, own)
-    members = _members(session, own, stays)
+    parts: dict[int, list[Sequence[Any]]] = {part: [] for part in range(6)}
+    for row in session.execute(circle_query(person_id)):
+        parts[row[0]].append(row)
+    into = {r[1]: r[2] for r in parts[UP]}
+    if person_id not in into:
+        raise NotFound(f"person {person_id} does not exist")
+    survivor = _survivor(into, person_id)
+    absorbed = sorted((r[2], r[1]) for r in parts[DOWN] if r[1] != survivor)
+    own = [survivor, *(pid for _, pid in absorbed)]
+    stays = _stays(parts[STAYS])
+    members = _members(own, stays, parts[OTHERS], parts[TIES], parts[CHAIN])
+    kind = next(r[4] for r in (*parts[UP], *parts[DOWN]) if r[1] == survivor)
     circle = Circle(
         person_id=survivor,
-        kind=person.kind,
+        kind=kind,
         persons=tuple(own),
         addresses=tuple(stays),
         members=tuple(members),
@@ -137,67 +159,126 @@ def _commonest(names: dict[str, tuple[int, int]]) -> str:
     return min(names, key=lambda name: (-names[name][0], names[name][1]))
 
 
-def _absorbed(session: Session, person_id: int) -> list[int]:
-    found: list[int] = []
-    frontier = [person_id]
-    while frontier:
-        frontier = list(
-            session.scalars(select(Person.id).where(Person.merged_into_id.in_(frontier)))
-        )
-        found.extend(frontier)
-    return found
+# The parts of `circle_query`, and what each row carries after its part:
+UP = 0  # the asked-for person and each they were merged into: id, merged into, -, kind
+DOWN = 1  # the survivor and everyone merged into them: id, depth of merges, -, kind
+STAYS = 2  # their households: membership id, household id, person id, postcode, from, to
+OTHERS = 3  # everyone in those households: membership id, household id, person id, -, from, to
+TIES = 4  # relationships with them: id, person id, related person id, kind, from, to
+CHAIN = 5  # the persons of OTHERS and TIES and each they were merged into: id, merged into, -,
+# kind
 
 
-def _stays(session: Session, own: list[int]) -> list[Address]:
-    rows = session.execute(
-        select(HouseholdMember, Household.postcode)
-        .join(Household, Household.id == HouseholdMember.household_id)
-        .where(HouseholdMember.person_id.in_(own))
-        .order_by(HouseholdMember.from_date, HouseholdMember.id)
+def circle_query(person_id: int) -> Select[Any]:
+    """The circle of `person_id` in one statement (see UP to CHAIN for its parts)."""
+    p, hm, h, r = (_table(m) for m in (Person, HouseholdMember, Household, Relationship))
+    up = _merged_into(p, p.c.id == person_id, "up")
+    top = select(up.c.id).where(up.c.merged_into_id.is_(None))
+    down: Any = (
+        select(p.c.id, literal(0).label("depth"), p.c.kind)
+        .where(p.c.id.in_(top))
+        .cte("down", recursive=True)
     )
+    down = down.union_all(
+        select(p.c.id, down.c.depth + 1, p.c.kind).join(down, p.c.merged_into_id == down.c.id)
+    )
+    own = select(down.c.id)
+    homes = select(hm.c.household_id).where(hm.c.person_id.in_(own))
+    others = select(hm.c.person_id).where(hm.c.household_id.in_(homes))
+    tie = (r.c.id, r.c.person_id, r.c.related_person_id, r.c.kind, r.c.from_date, r.c.to_date)
+    ties = union(  # not an OR of two IN (subquery), which PostgreSQL answers by a full scan
+        select(*tie).where(r.c.related_person_id.in_(own)),
+        select(*tie).where(r.c.person_id.in_(own)),
+    ).cte("ties")
+    found = union(others, select(ties.c.person_id), select(ties.c.related_person_id))
+    chain = _merged_into(p, p.c.id.in_(found), "chain")
+    # Typed NULLs: PostgreSQL settles a UNION's column types pairwise, an untyped NULL as text.
+    number, day, text = cast(null(), BigInteger), cast(null(), Date), cast(null(), String)
+    parts: Any = union_all(
+        select(literal(UP), up.c.id, up.c.merged_into_id, number, up.c.kind, day, day),
+        select(literal(DOWN), down.c.id, down.c.depth, number, down.c.kind, day, day),
+        select(literal(STAYS), hm.c.id, hm.c.household_id, hm.c.person_id, h.c.postcode,
+               hm.c.from_date, hm.c.to_date)
+        .join_from(hm, h, h.c.id == hm.c.household_id)
+        .where(hm.c.person_id.in_(own)),
+        select(literal(OTHERS), hm.c.id, hm.c.household_id, hm.c.person_id, text,
+               hm.c.from_date, hm.c.to_date).where(hm.c.household_id.in_(homes)),
+        select(literal(TIES), *ties.c),
+        select(literal(CHAIN), chain.c.id, chain.c.merged_into_id, number, chain.c.kind, day,
+               day),
+    )  # fmt: skip
+    return parts  # type: ignore[no-any-return]
+
+
+def _merged_into(p: Table, start: ColumnElement[bool], name: str) -> Any:
+    """The persons `start` picks, and each they were merged into, as a recursive CTE."""
+    found: Any = select(p.c.id, p.c.merged_into_id, p.c.kind).where(start)
+    found = found.cte(name, recursive=True)
+    step = select(p.c.id, p.c.merged_into_id, p.c.kind).join(
+        found, p.c.id == found.c.merged_into_id
+    )
+    return found.union(step)
+
+
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _survivor(into: dict[int, int | None], person_id: int) -> int:
+    """The person `person_id` now is, following merges (as `merges.survivor_of`)."""
+    seen, at = set(), person_id
+    while into.get(at) is not None and at not in seen:
+        seen.add(at)
+        at = into[at]  # type: ignore[assignment]
+    return at
+
+
+def _stays(rows: Iterable[Sequence[Any]]) -> list[Address]:
+    """The households the child's persons lived in, each over its whole span."""
     spans: dict[int, Address] = {}
-    for m, postcode in rows:
-        seen = spans.get(m.household_id)
-        start = min(m.from_date, seen.from_date) if seen else m.from_date
-        end = max(m.to_date, seen.to_date) if seen else m.to_date
-        spans[m.household_id] = Address(postcode, m.household_id, start, end)
+    for _, _, home, _, postcode, start, end in sorted(rows, key=lambda r: (r[5], r[1])):
+        seen = spans.get(home)
+        start = min(start, seen.from_date) if seen else start
+        end = max(end, seen.to_date) if seen else end
+        spans[home] = Address(postcode, home, start, end)
     return sorted(spans.values(), key=lambda a: (a.from_date, a.household_id))
 
 
-def _members(session: Session, own: list[int], stays: list[Address]) -> list[Member]:
+def _members(
+    own: list[int],
+    stays: list[Address],
+    others: Iterable[Sequence[Any]],
+    ties: Iterable[Sequence[Any]],
+    chain: Iterable[Sequence[Any]],
+) -> list[Member]:
     periods: dict[int, list[date]] = {}
     lives: set[int] = set()
     span = {stay.household_id: stay for stay in stays}
-    others = session.scalars(
-        select(HouseholdMember).where(HouseholdMember.household_id.in_(list(span)))
-    )
-    for m in others:
-        stay = span[m.household_id]
-        if m.from_date <= stay.to_date and m.to_date >= stay.from_date:
-            lives.add(m.person_id)
-            periods.setdefault(m.person_id, []).extend((m.from_date, m.to_date))
+    for _, _, home, pid, _, start, end in others:
+        stay = span[home]
+        if start <= stay.to_date and end >= stay.from_date:
+            lives.add(pid)
+            periods.setdefault(pid, []).extend((start, end))
     kinds: dict[int, list[str]] = {}
-    ties = session.scalars(
-        select(Relationship).where(
-            or_(Relationship.related_person_id.in_(own), Relationship.person_id.in_(own))
-        )
-    )
-    for tie in ties:
-        other = tie.person_id if tie.related_person_id in own else tie.related_person_id
-        kind = tie.kind if tie.related_person_id in own else _reverse(tie.kind)
-        kinds.setdefault(other, []).append(kind)
-        periods.setdefault(other, []).extend((tie.from_date, tie.to_date))
-    return _as_members(session, set(own), periods, lives, kinds)
+    for _, _, pid, related, kind, start, end in ties:
+        other = pid if related in own else related
+        kinds.setdefault(other, []).append(kind if related in own else _reverse(kind))
+        periods.setdefault(other, []).extend((start, end))
+    into = {row[1]: row[2] for row in chain}
+    person_kinds = {row[1]: row[4] for row in chain}
+    survivors = {pid: _survivor(into, pid) for pid in periods}
+    return _as_members(set(own), periods, lives, kinds, survivors, person_kinds)
 
 
 def _as_members(
-    session: Session,
     own: set[int],
     periods: dict[int, list[date]],
     lives: set[int],
     kinds: dict[int, list[str]],
+    survivors: dict[int, int],
+    person_kinds: dict[int, str],
 ) -> list[Member]:
-    survivors, person_kinds = _survivors(session, set(periods))
     merged: dict[int, tuple[list[date], set[str], bool]] = {}
     for pid, days in periods.items():
         to = survivors[pid]
@@ -219,28 +300,6 @@ def _as_members(
         for pid, (spans, ks, live) in merged.items()
     ]
     return sorted(members, key=lambda m: (m.kind != "adult", m.from_date or date.min, m.person_id))
-
-
-def _survivors(session: Session, persons: set[int]) -> tuple[dict[int, int], dict[int, str]]:
-    """Each person's survivor (following merges), and every person's kind, in few queries."""
-    into: dict[int, int | None] = {}
-    kinds: dict[int, str] = {}
-    wanted = set(persons)
-    while wanted:
-        rows = session.execute(
-            select(Person.id, Person.merged_into_id, Person.kind).where(Person.id.in_(wanted))
-        )
-        for pid, to, kind in rows:
-            into[pid], kinds[pid] = to, kind
-        wanted = {to for to in into.values() if to is not None and to not in into}
-    survivors: dict[int, int] = {}
-    for pid in persons:
-        seen, at = set(), pid
-        while into.get(at) is not None and at not in seen:
-            seen.add(at)
-            at = into[at]  # type: ignore[assignment]
-        survivors[pid] = at
-    return survivors, kinds
 
 
 def _reverse(kind: str) -> str:
