@@ -140,6 +140,9 @@ def act(
         raise ValidationFailed(
             "Dates cannot be in the future", [FieldError("on", "not after today")]
         )
+    if on < case.referral_on:
+        message = f"not before the referral ({case.referral_on:%-d %B %Y})"
+        raise ValidationFailed("The date is before the case began", [FieldError("on", message)])
     if len(late_reason) > 10_000:
         raise ValidationFailed("Too long", [FieldError("late_reason", "10,000 characters at most")])
     details = steps.validate(action, fields)
