@@ -262,3 +262,35 @@ def test_the_deadline_lists_open_for_practice_roles(
     assert "Your deadlines" in client.get("/deadlines").text
     child = client.get(f"/children/{only(clean_engine, Case).person_id}")
     assert "Cases and deadlines" in child.text and f'href="/cases/{case}"' in child.text
+
+
+def test_a_partner_cannot_act_on_a_contact_or_a_case(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    case = referred(client, clean_engine)
+    contact = only(clean_engine, Contact).id
+    signed_in(client, "dsl.school")
+    token = csrf_of(client.get("/concerns/new").text)
+    data = {"csrf_token": token, "urgency": "green", "version": "1"}
+    triage = client.post(f"/contacts/{contact}/triage", data=data)
+    assert triage.status_code == 403
+    acted = client.post(f"/cases/{case}/actions/visit", data={"csrf_token": token})
+    assert acted.status_code in (403, 422)  # an incomplete form is named before the gate
+    acted = client.post(f"/cases/{case}/actions/visit",
+                        data={"csrf_token": token, "version": "1", "visit-notes": "x",
+                              "visit-child_seen": "yes", "visit-seen_alone": "no",
+                              **on("visit-")})  # fmt: skip
+    assert acted.status_code == 403 and "Testchild" not in acted.text
+    assert ("dsl.school", "refused") in audit(clean_engine, "contacts:triage")
+    assert ("dsl.school", "refused") in audit(clean_engine, "cases:write")
+
+
+@pytest.mark.parametrize(("service", "code", "agency"),
+                         [("gp", "3A", "health"), ("community_health", "3D", "health"),
+                          ("police", "7", "police"), ("school", "2A", "education")])  # fmt: skip
+def test_the_referral_source_follows_where_the_professional_works(
+    client: TestClient, clean_engine: Engine, service: str, code: str, agency: str
+) -> None:
+    assert raise_concern(client, service=service).status_code == 303
+    contact = only(clean_engine, Contact)
+    assert (contact.referral_source, contact.referrer_agency) == (code, agency)
