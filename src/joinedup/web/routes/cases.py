@@ -21,6 +21,7 @@ from joinedup.access.policy import Action, permits
 from joinedup.access.roles import Role
 from joinedup.casework import clocks, pathway, service, steps
 from joinedup.casework.views import CaseView, StaleVersion, StepView
+from joinedup.core.dates import partial_date
 from joinedup.core.errors import (
     Conflict,
     InvalidTransition,
@@ -29,10 +30,12 @@ from joinedup.core.errors import (
     ValidationFailed,
 )
 from joinedup.db.session import unit_of_work
-from joinedup.web import csrf
+from joinedup.web import csrf, formatting
 from joinedup.web.casework_forms import (
     AGENCY_TITLES,
     ATTENDEE_ROWS,
+    CATEGORY_TITLES,
+    LABELS,
     Field,
     Posted,
     authority,
@@ -45,6 +48,7 @@ from joinedup.web.casework_forms import (
     text,
 )
 from joinedup.web.deps import CurrentViewer, Viewer, now
+from joinedup.web.formatting import humanise
 from joinedup.web.forms import identifier
 from joinedup.web.templating import render
 
@@ -123,7 +127,37 @@ def case_page(
         agencies=AGENCY_TITLES,
         attendee_rows=ATTENDEE_ROWS,
         outcome_titles=OUTCOME_TITLES,
+        detail_rows=detail_rows,
     )
+
+
+def detail_rows(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """A done step's details in words: attendees by agency, categories and dates spelt out."""
+    rows = []
+    for key, value in details.items():
+        if value in (None, "", []):
+            continue
+        label = LABELS.get(key, humanise(key))
+        if key == "attendees":
+            text_ = "; ".join(f"{a.get('name')} ({a.get('role')}, "
+                              f"{AGENCY_TITLES.get(a.get('agency', ''), a.get('agency'))})"
+                              for a in value)  # fmt: skip
+        elif key == "categories":
+            text_ = ", ".join(CATEGORY_TITLES.get(c, c) for c in value)
+        elif isinstance(value, str) and _is_day(value):
+            text_ = partial_date(value) or value
+        else:
+            text_ = formatting.value(value)
+        rows.append((label, text_))
+    return rows
+
+
+def _is_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
 
 
 def _may(role: Role, action: str) -> bool:
