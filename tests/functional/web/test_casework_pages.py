@@ -7,6 +7,7 @@ the case page takes a step, refuses a stale save with who saved, and every refus
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from tests.functional.web.test_web_pages import signed_in
 from joinedup.access.models import AuditEntry
 from joinedup.casework.models import Case, Contact
 from joinedup.db.session import unit_of_work
+from joinedup.testing import FrozenClock
 
 CONCERN = {
     "given_names": "Casey",
@@ -294,3 +296,28 @@ def test_the_referral_source_follows_where_the_professional_works(
     assert raise_concern(client, service=service).status_code == 303
     contact = only(clean_engine, Contact)
     assert (contact.referral_source, contact.referrer_agency) == (code, agency)
+
+
+def test_the_queue_flags_an_overdue_decision_and_a_late_one_needs_its_reason(
+    client: TestClient, clean_engine: Engine, clock: FrozenClock
+) -> None:
+    assert raise_concern(client).status_code == 303
+    contact = only(clean_engine, Contact).id
+    signed_in(client, "mash")
+    words = text_of(client.get("/front-door").text)
+    assert "Not triaged Casey Testchild" in words and "Overdue" not in words
+    clock.advance(timedelta(days=2))
+    words = text_of(signed_in(client, "mash").get("/front-door").text)  # the session timed out
+    assert "24 November 2026 23:59 Overdue Awaiting a decision" in words
+    path = f"/contacts/{contact}"
+    page = client.get(path).text
+    assert "Why is the decision late?" in page
+    version = version_of(page, f"{path}/triage")
+    assert post_form(client, path, f"{path}/triage", urgency="amber",
+                     version=version).status_code == 303  # fmt: skip
+    page = client.get(path).text
+    version = version_of(page, f"{path}/decision")
+    late = post_form(client, path, f"{path}/decision", decision="early_help",
+                     rationale="Below threshold.", version=version)  # fmt: skip
+    assert late.status_code == 422 and 'href="#decide-late_reason"' in late.text
+    assert "Below threshold.</textarea>" in late.text
