@@ -321,3 +321,32 @@ def test_the_queue_flags_an_overdue_decision_and_a_late_one_needs_its_reason(
                      rationale="Below threshold.", version=version)  # fmt: skip
     assert late.status_code == 422 and 'href="#decide-late_reason"' in late.text
     assert "Below threshold.</textarea>" in late.text
+
+
+def test_a_returned_decision_needs_a_note_and_the_referrer_is_told_the_outcome(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    assert raise_concern(client).status_code == 303
+    path = f"/contacts/{only(clean_engine, Contact).id}"
+    signed_in(client, "mash")
+    page = client.get(path).text
+    post_form(client, path, f"{path}/triage", urgency="green",
+              version=version_of(page, f"{path}/triage"))  # fmt: skip
+    page = client.get(path).text
+    post_form(client, path, f"{path}/decision", decision="early_help", rationale="Below.",
+              version=version_of(page, f"{path}/decision"))  # fmt: skip
+    signed_in(client, "team.manager")
+    page = client.get(path).text
+    version = version_of(page, f"{path}/sign-off")
+    returned = post_form(client, path, f"{path}/sign-off", approve="no", version=version)
+    assert returned.status_code == 422 and 'href="#signoff-note"' in returned.text
+    approved = post_form(client, path, f"{path}/sign-off", approve="yes", version=version)
+    assert approved.status_code == 303
+    signed_in(client, "mash")
+    page = client.get(path).text
+    told = post_form(client, path, f"{path}/outcome", message="Early help offered.",
+                     version=version_of(page, f"{path}/outcome"))  # fmt: skip
+    assert told.status_code == 303
+    words = text_of(client.get(path).text)
+    assert "Referrer told" in words and "Early help offered." in words
+    assert "Tell the referrer the outcome" not in words
