@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import Table, case, exists, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action, permits
@@ -50,6 +51,7 @@ __all__ = [
 VISIT = timedelta(minutes=30)
 PER_PAGE = 100  # entries on a page of the chronology
 NOTE_LIMIT = 2000
+LOOKS: Table = ChronologyLook.__table__  # type: ignore[assignment]
 
 
 def get_chronology(
@@ -273,24 +275,31 @@ def _reader(actor: Actor, seen_up_to: datetime | None) -> query.Reader:
 
 
 def _look(session: Session, actor: Actor, person_id: int, now: datetime) -> datetime | None:
-    """Record this look; return what the reader had seen up to before this visit."""
+    """Record this look; return what the reader had seen up to before this visit.
+
+    One statement: the first look is inserted (nothing was seen); a later one moves
+    `seen_up_to` on to the last look if that was more than a visit ago."""
     if actor.user_id is None:
         return None
-    look = session.scalar(
-        select(ChronologyLook).where(
-            ChronologyLook.user_id == actor.user_id, ChronologyLook.person_id == person_id
+    t = LOOKS
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql.insert(t) if dialect == "postgresql" else sqlite.insert(t)
+    statement = (
+        upsert.values(user_id=actor.user_id, person_id=person_id, seen_up_to=None,
+                      last_looked_at=now)
+        .on_conflict_do_update(
+            index_elements=[t.c.user_id, t.c.person_id],
+            set_={
+                "seen_up_to": case((t.c.last_looked_at < now - VISIT, t.c.last_looked_at),
+                                   else_=t.c.seen_up_to),
+                "last_looked_at": case((t.c.last_looked_at < now, now),
+                                       else_=t.c.last_looked_at),
+            },
         )
-    )
-    if look is None:
-        session.add(ChronologyLook(user_id=actor.user_id, person_id=person_id,
-                                   seen_up_to=None, last_looked_at=now))  # fmt: skip
-        session.flush()
-        return None
-    if now - look.last_looked_at > VISIT:
-        look.seen_up_to = look.last_looked_at
-    look.last_looked_at = max(now, look.last_looked_at)
-    session.flush()
-    return look.seen_up_to
+        .returning(t.c.seen_up_to)
+    )  # fmt: skip
+    seen: datetime | None = session.execute(statement).scalar_one()
+    return seen
 
 
 def _audit(
