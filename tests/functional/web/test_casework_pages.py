@@ -350,3 +350,25 @@ def test_a_returned_decision_needs_a_note_and_the_referrer_is_told_the_outcome(
     words = text_of(client.get(path).text)
     assert "Referrer told" in words and "Early help offered." in words
     assert "Tell the referrer the outcome" not in words
+
+
+def test_the_assessment_is_completed_from_its_form(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    case = referred(client, clean_engine)
+    signed_in(client, "social.worker")
+    path = f"/cases/{case}"
+    page = client.get(path).text
+    fields = {"intent": "complete", "version": version_of(page, f"{path}/assessment"),
+              "assessment-child_seen": "yes", "assessment-seen_alone": "no",
+              "assessment-child_views": "Likes school.", "assessment-analysis": "Neglect.",
+              "assessment-factors": "16a, 2A", "assessment-primary_need": "N1",
+              **on("assessment-")}  # fmt: skip
+    missing = post_form(client, path, f"{path}/assessment", **fields)
+    assert missing.status_code == 422 and 'href="#assessment-outcome"' in missing.text
+    done = post_form(client, path, f"{path}/assessment", **fields,
+                     **{"assessment-outcome": "child_in_need"})  # fmt: skip
+    assert done.status_code == 303
+    words = text_of(client.get(path).text)
+    assert "Child and family assessment: Child in need" in words
+    assert "Assessment factors (DfE codes, separated by commas) 16A, 2A" in words
