@@ -37,6 +37,12 @@ LINKS: tuple[Link, ...] = (
         "Triage contacts, ask partners what they know, decide and sign off.",
     ),
     Link(
+        "Prompts",
+        "/prompts",
+        Action.PROMPTS_DECIDE,
+        "Questions about children whose concerns add up across agencies, waiting for an answer.",
+    ),
+    Link(
         "Deadlines",
         "/deadlines",
         Action.CASES_READ,
