@@ -11,8 +11,9 @@ background generated inside each engine, the measured families written through t
 application's bulk path. The request measured is the chronology page's default: page 1, 100
 entries, no filter. Each repetition, interleaved across the measured children, times:
 
-- driver: the page's queries (`chronology.query`: the standing marks, the outline, the page's
-  events, their subjects) compiled once, run on the DBAPI cursor and every row fetched;
+- driver: the page's queries (`chronology.query`: the standing marks, the outline with the
+  names, the page's events with their subjects) compiled once, run on the DBAPI cursor and
+  every row fetched;
 - bare: the same queries through a SQLAlchemy session, rows fetched and typed (instants, JSON);
 - service: `get_chronology` in a unit of work, as a request runs it: a new session, the circle,
   the policy check and audit entry, the reader's look, the queries, the entries, the commit;
@@ -198,14 +199,13 @@ def request_for(engine: Engine, actor: Actor, child: int) -> Request:
 
 def page_statements(session: Session, r: Request) -> list[Any]:
     """The default request's queries, as `get_chronology` sends them: the standing marks, the
-    outline (counts and the order of every event), the page's events, their subjects."""
+    outline (counts, the page's order, the names), the page's events with their subjects."""
     marks = query.read_marks(session, r.scope.own)
     page = query.outline(session, r.scope, r.reader, Filters(), marks, per_page=PER_PAGE).page
     return [
         query.marks_query(session, r.scope.own),
         query.outline_query(session, r.scope, r.reader, Filters(), marks, per_page=PER_PAGE),
-        query.page_query(session, page),
-        query.subjects_query(session, page, r.scope.persons),
+        query.page_query(session, page, r.scope.persons),
     ]
 
 
@@ -250,10 +250,9 @@ def bare(engine: Engine, r: Request) -> tuple[float, int]:
         outline = session.execute(query.outline_query(session, r.scope, r.reader, Filters(),
                                                       marks, per_page=PER_PAGE)).all()  # fmt: skip
         chosen = [row[7] for row in outline if row[0]]
-        page = session.execute(query.page_query(session, chosen)).all()
-        subjects = session.execute(query.subjects_query(session, chosen, r.scope.persons)).all()
+        page = session.execute(query.page_query(session, chosen, r.scope.persons)).all()
         elapsed = time.perf_counter() - started
-    return elapsed, len(outline) + len(page) + len(subjects)
+    return elapsed, len(outline) + len(page)
 
 
 def served(
@@ -380,18 +379,12 @@ def steps(name: str, engine: Engine, families: list[Family], reps: int) -> None:
             with watch("outline (counts, the page's order, names)"):
                 outline = q.outline(session, scope, seen, Filters(), marks, per_page=PER_PAGE)
             chosen, circle = outline.page, with_names(circle, outline.names)
-            with watch("page query (100 events in full)"):
-                rows = session.execute(q.page_query(session, chosen)).all()
-            with watch("subjects query (the page's)"):
-                found = session.execute(q.subjects_query(session, chosen, scope.persons)).all()
-            subjects: dict[int, list[Any]] = {}
-            for row in found:
-                subjects.setdefault(row[1], []).append(row)
+            with watch("page query (100 events in full, their subjects)"):
+                rows = session.execute(q.page_query(session, chosen, scope.persons)).all()
             own = set(scope.own)
             with watch("entries built"):
-                for r in rows:
-                    q._entry(r, subjects.get(r[0], []), own, circle.names, seen,
-                             marks.get(r[0]))  # fmt: skip
+                for r, subjects in q.page_events(rows):
+                    q._entry(r, subjects, own, circle.names, seen, marks.get(r[0]))
         with watch("the whole service, in a unit of work"):
             served(engine, actor, child)
     console.print(f"{name}: the service's steps, ms per call (CPU of this process / wall), "
@@ -492,8 +485,9 @@ def section(results: list[dict[str, Any]], stores: dict[str, Built], args: argpa
         "",
         "The request: page 1 of the chronology (100 entries, oldest first), no filter, as the "
         "page and the API ask by default. Driver: the page's queries (the standing marks; the "
-        "outline, one statement giving the counts by agency and type and the page's ids in "
-        "order; the page's events; their subjects) on the DBAPI "
+        "outline, one statement giving the counts by agency and type, the page's ids in "
+        "order and the persons' names as recorded; the page's events with their subjects, "
+        "one row a subject) on the DBAPI "
         "cursor, every row fetched. Bare SQL: the same queries through a SQLAlchemy session, "
         "rows typed (instants, JSON). Service: `get_chronology` in a unit of work (circle, "
         "policy and audit entry, the reader's look, the queries, the entries, the commit). Its "
@@ -506,7 +500,7 @@ def section(results: list[dict[str, Any]], stores: dict[str, Built], args: argpa
         "",
         f"Each measured child's chronology holds {span('total')} entries; the page shows "
         f"{span('entries')}, the agency filter keeps {span('matching')}. The page's queries "
-        f"return {span('rows')} rows (the outline's, the page's events, their subjects)."
+        f"return {span('rows')} rows (the outline's, and the page's events, one a subject)."
         + ("" if api_present else " The API column is empty: `GET /api/v1/persons/{id}/"
            "chronology` did not exist yet when this was measured."),
         "",

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -267,10 +269,22 @@ def narrowing(session: Session, f: Filters, marked: Collection[int]) -> ColumnEl
     return and_(*found) if found else None
 
 
-def page_query(session: Session, events: Collection[int]) -> Select[Any]:
-    """The given events in full, with organisation and author, oldest first."""
-    found: Any = _events_query().where(among(session, E.c.id, events))
-    return found.order_by(E.c.occurred_at, E.c.id)  # type: ignore[no-any-return]
+def page_query(session: Session, events: Collection[int], persons: Collection[int]) -> Select[Any]:
+    """The given events in full, with organisation and author, oldest first: a row for each of
+    their subjects among `persons`, in the order the source gave (the subject's columns from
+    SUBJECT on; an event with none has one row, its subject NULL)."""
+    named = M.join(ML, and_(ML.c.mention_id == M.c.id, among(session, ML.c.person_id, persons)))
+    found: Any = (
+        _events_query()
+        .add_columns(ML.c.person_id, M.c.event_id, M.c.role, M.c.relationship, M.c.victim,
+                     M.c.perpetrator)
+        .outerjoin(named, M.c.event_id == E.c.id)
+        .where(among(session, E.c.id, events))
+    )  # fmt: skip
+    return found.order_by(E.c.occurred_at, E.c.id, M.c.id)  # type: ignore[no-any-return]
+
+
+SUBJECT = 16  # the first of a `page_query` row's subject columns
 
 
 def read_entries(
@@ -281,16 +295,25 @@ def read_entries(
     marks: Mapping[int, Mark],
     names: Mapping[int, str],
 ) -> list[Entry]:
-    """The given events (`Outline.page`) as entries, oldest first: two queries, the
-    events in full, then their linked subjects."""
+    """The given events (`Outline.page`) as entries, oldest first: one query, the events in
+    full with their linked subjects."""
     if not events:
         return []
-    rows = session.execute(page_query(session, events)).all()
-    subjects: dict[int, list[Sequence[Any]]] = {}
-    for row in session.execute(subjects_query(session, events, scope.persons)):
-        subjects.setdefault(row[1], []).append(row)
+    rows = session.execute(page_query(session, events, scope.persons)).all()
     own = set(scope.own)
-    return [_entry(r, subjects.get(r[0], ()), own, names, reader, marks.get(r[0])) for r in rows]
+    return [
+        _entry(event, subjects, own, names, reader, marks.get(event[0]))
+        for event, subjects in page_events(rows)
+    ]
+
+
+def page_events(rows: Sequence[Sequence[Any]]) -> list[tuple[Sequence[Any], list[Sequence[Any]]]]:
+    """`page_query`'s rows by event: the event's first row, and its subjects' columns."""
+    found: list[tuple[Sequence[Any], list[Sequence[Any]]]] = []
+    for _, group in groupby(rows, key=itemgetter(0)):
+        event = list(group)
+        found.append((event[0], [r[SUBJECT:] for r in event if r[SUBJECT] is not None]))
+    return found
 
 
 def entries_for(
@@ -329,19 +352,6 @@ def _events_query() -> Select[Any]:
         .outerjoin(PR, PR.c.id == E.c.author_id)
     )
     return found  # type: ignore[no-any-return]
-
-
-def subjects_query(session: Session, events: Iterable[int], persons: Collection[int]) -> Any:
-    return (
-        select(
-            ML.c.person_id, M.c.event_id, M.c.role, M.c.relationship, M.c.victim, M.c.perpetrator
-        )
-        .select_from(M)
-        .join(ML, ML.c.mention_id == M.c.id)
-        .where(among(session, M.c.event_id, events))
-        .where(among(session, ML.c.person_id, persons))
-        .order_by(M.c.event_id, M.c.id)  # each entry's subjects in the order the source gave
-    )
 
 
 # -- entries ----------------------------------------------------------------------------------
