@@ -1,13 +1,16 @@
-"""A record's journey: stored by intake, then each of its subjects resolved to a person.
+"""A record's journey: stored by intake, each of its subjects resolved to a person, then the
+rules evaluated for every child it touches.
 
-One call, one transaction (the caller's unit of work): if resolution fails, the records are not
-stored either. Intake stays unaware of people; people reads what intake stored.
+One call, one transaction (the caller's unit of work): if resolution or the rules fail, the
+records are not stored either. Intake stays unaware of people and rules; people reads what
+intake stored; rules read what both wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +24,9 @@ from joinedup.intake.validation import Parsed
 from joinedup.people.batchsql import among
 from joinedup.people.mentions import Scorer, chunks
 from joinedup.people.service import Thresholds, linkage_model, resolve_mentions
+from joinedup.rules import service as rules_service
+from joinedup.rules.config import rules_for
+from joinedup.rules.engine import Rule
 
 
 def submit_and_resolve(
@@ -31,10 +37,13 @@ def submit_and_resolve(
     now: datetime,
     settings: Settings,
     model: Scorer | None = None,
+    rules: Sequence[Rule[Any]] | None = None,
 ) -> list[Submitted]:
-    """Store the records (intake) and link the new versions' mentions to persons (people)."""
+    """Store the records (intake), link the new versions' mentions to persons (people), and
+    evaluate the rules (the settings' rules file unless `rules` are given) for every child the
+    new versions touch, opening or adding to prompts."""
     results = submit_records(session=session, actor=actor, records=parsed_records, now=now)
-    mention_ids = _new_mentions(session, results)
+    mention_ids, event_ids = new_mentions(session, results)
     if mention_ids:
         resolve_mentions(
             session=session,
@@ -43,6 +52,14 @@ def submit_and_resolve(
             now=now,
             model=model or linkage_model(settings),
             thresholds=Thresholds.from_settings(settings),
+        )
+    if event_ids:
+        rules_service.evaluate_records(
+            session=session,
+            actor=actor,
+            event_ids=event_ids,
+            rules=rules_for(settings.rules_path).rules if rules is None else rules,
+            now=now,
         )
     return results
 
@@ -66,16 +83,21 @@ def resolving_store(settings: Settings) -> StoreBatch:
     return store
 
 
-def _new_mentions(session: Session, results: Sequence[Submitted]) -> list[int]:
-    """The mentions of the record versions this submission wrote (accepted or new versions)."""
+def new_mentions(session: Session, results: Sequence[Submitted]) -> tuple[list[int], list[int]]:
+    """The mentions of the record versions this submission wrote (accepted or new versions),
+    and those versions' events."""
     wanted = {(r.source_record_id, r.version) for r in results if r.outcome != "unchanged"}
     found: list[int] = []
+    events: set[int] = set()
     for part in chunks(sorted({source for source, _ in wanted})):
         query = (
-            select(Mention.id, RecordVersion.source_record_id, RecordVersion.version)
+            select(Mention.id, Mention.event_id, RecordVersion.source_record_id,
+                   RecordVersion.version)
             .join(RecordVersion, RecordVersion.id == Mention.event_id)
             .where(among(session, RecordVersion.source_record_id, part))
-        )
-        found.extend(mid for mid, source, version in session.execute(query)
-                     if (source, version) in wanted)  # fmt: skip
-    return sorted(found)
+        )  # fmt: skip
+        for mid, event, source, version in session.execute(query):
+            if (source, version) in wanted:
+                found.append(mid)
+                events.add(event)
+    return sorted(found), sorted(events)

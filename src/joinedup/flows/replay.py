@@ -2,13 +2,13 @@
 
 `joinedup replay` (issue 5) builds a fresh store, then submits each record as if it arrived on
 the day it happened — a record known only to the month or year at the start of its period —
-and evaluates the rules for every child it touches (the household's children for a record
-about an adult), exactly as live intake does. It answers "when would Joined Up have asked?".
+through the live flow (`flows.intake.submit_and_resolve`), which evaluates the rules for every
+child it touches exactly as live intake does. It answers "when would Joined Up have asked?".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +21,10 @@ from joinedup.access.roles import Actor
 from joinedup.config import Settings
 from joinedup.db.session import unit_of_work
 from joinedup.flows.intake import submit_and_resolve
-from joinedup.intake.models import Event, Mention, RecordVersion
-from joinedup.intake.service import Submitted
+from joinedup.intake.models import Event, Mention
 from joinedup.intake.validation import Parsed, RecordInvalid, parse_line
 from joinedup.people.circle import circle_of, display_names
-from joinedup.people.models import MentionLink, Person
+from joinedup.people.models import MentionLink
 from joinedup.rules import service as rules_service
 from joinedup.rules.engine import Rule
 from joinedup.rules.models import Prompt
@@ -93,51 +92,11 @@ def replay(
     """Submit each record on its own day and evaluate the rules; the prompts, in time order."""
     for item in records:
         with unit_of_work(engine) as session:
-            now = item.occurred_at
-            results = submit_and_resolve(session=session, actor=actor, parsed_records=[item],
-                                         now=now, settings=settings)  # fmt: skip
-            events = _events_of(session, results)
-            children = _children_touched(session, events)
-            if children:
-                rules_service.evaluate_children(session=session, actor=actor,
-                                                person_ids=children, new_event_ids=events,
-                                                rules=rules, now=now)  # fmt: skip
+            submit_and_resolve(session=session, actor=actor, parsed_records=[item],
+                               now=item.occurred_at, settings=settings, rules=rules)  # fmt: skip
         progress()
     with unit_of_work(engine, write=False) as session:
         return list(_replayed(session))
-
-
-def _events_of(session: Session, results: Iterable[Submitted]) -> list[int]:
-    wanted = {(r.source_record_id, r.version) for r in results if r.outcome != "unchanged"}
-    found = []
-    for source, version in wanted:
-        version_id = session.scalar(
-            select(RecordVersion.id).where(
-                RecordVersion.source_record_id == source, RecordVersion.version == version
-            )
-        )
-        if version_id is not None:
-            found.append(version_id)
-    return found
-
-
-def _children_touched(session: Session, events: Sequence[int]) -> set[int]:
-    """The children a record is about, and the children living with the adults it names."""
-    rows = session.execute(
-        select(MentionLink.person_id, Person.kind)
-        .join(Mention, Mention.id == MentionLink.mention_id)
-        .join(Person, Person.id == MentionLink.person_id)
-        .where(Mention.event_id.in_(events))
-    )
-    reader = Actor.system("replay")
-    children: set[int] = set()
-    for person, kind in rows:
-        if kind in {"child", "unborn"}:
-            children.add(person)
-            continue
-        circle = circle_of(session=session, actor=reader, person_id=person)
-        children.update(m.person_id for m in circle.members if m.kind in {"child", "unborn"})
-    return children
 
 
 def _replayed(session: Session) -> Iterator[Replayed]:

@@ -15,6 +15,7 @@ not YAML stops start-up with a message naming the file, the line and the field.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,13 @@ class RuleSet:
 
 def default_rules() -> RuleSet:
     return RuleSet(None, tuple(cls() for cls in DEFAULT_RULES), "defaults")
+
+
+@lru_cache(maxsize=8)
+def rules_for(path: Path | None) -> RuleSet:
+    """The rules a file names, read once per process (live intake asks for them per batch;
+    the file was validated at start-up, and a changed file takes effect on restart)."""
+    return load_rules(path)
 
 
 def load_rules(path: Path | None) -> RuleSet:

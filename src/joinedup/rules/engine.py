@@ -8,8 +8,8 @@ scores: it either finds its pattern, naming the records that make it, or it does
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -21,6 +21,41 @@ RED, AMBER, GREEN = "red", "amber", "green"
 URGENCIES = (GREEN, AMBER, RED)
 INFANT_DAYS = 365
 UNDER_FIVE_DAYS = 5 * 365
+
+
+ANY_TYPE = "*"  # in a `Reach`: records of every type
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What a rule reads as of a day: how far back, by event type (`ANY_TYPE`: every type;
+    None: at any age), and whether it reads when each adult was first recorded with the child
+    (at any age). A rule that reads something not declared here would miss it in live intake,
+    which reads only what the rules reach (`facts_sql`); the known-answer tests run both."""
+
+    days: Mapping[str, int | None] = field(default_factory=lambda: {ANY_TYPE: None})
+    first_sightings: bool = False
+
+    @property
+    def types(self) -> frozenset[str]:
+        return frozenset(self.days)
+
+
+def combined(reaches: Iterable[Reach]) -> Reach:
+    """The reach of several rules together: per type, the furthest any of them looks back."""
+    days: dict[str, int | None] = {}
+    first = False
+    for reach in reaches:
+        first |= reach.first_sightings
+        for kind, back in reach.days.items():
+            before = days.get(kind, 0)
+            days[kind] = None if back is None or before is None else max(before, back)
+    return Reach(days, first)
+
+
+def reach_of(rules: Iterable[Rule[Any]]) -> Reach:
+    """What a set of rules reads together."""
+    return combined(rule.reach() for rule in rules)
 
 
 class Params(BaseModel):
@@ -54,6 +89,10 @@ class Rule(ABC, Generic[P]):
 
     def __init__(self, params: P | None = None) -> None:
         self.params: P = params if params is not None else self.Parameters()
+
+    def reach(self) -> Reach:
+        """What this rule reads (every record at any age, unless the rule says less)."""
+        return Reach()
 
     @abstractmethod
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:

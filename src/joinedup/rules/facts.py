@@ -7,9 +7,11 @@ start of its period, as the store keeps it; rules that count days use `occurred`
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 
@@ -55,21 +57,29 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """A child's facts in time order, and their date of birth if known."""
+    """A child's facts in time order (by day, then event), and their date of birth if known."""
 
     person_id: int
     facts: tuple[Fact, ...]
     birth: date | None = None
     birth_precision: str | None = None
     household_adults: frozenset[int] = field(default_factory=frozenset)
+    days: tuple[date, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = self.facts
+        if any(a.occurred > b.occurred for a, b in pairwise(ordered)):
+            ordered = tuple(sorted(ordered, key=lambda f: (f.occurred, f.event_id)))
+            object.__setattr__(self, "facts", ordered)
+        object.__setattr__(self, "days", tuple(f.occurred for f in ordered))
 
     def upto(self, as_of: date) -> list[Fact]:
         """Facts that had happened by `as_of` (the day the triggering record occurred)."""
-        return [f for f in self.facts if f.occurred <= as_of]
+        return list(self.facts[: bisect_right(self.days, as_of)])
 
     def within(self, as_of: date, days: int) -> list[Fact]:
         start = as_of - timedelta(days=days)
-        return [f for f in self.facts if start <= f.occurred <= as_of]
+        return list(self.facts[bisect_left(self.days, start) : bisect_right(self.days, as_of)])
 
     def age_in_days(self, on: date) -> int | None:
         """The child's age, or None when the date of birth is unknown or only a year."""

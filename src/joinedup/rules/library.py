@@ -12,7 +12,17 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from joinedup.rules.engine import AMBER, GREEN, RED, Finding, Params, Rule, describe
+from joinedup.rules.engine import (
+    AMBER,
+    ANY_TYPE,
+    GREEN,
+    RED,
+    Finding,
+    Params,
+    Reach,
+    Rule,
+    describe,
+)
 from joinedup.rules.facts import Fact, Timeline, agencies, of_type
 
 Days = Annotated[int, Field(gt=0, le=3650)]
@@ -24,6 +34,8 @@ CONCERN_TYPES = ("concern", "disclosure", "injury", "anonymous_report", "weight_
 NEGLECT_CATEGORIES = frozenset({"neglect", "hunger", "hygiene", "supervision", "development"})
 SERIOUS_OFFENCES = frozenset({"violence", "sexual", "weapons"})
 ADULT_RISKS = frozenset({"substance_misuse", "mental_health", "domestic_abuse_perpetrator"})
+LEAVING_TYPES = ("elective_home_education", "missing_education")
+NON_MOBILE_LOOKBACK_DAYS = 3650
 
 
 class DomesticAbuseRepeatParams(Params):
@@ -40,6 +52,9 @@ class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
     )
 
     Parameters = DomesticAbuseRepeatParams
+
+    def reach(self) -> Reach:
+        return Reach({"domestic_abuse_incident": self.params.window_days})
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
@@ -70,10 +85,13 @@ class InjuryNonMobile(Rule[InjuryNonMobileParams]):
 
     Parameters = InjuryNonMobileParams
 
+    def reach(self) -> Reach:
+        return Reach({"injury": NON_MOBILE_LOOKBACK_DAYS})
+
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         found = []
-        for f in of_type(timeline.within(as_of, 3650), "injury"):
+        for f in of_type(timeline.within(as_of, NON_MOBILE_LOOKBACK_DAYS), "injury"):
             if not f.about_child:
                 continue
             age = timeline.age_in_days(f.occurred)
@@ -99,6 +117,9 @@ class InjuryPattern(Rule[InjuryPatternParams]):
     )
 
     Parameters = InjuryPatternParams
+
+    def reach(self) -> Reach:
+        return Reach({"injury": self.params.window_days})
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
@@ -129,6 +150,9 @@ class HungerNeglect(Rule[HungerNeglectParams]):
 
     Parameters = HungerNeglectParams
 
+    def reach(self) -> Reach:
+        return _reach(("weight_faltering", "concern"), self.params.window_days)
+
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         recent = [f for f in timeline.within(as_of, p.window_days) if f.about_child]
@@ -136,6 +160,10 @@ class HungerNeglect(Rule[HungerNeglectParams]):
         if len(agencies(signs)) >= p.agencies:
             return self.found(timeline, as_of, signs, AMBER, describe(signs) + " of neglect")
         return None
+
+
+def _reach(types: tuple[str, ...], days: int) -> Reach:
+    return Reach(dict.fromkeys(types, days))
 
 
 def counted(n: int, noun: str) -> str:
@@ -165,6 +193,9 @@ class WasNotBrought(Rule[WasNotBroughtParams]):
 
     Parameters = WasNotBroughtParams
 
+    def reach(self) -> Reach:
+        return Reach({"was_not_brought": self.params.window_days})
+
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         missed = [f for f in of_type(timeline.within(as_of, p.window_days), "was_not_brought")
@@ -191,10 +222,13 @@ class EducationWithdrawal(Rule[EducationWithdrawalParams]):
 
     Parameters = EducationWithdrawalParams
 
+    def reach(self) -> Reach:
+        return _reach((*LEAVING_TYPES, "school_absence", *CONCERN_TYPES), self.params.window_days)
+
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         recent = [f for f in timeline.within(as_of, p.window_days) if f.about_child]
-        gone = [f for f in recent if f.type in {"elective_home_education", "missing_education"}
+        gone = [f for f in recent if f.type in LEAVING_TYPES
                 or (f.type == "school_absence" and f.attribute("persistent"))]  # fmt: skip
         worries = [f for f in recent if f.type in CONCERN_TYPES]
         if gone and worries:
@@ -216,6 +250,11 @@ class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
     )
 
     Parameters = NewAdultWithViolenceParams
+
+    def reach(self) -> Reach:
+        return Reach(
+            {ANY_TYPE: self.params.joined_within_days, "adult_offence": None}, first_sightings=True
+        )
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
@@ -258,6 +297,9 @@ class AdultRisk(Rule[AdultRiskParams]):
 
     Parameters = AdultRiskParams
 
+    def reach(self) -> Reach:
+        return _reach(("adult_risk", *CONCERN_TYPES), self.params.window_days)
+
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         recent = timeline.within(as_of, p.window_days)
@@ -286,6 +328,11 @@ class FrequentMoves(Rule[FrequentMovesParams]):
     )
 
     Parameters = FrequentMovesParams
+
+    def reach(self) -> Reach:
+        p = self.params
+        return Reach({**_reach(CONCERN_TYPES, p.concern_days).days,
+                      "change_of_address": p.window_days})  # fmt: skip
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
@@ -317,6 +364,9 @@ class ManyAgenciesLowLevel(Rule[ManyAgenciesLowLevelParams]):
 
     Parameters = ManyAgenciesLowLevelParams
 
+    def reach(self) -> Reach:
+        return _reach(CONCERN_TYPES, self.params.window_days)
+
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         worries = [f for f in timeline.within(as_of, p.window_days)
@@ -340,6 +390,9 @@ class StartAgain(Rule[StartAgainParams]):
     )
 
     Parameters = StartAgainParams
+
+    def reach(self) -> Reach:
+        return Reach({"contact_outcome": self.params.window_days})
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params

@@ -7,7 +7,7 @@ transition table; anything else raises `InvalidTransition`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
-from joinedup.access.service import record, require
+from joinedup.access.service import authorise, record, require
 from joinedup.casework import service as casework
 from joinedup.casework.service import Allocation
 from joinedup.chronology import service as chronology
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.core.workdays import add_working_days
 from joinedup.intake.models import Event, SourceRecord
-from joinedup.rules import engine
+from joinedup.rules import engine, facts_sql
 from joinedup.rules.engine import Finding, Rule
 from joinedup.rules.facts import Timeline
 from joinedup.rules.models import Prompt
@@ -49,7 +49,9 @@ def evaluate_children(
     rules: Sequence[Rule[Any]],
     now: datetime,
 ) -> list[Prompt]:
-    """Evaluate the rules for each child, as of the day of each new record on their time line.
+    """Evaluate the rules for each child, as of the day of each new record on their time line,
+    reading each child's whole chronology (the reference path; live intake reads only what the
+    rules reach, `evaluate_records`).
 
     Returns the prompts opened or given new evidence. Findings whose evidence was all seen by an
     earlier prompt of the same rule for the same child open nothing (a re-fire needs new
@@ -58,28 +60,61 @@ def evaluate_children(
     timelines = chronology.get_timelines(
         session=session, actor=actor, person_ids=sorted(person_ids), now=now
     )
-    new = set(new_event_ids)
-    touched: dict[int, Prompt] = {}
     allocated = casework.allocations(session, [t.person_id for t in timelines])
-    for found in timelines:
-        facts = from_chronology(found)
-        route = _route(allocated.get(found.person_id), chronology.case_open(found.entries))
-        for as_of, finding in _findings(rules, facts, new):
-            prompt = _apply(session, found.person_id, finding, as_of, route, now)
-            if prompt is not None:
-                touched[prompt.id] = prompt
-    if touched:
-        children = sorted({p.person_id for p in touched.values()})
-        record(
-            session=session,
-            actor=actor,
-            action=Action.PROMPTS_EVALUATE,
-            resource_type="prompt",
-            resource_ids=sorted(touched),
-            detail={"children": children},
-            now=now,
-        )
-    return list(touched.values())
+
+    def routed(found: chronology.Timeline) -> Callable[[], dict[str, Any]]:
+        return lambda: _route(allocated.get(found.person_id), chronology.case_open(found.entries))
+
+    lines = [(from_chronology(found), routed(found)) for found in timelines]
+    return _evaluate(session, actor, lines, set(new_event_ids), rules, now)
+
+
+def evaluate_records(
+    *,
+    session: Session,
+    actor: Actor,
+    event_ids: Collection[int],
+    rules: Sequence[Rule[Any]],
+    now: datetime,
+) -> list[Prompt]:
+    """Live intake: evaluate the rules for every child the new records touch — the children
+    they name and the children in the circles of everyone they name (a record about an adult
+    touches the children they live with) — as of the day of each new record.
+
+    Reads only what the rules reach (`facts_sql`), for the whole batch in a few statements;
+    otherwise exactly as `evaluate_children`: the same findings, one open prompt per rule and
+    child, a re-fire only on new evidence, and the same audit entries (the persons read, and
+    the prompts opened or given new evidence)."""
+    if not rules or not event_ids:
+        return []
+    authorise(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person")
+    scopes = facts_sql.touched(session, event_ids)
+    if not scopes:
+        return []
+    record(
+        session=session,
+        actor=actor,
+        action=Action.PROMPTS_EVALUATE,
+        resource_type="person",
+        resource_ids=sorted({p for s in scopes.values() for p in s.everyone}),
+        detail={"view": "rules", "children": sorted(scopes)},
+        now=now,
+    )
+    since = facts_sql.earliest_day(session, event_ids)
+    reach = engine.reach_of(rules)
+    timelines = facts_sql.read_timelines(
+        session, list(scopes.values()), reach, since=since, also=event_ids
+    )
+
+    def routed(child: int) -> Callable[[], dict[str, Any]]:
+        def route() -> dict[str, Any]:
+            allocation = casework.allocations(session, [child]).get(child)
+            return _route(allocation, facts_sql.case_open(session, scopes[child]))
+
+        return route
+
+    lines = [(timelines[child], routed(child)) for child in sorted(timelines)]
+    return _evaluate(session, actor, lines, set(event_ids), rules, now)
 
 
 def decide_prompt(
@@ -203,34 +238,82 @@ def _route(allocation: Allocation | None, case_open_elsewhere: bool) -> dict[str
     return {"route": "case" if case_open_elsewhere else "front_door"}
 
 
+def _evaluate(
+    session: Session,
+    actor: Actor,
+    lines: Iterable[tuple[Timeline, Callable[[], dict[str, Any]]]],
+    new: set[int],
+    rules: Sequence[Rule[Any]],
+    now: datetime,
+) -> list[Prompt]:
+    """Each child's findings applied to their prompts; one audit entry for the prompts."""
+    touched: dict[int, Prompt] = {}
+    for facts, route in lines:
+        found = _findings(rules, facts, new)
+        if not found:
+            continue
+        earlier: dict[str, list[Prompt]] = {}
+        for p in session.scalars(select(Prompt).where(Prompt.person_id == facts.person_id)):
+            earlier.setdefault(p.rule_id, []).append(p)
+        for as_of, finding in found:
+            prompts = earlier.setdefault(finding.rule_id, [])
+            prompt = _apply(session, facts.person_id, prompts, finding, as_of, route, now)
+            if prompt is not None:
+                touched[prompt.id] = prompt
+                if prompt not in prompts:
+                    prompts.append(prompt)
+    if touched:
+        children = sorted({p.person_id for p in touched.values()})
+        record(
+            session=session,
+            actor=actor,
+            action=Action.PROMPTS_EVALUATE,
+            resource_type="prompt",
+            resource_ids=sorted(touched),
+            detail={"children": children},
+            now=now,
+        )
+    return list(touched.values())
+
+
+def step(
+    live: Sequence[int] | None, seen: Collection[int], evidence: Sequence[int]
+) -> tuple[str, list[int]] | None:
+    """What a finding does to a rule's prompts for a child: `("add", events)` to the live
+    prompt (evidence it has not got), `("open", evidence)` when some of its evidence no earlier
+    prompt saw, or nothing. Pure, so the backtest's dry run decides exactly as live does."""
+    if live is not None:
+        had = set(live)
+        added = [e for e in evidence if e not in had]
+        return ("add", added) if added else None
+    if set(evidence) - set(seen):
+        return ("open", list(evidence))
+    return None
+
+
 def _apply(
     session: Session,
     person: int,
+    earlier: Sequence[Prompt],
     finding: Finding,
     as_of: date,
-    route: dict[str, Any],
+    route: Callable[[], dict[str, Any]],
     now: datetime,
 ) -> Prompt | None:
-    earlier = list(
-        session.scalars(
-            select(Prompt).where(Prompt.person_id == person, Prompt.rule_id == finding.rule_id)
-        )
-    )
     evidence = finding.evidence_ids
     live = next((p for p in earlier if p.status in LIVE), None)
+    seen = {e for p in earlier for e in p.evidence}
+    action = step(None if live is None else live.evidence, seen, evidence)
+    if action is None:
+        return None
     if live is not None:
-        added = [e for e in evidence if e not in set(live.evidence)]
-        if not added:
-            return None
+        added = action[1]
         live.evidence = [*live.evidence, *added]
         live.urgency = max(live.urgency, finding.urgency, key=engine.URGENCIES.index)
         live.explanation, live.updated_at = finding.explanation, now
         live.history = [*live.history, _event(now, "evidence_added", events=added)]
         session.flush()
         return live
-    seen = {e for p in earlier for e in p.evidence}
-    if not set(evidence) - seen:
-        return None
     prompt = Prompt(
         person_id=person,
         rule_id=finding.rule_id,
@@ -244,7 +327,7 @@ def _apply(
         due_at=_next_working_day(now),
         updated_at=now,
         history=[_event(now, "fired", events=evidence)],
-        **route,
+        **route(),
     )
     session.add(prompt)
     session.flush()

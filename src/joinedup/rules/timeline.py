@@ -14,7 +14,7 @@ def from_chronology(chronology: Chronology) -> Timeline:
     adults = frozenset(
         s.person_id for e in chronology.entries for s in e.subjects if s.role == "adult"
     )
-    birth, precision = _birth(chronology.birth)
+    birth, precision = birth_of(chronology.birth)
     return Timeline(chronology.person_id, facts, birth, precision, adults)
 
 
@@ -36,7 +36,7 @@ def _fact(entry: Entry) -> Fact:
     )
 
 
-def _birth(text: str | None) -> tuple[date | None, str | None]:
+def birth_of(text: str | None) -> tuple[date | None, str | None]:
     """A date of birth as sent: `YYYY-MM-DD`, `YYYY-MM` (the 1st) or `YYYY` (1 January)."""
     if not text:
         return None, None

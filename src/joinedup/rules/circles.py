@@ -1,0 +1,117 @@
+"""The circles of many children in one prepared statement, for the rules.
+
+`people.circle.circle_of` is the people domain's read interface for one person (ADR 0007), and
+it builds its statement afresh on every call: about 6 ms of Python a circle, more than live
+evaluation's whole budget per record, and 60,000 circles for a backtest. The rules need less of
+a circle (who the child is, with everyone merged into them; who else is on their household
+chronology; what kind of person each is), for many persons at once. This statement reads the
+same tables the same way (merges up to the survivor and down to everyone merged into them; the
+households the child lived in, over their whole stay there; everyone whose stay overlapped it;
+relationships either way; each of those followed to their survivor) and is built once per
+engine, its persons one bound array. `tests/unit/rules/test_circles.py` keeps it equal to
+`circle_of`. It belongs in `people/circle.py` as a batch read beside `circle_of`, when that
+module is free to change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+
+import orjson
+from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+from sqlalchemy.types import BigInteger
+
+CHILD_KINDS = frozenset({"child", "unborn"})
+
+_BODY = """
+up(start, id, into_id) AS (
+  SELECT p.id, p.id, p.merged_into_id FROM persons p WHERE p.id IN (SELECT id FROM start)
+  UNION
+  SELECT up.start, p.id, p.merged_into_id FROM persons p JOIN up ON p.id = up.into_id),
+top(start, id) AS (SELECT start, id FROM up WHERE into_id IS NULL),
+down(top, id) AS (
+  SELECT DISTINCT id, id FROM top
+  UNION
+  SELECT down.top, p.id FROM persons p JOIN down ON p.merged_into_id = down.id),
+stays(top, household_id, from_date, to_date) AS (
+  SELECT d.top, hm.household_id, MIN(hm.from_date), MAX(hm.to_date)
+  FROM down d JOIN household_members hm ON hm.person_id = d.id
+  GROUP BY d.top, hm.household_id),
+others(top, person_id) AS (
+  SELECT s.top, hm.person_id FROM stays s
+  JOIN household_members hm ON hm.household_id = s.household_id
+  WHERE hm.from_date <= s.to_date AND hm.to_date >= s.from_date
+  UNION
+  SELECT d.top, r.related_person_id FROM down d JOIN relationships r ON r.person_id = d.id
+  UNION
+  SELECT d.top, r.person_id FROM down d JOIN relationships r ON r.related_person_id = d.id),
+chain(top, id, into_id) AS (
+  SELECT o.top, p.id, p.merged_into_id FROM others o JOIN persons p ON p.id = o.person_id
+  UNION
+  SELECT c.top, p.id, p.merged_into_id FROM chain c JOIN persons p ON p.id = c.into_id)
+SELECT 0 AS part, t.start AS a, t.id AS b, p.kind AS kind
+  FROM top t JOIN persons p ON p.id = t.id
+UNION ALL SELECT 1, d.top, d.id, CAST(NULL AS VARCHAR(8)) FROM down d
+UNION ALL SELECT 2, c.top, c.id, p.kind FROM chain c JOIN persons p ON p.id = c.id
+  WHERE c.into_id IS NULL
+"""
+
+_START = {
+    "sqlite": "start(id) AS (SELECT CAST(value AS INTEGER) FROM json_each(:persons)),",
+    "postgresql": "start(id) AS (SELECT unnest(:persons)),",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A child's circle as the rules read it: the child (the survivor of any merge) with
+    everyone merged into them, and everyone else on their household chronology, by kind."""
+
+    child: int
+    kind: str
+    own: frozenset[int]
+    members: dict[int, str]  # person -> kind (child, adult, unborn), the child's own excluded
+
+    @property
+    def everyone(self) -> frozenset[int]:
+        return self.own | self.members.keys()
+
+
+@cache
+def _statement(dialect: str) -> TextClause:
+    statement = text("WITH RECURSIVE " + _START[dialect] + _BODY)
+    if dialect == "postgresql":
+        return statement.bindparams(bindparam("persons", type_=ARRAY(BigInteger())))
+    return statement
+
+
+def read_scopes(session: Session, persons: Collection[int]) -> dict[int, Scope]:
+    """The circle of each person asked for (by the id asked for: a merged-away person's is
+    their survivor's); persons that do not exist are left out."""
+    if not persons:
+        return {}
+    dialect = session.get_bind().dialect.name
+    wanted = sorted(set(persons))
+    value: object = wanted if dialect == "postgresql" else orjson.dumps(wanted).decode()
+    survivor: dict[int, int] = {}
+    kinds: dict[int, str] = {}
+    own: dict[int, set[int]] = defaultdict(set)
+    members: dict[int, dict[int, str]] = defaultdict(dict)
+    for part, a, b, kind in session.execute(_statement(dialect), {"persons": value}):
+        if part == 0:
+            survivor[a], kinds[b] = b, kind
+        elif part == 1:
+            own[a].add(b)
+        else:
+            members[a][b] = kind
+    scopes = {}
+    for top in set(survivor.values()):
+        mine = frozenset(own[top])
+        others = {p: k for p, k in members[top].items() if p not in mine}
+        scopes[top] = Scope(top, kinds[top], mine, others)
+    return {start: scopes[top] for start, top in survivor.items()}
