@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    bindparam,
     cast,
     func,
     literal,
@@ -88,7 +90,7 @@ def circle_of(*, session: Session, actor: Actor, person_id: int, named: bool = T
     own (the chronology's outline reads the same mentions) and gives them by `with_names`."""
     authorise(session=session, actor=actor, action=Action.PEOPLE_READ, resource_type="person")
     parts: dict[int, list[Sequence[Any]]] = {part: [] for part in range(6)}
-    for row in session.execute(circle_query(person_id)):
+    for row in session.execute(circle_query(), {"person_id": person_id}):
         parts[row[0]].append(row)
     into = {r[1]: r[2] for r in parts[UP]}
     if person_id not in into:
@@ -169,10 +171,12 @@ CHAIN = 5  # the persons of OTHERS and TIES and each they were merged into: id, 
 # kind
 
 
-def circle_query(person_id: int) -> Select[Any]:
-    """The circle of `person_id` in one statement (see UP to CHAIN for its parts)."""
+@cache
+def circle_query() -> Select[Any]:
+    """The circle of the person bound to `person_id`, in one statement (see UP to CHAIN for its
+    parts); built once (building it costs more than running it)."""
     p, hm, h, r = (_table(m) for m in (Person, HouseholdMember, Household, Relationship))
-    up = _merged_into(p, p.c.id == person_id, "up")
+    up = _merged_into(p, p.c.id == bindparam("person_id", type_=BigInteger), "up")
     top = select(up.c.id).where(up.c.merged_into_id.is_(None))
     down: Any = (
         select(p.c.id, literal(0).label("depth"), p.c.kind)
