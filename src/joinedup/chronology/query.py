@@ -271,14 +271,15 @@ def narrowing(session: Session, f: Filters, marked: Collection[int]) -> ColumnEl
 
 def page_query(session: Session, events: Collection[int], persons: Collection[int]) -> Select[Any]:
     """The given events in full, with organisation and author, oldest first: a row for each of
-    their subjects among `persons`, in the order the source gave (the subject's columns from
-    SUBJECT on; an event with none has one row, its subject NULL)."""
-    named = M.join(ML, and_(ML.c.mention_id == M.c.id, among(session, ML.c.person_id, persons)))
+    their mentions, in the order the source gave, with the subject's columns from SUBJECT on
+    (the person NULL unless the mention is linked to one of `persons`)."""
+    linked = and_(ML.c.mention_id == M.c.id, among(session, ML.c.person_id, persons))
     found: Any = (
         _events_query()
         .add_columns(ML.c.person_id, M.c.event_id, M.c.role, M.c.relationship, M.c.victim,
                      M.c.perpetrator)
-        .outerjoin(named, M.c.event_id == E.c.id)
+        .outerjoin(M, M.c.event_id == E.c.id)
+        .outerjoin(ML, linked)
         .where(among(session, E.c.id, events))
     )  # fmt: skip
     return found.order_by(E.c.occurred_at, E.c.id, M.c.id)  # type: ignore[no-any-return]
@@ -308,7 +309,8 @@ def read_entries(
 
 
 def page_events(rows: Sequence[Sequence[Any]]) -> list[tuple[Sequence[Any], list[Sequence[Any]]]]:
-    """`page_query`'s rows by event: the event's first row, and its subjects' columns."""
+    """`page_query`'s rows by event: the event's first row, and the columns of its subjects
+    (its mentions linked to the persons asked for)."""
     found: list[tuple[Sequence[Any], list[Sequence[Any]]]] = []
     for _, group in groupby(rows, key=itemgetter(0)):
         event = list(group)
