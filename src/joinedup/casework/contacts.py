@@ -86,6 +86,7 @@ def raise_contact(
         decision_due_at=clocks.contact_decision_due(received_at),
         created_by=actor.label,
         updated_at=now,
+        updated_by=actor.label,
     )
     session.add(contact)
     session.flush()
@@ -115,6 +116,8 @@ def raise_contact(
 
 
 def get_contact(*, session: Session, actor: Actor, contact_id: int, now: datetime) -> ContactView:
+    # The policy first: whether a contact exists is itself not for everyone to learn.
+    authorise(session=session, actor=actor, action=Action.CONTACTS_READ, resource_type="contact")
     contact = _contact(session, contact_id)
     require(
         session=session,
@@ -160,13 +163,15 @@ def triage(
     expected_version: int,
     now: datetime,
 ) -> ContactView:
-    contact = _editable(session, actor, contact_id, "triage", expected_version, now)
+    contact = _editable(
+        session, actor, contact_id, "triage", expected_version, now, {"urgency": urgency}
+    )
     if urgency not in pathway.URGENCIES:
         raise ValidationFailed(
             "Choose an urgency", [FieldError("urgency", "choose red, amber or green")]
         )
     contact.urgency = urgency
-    contact.updated_at = now
+    contact.updated_at, contact.updated_by = now, actor.label
     flush_versioned(session)
     return _view(session, contact, now)
 
@@ -231,7 +236,10 @@ def record_reply(
     now: datetime,
 ) -> InformationRequestView:
     """The partner's answer, recorded on the child's chronology as that partner's record."""
-    request = session.get(InformationRequest, request_id)
+    authorise(session=session, actor=actor, action=Action.CONTACTS_TRIAGE, resource_type="contact")
+    request = session.get(
+        InformationRequest, request_id, with_for_update=True, populate_existing=True
+    )
     if request is None:
         raise NotFound(f"information request {request_id} does not exist")
     contact = _contact(session, request.contact_id)
@@ -286,7 +294,8 @@ def decide(
     now: datetime,
 ) -> ContactView:
     """The practitioner's decision and rationale; it stands once a manager signs it off."""
-    contact = _editable(session, actor, contact_id, "decide", expected_version, now)
+    submitted = {"decision": decision, "rationale": rationale.strip()}
+    contact = _editable(session, actor, contact_id, "decide", expected_version, now, submitted)
     errors: list[FieldError] = []
     if decision not in pathway.CONTACT_DECISIONS:
         errors.append(FieldError("decision", "choose a decision"))
@@ -304,7 +313,7 @@ def decide(
     contact.late_reason = late_reason.strip() or None
     contact.decided_by, contact.decided_at = actor.label, now
     contact.status = pathway.next_contact_status(contact.status, "decide")
-    contact.updated_at = now
+    contact.updated_at, contact.updated_by = now, actor.label
     flush_versioned(session)
     return _view(session, contact, now)
 
@@ -321,7 +330,10 @@ def sign_off(
     now: datetime,
 ) -> ContactView:
     """A manager signs the decision off (a referral opens the case) or returns it with a note."""
-    contact = _contact(session, contact_id)
+    authorise(
+        session=session, actor=actor, action=Action.CONTACTS_SIGN_OFF, resource_type="contact"
+    )
+    contact = _contact(session, contact_id, lock=True)
     require(
         session=session,
         actor=actor,
@@ -331,7 +343,7 @@ def sign_off(
         detail={"person": contact.person_id, "approve": approve},
         now=now,
     )
-    check_version(contact, expected_version, {}, contact.decided_by, contact.updated_at)
+    check_version(contact, expected_version, {}, contact.updated_by, contact.updated_at)
     if not approve and not note.strip():
         raise ValidationFailed(
             "Say why the decision is returned", [FieldError("note", "enter a note", "required")]
@@ -343,7 +355,7 @@ def sign_off(
         contact.status, "sign_off" if approve else "return"
     )
     contact.signoff_note = note.strip() or None
-    contact.updated_at = now
+    contact.updated_at, contact.updated_by = now, actor.label
     if approve:
         contact.signed_off_by, contact.signed_off_at = actor.label, now
         if contact.decision in pathway.OPENS_CASE:
@@ -375,14 +387,22 @@ def send_outcome(
     now: datetime,
 ) -> ContactView:
     """Close the loop: tell the referrer what was decided, recorded in the sharing register."""
-    contact = _editable(session, actor, contact_id, "send_outcome", expected_version, now)
+    contact = _editable(
+        session,
+        actor,
+        contact_id,
+        "send_outcome",
+        expected_version,
+        now,
+        {"outcome_message": message.strip()},
+    )
     errors = _text("message", message, required=True)
     if contact.outcome_sent_at is not None:
         errors.append(FieldError("message", "the outcome has been sent to the referrer already"))
     if errors:
         raise ValidationFailed("The outcome cannot be sent", errors)
     contact.outcome_message, contact.outcome_sent_at = message.strip(), now
-    contact.updated_at = now
+    contact.updated_at, contact.updated_by = now, actor.label
     record_disclosure(
         session=session,
         actor=actor,
@@ -428,8 +448,9 @@ def _outcome_code(decision: str | None) -> str:
     return "referral" if decision in pathway.OPENS_CASE else (decision or "")
 
 
-def _contact(session: Session, contact_id: int) -> Contact:
-    contact = session.get(Contact, contact_id)
+def _contact(session: Session, contact_id: int, *, lock: bool = False) -> Contact:
+    """The contact; `lock` (a save) holds its row until commit (see service._case)."""
+    contact = session.get(Contact, contact_id, with_for_update=lock, populate_existing=lock)
     if contact is None:
         raise NotFound(f"contact {contact_id} does not exist")
     return contact
@@ -442,8 +463,10 @@ def _editable(
     action: str,
     expected_version: int | None,
     now: datetime,
+    submitted: dict[str, str] | None = None,
 ) -> Contact:
-    contact = _contact(session, contact_id)
+    authorise(session=session, actor=actor, action=Action.CONTACTS_TRIAGE, resource_type="contact")
+    contact = _contact(session, contact_id, lock=True)
     require(
         session=session,
         actor=actor,
@@ -454,7 +477,9 @@ def _editable(
         now=now,
     )
     if expected_version is not None:
-        check_version(contact, expected_version, {}, contact.decided_by, contact.updated_at)
+        check_version(
+            contact, expected_version, submitted or {}, contact.updated_by, contact.updated_at
+        )
     pathway.next_contact_status(contact.status, action)  # refuses what the table does not allow
     return contact
 

@@ -56,6 +56,7 @@ class Contact(Base):
     case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"), nullable=True)
     created_by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(120), nullable=True)  # who saved last
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own hook
@@ -122,6 +123,7 @@ class Case(Base):
     closure_reason: Mapped[str | None] = mapped_column(String(4), nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(120), nullable=True)  # who saved last
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own hook

@@ -106,6 +106,16 @@ TRANSITIONS: dict[tuple[str, str, str], str] = {
     (LOOKED_AFTER, "end_looked_after", ""): CHILD_IN_NEED,
     (ASSESSMENT, "close", ""): CLOSED,
     (CHILD_IN_NEED, "close", ""): CLOSED,
+    # The assessment opened at the referral runs on to its end whatever the stage meanwhile.
+    **{
+        (stage, action, outcome): stage
+        for stage in (CHILD_IN_NEED, CHILD_PROTECTION, LOOKED_AFTER)
+        for action, outcome in (
+            ("save_assessment", ""),
+            ("complete_assessment", "child_in_need"),
+            ("complete_assessment", "no_further_action"),
+        )
+    },
     **{(stage, "oversight", ""): stage for stage in OPEN_STAGES},
     **{(stage, "allocate", ""): stage for stage in OPEN_STAGES},
 }

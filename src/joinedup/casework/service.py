@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
-from joinedup.access.service import require
+from joinedup.access.service import authorise, require
 from joinedup.casework import chronicle, clocks, pathway, steps
 from joinedup.casework.chronicle import Authority
 from joinedup.casework.models import Case, CaseStep, Contact, InformationRequest
@@ -85,6 +85,7 @@ def open_case(
         contact_id=contact_id,
         opened_at=now,
         updated_at=now,
+        updated_by=actor.label,
     )
     session.add(case)
     session.flush()
@@ -122,11 +123,13 @@ def act(
     now: datetime,
 ) -> CaseView:
     """Take one step of the pathway on a case (see the module's docstring)."""
-    case = _case(session, case_id)
+    policy = _POLICY.get(action, Action.CASES_WRITE)
+    authorise(session=session, actor=actor, action=policy, resource_type="case")
+    case = _case(session, case_id, lock=True)
     require(
         session=session,
         actor=actor,
-        action=_POLICY.get(action, Action.CASES_WRITE),
+        action=policy,
         resource_type="case",
         resource_ids=[case_id],
         detail={"person": case.person_id, "step": action, "outcome": outcome},
@@ -134,7 +137,7 @@ def act(
     )
     if action not in HANDLERS:
         raise InvalidTransition(f"'{action}' is not an action on a case")
-    check_version(case, expected_version, {}, case.allocated_label, case.updated_at)
+    check_version(case, expected_version, fields, case.updated_by, case.updated_at)
     stage = pathway.next_stage(case.stage, action, outcome)
     if on > clocks.london_day(now):
         raise ValidationFailed(
@@ -149,7 +152,7 @@ def act(
     work = _Work(session, actor, authority, case, on, now, late_reason.strip())
     HANDLERS[action](work, details, outcome)
     case.stage = stage
-    case.updated_at = now
+    case.updated_at, case.updated_by = now, actor.label
     flush_versioned(session)
     return _case_view(session, case, now)
 
@@ -165,7 +168,8 @@ def save_assessment(
 ) -> StepView:
     """Save the open assessment's draft; two saves from the same version: the second is refused
     with what the first saved, and nothing of either is lost."""
-    step = session.get(CaseStep, step_id)
+    authorise(session=session, actor=actor, action=Action.CASES_WRITE, resource_type="case")
+    step = session.get(CaseStep, step_id, with_for_update=True, populate_existing=True)
     if step is None or step.kind != "assessment":
         raise NotFound(f"assessment {step_id} does not exist")
     case = _case(session, step.case_id)
@@ -190,6 +194,7 @@ def save_assessment(
 
 
 def get_case(*, session: Session, actor: Actor, case_id: int, now: datetime) -> CaseView:
+    authorise(session=session, actor=actor, action=Action.CASES_READ, resource_type="case")
     case = _case(session, case_id)
     require(
         session=session,
@@ -232,9 +237,11 @@ def deadlines(
     user_id: int | None = None,
     team: str | None = None,
     within_days: int = 14,
+    front_door: bool = False,
 ) -> list[DueItem]:
     """Open deadlines due within `within_days` or overdue, soonest first: a worker's, a team's,
-    or (neither given) everyone's, with the front door's undecided contacts."""
+    or (neither given) everyone's; with the front door's undecided contacts when neither is
+    given or `front_door` (a front-door practitioner's own list)."""
     today = clocks.london_day(now)
     query = (
         select(CaseStep, Case)
@@ -252,7 +259,7 @@ def deadlines(
         query = query.where(Case.team == team)
     found = list(session.execute(query))
     contacts: list[Contact] = []
-    if user_id is None and team is None:
+    if front_door or (user_id is None and team is None):
         contacts = list(
             session.scalars(
                 select(Contact)
@@ -780,8 +787,10 @@ HANDLERS: dict[str, Handler] = {
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
+def _case(session: Session, case_id: int, *, lock: bool = False) -> Case:
+    """The case; `lock` (a save) holds its row until commit, so a concurrent save of the same
+    version waits and then sees the new version (PostgreSQL; SQLite's writers queue already)."""
+    case = session.get(Case, case_id, with_for_update=lock, populate_existing=lock)
     if case is None:
         raise NotFound(f"case {case_id} does not exist")
     return case

@@ -81,8 +81,8 @@ def test_two_saves_from_one_version_one_wins_and_the_other_sees_the_conflict(
     submitted = steps.validate("save_assessment", drafts[loser]).model_dump(mode="json")
     assert conflict.theirs == {k: v for k, v in saved.items() if submitted.get(k) != v}
     assert conflict.theirs  # they did differ
-    if conflict.saved_by is not None:  # the version check (not the UPDATE's) caught it
-        assert conflict.saved_by == winner.label
+    # The loser's save waited for the winner's row lock, then saw the new version: named.
+    assert conflict.saved_by == winner.label
 
 
 def test_a_save_from_the_version_now_current_succeeds_after_a_conflict(

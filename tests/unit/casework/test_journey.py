@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from joinedup.access.models import AuditEntry
-from joinedup.casework import contacts
+from joinedup.casework import contacts, service
+from joinedup.casework.views import StaleVersion
 from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -231,6 +232,67 @@ def test_a_contact_must_be_about_a_child_and_a_step_dated_within_its_case(desk: 
     assert [e.field for e in refused.value.errors] == ["person_id"]
     case = desk.referred()
     with pytest.raises(ValidationFailed) as early:
-        desk.act(case, "oversight", fields={"risk_analysis": "r", "decisions": "d"},
-                 actor=MANAGER, on=date(2026, 1, 1))  # fmt: skip
+        desk.act(
+            case,
+            "oversight",
+            fields={"risk_analysis": "r", "decisions": "d"},
+            actor=MANAGER,
+            on=date(2026, 1, 1),
+        )
     assert [e.field for e in early.value.errors] == ["on"]
+
+
+def test_a_stale_case_save_names_who_saved_and_what_differs(desk: Desk) -> None:
+    case = desk.referred()
+    desk.act(case, "allocate", fields={"label": "worker.two", "team": "Team A"}, actor=MANAGER)
+    with pytest.raises(StaleVersion) as stale:
+        desk.act(
+            case, "allocate", fields={"label": "worker.three", "team": "Team A"}, actor=MANAGER
+        )
+    assert stale.value.saved_by == "manager.one"
+    assert "manager.one" in stale.value.message
+    assert desk.case(case.id).allocated_label == "worker.two"  # the first save stands
+
+
+def test_whether_a_case_or_contact_exists_is_not_told_to_those_who_may_not_see_it(
+    desk: Desk,
+) -> None:
+    for read in (
+        lambda: service.get_case(
+            session=desk.session, actor=DSL, case_id=99_999, now=desk.clock.now()
+        ),
+        lambda: contacts.get_contact(
+            session=desk.session, actor=DSL, contact_id=99_999, now=desk.clock.now()
+        ),
+    ):
+        with pytest.raises(NotPermitted):
+            read()
+
+
+def test_the_assessment_runs_on_into_a_plan_and_the_front_door_sees_its_own_deadlines(
+    desk: Desk,
+) -> None:
+    case = desk.referred(decision="strategy_discussion", urgency="red")
+    case = desk.act(
+        case, "strategy_discussion", "section47", {"attendees": ATTENDEES, "reasons": "Bruising."}
+    )
+    case = desk.act(case, "complete_section47", "conference", {"findings": "Found."})
+    case = desk.act(
+        case,
+        "initial_conference",
+        "plan",
+        {"chair": "I Chair", "categories": ["PHY"], "decision": "Plan."},
+        actor=CHAIR,
+    )
+    case = desk.act(case, "complete_assessment", "child_in_need", ASSESSED)
+    assert case.stage == "child_protection"
+    assert "assessment" not in [s.kind for s in case.due]
+    desk.contact()
+    mine = service.deadlines(
+        session=desk.session,
+        actor=MASH,
+        now=desk.clock.now(),
+        user_id=MASH.user_id,
+        front_door=True,
+    )
+    assert [i.kind for i in mine] == ["contact_decision"]

@@ -35,6 +35,8 @@ def mine(request: Request, viewer: CurrentViewer, team: str = "", everyone: str 
             now=now(request),
             user_id=viewer.actor.user_id if whose == "mine" else None,
             team=chosen or None,
+            # The front door's own work is its contacts' decisions, allocated to nobody.
+            front_door=whose == "mine" and permits(viewer.role, Action.CONTACTS_TRIAGE),
         )
     heading = {"mine": "Your deadlines", "team": f"Deadlines of the team {chosen}",
                "everyone": "Everyone's deadlines"}[whose]  # fmt: skip
