@@ -49,10 +49,10 @@ SERVICES: dict[str, Service] = {
     "community_health": Service("Other community health services", "health", "3D"),
     "emergency_department": Service("An emergency department", "health", "3E"),
     "hospital": Service("Other hospital services", "health", "3F"),
-    "police": Service("Police", "police", "7"),
+    "police": Service("Police", "police", "6"),
     "housing": Service("Housing or another council service", "housing", "4"),
-    "probation": Service("Probation", "probation", "5B"),
-    "youth_justice": Service("Youth justice", "youth_justice", "5D"),
+    "probation": Service("Probation", "probation", "7"),  # other legal agency
+    "youth_justice": Service("Youth justice", "youth_justice", "5B"),  # LA: other internal
     "voluntary": Service("A voluntary organisation", "voluntary", "8"),
     "other": Service("Another organisation", "other", "10"),
 }

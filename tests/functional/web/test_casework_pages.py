@@ -287,9 +287,12 @@ def test_a_partner_cannot_act_on_a_contact_or_a_case(
     assert ("dsl.school", "refused") in audit(clean_engine, "cases:write")
 
 
-@pytest.mark.parametrize(("service", "code", "agency"),
-                         [("gp", "3A", "health"), ("community_health", "3D", "health"),
-                          ("police", "7", "police"), ("school", "2A", "education")])  # fmt: skip
+# RETURNS.md: 6 is police, 7 another legal agency (courts, probation, prisons).
+@pytest.mark.parametrize(
+    ("service", "code", "agency"),
+    [("gp", "3A", "health"), ("community_health", "3D", "health"), ("police", "6", "police"),
+     ("probation", "7", "probation"), ("school", "2A", "education")],
+)  # fmt: skip
 def test_the_referral_source_follows_where_the_professional_works(
     client: TestClient, clean_engine: Engine, service: str, code: str, agency: str
 ) -> None:
