@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     )
     authority_code: str = Field(default="990", pattern=r"^[0-9]{3}$")
     log_level: str = "INFO"
+    # Notifications (sharing/outbox.py): e-mail over SMTP, relayed from the outbox after commit.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = Field(default="no-reply@joinedup.invalid", pattern=r"^[^@\s]+@[^@\s]+$")
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    # Operation Encompass: the authority's term dates, schools' DSL addresses and its elective
+    # home education team (sharing/schooldays.py); None uses the demo authority's packaged file.
+    school_calendar_path: Path | None = None
+    # How a partner reaches a lead worker (shown with the partner look-up's flag).
+    front_door_contact: str = Field(
+        default="Kestrelford front door, 0300 000 0990 (synthetic)", min_length=1, max_length=200
+    )
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Settings:

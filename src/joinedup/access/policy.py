@@ -40,6 +40,9 @@ class Action(StrEnum):
     CASES_WRITE = "cases:write"
     CASES_CHAIR = "cases:chair"
     CASES_OVERSEE = "cases:oversee"
+    NOTIFICATIONS_SEND = "notifications:send"
+    INBOX_READ = "inbox:read"
+    CHILDREN_LOOKUP = "children:lookup"
 
 
 _PRACTICE = {
@@ -113,6 +116,15 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.CASES_CHAIR: frozenset({Role.SYSTEM, Role.REVIEWING_OFFICER, Role.TEAM_MANAGER}),
     # Allocation, supervision and management oversight.
     Action.CASES_OVERSEE: frozenset({Role.SYSTEM, Role.TEAM_MANAGER}),
+    # A notification (Operation Encompass, CP-IS, a contact's outcome) is written by whoever's
+    # work caused it, in their transaction, and recorded in the sharing register.
+    Action.NOTIFICATIONS_SEND: frozenset(
+        {Role.PARTNER_SYSTEM, Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}
+    ),
+    # Everyone who signs in reads their own inbox (the service filters to the reader's own).
+    Action.INBOX_READ: frozenset(set(Role) - {Role.PARTNER_SYSTEM}),
+    # The partner look-up: a flag for a child the partner has a legitimate relationship with.
+    Action.CHILDREN_LOOKUP: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM}),
 }
 
 

@@ -1,4 +1,5 @@
-"""The information-sharing register: one row per disclosure of personal data, append-only.
+"""The information-sharing register (one row per disclosure of personal data, append-only) and
+the notification outbox.
 
 A disclosure says what left the system (and a SHA-256 of the file, so a copy can be matched to
 its row), whose data it held, who disclosed it, to whom, why and on which lawful basis. Rows
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, event
+from sqlalchemy import Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from joinedup.db.base import Base, BigId
@@ -43,3 +44,38 @@ class AppendOnly(RuntimeError):
 @event.listens_for(Disclosure, "before_delete")
 def _refuse_change(_mapper: Mapper[Any], _connection: Any, target: Disclosure) -> None:
     raise AppendOnly(f"the sharing register is append-only (disclosure {target.id})")
+
+
+class Notification(Base):
+    """One message to one recipient on one channel, written in the transaction that caused it.
+
+    A rolled-back transaction leaves no row, so it sends nothing; the relay delivers committed
+    rows after commit, at least once. `dedup_key` is unique: the same key twice is one
+    notification, and the key travels with the e-mail so that a receiver can drop a resend.
+    Inbox rows are delivered by being written (status `delivered`); e-mail rows wait for the relay.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_due", "status", "channel", "next_attempt_at"),
+        Index("ix_notifications_recipient", "recipient", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))  # encompass, cp_is, contact_outcome, ...
+    channel: Mapped[str] = mapped_column(String(12))  # inbox | email
+    # inbox: "user:<id>", "org:<code>", "team:<name>"; email: the address
+    recipient: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    person_ids: Mapped[list[int]] = mapped_column(JSONDoc, default=list)
+    disclosure_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    status: Mapped[str] = mapped_column(String(12))  # pending | delivered | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(80), nullable=True)  # a code, no text
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # statutory
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

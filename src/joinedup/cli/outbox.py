@@ -1,0 +1,47 @@
+"""`joinedup outbox relay [--once]`: deliver the outbox's due e-mail after commit."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+
+from joinedup.cli import common
+from joinedup.core.clock import SystemClock
+from joinedup.sharing.outbox import RelayReport, SmtpMailer, relay_once
+
+app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
+
+
+@app.command("relay")
+def relay(
+    once: bool = typer.Option(False, "--once", help="Send what is due now, then stop."),
+    interval: float = typer.Option(5.0, min=0.1, help="Seconds between passes."),
+) -> None:
+    """Send due e-mail by SMTP (JOINEDUP_SMTP_HOST, _PORT, JOINEDUP_MAIL_FROM), retrying with
+    back-off; runs until stopped unless --once."""
+    settings = common.settings()
+    engine = common.engine(settings)
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_timeout_seconds)
+    total = RelayReport()
+    try:
+        while True:
+            report = relay_once(
+                engine=engine,
+                mailer=mailer,
+                clock=SystemClock(),
+                mail_from=settings.mail_from,
+                max_attempts=settings.outbox_max_attempts,
+            )
+            total = RelayReport(total.sent + report.sent, report.retrying,
+                                total.failed + report.failed)  # fmt: skip
+            if once:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
+    common.console.print(
+        f"Sent {total.sent}; {total.retrying} waiting to retry; {total.failed} given up."
+    )
