@@ -1,0 +1,329 @@
+"""Who must hear of what, written to the outbox in the transaction of the work that caused it.
+
+- Operation Encompass: a domestic abuse incident with a child as subject → the child's school
+  (its DSL: the school's inbox, and e-mail when the calendar names the DSL's address) before the
+  start of the next school day; a child home educated or with no school → the authority's
+  elective home education team.
+- CP-IS: an unscheduled-care attendance of a child on a child protection plan or looked after →
+  the lead social worker (the case's allocated worker; the team when nobody is allocated).
+- A contact's outcome → the referrer, within 1 working day of the decision.
+- The partner look-up (sharing/partners.py), with the facts gathered here from people, intake
+  and casework, which sharing does not read.
+
+`notify_events` belongs after `flows.intake.submit_and_resolve` (intake, identity, rules), in the
+same unit of work: `submit_and_resolve` should call it with the new event ids (`new_mentions`).
+Keys are built from the source record, not its version, so a corrected record notifies once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from joinedup.access.roles import Actor
+from joinedup.casework import contacts, pathway
+from joinedup.casework.models import Case
+from joinedup.casework.views import ContactView
+from joinedup.config import Settings
+from joinedup.core.dates import UK
+from joinedup.core.errors import FieldError, ValidationFailed
+from joinedup.core.workdays import add_working_days
+from joinedup.intake.models import Event, Mention
+from joinedup.people.circle import display_names
+from joinedup.people.models import MentionLink
+from joinedup.sharing import partners
+from joinedup.sharing.outbox import EMAIL, INBOX, Delivery, Message, notify
+from joinedup.sharing.schooldays import SchoolCalendar, load_calendar
+
+ENCOMPASS, CP_IS = "domestic_abuse_incident", "unscheduled_care"
+LEAVING_SCHOOL = ("elective_home_education", "missing_education")
+CP_IS_STAGES = (pathway.CHILD_PROTECTION, pathway.LOOKED_AFTER)
+EHE_TEAM = "team:elective_home_education"
+EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SETTINGS_LABELS = {
+    "emergency_department": "an emergency department",
+    "urgent_care": "urgent care",
+    "out_of_hours": "an out-of-hours service",
+    "ambulance": "an ambulance call-out",
+    "maternity": "maternity services",
+}
+
+
+@dataclass(frozen=True)
+class _Subject:
+    event: Event
+    person_id: int
+
+
+def notify_events(
+    *,
+    session: Session,
+    actor: Actor,
+    event_ids: Sequence[int],
+    settings: Settings,
+    now: datetime,
+    calendar: SchoolCalendar | None = None,
+) -> list[int]:
+    """The outbox rows the new events call for (Encompass, CP-IS); the ids of those written."""
+    subjects = _children_of(session, event_ids)
+    if not subjects:
+        return []
+    calendar = calendar or load_calendar(settings.school_calendar_path)
+    names = display_names(session, {s.person_id for s in subjects})
+    written: list[int] = []
+    for s in subjects:
+        name = names.get(s.person_id, "a child")
+        if s.event.type == ENCOMPASS:
+            written += _encompass(session, actor, calendar, s, name, now)
+        else:
+            written += _cp_is(session, actor, s, name, now)
+    return written
+
+
+def _children_of(session: Session, event_ids: Sequence[int]) -> list[_Subject]:
+    """Each current Encompass or CP-IS event with each child it names, linked to a person."""
+    if not event_ids:
+        return []
+    rows = session.execute(
+        select(Event, MentionLink.person_id)
+        .join(Mention, Mention.event_id == Event.id)
+        .join(MentionLink, MentionLink.mention_id == Mention.id)
+        .where(Event.id.in_(list(event_ids)), Event.type.in_((ENCOMPASS, CP_IS)),
+               Event.superseded.is_(False), Mention.role == "child")
+        .order_by(Event.id, MentionLink.person_id)
+    )  # fmt: skip
+    return [_Subject(event, person) for event, person in rows.unique()]
+
+
+def _encompass(
+    session: Session,
+    actor: Actor,
+    calendar: SchoolCalendar,
+    s: _Subject,
+    name: str,
+    now: datetime,
+) -> list[int]:
+    urn = school_of(session, s.person_id)
+    school = calendar.schools.get(urn) if urn else None
+    if urn:
+        deliveries = [Delivery(INBOX, f"org:{urn}")]
+        if school and school.dsl_email:
+            deliveries.append(Delivery(EMAIL, school.dsl_email))
+        label = f"Designated safeguarding lead, {school.name if school else 'school ' + urn}"
+    else:
+        team = calendar.elective_home_education
+        deliveries = [Delivery(INBOX, EHE_TEAM)]
+        if team.email:
+            deliveries.append(Delivery(EMAIL, team.email))
+        label = team.name
+    due = calendar.encompass_due(s.event.occurred_at)
+    present = (s.event.attributes or {}).get("children_present")
+    body = (
+        f"Operation Encompass: the police reported a domestic abuse incident involving {name} "
+        f"on {_uk_day(s.event.occurred_at)}."
+        + ("" if present is None else f" Children present: {'yes' if present else 'no'}.")
+        + f" Please make sure the designated safeguarding lead knows before {_uk_time(due)}."
+    )
+    message = Message(
+        key=f"encompass:{s.event.source_record_id}:{s.person_id}",
+        kind="encompass",
+        subject="Operation Encompass notification",
+        body=body,
+        person_ids=[s.person_id],
+        recipient_label=label,
+        purpose="Operation Encompass: telling the school before the next school day",
+        due_at=due,
+    )
+    return notify(session=session, actor=actor, message=message, deliveries=deliveries, now=now)
+
+
+def _cp_is(session: Session, actor: Actor, s: _Subject, name: str, now: datetime) -> list[int]:
+    case = open_case(session, s.person_id)
+    if case is None or case.stage not in CP_IS_STAGES:
+        return []
+    setting = (s.event.attributes or {}).get("setting", "")
+    recipient = f"user:{case.allocated_user_id}" if case.allocated_user_id else f"team:{case.team}"
+    message = Message(
+        key=f"cp_is:{s.event.source_record_id}:{s.person_id}",
+        kind="cp_is",
+        subject="Unscheduled care: a child on your caseload",
+        body=(
+            f"{name} ({pathway.STAGES[case.stage]}, case {case.id}) attended "
+            f"{SETTINGS_LABELS.get(setting, 'unscheduled care')} on "
+            f"{_uk_day(s.event.occurred_at)}."
+        ),
+        person_ids=[s.person_id],
+        recipient_label=case.allocated_label or case.team or "lead social worker",
+        purpose="CP-IS: telling the lead social worker of an unscheduled-care attendance",
+    )
+    return notify(
+        session=session, actor=actor, message=message,
+        deliveries=[Delivery(INBOX, recipient)], now=now,
+    )  # fmt: skip
+
+
+# -- the facts about a child ---------------------------------------------------------------------
+
+
+def _latest(session: Session, person_id: int, *where: Any) -> tuple[Any, ...] | None:
+    """The latest current event naming the person that matches `where`, with its mention."""
+    row = session.execute(
+        select(Event.occurred_at, Event.type, Event.attributes, Mention.school_urn,
+               Mention.gp_practice_code)
+        .join(Mention, Mention.event_id == Event.id)
+        .join(MentionLink, MentionLink.mention_id == Mention.id)
+        .where(MentionLink.person_id == person_id, Event.superseded.is_(False), *where)
+        .order_by(Event.occurred_at.desc(), Event.id.desc())
+        .limit(1)
+    ).first()  # fmt: skip
+    return None if row is None else tuple(row)
+
+
+def school_of(session: Session, person_id: int) -> str | None:
+    """The child's school URN from their latest education records; None when the latest says
+    home educated or missing education, or when no record names a school."""
+    named = _latest(session, person_id, Mention.school_urn.is_not(None))
+    moved = _latest(session, person_id, Event.type == "change_of_school")
+    left = _latest(session, person_id, Event.type.in_(LEAVING_SCHOOL))
+    # On a tie the record of leaving or moving wins over the school its mention still names.
+    found = [r for r in (left, moved, named) if r is not None]
+    if not found:
+        return None
+    _when, kind, attributes, urn, _gp = max(found, key=lambda r: r[0])
+    if kind in LEAVING_SCHOOL:
+        return None
+    if kind == "change_of_school" and (attributes or {}).get("to_urn"):
+        return str(attributes["to_urn"])
+    return str(urn) if urn else None
+
+
+def gp_of(session: Session, person_id: int) -> str | None:
+    row = _latest(session, person_id, Mention.gp_practice_code.is_not(None))
+    return None if row is None else str(row[4])
+
+
+def open_case(session: Session, person_id: int) -> Case | None:
+    return session.scalar(
+        select(Case).where(Case.person_id == person_id, Case.stage != pathway.CLOSED)
+    )
+
+
+def _uk_day(moment: datetime) -> str:
+    return moment.astimezone(UK).strftime("%-d %B %Y")
+
+
+def _uk_time(moment: datetime) -> str:
+    return moment.astimezone(UK).strftime("%H:%M on %A %-d %B %Y")
+
+
+# -- a contact's outcome -------------------------------------------------------------------------
+
+
+def send_outcome(
+    *,
+    session: Session,
+    actor: Actor,
+    contact_id: int,
+    message: str,
+    expected_version: int,
+    now: datetime,
+) -> ContactView:
+    """Casework's `send_outcome` (the decision and its register entry), and the referrer's
+    e-mail when their contact route is an e-mail address, due within 1 working day."""
+    view = contacts.send_outcome(
+        session=session, actor=actor, contact_id=contact_id, message=message,
+        expected_version=expected_version, now=now,
+    )  # fmt: skip
+    address = view.referrer.contact.strip()
+    if not EMAIL_ADDRESS.match(address):
+        return view
+    decided = (view.decided_at or now).astimezone(UK).date()
+    received = _uk_day(view.received_at)
+    text = (
+        f"The outcome of your contact of {received} (reference C{view.id}): "
+        f"{pathway.CONTACT_DECISIONS.get(view.decision or '', 'decided')}.\n\n{message.strip()}\n"
+    )
+    notify(
+        session=session,
+        actor=actor,
+        message=Message(
+            key=f"contact_outcome:{view.id}",
+            kind="contact_outcome",
+            subject=f"The outcome of your contact (reference C{view.id})",
+            body=text,
+            email_body=text,
+            person_ids=[view.person_id],
+            recipient_label=f"{view.referrer.name}, {view.referrer.organisation}",
+            purpose="Telling the referrer the outcome of their contact (Working Together 2023)",
+            due_at=_end_of(add_working_days(decided, 1)),
+        ),
+        deliveries=[Delivery(EMAIL, address)],
+        now=now,
+    )
+    return view
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=UK)
+
+
+# -- the partner look-up -------------------------------------------------------------------------
+
+
+def look_up_child(
+    *,
+    session: Session,
+    actor: Actor,
+    nhs_number: str,
+    declared_reason: str,
+    settings: Settings,
+    now: datetime,
+) -> partners.PartnerFlag:
+    """The partner's flag for the child with this NHS number (sharing/partners.py decides)."""
+    number = nhs_number.replace(" ", "")
+    if not re.fullmatch(r"[0-9]{10}", number):
+        raise ValidationFailed(
+            "The look-up cannot be made",
+            [FieldError("nhs_number", "Enter a 10-digit NHS number", "format")],
+        )
+    return partners.look_up(
+        session=session,
+        actor=actor,
+        facts=child_facts(session, number),
+        declared_reason=declared_reason,
+        contact_route=settings.front_door_contact,
+        now=now,
+    )
+
+
+def child_facts(session: Session, nhs_number: str) -> partners.ChildFacts | None:
+    """The child with this NHS number (a valid one, as recorded): school, GP and open case."""
+    persons = sorted(
+        set(
+            session.scalars(
+                select(MentionLink.person_id)
+                .join(Mention, Mention.id == MentionLink.mention_id)
+                .where(Mention.nhs_number == nhs_number, Mention.nhs_number_valid.is_(True),
+                       Mention.role == "child")
+            )
+        )
+    )  # fmt: skip
+    if not persons:
+        return None
+    case = next((c for p in persons if (c := open_case(session, p)) is not None), None)
+    return partners.ChildFacts(
+        person_ids=persons,
+        school_urn=next((u for p in persons if (u := school_of(session, p))), None),
+        gp_practice_code=next((g for p in persons if (g := gp_of(session, p))), None),
+        stage=case.stage if case else None,
+        case_id=case.id if case else None,
+        lead_user_id=case.allocated_user_id if case else None,
+        lead_label=case.allocated_label if case else None,
+        team=case.team if case else None,
+    )

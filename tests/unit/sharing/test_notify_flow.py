@@ -1,0 +1,226 @@
+"""Who hears of what: Operation Encompass to the school or the elective home education team,
+CP-IS to the lead social worker, a contact's outcome to the referrer — each also a disclosure."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from joinedup.access.roles import Actor, Role
+from joinedup.casework import contacts
+from joinedup.casework.models import Case
+from joinedup.config import Settings
+from joinedup.flows import notify as flow
+from joinedup.flows.intake import new_mentions, submit_and_resolve
+from joinedup.intake.validation import parse_object
+from joinedup.sharing import inbox
+from joinedup.sharing.models import Disclosure, Notification
+from joinedup.testing import FrozenClock
+from tests.unit.people.support import child, nhs, rec
+
+POLICE = {"agency": "police", "organisation": "Testshire Police", "organisation_code": "99"}
+SCHOOL = {"agency": "education", "organisation": "Kestrelford Primary School",
+          "organisation_code": "990001"}  # fmt: skip
+HOSPITAL = {"agency": "health", "organisation": "Testshire Hospital", "organisation_code": "RX1"}
+FRIDAY_NIGHT = "2026-11-27T22:30:00+00:00"
+PUPIL = child(nhs_number=nhs(41), given_names="Testa", family_name="Fixture")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """Early on Saturday 28 November 2026, just after the Friday-night incident."""
+    return FrozenClock(datetime(2026, 11, 28, 1, 0, tzinfo=UTC))
+
+
+def submit(
+    session: Session, actor: Actor, clock: FrozenClock, settings: Settings, *records: Any
+) -> list[int]:
+    """Submit through the intake flow, then notify as `submit_and_resolve` should (its events)."""
+    results = submit_and_resolve(session=session, actor=actor, now=clock.now(), settings=settings,
+                                 parsed_records=[parse_object(r) for r in records])  # fmt: skip
+    _mentions, events = new_mentions(session, results)
+    return flow.notify_events(
+        session=session, actor=actor, event_ids=events, settings=settings, now=clock.now()
+    )
+
+
+def incident(**changes: Any) -> dict[str, Any]:
+    changes.setdefault("source", POLICE)
+    changes.setdefault("occurred_at", FRIDAY_NIGHT)
+    changes.setdefault("recorded_at", None)
+    return rec(PUPIL, type="domestic_abuse_incident",
+               attributes={"children_present": True, "risk_level": "high"}, **changes)  # fmt: skip
+
+
+def at_school(day: str, urn: str = "990001", **changes: Any) -> dict[str, Any]:
+    changes.setdefault("source", SCHOOL)
+    pupil = child(nhs_number=nhs(41), given_names="Testa", family_name="Fixture", school_urn=urn)
+    return rec(pupil, occurred_at=day, date_precision="day", recorded_at=None, **changes)
+
+
+def notifications(session: Session) -> list[tuple[str, str, str]]:
+    rows = session.scalars(select(Notification).order_by(Notification.id))
+    return [(r.kind, r.channel, r.recipient) for r in rows]
+
+
+def test_encompass_tells_the_school_before_the_next_school_day(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
+    written = submit(session, feed_actor, clock, settings, incident(record_id="p:1"))
+    assert len(written) == 2
+    assert notifications(session) == [
+        ("encompass", "inbox", "org:990001"),
+        ("encompass", "email", "dsl@kestrelford-primary.invalid"),
+    ]
+    school, mail = session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert school.due_at == datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # Monday's start
+    assert "Testa Fixture" in school.body and "27 November 2026" in school.body
+    assert "high" not in school.body and "neighbour" not in school.body.lower()
+    assert "Testa" not in mail.body  # the e-mail points to the inbox
+    (disclosure,) = session.scalars(select(Disclosure)).all()
+    assert disclosure.what == "notification_encompass"
+    assert disclosure.recipient == "Designated safeguarding lead, Kestrelford Primary School"
+
+
+def test_a_new_version_of_the_incident_does_not_notify_again(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
+    submit(session, feed_actor, clock, settings, incident(record_id="p:2"))
+    corrected = incident(record_id="p:2", summary="Corrected: two children present.")
+    assert submit(session, feed_actor, clock, settings, corrected) == []
+    assert len(notifications(session)) == 2
+
+
+def test_a_child_home_educated_goes_to_the_elective_home_education_team(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
+    left = at_school("2026-10-05", type="elective_home_education", attributes={})
+    submit(session, feed_actor, clock, settings, left)
+    submit(session, feed_actor, clock, settings, incident(record_id="p:3"))
+    assert notifications(session) == [
+        ("encompass", "inbox", "team:elective_home_education"),
+        ("encompass", "email", "ehe@kestrelford.invalid"),
+    ]
+
+
+def test_a_child_with_no_school_on_record_goes_to_the_team(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    submit(session, feed_actor, clock, settings, incident(record_id="p:4"))
+    assert notifications(session)[0] == ("encompass", "inbox", "team:elective_home_education")
+
+
+def test_a_change_of_school_moves_the_notification(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
+    moved = at_school("2026-10-01", urn="990001", type="change_of_school",
+                      attributes={"from_urn": "990001", "to_urn": "990077"})  # fmt: skip
+    submit(session, feed_actor, clock, settings, moved)
+    submit(session, feed_actor, clock, settings, incident(record_id="p:5"))
+    assert notifications(session) == [("encompass", "inbox", "org:990077")]  # no DSL address
+
+
+def open_case(session: Session, person_id: int, stage: str, **more: Any) -> Case:
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    fields: dict[str, Any] = {"person_id": person_id, "stage": stage,
+                              "referral_on": date(2026, 10, 1), "referral_source": "2A",
+                              "team": "Assessment team 1", "allocated_user_id": 13,
+                              "allocated_label": "worker.one", "opened_at": now,
+                              "updated_at": now, "version": 1}  # fmt: skip
+    fields.update(more)
+    case = Case(**fields)
+    session.add(case)
+    session.flush()
+    return case
+
+
+def attendance(record_id: str) -> dict[str, Any]:
+    return rec(PUPIL, type="unscheduled_care", source=HOSPITAL, record_id=record_id,
+               occurred_at="2026-11-22T03:00:00+00:00", recorded_at=None,
+               attributes={"setting": "emergency_department", "reason": "fall"})  # fmt: skip
+
+
+def person_of_pupil(session: Session, feed_actor: Actor, clock: FrozenClock,
+                    settings: Settings) -> int:  # fmt: skip
+    submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
+    found = flow.child_facts(session, nhs(41))
+    assert found is not None
+    return found.person_ids[0]
+
+
+@pytest.mark.parametrize(("stage", "told"), [("child_protection", True), ("looked_after", True),
+                                             ("child_in_need", False)])  # fmt: skip
+def test_cp_is_tells_the_lead_social_worker_of_a_child_on_a_plan_or_looked_after(
+    session: Session,
+    feed_actor: Actor,
+    clock: FrozenClock,
+    settings: Settings,
+    stage: str,
+    told: bool,
+) -> None:
+    person = person_of_pupil(session, feed_actor, clock, settings)
+    open_case(session, person, stage)
+    submit(session, feed_actor, clock, settings, attendance("ed:1"))
+    assert notifications(session) == ([("cp_is", "inbox", "user:13")] if told else [])
+    if told:
+        worker = Actor(role=Role.SOCIAL_WORKER, label="worker.one", user_id=13)
+        (item,) = inbox.list_inbox(session=session, actor=worker, now=clock.now())
+        assert "an emergency department on 22 November 2026" in item.body
+        assert "fall" not in item.body  # the clinical reason stays with health
+
+
+def test_cp_is_goes_to_the_team_when_nobody_is_allocated(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    person = person_of_pupil(session, feed_actor, clock, settings)
+    open_case(session, person, "looked_after", allocated_user_id=None, allocated_label=None)
+    submit(session, feed_actor, clock, settings, attendance("ed:2"))
+    assert notifications(session) == [("cp_is", "inbox", "team:Assessment team 1")]
+
+
+def test_the_inbox_shows_a_reader_only_their_own(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    person = person_of_pupil(session, feed_actor, clock, settings)
+    open_case(session, person, "child_protection")
+    submit(session, feed_actor, clock, settings, attendance("ed:3"))
+    other = Actor(role=Role.SOCIAL_WORKER, label="worker.two", user_id=99)
+    assert inbox.list_inbox(session=session, actor=other, now=clock.now()) == []
+    worker = Actor(role=Role.SOCIAL_WORKER, label="worker.one", user_id=13)
+    (item,) = inbox.list_inbox(session=session, actor=worker, now=clock.now())
+    inbox.mark_read(session=session, actor=worker, notification_id=item.id, now=clock.now())
+    (read,) = inbox.list_inbox(session=session, actor=worker, now=clock.now())
+    assert read.read_at == clock.now()
+
+
+def test_a_contacts_outcome_is_e_mailed_to_the_referrer_within_a_working_day(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    from tests.unit.casework.support import AUTHORITY, MANAGER, MASH, Desk
+
+    person = person_of_pupil(session, feed_actor, clock, settings)
+    now = clock.now()
+    c = Desk(session, clock, person).contact()
+    c = contacts.triage(session=session, actor=MASH, contact_id=c.id, urgency="amber",
+                        expected_version=c.version, now=now)  # fmt: skip
+    c = contacts.decide(session=session, actor=MASH, contact_id=c.id, decision="early_help",
+                        rationale="Needs help.", expected_version=c.version, now=now)  # fmt: skip
+    view = contacts.sign_off(session=session, actor=MANAGER, authority=AUTHORITY,
+                             contact_id=c.id, approve=True, expected_version=c.version,
+                             now=now)  # fmt: skip
+    flow.send_outcome(session=session, actor=MANAGER, contact_id=view.id,
+                      message="We are assessing; a social worker will call.",
+                      expected_version=view.version, now=clock.now())  # fmt: skip
+    (row,) = session.scalars(select(Notification)).all()
+    assert (row.kind, row.channel, row.recipient) == ("contact_outcome", "email",
+                                                      "dsl@school.test")  # fmt: skip
+    assert "a social worker will call" in row.body and "Testa" not in row.body
+    assert row.due_at == datetime(2026, 11, 30, 23, 59, tzinfo=UTC)  # 1 working day on
