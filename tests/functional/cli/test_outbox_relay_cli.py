@@ -1,0 +1,66 @@
+"""`joinedup outbox relay --once` as a real process, against a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from joinedup.db.session import unit_of_work
+from joinedup.sharing.models import Notification
+from joinedup.testing import FrozenClock
+from tests.unit.sharing.smtp import SmtpServer
+from tests.unit.sharing.test_outbox import write
+
+JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
+
+
+def relay(url: str, port: int) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "JOINEDUP_DATABASE_URL": url,
+        "JOINEDUP_SMTP_PORT": str(port),
+        "JOINEDUP_SMTP_HOST": "127.0.0.1",
+        "JOINEDUP_MAIL_FROM": "relay@joinedup.test",
+    }
+    return subprocess.run([JOINEDUP, "outbox", "relay", "--once"], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)  # fmt: skip
+
+
+def test_the_relay_sends_what_is_due_once_then_nothing(
+    clean_engine: Engine, database_url: str
+) -> None:
+    clock = FrozenClock()  # long past: the rows are due now
+    write(clean_engine, clock)
+    server = SmtpServer()
+    server.start()
+    try:
+        first = relay(database_url, server.port)
+        assert first.returncode == 0, first.stderr
+        assert "Sent 1; 0 waiting to retry; 0 given up." in first.stdout
+        again = relay(database_url, server.port)
+        assert "Sent 0;" in again.stdout
+    finally:
+        server.stop()
+    (mail,) = server.receiver.messages
+    assert mail["From"] == "relay@joinedup.test" and mail["X-JoinedUp-Key"]
+    with unit_of_work(clean_engine, write=False) as session:
+        statuses = session.scalars(select(Notification.status).order_by(Notification.id)).all()
+    assert statuses == ["delivered", "sent"]
+
+
+def test_the_relay_with_the_server_down_leaves_the_message_waiting(
+    clean_engine: Engine, database_url: str
+) -> None:
+    write(clean_engine, FrozenClock())
+    down = SmtpServer()  # never started: its port refuses
+    result = relay(database_url, down.port)
+    assert result.returncode == 0, result.stderr
+    assert "Sent 0; 1 waiting to retry; 0 given up." in result.stdout, result.stdout + result.stderr
+    with unit_of_work(clean_engine, write=False) as session:
+        mail = session.scalars(select(Notification).where(Notification.channel == "email")).one()
+    assert (mail.status, mail.attempts, mail.last_error) == ("pending", 1,
+                                                             "ConnectionRefusedError")  # fmt: skip
