@@ -6,11 +6,13 @@ caller's unit of work: a rolled-back transaction leaves nothing to send. Each ro
 is unique, so the same key twice is one notification.
 
 `relay_once` claims due e-mail rows in a short transaction (`FOR UPDATE SKIP LOCKED` on
-PostgreSQL; SQLite's writers queue on `BEGIN IMMEDIATE`), moving each one's next attempt out
-by its back-off so that the claim is also a lease; sends them; then marks each sent in a second
-transaction. A relay killed between the send and the mark leaves the row claimed, and a later
-relay sends it once more after the lease: a duplicate carrying the same `Message-ID` and
-`X-JoinedUp-Key`, which the receiver drops, never a loss.
+PostgreSQL; SQLite's writers queue on `BEGIN IMMEDIATE`), counting the attempt and moving each
+row's next attempt out by a lease (longer than a batch of sends can take), so that no other
+relay takes it meanwhile; sends each, and marks it sent (or failed, due again after its
+back-off) in its own short transaction straight after. A relay killed between a send and its
+mark leaves that row claimed, and a later relay sends it once more when the lease runs out: a
+duplicate carrying the same `Message-ID` and `X-JoinedUp-Key`, which the receiver drops, never
+a loss.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ PENDING, DELIVERED, SENT, FAILED = "pending", "delivered", "sent", "failed"
 KEY_HEADER = "X-JoinedUp-Key"
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
+# A claimed row is another relay's after this: more than `limit` sends at the SMTP timeout.
+LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,9 @@ def email_of(row: Claimed, mail_from: str) -> EmailMessage:
     return mail
 
 
-def claim_due(*, engine: Engine, now: datetime, limit: int = 50) -> list[Claimed]:
+def claim_due(
+    *, engine: Engine, now: datetime, limit: int = 50, lease: timedelta = LEASE
+) -> list[Claimed]:
     """Take the due e-mail rows: each attempt counted and its next attempt moved out (a lease)."""
     with unit_of_work(engine) as session:
         rows = session.scalars(
@@ -216,7 +222,7 @@ def claim_due(*, engine: Engine, now: datetime, limit: int = 50) -> list[Claimed
         ).all()  # fmt: skip
         for row in rows:
             row.attempts += 1
-            row.next_attempt_at = now + backoff(row.attempts)
+            row.next_attempt_at = now + lease
         return [Claimed(r.id, r.dedup_key, r.recipient, r.subject, r.body, r.attempts)
                 for r in rows]  # fmt: skip
 
@@ -233,20 +239,19 @@ def mark_sent(*, engine: Engine, ids: Sequence[int], now: datetime) -> None:
 
 
 def mark_failed(
-    *, engine: Engine, failures: dict[int, str], attempts: dict[int, int], max_attempts: int
-) -> int:
-    """Record each failure's code; a row out of attempts is `failed`. How many gave up."""
-    gave_up = 0
+    *, engine: Engine, row: Claimed, code: str, now: datetime, max_attempts: int
+) -> bool:
+    """Record the failure's code; due again after the back-off, or `failed` when out of
+    attempts (True)."""
+    final = row.attempts >= max_attempts
     with unit_of_work(engine) as session:
-        for row_id, code in failures.items():
-            final = attempts[row_id] >= max_attempts
-            gave_up += final
-            session.execute(
-                update(Notification)
-                .where(Notification.id == row_id, Notification.status == PENDING)
-                .values(last_error=code, status=FAILED if final else PENDING)
-            )
-    return gave_up
+        session.execute(
+            update(Notification)
+            .where(Notification.id == row.id, Notification.status == PENDING)
+            .values(last_error=code, status=FAILED if final else PENDING,
+                    next_attempt_at=now + backoff(row.attempts))
+        )  # fmt: skip
+    return final
 
 
 def relay_once(
@@ -257,30 +262,24 @@ def relay_once(
     mail_from: str,
     max_attempts: int = 8,
     limit: int = 50,
+    lease: timedelta = LEASE,
 ) -> RelayReport:
     """Send what is due now; failures wait for their back-off, up to `max_attempts` tries."""
-    claimed = claim_due(engine=engine, now=clock.now(), limit=limit)
-    sent: list[int] = []
-    failures: dict[int, str] = {}
+    claimed = claim_due(engine=engine, now=clock.now(), limit=limit, lease=lease)
+    sent = retrying = failed = 0
     for row in claimed:
         try:
             mailer.send(email_of(row, mail_from))
         except (OSError, smtplib.SMTPException) as error:
-            failures[row.id] = _code(error)
+            final = mark_failed(engine=engine, row=row, code=_code(error), now=clock.now(),
+                                max_attempts=max_attempts)  # fmt: skip
+            failed, retrying = failed + final, retrying + (not final)
             continue
-        sent.append(row.id)
-    mark_sent(engine=engine, ids=sent, now=clock.now())
-    gave_up = mark_failed(
-        engine=engine,
-        failures=failures,
-        attempts={r.id: r.attempts for r in claimed},
-        max_attempts=max_attempts,
-    )
-    report = RelayReport(sent=len(sent), retrying=len(failures) - gave_up, failed=gave_up)
+        mark_sent(engine=engine, ids=[row.id], now=clock.now())
+        sent += 1
     if claimed:
-        log.info("outbox relay: %d sent, %d retrying, %d failed", *(
-            report.sent, report.retrying, report.failed))  # fmt: skip
-    return report
+        log.info("outbox relay: %d sent, %d retrying, %d failed", sent, retrying, failed)
+    return RelayReport(sent=sent, retrying=retrying, failed=failed)
 
 
 def _code(error: Exception) -> str:

@@ -163,7 +163,7 @@ def test_a_relay_killed_between_send_and_mark_sent_resends_once_with_the_same_ke
         killed = KilledAfterSend(SmtpMailer("127.0.0.1", smtp.port, 2))
         outbox.relay_once(engine=clean_engine, mailer=killed, clock=clock, mail_from=FROM)
     assert relay(clean_engine, smtp, clock).sent == 0  # still leased to the dead relay
-    clock.advance(outbox.backoff(1))
+    clock.advance(outbox.LEASE)
     assert relay(clean_engine, smtp, clock).sent == 1
     clock.advance(timedelta(hours=2))
     assert relay(clean_engine, smtp, clock).sent == 0
