@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -45,6 +45,9 @@ ENCOMPASS, CP_IS = "domestic_abuse_incident", "unscheduled_care"
 LEAVING_SCHOOL = ("elective_home_education", "missing_education")
 CP_IS_STAGES = (pathway.CHILD_PROTECTION, pathway.LOOKED_AFTER)
 EHE_TEAM = "team:elective_home_education"
+# Only news is notified: a history load (a previous authority's records, a replay) must not send
+# a school years-old incidents. Older events are still on the chronology.
+RECENT = {ENCOMPASS: timedelta(days=7), CP_IS: timedelta(days=30)}
 EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SETTINGS_LABELS = {
     "emergency_department": "an emergency department",
@@ -71,7 +74,7 @@ def notify_events(
     calendar: SchoolCalendar | None = None,
 ) -> list[int]:
     """The outbox rows the new events call for (Encompass, CP-IS); the ids of those written."""
-    subjects = _children_of(session, event_ids)
+    subjects = _children_of(session, event_ids, now)
     if not subjects:
         return []
     calendar = calendar or load_calendar(settings.school_calendar_path)
@@ -86,8 +89,8 @@ def notify_events(
     return written
 
 
-def _children_of(session: Session, event_ids: Sequence[int]) -> list[_Subject]:
-    """Each current Encompass or CP-IS event with each child it names, linked to a person."""
+def _children_of(session: Session, event_ids: Sequence[int], now: datetime) -> list[_Subject]:
+    """Each recent current Encompass or CP-IS event with each child it names (as a person)."""
     if not event_ids:
         return []
     rows = session.execute(
@@ -98,7 +101,8 @@ def _children_of(session: Session, event_ids: Sequence[int]) -> list[_Subject]:
                Event.superseded.is_(False), Mention.role == "child")
         .order_by(Event.id, MentionLink.person_id)
     )  # fmt: skip
-    return [_Subject(event, person) for event, person in rows.unique()]
+    return [_Subject(event, person) for event, person in rows.unique()
+            if event.occurred_at >= now - RECENT[event.type]]  # fmt: skip
 
 
 def _encompass(

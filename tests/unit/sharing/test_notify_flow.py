@@ -224,3 +224,12 @@ def test_a_contacts_outcome_is_e_mailed_to_the_referrer_within_a_working_day(
                                                       "dsl@school.test")  # fmt: skip
     assert "a social worker will call" in row.body and "Testa" not in row.body
     assert row.due_at == datetime(2026, 11, 30, 23, 59, tzinfo=UTC)  # 1 working day on
+
+
+def test_history_is_not_news(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    """A previous authority's records or a replay of old ones notify nobody."""
+    submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
+    old = incident(record_id="p:old", occurred_at="2026-11-20T22:30:00+00:00")  # 7 days+
+    assert submit(session, feed_actor, clock, settings, old) == []
