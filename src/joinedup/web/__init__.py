@@ -26,6 +26,7 @@ def mount(app: FastAPI) -> None:
         exports,
         front_door,
         home,
+        inbox,
         partners,
         people,
         prompts,
@@ -39,7 +40,8 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
     # The review queue's paths come before a person's, which would otherwise take `review`.
     routes = (auth, home, records, search, exports, children, review, people, audit, account,
-              concerns, front_door, cases, deadlines, prompts, partners)  # fmt: skip
+              concerns, front_door, cases, deadlines, prompts, partners,
+              inbox)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers

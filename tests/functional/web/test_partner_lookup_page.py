@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from tests.functional.web.test_web_pages import signed_in
 from tests.unit.people.support import nhs
 from tests.unit.sharing.test_notify_flow import at_school, open_case, submit
 from tests.unit.sharing.test_outbox import FEED
 
-from joinedup.access.models import AuditEntry
+from joinedup.access.models import AuditEntry, User
 from joinedup.config import Settings
 from joinedup.db.session import unit_of_work
 from joinedup.flows import notify as flow
@@ -77,3 +77,28 @@ def test_a_bad_nhs_number_is_named_on_the_form(client: TestClient) -> None:
 
 def test_the_page_is_not_for_social_workers(client: TestClient) -> None:
     assert signed_in(client, "social.worker").get("/partners/lookup").status_code == 403
+
+
+def test_the_lead_worker_reads_the_notification_in_their_inbox(
+    client: TestClient, clean_engine: Engine, clock: FrozenClock, settings: Settings
+) -> None:
+    a_child_on_a_plan(clean_engine, clock, settings)
+    signed_in(client, "dsl.school")
+    client.post("/partners/lookup", data={"csrf_token": token_of(client), "nhs_number": nhs(41),
+                                          "reason": "Pupil joining us today"})  # fmt: skip
+    client.cookies.clear()
+    signed_in(client, "social.worker")
+    with unit_of_work(clean_engine) as session:  # the demo worker holds the case
+        worker = session.scalar(select(User.id).where(User.username == "social.worker"))
+        session.execute(update(Notification).values(recipient=f"user:{worker}"))
+    page = client.get("/inbox")
+    assert page.status_code == 200 and "A partner looked up a child on your caseload" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    (row,) = re.findall(r'action="/inbox/(\d+)/read"', page.text)
+    done = client.post(f"/inbox/{row}/read", data={"csrf_token": token.group(1)},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    assert 'action="/inbox/' not in client.get("/inbox").text
+    assert client.post(f"/inbox/{int(row) + 99}/read",
+                       data={"csrf_token": token.group(1)}).status_code == 404  # fmt: skip
