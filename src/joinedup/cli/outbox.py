@@ -8,7 +8,8 @@ import typer
 
 from joinedup.cli import common
 from joinedup.core.clock import SystemClock
-from joinedup.sharing.outbox import RelayReport, SmtpMailer, relay_once
+from joinedup.db.session import unit_of_work
+from joinedup.sharing.outbox import RelayReport, SmtpMailer, relay_once, state
 
 app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
 
@@ -45,3 +46,21 @@ def relay(
     common.console.print(
         f"Sent {total.sent}; {total.retrying} waiting to retry; {total.failed} given up."
     )
+
+
+@app.command("status")
+def status() -> None:
+    """How many notifications are in each state, and how many are past their due time undelivered
+    (exit 1 when any are)."""
+    settings = common.settings()
+    engine = common.engine(settings)
+    try:
+        with unit_of_work(engine, write=False) as session:
+            found = state(session=session, now=SystemClock().now())
+    finally:
+        engine.dispose()
+    for name in ("pending", "sent", "delivered", "failed"):
+        common.console.print(f"{name}: {found.by_status.get(name, 0)}")
+    common.console.print(f"overdue: {found.overdue}")
+    if found.overdue:
+        raise typer.Exit(1)

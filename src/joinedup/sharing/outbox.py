@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -280,6 +280,25 @@ def relay_once(
     if claimed:
         log.info("outbox relay: %d sent, %d retrying, %d failed", sent, retrying, failed)
     return RelayReport(sent=sent, retrying=retrying, failed=failed)
+
+
+@dataclass(frozen=True)
+class OutboxState:
+    """Counts only (no personal data): what an operator watches."""
+
+    by_status: dict[str, int]
+    overdue: int  # not delivered, and past its statutory `due_at`
+
+
+def state(*, session: Session, now: datetime) -> OutboxState:
+    counts = session.execute(
+        select(Notification.status, func.count()).group_by(Notification.status)
+    )
+    overdue = session.scalar(
+        select(func.count()).where(Notification.status.in_((PENDING, FAILED)),
+                                   Notification.due_at < now)
+    )  # fmt: skip
+    return OutboxState({status: n for status, n in counts}, overdue or 0)
 
 
 def _code(error: Exception) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -10,10 +11,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from joinedup.db.session import unit_of_work
+from joinedup.sharing import outbox
 from joinedup.sharing.models import Notification
 from joinedup.testing import FrozenClock
 from tests.unit.sharing.smtp import SmtpServer
-from tests.unit.sharing.test_outbox import write
+from tests.unit.sharing.test_outbox import DELIVERIES, FEED, message, write
 
 JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
 
@@ -64,3 +66,20 @@ def test_the_relay_with_the_server_down_leaves_the_message_waiting(
         mail = session.scalars(select(Notification).where(Notification.channel == "email")).one()
     assert (mail.status, mail.attempts, mail.last_error) == ("pending", 1,
                                                              "ConnectionRefusedError")  # fmt: skip
+
+
+def test_status_counts_and_fails_when_something_is_overdue(
+    clean_engine: Engine, database_url: str
+) -> None:
+    env = {**os.environ, "JOINEDUP_DATABASE_URL": database_url}
+    command = [JOINEDUP, "outbox", "status"]
+    quiet = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60,
+                           check=False)  # fmt: skip
+    assert quiet.returncode == 0 and "overdue: 0" in quiet.stdout, quiet.stderr
+    clock = FrozenClock()
+    with unit_of_work(clean_engine) as session:
+        outbox.notify(session=session, actor=FEED, deliveries=DELIVERIES, now=clock.now(),
+                      message=dataclasses.replace(message(), due_at=clock.now()))  # fmt: skip
+    late = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60,
+                          check=False)  # fmt: skip
+    assert late.returncode == 1 and "pending: 1" in late.stdout and "overdue: 1" in late.stdout

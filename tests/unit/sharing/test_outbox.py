@@ -3,6 +3,8 @@ a rolled-back transaction sends nothing."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
@@ -204,3 +206,30 @@ def test_two_relays_do_not_claim_the_same_rows(clean_engine: Engine, clock: Froz
         ).all()  # fmt: skip
         claimed = outbox.claim_due(engine=clean_engine, now=clock.now())
         assert [c.id for c in claimed] != [] and held[0].id not in [c.id for c in claimed]
+
+
+def test_two_writers_of_one_key_make_one_notification(
+    clean_engine: Engine, clock: FrozenClock
+) -> None:
+    """The second waits for the first's commit, then finds the key taken (both engines)."""
+    second: list[list[int]] = []
+    with unit_of_work(clean_engine) as session:
+        first = outbox.notify(session=session, actor=FEED, message=message(),
+                              deliveries=DELIVERIES, now=clock.now())  # fmt: skip
+        writer = threading.Thread(target=lambda: second.append(write(clean_engine, clock)))
+        writer.start()
+        writer.join(0.3)  # it is waiting on the first transaction
+        assert writer.is_alive()
+    writer.join(10)
+    assert len(first) == 2 and second == [[]]
+    assert len(rows(clean_engine)) == 2
+
+
+def test_the_state_counts_and_finds_what_is_overdue(session: Session, clock: FrozenClock) -> None:
+    due = dataclasses.replace(message(), due_at=clock.now() + timedelta(hours=1))
+    outbox.notify(session=session, actor=FEED, message=due, deliveries=DELIVERIES,
+                  now=clock.now())  # fmt: skip
+    assert outbox.state(session=session, now=clock.now()) == outbox.OutboxState(
+        {"delivered": 1, "pending": 1}, 0)  # fmt: skip
+    later = clock.now() + timedelta(hours=2)
+    assert outbox.state(session=session, now=later).overdue == 1  # the e-mail, not the inbox
