@@ -9,6 +9,7 @@ import typer
 from joinedup.cli import common
 from joinedup.core.clock import SystemClock
 from joinedup.db.session import unit_of_work
+from joinedup.flows import notify
 from joinedup.sharing.outbox import RelayReport, SmtpMailer, relay_once, state
 
 app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
@@ -64,3 +65,19 @@ def status() -> None:
     common.console.print(f"overdue: {found.overdue}")
     if found.overdue:
         raise typer.Exit(1)
+
+
+@app.command("sweep")
+def sweep() -> None:
+    """Escalate the information requests whose replies are overdue (the partner is reminded and
+    the front door told, once per request); run it on a schedule beside the relay."""
+    settings = common.settings()
+    engine = common.engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            escalated = notify.escalate_overdue_requests(
+                session=session, actor=common.cli_actor(), now=SystemClock().now()
+            )
+    finally:
+        engine.dispose()
+    common.console.print(f"Escalated {escalated} overdue information requests.")

@@ -7,6 +7,7 @@
 - CP-IS: an unscheduled-care attendance of a child on a child protection plan or looked after →
   the lead social worker (the case's allocated worker; the team when nobody is allocated).
 - A contact's outcome → the referrer, within 1 working day of the decision.
+- An information request → the partner's inbox; overdue → a reminder and the front door team.
 - The partner look-up (sharing/partners.py), with the facts gathered here from people, intake
   and casework, which sharing does not read.
 
@@ -28,13 +29,13 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.casework import contacts, pathway
-from joinedup.casework.models import Case
-from joinedup.casework.views import ContactView
+from joinedup.casework.models import Case, Contact, InformationRequest
+from joinedup.casework.views import ContactView, InformationRequestView
 from joinedup.config import Settings
 from joinedup.core.dates import UK
 from joinedup.core.errors import FieldError, ValidationFailed
 from joinedup.core.workdays import add_working_days
-from joinedup.intake.models import Event, Mention
+from joinedup.intake.models import Event, Mention, Organisation
 from joinedup.people.circle import display_names
 from joinedup.people.models import MentionLink
 from joinedup.sharing import partners
@@ -49,13 +50,9 @@ EHE_TEAM = "team:elective_home_education"
 # a school years-old incidents. Older events are still on the chronology.
 RECENT = {ENCOMPASS: timedelta(days=7), CP_IS: timedelta(days=30)}
 EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-SETTINGS_LABELS = {
-    "emergency_department": "an emergency department",
-    "urgent_care": "urgent care",
-    "out_of_hours": "an out-of-hours service",
-    "ambulance": "an ambulance call-out",
-    "maternity": "maternity services",
-}
+SETTINGS_LABELS = {"emergency_department": "an emergency department", "urgent_care": "urgent care",
+                   "out_of_hours": "an out-of-hours service", "ambulance": "an ambulance call-out",
+                   "maternity": "maternity services"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,14 +102,8 @@ def _children_of(session: Session, event_ids: Sequence[int], now: datetime) -> l
             if event.occurred_at >= now - RECENT[event.type]]  # fmt: skip
 
 
-def _encompass(
-    session: Session,
-    actor: Actor,
-    calendar: SchoolCalendar,
-    s: _Subject,
-    name: str,
-    now: datetime,
-) -> list[int]:
+def _encompass(session: Session, actor: Actor, calendar: SchoolCalendar, s: _Subject, name: str,
+               now: datetime) -> list[int]:  # fmt: skip
     urn = school_of(session, s.person_id)
     school = calendar.schools.get(urn) if urn else None
     if urn:
@@ -275,6 +266,82 @@ def send_outcome(
 
 def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=UK)
+
+
+# -- information requests -----------------------------------------------------------------------
+
+FRONT_DOOR_TEAM = "team:front_door"
+
+
+def request_information(
+    *,
+    session: Session,
+    actor: Actor,
+    contact_id: int,
+    agency: str,
+    organisation: str,
+    question: str,
+    now: datetime,
+) -> InformationRequestView:
+    """Casework's request, and the partner's inbox notification (their organisation, when it is
+    known to the store by agency and name with a code)."""
+    view = contacts.request_information(
+        session=session, actor=actor, contact_id=contact_id, agency=agency,
+        organisation=organisation, question=question, now=now,
+    )  # fmt: skip
+    _tell_partner(session, actor, view, f"request:{view.id}", "Information request", now)
+    return view
+
+
+def escalate_overdue_requests(*, session: Session, actor: Actor, now: datetime) -> int:
+    """Remind each partner whose reply is overdue, and tell the front door team; once per
+    request. How many requests were escalated now (a scheduled sweep calls this)."""
+    overdue = session.scalars(
+        select(InformationRequest)
+        .where(InformationRequest.status == "open", InformationRequest.due_at < now)
+        .order_by(InformationRequest.due_at)
+    ).all()
+    escalated = 0
+    for r in overdue:
+        person = session.scalar(select(Contact.person_id).where(Contact.id == r.contact_id))
+        message = Message(
+            key=f"request_overdue:{r.id}", kind="request_overdue",
+            subject=f"Overdue: information request R{r.id} to {r.organisation}",
+            body=(f"The reply to information request R{r.id} (contact C{r.contact_id}) from "
+                  f"{r.organisation} was due by {_uk_time(r.due_at)} and has not come."),
+            person_ids=[] if person is None else [person], recipient_label="Front door",
+            purpose="Escalating an overdue reply to the front door",
+        )  # fmt: skip
+        written = notify(session=session, actor=actor, message=message,
+                         deliveries=[Delivery(INBOX, FRONT_DOOR_TEAM)], now=now)  # fmt: skip
+        _tell_partner(session, actor, r, f"request_reminder:{r.id}", "Reminder: overdue", now)
+        escalated += bool(written)
+    return escalated
+
+
+def _tell_partner(
+    session: Session, actor: Actor, view: InformationRequestView | InformationRequest, key: str,
+    lead: str, now: datetime,
+) -> None:  # fmt: skip
+    code = session.scalar(
+        select(Organisation.code).where(Organisation.agency == view.agency,
+                                        Organisation.name == view.organisation)
+    )  # fmt: skip
+    contact = session.scalar(select(Contact.person_id).join(InformationRequest,
+                             InformationRequest.contact_id == Contact.id)
+                             .where(InformationRequest.id == view.id))  # fmt: skip
+    if not code or contact is None:
+        return  # not a partner the store can address: the front door follows up by phone
+    message = Message(
+        key=key, kind="information_request",
+        subject=f"{lead}: the front door asks what you know (R{view.id})",
+        body=f"{view.question}\n\nPlease reply by {_uk_time(view.due_at)} (reference R{view.id}).",
+        person_ids=[contact], recipient_label=view.organisation,
+        purpose="Asking a partner what it knows, for the front door's decision",
+        due_at=view.due_at,
+    )  # fmt: skip
+    notify(session=session, actor=actor, message=message,
+           deliveries=[Delivery(INBOX, f"org:{code}")], now=now)  # fmt: skip
 
 
 # -- the partner look-up -------------------------------------------------------------------------

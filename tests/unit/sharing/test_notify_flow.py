@@ -3,7 +3,7 @@ CP-IS to the lead social worker, a contact's outcome to the referrer — each al
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -233,3 +233,30 @@ def test_history_is_not_news(
     submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
     old = incident(record_id="p:old", occurred_at="2026-11-20T22:30:00+00:00")  # 7 days+
     assert submit(session, feed_actor, clock, settings, old) == []
+
+
+def test_an_information_request_reaches_the_partner_and_escalates_when_overdue(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    from tests.unit.casework.support import MASH, Desk
+
+    person = person_of_pupil(session, feed_actor, clock, settings)
+    c = Desk(session, clock, person).contact()
+    c = contacts.triage(session=session, actor=MASH, contact_id=c.id, urgency="red",
+                        expected_version=c.version, now=clock.now())  # fmt: skip
+    asked = flow.request_information(
+        session=session, actor=MASH, contact_id=c.id, agency="education",
+        organisation="Kestrelford Primary School", question="Has Testa been in school?",
+        now=clock.now(),
+    )  # fmt: skip
+    assert notifications(session) == [("information_request", "inbox", "org:990001")]
+    assert flow.escalate_overdue_requests(session=session, actor=MASH, now=clock.now()) == 0
+    late = asked.due_at + timedelta(minutes=1)
+    assert flow.escalate_overdue_requests(session=session, actor=MASH, now=late) == 1
+    assert flow.escalate_overdue_requests(session=session, actor=MASH, now=late) == 0
+    assert notifications(session)[1:] == [
+        ("request_overdue", "inbox", "team:front_door"),
+        ("information_request", "inbox", "org:990001"),
+    ]
+    reminder = session.scalars(select(Notification).order_by(Notification.id.desc())).first()
+    assert reminder is not None and reminder.subject.startswith("Reminder: overdue")
