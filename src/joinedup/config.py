@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("var") / "joinedup.sqlite3")
@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    # STARTTLS (verified against the system's CAs, or `smtp_ca_file`) and, if given, AUTH.
+    smtp_starttls: bool = False
+    smtp_ca_file: Path | None = None
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
     mail_from: str = Field(default="no-reply@joinedup.invalid", pattern=r"^[^@\s]+@[^@\s]+$")
     outbox_max_attempts: int = Field(default=8, ge=1)
     # Operation Encompass: the authority's term dates, schools' DSL addresses and its elective

@@ -24,7 +24,17 @@ def relay(
     back-off; runs until stopped unless --once."""
     settings = common.settings()
     engine = common.engine(settings)
-    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_timeout_seconds)
+    mailer = SmtpMailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_timeout_seconds,
+        starttls=settings.smtp_starttls,
+        ca_file=None if settings.smtp_ca_file is None else str(settings.smtp_ca_file),
+        username=settings.smtp_username,
+        password=None
+        if settings.smtp_password is None
+        else settings.smtp_password.get_secret_value(),
+    )
     total = RelayReport()
     try:
         while True:

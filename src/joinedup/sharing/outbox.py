@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+import ssl
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
@@ -161,9 +162,17 @@ class SmtpMailer:
     host: str
     port: int
     timeout: float = 10.0
+    starttls: bool = False
+    ca_file: str | None = None  # None: the system's certificate authorities
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
 
     def send(self, message: EmailMessage) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
+            if self.username:
+                smtp.login(self.username, self.password or "")
             smtp.send_message(message)
 
 
