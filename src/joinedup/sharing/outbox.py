@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
+from joinedup.access.service import authorise
 from joinedup.core.clock import Clock
 from joinedup.db.session import unit_of_work
 from joinedup.sharing.models import Notification
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 INBOX, EMAIL = "inbox", "email"
 PENDING, DELIVERED, SENT, FAILED = "pending", "delivered", "sent", "failed"
 KEY_HEADER = "X-JoinedUp-Key"
+KEY_LIMIT = 200
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 # A claimed row is another relay's after this: more than `limit` sends at the SMTP timeout.
@@ -91,6 +93,8 @@ def notify(
     disclosure was recorded the first time). E-mail carries a pointer to the inbox, not the
     content: the mail leaves the system, the inbox does not.
     """
+    authorise(session=session, actor=actor, action=Action.NOTIFICATIONS_SEND,
+              resource_type="notification")  # fmt: skip
     new_ids = [
         row_id for d in deliveries if (row_id := _insert(session, message, d, now)) is not None
     ]
@@ -116,6 +120,15 @@ def notify(
     return new_ids
 
 
+def row_key(key: str, d: Delivery) -> str:
+    """One row's dedup key: the message's key, channel and recipient (hashed past 200 chars,
+    so that two long keys never collide by truncation)."""
+    full = f"{key}/{d.channel}/{d.recipient}"
+    if len(full) <= KEY_LIMIT:
+        return full
+    return f"{full[: KEY_LIMIT - 65]}#{hashlib.sha256(full.encode()).hexdigest()}"
+
+
 def _insert(session: Session, message: Message, d: Delivery, now: datetime) -> int | None:
     """Insert one row unless its key exists (a concurrent insert of the key waits, then skips)."""
     if d.channel == INBOX:
@@ -123,7 +136,7 @@ def _insert(session: Session, message: Message, d: Delivery, now: datetime) -> i
     else:
         body = message.email_body or EMAIL_BODY.format(subject=message.subject, key=message.key)
     values = {
-        "dedup_key": f"{message.key}/{d.channel}/{d.recipient}"[:200],
+        "dedup_key": row_key(message.key, d),
         "kind": message.kind,
         "channel": d.channel,
         "recipient": d.recipient,

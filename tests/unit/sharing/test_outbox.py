@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
+from joinedup.core.errors import NotPermitted
 from joinedup.db.session import unit_of_work
 from joinedup.sharing import outbox
 from joinedup.sharing.models import Disclosure, Notification
@@ -233,3 +234,19 @@ def test_the_state_counts_and_finds_what_is_overdue(session: Session, clock: Fro
         {"delivered": 1, "pending": 1}, 0)  # fmt: skip
     later = clock.now() + timedelta(hours=2)
     assert outbox.state(session=session, now=later).overdue == 1  # the e-mail, not the inbox
+
+
+def test_long_keys_are_hashed_not_truncated_into_each_other() -> None:
+    long = "x" * 190
+    one = outbox.row_key(long + "a", Delivery(EMAIL, "dsl@school.test"))
+    two = outbox.row_key(long + "b", Delivery(EMAIL, "dsl@school.test"))
+    assert one != two and len(one) == len(two) == outbox.KEY_LIMIT
+    assert outbox.row_key("k:1", Delivery(INBOX, "org:1")) == "k:1/inbox/org:1"
+
+
+def test_a_role_that_may_not_notify_writes_nothing(session: Session, clock: FrozenClock) -> None:
+    leader = Actor(role=Role.SENIOR_LEADER, label="head.one", user_id=3)
+    with pytest.raises(NotPermitted):
+        outbox.notify(session=session, actor=leader, message=message(), deliveries=DELIVERIES,
+                      now=clock.now())  # fmt: skip
+    assert session.scalars(select(Notification)).all() == []
