@@ -34,6 +34,7 @@ from joinedup.casework.views import ContactView, InformationRequestView
 from joinedup.config import Settings
 from joinedup.core.dates import UK
 from joinedup.core.errors import FieldError, ValidationFailed
+from joinedup.core.identifiers import upn_valid
 from joinedup.core.workdays import add_working_days
 from joinedup.intake.models import Event, Mention, Organisation
 from joinedup.people.circle import display_names
@@ -351,40 +352,37 @@ def look_up_child(
     *,
     session: Session,
     actor: Actor,
-    nhs_number: str,
+    identifier: str,
     declared_reason: str,
     settings: Settings,
     now: datetime,
 ) -> partners.PartnerFlag:
-    """The partner's flag for the child with this NHS number (sharing/partners.py decides)."""
-    number = nhs_number.replace(" ", "")
-    if not re.fullmatch(r"[0-9]{10}", number):
-        raise ValidationFailed(
-            "The look-up cannot be made",
-            [FieldError("nhs_number", "Enter a 10-digit NHS number", "format")],
-        )
+    """The partner's flag for the child with this NHS number or unique pupil number (UPN);
+    sharing/partners.py decides what the partner may see."""
+    value = identifier.replace(" ", "").upper()
+    if not (re.fullmatch(r"[0-9]{10}", value) or upn_valid(value)):
+        raise ValidationFailed("The look-up cannot be made", [FieldError(
+            "identifier", "Enter a 10-digit NHS number or a 13-character unique pupil number",
+            "format")])  # fmt: skip
     return partners.look_up(
         session=session,
         actor=actor,
-        facts=child_facts(session, number),
+        facts=child_facts(session, value),
         declared_reason=declared_reason,
         contact_route=settings.front_door_contact,
         now=now,
     )
 
 
-def child_facts(session: Session, nhs_number: str) -> partners.ChildFacts | None:
-    """The child with this NHS number (a valid one, as recorded): school, GP and open case."""
-    persons = sorted(
-        set(
-            session.scalars(
-                select(MentionLink.person_id)
-                .join(Mention, Mention.id == MentionLink.mention_id)
-                .where(Mention.nhs_number == nhs_number, Mention.nhs_number_valid.is_(True),
-                       Mention.role == "child")
-            )
-        )
-    )  # fmt: skip
+def child_facts(session: Session, identifier: str) -> partners.ChildFacts | None:
+    """The child with this NHS number or UPN (valid, as recorded): school, GP and open case."""
+    by_nhs = identifier.isdigit()
+    column, valid = (Mention.nhs_number, Mention.nhs_number_valid) if by_nhs else (
+        Mention.upn, Mention.upn_valid)  # fmt: skip
+    persons = sorted(set(session.scalars(
+        select(MentionLink.person_id).join(Mention, Mention.id == MentionLink.mention_id)
+        .where(column == identifier, valid.is_(True), Mention.role == "child")
+    )))  # fmt: skip
     if not persons:
         return None
     case = next((c for p in persons if (c := open_case(session, p)) is not None), None)

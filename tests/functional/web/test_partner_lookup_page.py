@@ -43,7 +43,7 @@ def test_a_partner_with_a_declared_reason_sees_the_flag_and_the_lead_worker_is_t
     a_child_on_a_plan(clean_engine, clock, settings)
     signed_in(client, "dsl.school")
     token = token_of(client)
-    page = client.post("/partners/lookup", data={"csrf_token": token, "nhs_number": nhs(41),
+    page = client.post("/partners/lookup", data={"csrf_token": token, "identifier": nhs(41),
                                                  "reason": "Pupil joining us today"})  # fmt: skip
     assert page.status_code == 200, page.text
     assert "Child protection plan" in page.text and "worker.one" in page.text
@@ -59,7 +59,7 @@ def test_without_a_relationship_the_partner_is_refused_and_it_is_recorded(
     a_child_on_a_plan(clean_engine, clock, settings)
     signed_in(client, "dsl.school")
     token = token_of(client)
-    page = client.post("/partners/lookup", data={"csrf_token": token, "nhs_number": nhs(41)})
+    page = client.post("/partners/lookup", data={"csrf_token": token, "identifier": nhs(41)})
     assert page.status_code == 403 and "Child protection plan" not in page.text
     with unit_of_work(clean_engine, write=False) as session:
         refused = session.scalars(
@@ -71,8 +71,11 @@ def test_without_a_relationship_the_partner_is_refused_and_it_is_recorded(
 def test_a_bad_nhs_number_is_named_on_the_form(client: TestClient) -> None:
     signed_in(client, "dsl.school")
     token = token_of(client)
-    page = client.post("/partners/lookup", data={"csrf_token": token, "nhs_number": "12"})
-    assert page.status_code == 422 and "Enter a 10-digit NHS number" in page.text
+    page = client.post("/partners/lookup", data={"csrf_token": token, "identifier": "12"})
+    assert (
+        page.status_code == 422
+        and "Enter a 10-digit NHS number or a 13-character unique pupil number" in page.text
+    )
 
 
 def test_the_page_is_not_for_social_workers(client: TestClient) -> None:
@@ -84,7 +87,7 @@ def test_the_lead_worker_reads_the_notification_in_their_inbox(
 ) -> None:
     a_child_on_a_plan(clean_engine, clock, settings)
     signed_in(client, "dsl.school")
-    client.post("/partners/lookup", data={"csrf_token": token_of(client), "nhs_number": nhs(41),
+    client.post("/partners/lookup", data={"csrf_token": token_of(client), "identifier": nhs(41),
                                           "reason": "Pupil joining us today"})  # fmt: skip
     client.cookies.clear()
     signed_in(client, "social.worker")

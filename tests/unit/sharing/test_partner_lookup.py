@@ -20,7 +20,7 @@ from joinedup.intake.models import Organisation
 from joinedup.sharing.models import Notification
 from joinedup.sharing.partners import PartnerFlag
 from joinedup.testing import FrozenClock
-from tests.unit.people.support import nhs
+from tests.unit.people.support import nhs, upn
 from tests.unit.sharing.test_notify_flow import at_school, open_case, submit
 
 GP = {"agency": "health", "organisation": "Testshire Surgery", "organisation_code": "Y00001"}
@@ -51,7 +51,7 @@ def known_child(session: Session, feed: Actor, clock: FrozenClock, settings: Set
 
 def look_up(session: Session, actor: Actor, settings: Settings, reason: str = "",
             number: str = CHILD) -> PartnerFlag:  # fmt: skip
-    return flow.look_up_child(session=session, actor=actor, nhs_number=number,
+    return flow.look_up_child(session=session, actor=actor, identifier=number,
                               declared_reason=reason, settings=settings,
                               now=datetime(2026, 11, 28, 10, 0, tzinfo=UTC))  # fmt: skip
 
@@ -150,3 +150,14 @@ def test_only_partner_practitioners_look_up(
         look_up(session, worker, settings, reason="curious")
     with pytest.raises(ValidationFailed):
         look_up(session, partner(session, "990001"), settings, number="12345")
+
+
+def test_a_school_looks_up_by_unique_pupil_number(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    known_child(session, feed_actor, clock, settings)
+    census = at_school("2026-10-01")
+    census["subjects"][0]["upn"] = upn(7)
+    submit(session, feed_actor, clock, settings, census)
+    flag = look_up(session, partner(session, "990001"), settings, number=upn(7).lower())
+    assert (flag.known, flag.relationship) == (False, "school_roll")

@@ -31,19 +31,19 @@ def form(request: Request, viewer: CurrentViewer) -> Response:
 @router.post("/partners/lookup")
 def look_up(request: Request, viewer: CurrentViewer, posted: Posted) -> Response:
     csrf.check(text(posted, "csrf_token"), viewer.csrf_token)
-    values = {"nhs_number": text(posted, "nhs_number"), "reason": text(posted, "reason")}
+    values = {"identifier": text(posted, "identifier"), "reason": text(posted, "reason")}
     try:
         with unit_of_work(request.app.state.engine) as session:
             flag = notify.look_up_child(
                 session=session,
                 actor=viewer.actor,
-                nhs_number=values["nhs_number"],
+                identifier=values["identifier"],
                 declared_reason=values["reason"],
                 settings=settings_of(request),
                 now=now(request),
             )
     except ValidationFailed as exc:
-        return _form(request, values, errors_of(exc, default="nhs_number", labelled=False))
+        return _form(request, values, errors_of(exc, default="identifier", labelled=False))
     return render(request, "partners/flag.html", title="Look-up result", flag=flag)
 
 
