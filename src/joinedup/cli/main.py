@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from joinedup.cli import db, demo, intake, link, outbox, replay, serve
+from joinedup.cli import db, demo, intake, link, outbox, replay, rules, serve
 
 app = typer.Typer(
     name="joinedup",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
+app.add_typer(rules.app, name="rules")
 app.add_typer(outbox.app, name="outbox")
 app.command("ingest")(intake.ingest)
 app.command("link")(link.link)

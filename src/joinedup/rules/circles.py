@@ -40,26 +40,49 @@ down(top, id) AS (
   SELECT down.top, p.id FROM persons p JOIN down ON p.merged_into_id = down.id),
 stays(top, household_id, from_date, to_date) AS (
   SELECT d.top, hm.household_id, MIN(hm.from_date), MAX(hm.to_date)
-  FROM down d JOIN household_members hm ON hm.person_id = d.id
+  FROM household_members hm JOIN down d ON hm.person_id = d.id
+  WHERE {hm_person_in_down}
   GROUP BY d.top, hm.household_id),
 others(top, person_id) AS (
-  SELECT s.top, hm.person_id FROM stays s
-  JOIN household_members hm ON hm.household_id = s.household_id
-  WHERE hm.from_date <= s.to_date AND hm.to_date >= s.from_date
+  SELECT s.top, hm.person_id FROM household_members hm
+  JOIN stays s ON hm.household_id = s.household_id
+  WHERE {hm_household_in_stays} AND hm.from_date <= s.to_date AND hm.to_date >= s.from_date
   UNION
-  SELECT d.top, r.related_person_id FROM down d JOIN relationships r ON r.person_id = d.id
+  SELECT d.top, r.related_person_id FROM relationships r JOIN down d ON r.person_id = d.id
+  WHERE {r_person_in_down}
   UNION
-  SELECT d.top, r.person_id FROM down d JOIN relationships r ON r.related_person_id = d.id),
-chain(top, id, into_id) AS (
-  SELECT o.top, p.id, p.merged_into_id FROM others o JOIN persons p ON p.id = o.person_id
+  SELECT d.top, r.person_id FROM relationships r JOIN down d ON r.related_person_id = d.id
+  WHERE {r_related_in_down}),
+chain(top, id, into_id, kind) AS (
+  SELECT o.top, p.id, p.merged_into_id, p.kind FROM persons p JOIN others o ON p.id = o.person_id
+  WHERE {p_in_others}
   UNION
-  SELECT c.top, p.id, p.merged_into_id FROM chain c JOIN persons p ON p.id = c.into_id)
+  SELECT c.top, p.id, p.merged_into_id, p.kind FROM persons p JOIN chain c ON p.id = c.into_id)
 SELECT 0 AS part, t.start AS a, t.id AS b, p.kind AS kind
   FROM top t JOIN persons p ON p.id = t.id
 UNION ALL SELECT 1, d.top, d.id, CAST(NULL AS VARCHAR(8)) FROM down d
-UNION ALL SELECT 2, c.top, c.id, p.kind FROM chain c JOIN persons p ON p.id = c.id
-  WHERE c.into_id IS NULL
+UNION ALL SELECT 2, c.top, c.id, c.kind FROM chain c WHERE c.into_id IS NULL
 """
+
+# Each join from a small CTE into a large table also says which keys it wants, as a condition
+# the planner can use: on PostgreSQL `= ANY(ARRAY(SELECT ...))` (an array computed first, so
+# index look-ups), as its guesses for recursive CTEs run to millions of rows and it would
+# otherwise merge-join whole indexes; on SQLite the same as `IN (SELECT ...)`.
+_WANTED = {
+    "hm_person_in_down": ("hm.person_id", "id", "down"),
+    "hm_household_in_stays": ("hm.household_id", "household_id", "stays"),
+    "r_person_in_down": ("r.person_id", "id", "down"),
+    "r_related_in_down": ("r.related_person_id", "id", "down"),
+    "p_in_others": ("p.id", "person_id", "others"),
+}
+
+
+def _wanted(dialect: str) -> dict[str, str]:
+    """The conditions, from this module's constants only (no value is ever formatted in)."""
+    form = "{} = ANY(ARRAY(SELECT {} FROM {}))" if dialect == "postgresql" else (
+        "{} IN (SELECT {} FROM {})")  # fmt: skip
+    return {k: form.format(*parts) for k, parts in _WANTED.items()}
+
 
 _START = {
     "sqlite": "start(id) AS (SELECT CAST(value AS INTEGER) FROM json_each(:persons)),",
@@ -84,15 +107,24 @@ class Scope:
 
 @cache
 def _statement(dialect: str) -> TextClause:
-    statement = text("WITH RECURSIVE " + _START[dialect] + _BODY)
+    statement = text("WITH RECURSIVE " + _START[dialect] + _BODY.format(**_wanted(dialect)))
     if dialect == "postgresql":
         return statement.bindparams(bindparam("persons", type_=ARRAY(BigInteger())))
     return statement
 
 
+def without_jit(session: Session) -> None:
+    """On PostgreSQL, no JIT compilation for the rest of the transaction. The planner's guesses
+    for recursive CTEs are millions of rows, which makes it compile this statement (and the
+    facts statement after it) for over a second; their real work is a few milliseconds."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def read_scopes(session: Session, persons: Collection[int]) -> dict[int, Scope]:
     """The circle of each person asked for (by the id asked for: a merged-away person's is
-    their survivor's); persons that do not exist are left out."""
+    their survivor's); persons that do not exist are left out. (On PostgreSQL, call
+    `without_jit` first in the transaction.)"""
     if not persons:
         return {}
     dialect = session.get_bind().dialect.name

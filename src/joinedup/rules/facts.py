@@ -65,6 +65,7 @@ class Timeline:
     birth_precision: str | None = None
     household_adults: frozenset[int] = field(default_factory=frozenset)
     days: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    kinds: frozenset[str] = field(init=False, repr=False, compare=False)  # types present
 
     def __post_init__(self) -> None:
         ordered = self.facts
@@ -72,6 +73,7 @@ class Timeline:
             ordered = tuple(sorted(ordered, key=lambda f: (f.occurred, f.event_id)))
             object.__setattr__(self, "facts", ordered)
         object.__setattr__(self, "days", tuple(f.occurred for f in ordered))
+        object.__setattr__(self, "kinds", frozenset(f.type for f in ordered))
 
     def upto(self, as_of: date) -> list[Fact]:
         """Facts that had happened by `as_of` (the day the triggering record occurred)."""

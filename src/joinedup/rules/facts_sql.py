@@ -21,16 +21,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, false, func, or_, select, true
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from joinedup.chronology import classify, query
 from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
 from joinedup.intake.models import Event, Mention, SourceRecord
-from joinedup.people.batchsql import among
 from joinedup.people.models import MentionLink
 from joinedup.rules.circles import CHILD_KINDS, Scope, read_scopes
 from joinedup.rules.engine import ANY_TYPE, Reach
@@ -59,40 +74,34 @@ def read_timelines(
     read whatever their type or age."""
     if not scopes:
         return {}
-    persons = sorted({p for s in scopes for p in s.everyone})
-    rows = list(session.execute(_facts_query(session, persons, reach, since, also)))
+    dialect = _dialect(session)
+    persons = {p for s in scopes for p in s.everyone}
+    values: dict[str, Any] = {"persons": _ids(dialect, persons), "also": _ids(dialect, also)}
+    plan = _plan(reach) if since is not None else None
+    if plan is not None and since is not None:
+        values.update({f"start_{back}": _start(since, back) for back in _windows(plan)})
+    rows: list[Any] = list(session.execute(_facts_statement(dialect, plan), values).all())
     if since is not None and reach.first_sightings and ANY_TYPE in reach.days:
         rows += _first_sightings(session, scopes, rows, {r.event_id for r in rows})
+    wanted = {"events": _ids(dialect, {r.event_id for r in rows})}
+    events = session.execute(_events_statement(dialect), wanted).all()
     births = read_births(session, {s.child: s.own for s in scopes})
-    by_person = rows_by_person(rows)
-    return {s.child: _timeline(s, by_person, births.get(s.child)) for s in scopes}
+    store = _Store(rows, events)
+    return {s.child: store.timeline(s, births.get(s.child)) for s in scopes}
 
 
 def read_births(session: Session, owns: Mapping[int, Collection[int]]) -> dict[int, str]:
     """Each child's most often recorded date of birth, as sent (`YYYY`, `YYYY-MM` or a day);
     of equally frequent ones, the first recorded (`chronology.child.identity`'s choice)."""
-    persons = sorted({p for own in owns.values() for p in own})
-    query = (
-        select(
-            ML.c.person_id,
-            M.c.date_of_birth,
-            func.count(),
-            func.min(E.c.occurred_at),
-            func.min(M.c.id),
-        )
-        .select_from(ML)
-        .join(M, M.c.id == ML.c.mention_id)
-        .join(E, E.c.id == M.c.event_id)
-        .where(among(session, ML.c.person_id, persons))
-        .where(E.c.superseded == false(), M.c.date_of_birth.is_not(None), M.c.date_of_birth != "")
-        .group_by(ML.c.person_id, M.c.date_of_birth)
-    )
+    dialect = _dialect(session)
+    persons = {p for own in owns.values() for p in own}
+    rows = session.execute(_births_statement(dialect), {"persons": _ids(dialect, persons)})
     tally: dict[int, dict[str, list[Any]]] = defaultdict(dict)
     whose = defaultdict(list)
     for child, own in owns.items():
         for p in own:
             whose[p].append(child)
-    for person, dob, n, first_at, first_id in session.execute(query):
+    for person, dob, n, first_at, first_id in rows:
         for child in whose[person]:
             seen = tally[child].setdefault(dob, [0, first_at, first_id])
             seen[0] += n
@@ -103,20 +112,14 @@ def read_births(session: Session, owns: Mapping[int, Collection[int]]) -> dict[i
     }
 
 
-def rows_by_person(rows: Iterable[Any]) -> dict[int, list[Any]]:
-    found: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        found[row.person_id].append(row)
-    return found
-
-
 def touched(session: Session, event_ids: Collection[int]) -> dict[int, Scope]:
     """The circle of every child the events touch: the children they name, and the children in
     the circle of anyone they name (a record about an adult is on the household chronology of
     every child living with them). Two statements (`circles.read_scopes`): the circles of the
     persons named, then those of the children found there."""
-    named = select(ML.c.person_id).join(M, M.c.id == ML.c.mention_id)
-    persons = set(session.scalars(named.where(among(session, M.c.event_id, event_ids))))
+    dialect = _dialect(session)
+    events = {"events": _ids(dialect, event_ids)}
+    persons = set(session.scalars(_named_statement(dialect), events))
     found = read_scopes(session, persons)
     children: set[int] = set()
     for scope in found.values():
@@ -130,9 +133,8 @@ def touched(session: Session, event_ids: Collection[int]) -> dict[int, Scope]:
 
 def earliest_day(session: Session, event_ids: Collection[int]) -> date | None:
     """The earliest day the events happened (the first day the rules evaluate as of)."""
-    first = session.scalar(
-        select(func.min(E.c.occurred_at)).where(among(session, E.c.id, event_ids))
-    )
+    dialect = _dialect(session)
+    first = session.scalar(_earliest_statement(dialect), {"events": _ids(dialect, event_ids)})
     return None if first is None else first.date()
 
 
@@ -153,6 +155,7 @@ def case_open(session: Session, scope: Scope) -> bool:
 
 
 def _columns() -> Select[Any]:
+    """A linked mention of a current event: who, in what part, and the event's type."""
     found: Any = (
         select(
             ML.c.person_id,
@@ -162,57 +165,127 @@ def _columns() -> Select[Any]:
             M.c.relationship,
             M.c.victim,
             M.c.perpetrator,
-            E.c.occurred_at,
-            E.c.date_precision,
-            E.c.agency,
             E.c.type,
-            E.c.attributes,
-            SR.c.record_id,
         )
         .select_from(ML)
         .join(M, M.c.id == ML.c.mention_id)
         .join(E, E.c.id == M.c.event_id)
-        .join(SR, SR.c.id == E.c.source_record_id)
         .where(E.c.superseded == false())
     )
     return found  # type: ignore[no-any-return]
 
 
-def _facts_query(
-    session: Session,
-    persons: Sequence[int],
-    reach: Reach,
-    since: date | None,
-    also: Collection[int],
-) -> Select[Any]:
-    query = _columns().where(among(session, ML.c.person_id, persons))
-    if since is not None:
-        query = query.where(in_reach(session, reach, since, also))
-    return query
+@cache
+def _events_statement(dialect: str) -> Select[Any]:
+    """The events `:events` themselves, once each (their typed columns read once an event, not
+    once a linked mention)."""
+    found: Any = (
+        select(E.c.id, E.c.occurred_at, SR.c.record_id, E.c.date_precision, E.c.agency, E.c.type,
+               E.c.attributes)
+        .join(SR, SR.c.id == E.c.source_record_id)
+        .where(_in(dialect, E.c.id, "events"))
+    )  # fmt: skip
+    return found  # type: ignore[no-any-return]
 
 
-def in_reach(
-    session: Session, reach: Reach, since: date, also: Collection[int] = ()
-) -> ColumnElement[bool]:
-    """An event the rules can read as of `since` or later: per type, as far back as reached."""
-    ever = sorted(t for t, back in reach.days.items() if back is None and t != ANY_TYPE)
-    if reach.days.get(ANY_TYPE, 0) is None:
-        return true()
+def _facts_statement(dialect: str, plan: _Plan | None) -> Select[Any]:
+    """Every linked mention of the persons (`:persons`) on a current event that the plan
+    reaches (`None`: every one), or on one of the events `:also`."""
+    return _facts_statements(dialect, plan)
+
+
+@cache
+def _facts_statements(dialect: str, plan: _Plan | None) -> Select[Any]:
+    query = _columns().where(_in(dialect, ML.c.person_id, "persons"))
+    if plan is None:
+        return query
+    ever, any_days, typed = plan
+    terms: list[ColumnElement[bool]] = [_in(dialect, E.c.id, "also")]
+    if any_days is not None:
+        terms.append(E.c.occurred_at >= bindparam(f"start_{any_days}"))
+    if ever:
+        terms.append(E.c.type.in_(ever))
+    for back, kinds in typed:
+        terms.append(and_(E.c.type.in_(kinds), E.c.occurred_at >= bindparam(f"start_{back}")))
+    return query.where(or_(*terms))
+
+
+# (types read at any age, days back for every type or None, ((days back, types), ...))
+_Plan = tuple[tuple[str, ...], int | None, tuple[tuple[int, tuple[str, ...]], ...]]
+
+
+def _plan(reach: Reach) -> _Plan | None:
+    """The reach as the facts statement's shape (None: every record at any age)."""
+    if ANY_TYPE in reach.days and reach.days[ANY_TYPE] is None:
+        return None
+    ever = tuple(sorted(t for t, back in reach.days.items() if back is None))
     any_days = reach.days.get(ANY_TYPE)
     by_days: dict[int, list[str]] = defaultdict(list)
     for kind, back in reach.days.items():
         if kind != ANY_TYPE and back is not None and (any_days is None or back > any_days):
             by_days[back].append(kind)
-    terms: list[ColumnElement[bool]] = []
-    if any_days is not None:
-        terms.append(E.c.occurred_at >= _start(since, any_days))
-    if ever:
-        terms.append(E.c.type.in_(ever))
-    for back, kinds in sorted(by_days.items()):
-        terms.append(and_(E.c.type.in_(sorted(kinds)), E.c.occurred_at >= _start(since, back)))
-    if also:
-        terms.append(among(session, E.c.id, also))
-    return or_(*terms) if terms else false()
+    typed = tuple((back, tuple(sorted(kinds))) for back, kinds in sorted(by_days.items()))
+    return ever, any_days, typed
+
+
+def _windows(plan: _Plan) -> list[int]:
+    _, any_days, typed = plan
+    return [*([any_days] if any_days is not None else []), *(back for back, _ in typed)]
+
+
+@cache
+def _births_statement(dialect: str) -> Select[Any]:
+    found: Any = (
+        select(
+            ML.c.person_id,
+            M.c.date_of_birth,
+            func.count(),
+            func.min(E.c.occurred_at),
+            func.min(M.c.id),
+        )
+        .select_from(ML)
+        .join(M, M.c.id == ML.c.mention_id)
+        .join(E, E.c.id == M.c.event_id)
+        .where(_in(dialect, ML.c.person_id, "persons"))
+        .where(E.c.superseded == false(), M.c.date_of_birth.is_not(None), M.c.date_of_birth != "")
+        .group_by(ML.c.person_id, M.c.date_of_birth)
+    )
+    return found  # type: ignore[no-any-return]
+
+
+@cache
+def _named_statement(dialect: str) -> Select[Any]:
+    found: Any = (
+        select(ML.c.person_id)
+        .join(M, M.c.id == ML.c.mention_id)
+        .where(_in(dialect, M.c.event_id, "events"))
+    )
+    return found  # type: ignore[no-any-return]
+
+
+@cache
+def _earliest_statement(dialect: str) -> Select[Any]:
+    found: Any = select(func.min(E.c.occurred_at)).where(_in(dialect, E.c.id, "events"))
+    return found  # type: ignore[no-any-return]
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _in(dialect: str, column: Any, name: str) -> ColumnElement[bool]:
+    """`column` among the ids of the named parameter (`_ids`): a PostgreSQL array or a JSON
+    array read by SQLite's `json_each`, as `people.batchsql.among`, but named, so that the
+    statement is built once and only the values change."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(BigInteger())))  # type: ignore[no-any-return]
+    listed: Any = select(literal_column("value")).select_from(func.json_each(bindparam(name)))
+    return column.in_(listed)  # type: ignore[no-any-return]
+
+
+def _ids(dialect: str, values: Iterable[int]) -> Any:
+    wanted = sorted(set(values))
+    return wanted if dialect == "postgresql" else orjson.dumps(wanted).decode()
 
 
 def _start(since: date, days: int) -> datetime:
@@ -228,7 +301,18 @@ def _first_sightings(
     offenders = {r.person_id for r in rows if r.type == "adult_offence" and r.role == "adult"}
     if not offenders:
         return []
-    own = sorted({p for s in scopes for p in s.own})
+    dialect = _dialect(session)
+    values = {
+        "own": _ids(dialect, (p for s in scopes for p in s.own)),
+        "offenders": _ids(dialect, offenders),
+        "persons": _ids(dialect, (p for s in scopes for p in s.everyone)),
+    }
+    return [r for r in session.execute(_together_statement(dialect), values)
+            if r.event_id not in have]  # fmt: skip
+
+
+@cache
+def _together_statement(dialect: str) -> Select[Any]:
     adult_ml, adult_m = ML.alias("adult_link"), M.alias("adult_mention")
     together = (
         select(M.c.event_id)
@@ -236,53 +320,58 @@ def _first_sightings(
         .join(M, M.c.id == ML.c.mention_id)
         .join(adult_m, adult_m.c.event_id == M.c.event_id)
         .join(adult_ml, adult_ml.c.mention_id == adult_m.c.id)
-        .where(among(session, ML.c.person_id, own))
-        .where(among(session, adult_ml.c.person_id, offenders), adult_m.c.role == "adult")
+        .where(_in(dialect, ML.c.person_id, "own"))
+        .where(_in(dialect, adult_ml.c.person_id, "offenders"), adult_m.c.role == "adult")
     )
-    everyone = sorted({p for s in scopes for p in s.everyone})
-    query = (
-        _columns().where(among(session, ML.c.person_id, everyone)).where(M.c.event_id.in_(together))
+    found: Any = (
+        _columns().where(_in(dialect, ML.c.person_id, "persons")).where(M.c.event_id.in_(together))
     )
-    return [r for r in session.execute(query) if r.event_id not in have]
+    return found  # type: ignore[no-any-return]
 
 
 # -- facts ---------------------------------------------------------------------------------
 
 
-def _timeline(scope: Scope, by_person: Mapping[int, list[Any]], birth: str | None) -> Timeline:
-    events: dict[int, list[Any]] = defaultdict(list)
-    for person in scope.everyone:
-        for row in by_person.get(person, ()):
-            events[row.event_id].append(row)
-    ordered = sorted(events.values(), key=lambda g: (g[0].occurred_at, g[0].event_id))
-    facts = [_fact(scope, sorted(group, key=lambda r: r.mention_id)) for group in ordered]
-    adults = frozenset(s.person_id for f in facts for s in f.subjects if s.role == "adult")
-    born, precision = birth_of(birth)
-    return Timeline(scope.child, tuple(facts), born, precision, adults)
+class _Store:
+    """The rows read, once per event and once per linked person, for building each child's
+    facts: the event's own fields are the same on every child's time line; who its subjects
+    are (the child, or a relative) differs."""
 
+    def __init__(self, rows: Sequence[Any], events: Sequence[Any]) -> None:
+        self.events: dict[int, tuple[Any, ...]] = {}
+        for event, occurred_at, record_id, precision, agency, kind, attributes in events:
+            attributes = attributes or {}
+            seen = classify.seen(kind, agency, attributes)
+            day = occurred_at.date()
+            self.events[event] = (occurred_at, record_id, day, precision, agency, kind,
+                                  attributes, seen)  # fmt: skip
+        self.links: dict[int, list[tuple[int, int, Who, Who]]] = {}
+        who: dict[tuple[Any, ...], Who] = {}
+        for person, mention, event, role, relationship, victim, perpetrator, _ in rows:
+            key = (person, role, relationship, bool(perpetrator), bool(victim))
+            other = who.get(key) or who.setdefault(key, Who(*key))
+            key = (person, role, None, bool(perpetrator), bool(victim))
+            own = who.get(key) or who.setdefault(key, Who(*key))
+            self.links.setdefault(person, []).append((event, mention, own, other))
 
-def _fact(scope: Scope, group: Sequence[Any]) -> Fact:
-    first = group[0]
-    attributes = first.attributes or {}
-    subjects = tuple(
-        Who(
-            r.person_id,
-            r.role,
-            None if r.person_id in scope.own else r.relationship,
-            bool(r.perpetrator),
-            bool(r.victim),
-        )
-        for r in group
-    )
-    return Fact(
-        event_id=first.event_id,
-        record_id=first.record_id,
-        occurred=first.occurred_at.date(),
-        precision=first.date_precision,
-        agency=first.agency,
-        type=first.type,
-        attributes=dict(attributes),
-        about_child=any(r.person_id in scope.own for r in group),
-        subjects=subjects,
-        seen=classify.seen(first.type, first.agency, attributes),
-    )
+    def timeline(self, scope: Scope, birth: str | None) -> Timeline:
+        """The child's facts: their subjects as seen from the child (their own persons with no
+        relationship), in time order."""
+        own, events = scope.own, self.events
+        groups: dict[int, list[tuple[int, Who]]] = {}
+        for person in scope.everyone:
+            mine = person in own
+            for event, mention, as_own, as_other in self.links.get(person, ()):
+                groups.setdefault(event, []).append((mention, as_own if mine else as_other))
+        facts: list[Fact] = []
+        adults: set[int] = set()
+        for event in sorted(groups, key=lambda e: (events[e][0], e)):
+            links = sorted(groups[event]) if len(groups[event]) > 1 else groups[event]
+            subjects = tuple(w for _, w in links)
+            adults.update(w.person_id for w in subjects if w.role == "adult")
+            _, record_id, occurred, precision, agency, kind, attributes, seen = events[event]
+            about = any(w.person_id in own for w in subjects)
+            facts.append(Fact(event, record_id, occurred, precision, agency, kind, attributes,
+                              about, subjects, seen))  # fmt: skip
+        born, precision = birth_of(birth)
+        return Timeline(scope.child, tuple(facts), born, precision, frozenset(adults))

@@ -162,6 +162,12 @@ class HungerNeglect(Rule[HungerNeglectParams]):
         return None
 
 
+def _serious(offence: Fact) -> bool:
+    return offence.attribute("category") in SERIOUS_OFFENCES or bool(
+        offence.attribute("against_child")
+    )
+
+
 def _reach(types: tuple[str, ...], days: int) -> Reach:
     return Reach(dict.fromkeys(types, days))
 
@@ -258,7 +264,12 @@ class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
+        if "adult_offence" not in timeline.kinds:
+            return None
         seen = timeline.upto(as_of)
+        offences = [f for f in of_type(seen, "adult_offence") if f.adults and _serious(f)]
+        if not offences:
+            return None
         first: dict[int, Fact] = {}
         for f in seen:
             if f.about_child:
@@ -266,11 +277,10 @@ class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
                     first.setdefault(who.person_id, f)
         evidence: list[Fact] = []
         child_harm = False
-        for f in of_type(seen, "adult_offence"):
-            serious = f.attribute("category") in SERIOUS_OFFENCES or f.attribute("against_child")
+        for f in offences:
             for who in f.adults:
                 joined = first.get(who.person_id)
-                if not serious or joined is None:
+                if joined is None:
                     continue
                 if (as_of - joined.occurred).days <= p.joined_within_days:
                     evidence += [joined, f]

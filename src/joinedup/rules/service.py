@@ -24,7 +24,8 @@ from joinedup.core.errors import FieldError, InvalidTransition, NotFound, Valida
 from joinedup.core.workdays import add_working_days
 from joinedup.intake.models import Event, SourceRecord
 from joinedup.rules import engine, facts_sql
-from joinedup.rules.engine import Finding, Rule
+from joinedup.rules.circles import without_jit
+from joinedup.rules.engine import ANY_TYPE, Finding, Rule
 from joinedup.rules.facts import Timeline
 from joinedup.rules.models import Prompt
 from joinedup.rules.timeline import from_chronology
@@ -88,6 +89,7 @@ def evaluate_records(
     if not rules or not event_ids:
         return []
     authorise(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person")
+    without_jit(session)
     scopes = facts_sql.touched(session, event_ids)
     if not scopes:
         return []
@@ -215,14 +217,25 @@ def _findings(
     rules: Sequence[Rule[Any]], facts: Timeline, new: set[int]
 ) -> list[tuple[date, Finding]]:
     """Findings as of the day of each new record, and — for a record that arrived late — as of
-    each later day on the time line, where a pattern it completes may have become visible."""
+    each later day on the time line, where a pattern it completes may have become visible.
+
+    On a new record's day every rule is evaluated (the record may have brought a child and an
+    adult's history together). On a later day, only the rules that read a type of record
+    that happened that day: a rule's evidence is records it reads, so without one of them on
+    the day it can find nothing it did not find on an earlier day evaluated."""
     days = {f.occurred for f in facts.facts if f.event_id in new}
     if not days:
         return []
-    later = {f.occurred for f in facts.facts if f.occurred > min(days)} - days
+    kinds: dict[date, set[str]] = {}
+    for f in facts.facts:
+        if f.occurred > min(days):
+            kinds.setdefault(f.occurred, set()).add(f.type)
+    reads = [(rule, rule.reach().types) for rule in rules]
     found = []
-    for as_of in sorted(days | later):
-        for finding in engine.evaluate(rules, facts, as_of):
+    for as_of in sorted(days | kinds.keys()):
+        today = kinds.get(as_of, set())
+        chosen = rules if as_of in days else [r for r, t in reads if ANY_TYPE in t or t & today]
+        for finding in engine.evaluate(chosen, facts, as_of):
             if as_of in days or new & set(finding.evidence_ids):
                 found.append((as_of, finding))
     return found

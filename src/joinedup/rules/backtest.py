@@ -1,0 +1,270 @@
+"""A backtest: the rules over every child's time line in the live store, day by day, as replay
+would evaluate them, writing nothing (a dry run).
+
+It answers a partnership's two questions before it changes a threshold: how many prompts would
+the front door get (per 1,000 children per year, by rule), and — on a generated authority,
+whose truth file says which harm stories were planted — would the rules have asked about those
+children before their crisis, and how long before.
+
+Each child's time line is read with the facts query (`facts_sql`, every record at any age) for
+batches of children at once. The rules are evaluated as of each day a record happened, in time
+order; a rule only on the days a record of a type it reads happened (on other days it can find
+nothing it did not find before: the circles are the store's as they are now, unlike replay's,
+which grow as records arrive). A finding opens a prompt exactly as live intake decides
+(`service.step`): a prompt stays open for the day it opened (new evidence that day joins it)
+and is taken as answered by the next (the deadline is one working day), so a later finding
+opens a new prompt only with evidence no earlier prompt had.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from joinedup.access.policy import Action
+from joinedup.access.roles import Actor
+from joinedup.access.service import require
+from joinedup.intake.models import Event, Mention, Organisation, SourceRecord
+from joinedup.people.batchsql import among
+from joinedup.people.models import MentionLink, Person
+from joinedup.rules import engine, facts_sql
+from joinedup.rules.circles import CHILD_KINDS, read_scopes, without_jit
+from joinedup.rules.engine import ANY_TYPE, Rule
+from joinedup.rules.facts import Timeline
+from joinedup.rules.service import step
+
+CHUNK = 2000  # children read and evaluated together
+DAYS_A_YEAR = 365.25
+SPAN_FROM, SPAN_TO = 0.005, 0.995  # the store's period: between these shares of its records
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A prompt the dry run would have opened."""
+
+    child: int
+    rule_id: str
+    as_of: date
+
+
+@dataclass(frozen=True, slots=True)
+class Trajectory:
+    """A planted harm story (a generator's truth file): its child, as persons of this store."""
+
+    ref: str  # the generator's person id
+    kind: str
+    crisis: date | None  # None: a control (signals, no crisis)
+    persons: frozenset[int]
+
+
+@dataclass
+class Backtest:
+    children: int
+    records: int
+    first_day: date | None
+    last_day: date | None
+    rules: list[str]
+    opened: list[Opened] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def years(self) -> float:
+        if self.first_day is None or self.last_day is None:
+            return 0.0
+        return max(1, (self.last_day - self.first_day).days) / DAYS_A_YEAR
+
+    def per_1000_per_year(self, rule_id: str | None = None) -> float:
+        n = sum(1 for o in self.opened if rule_id is None or o.rule_id == rule_id)
+        if not self.children or not self.years:
+            return 0.0
+        return n * 1000 / self.children / self.years
+
+    def by_rule(self) -> Counter[str]:
+        return Counter(o.rule_id for o in self.opened)
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    trajectories: int
+    found: int
+    lead_days: tuple[int, ...]  # of those found: crisis day less the first prompt's day
+    controls: int
+    controls_prompted: int
+    unmatched: int  # trajectories whose child this store does not hold
+
+    @property
+    def rate(self) -> float:
+        return self.found / self.trajectories if self.trajectories else 0.0
+
+    @property
+    def median_lead(self) -> float | None:
+        return statistics.median(self.lead_days) if self.lead_days else None
+
+
+def run(
+    *,
+    session: Session,
+    actor: Actor,
+    rules: Sequence[Rule[Any]],
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    chunk: int = CHUNK,
+) -> Backtest:
+    """Every child's time line through the rules, day by day; nothing is written but the audit
+    entry (the backtest reads every record, and shows only counts)."""
+    started = time.perf_counter()
+    children = list(session.scalars(
+        select(Person.id).where(Person.kind.in_(sorted(CHILD_KINDS)),
+                                Person.merged_into_id.is_(None)).order_by(Person.id)))  # fmt: skip
+    records, first, last = _span(session)
+    require(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person",
+            detail={"view": "backtest", "children": len(children), "records": records})  # fmt: skip
+    result = Backtest(len(children), records, first, last, [r.id for r in rules])
+    without_jit(session)
+    reach = engine.reach_of(rules)
+    reads = [(rule, rule.reach().types) for rule in rules]
+    for start in range(0, len(children), chunk):
+        scopes = read_scopes(session, children[start : start + chunk])
+        found = list({s.child: s for s in scopes.values()}.values())
+        for timeline in facts_sql.read_timelines(session, found, reach, since=None).values():
+            result.opened.extend(dry_run(reads, timeline))
+        progress(min(start + chunk, len(children)), len(children))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _span(session: Session) -> tuple[int, date | None, date | None]:
+    """The records, and the days from the 0.5th to the 99.5th percentile of when they happened:
+    the period the store covers, which a handful of old records (an adult's offence from years
+    before) would otherwise stretch."""
+    current = Event.superseded.is_(False)
+    records = session.scalar(select(func.count()).select_from(Event).where(current)) or 0
+    days = []
+    for share in (SPAN_FROM, SPAN_TO):
+        skip = max(0, min(records - 1, int(records * share)))
+        ordered = select(Event.occurred_at).where(current).order_by(Event.occurred_at)
+        at = session.scalar(ordered.offset(skip).limit(1))
+        days.append(None if at is None else at.date())
+    return records, days[0], days[1]
+
+
+def dry_run(
+    reads: Sequence[tuple[Rule[Any], frozenset[str]]], timeline: Timeline
+) -> Iterator[Opened]:
+    """The prompts one child's time line would have opened, in time order."""
+    kinds: dict[date, set[str]] = defaultdict(set)
+    for f in timeline.facts:
+        kinds[f.occurred].add(f.type)
+    opened_on: dict[str, date] = {}
+    live: dict[str, list[int]] = {}
+    seen: dict[str, set[int]] = defaultdict(set)
+    for day in sorted(kinds):
+        today = kinds[day]
+        for rule, types in reads:
+            if ANY_TYPE not in types and not types & today:
+                continue
+            finding = rule.evaluate(timeline, day)
+            if finding is None:
+                continue
+            same_day = live.get(rule.id) if opened_on.get(rule.id) == day else None
+            action = step(same_day, seen[rule.id], finding.evidence_ids)
+            if action is None:
+                continue
+            what, ids = action
+            if what == "open":
+                opened_on[rule.id], live[rule.id] = day, list(ids)
+                yield Opened(timeline.person_id, rule.id, day)
+            else:
+                live[rule.id] = [*live[rule.id], *ids]
+            seen[rule.id].update(ids)
+
+
+# -- the generator's truth -----------------------------------------------------------------
+
+
+def read_truth(session: Session, path: Path) -> list[Trajectory]:
+    """The planted trajectories and controls of a `joinedup demo build` truth file, each child
+    found in this store through the records that name them (the generator's mentions, matched
+    by organisation, record id and subject ref), followed to their survivor.
+
+    The file is read line by line (a 60,000-child authority's is hundreds of megabytes): only the
+    stories' lines and the mentions of their children are parsed."""
+    stories: list[dict[str, Any]] = []
+    for line in _lines(path):
+        for key, planted in ((b'"trajectories":', True), (b'"controls":', False)):
+            if line.startswith(key):
+                for story in orjson.loads(line[len(key) :].rstrip(b",\n")):
+                    stories.append({**story, "is_trajectory": planted})
+    wanted = {s["child_person_id"] for s in stories}
+    keys: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for line in _lines(path):
+        if line.startswith(b'{"record_id"') and b'"person_id"' in line:
+            item = orjson.loads(line.rstrip(b",\n"))
+            if item.get("person_id") in wanted:
+                keys[item["person_id"]].add((item["organisation"], item["record_id"], item["ref"]))
+    persons = _persons(session, keys)
+    found = []
+    for s in stories:
+        crisis = date.fromisoformat(s["crisis_date"]) if s["is_trajectory"] else None
+        ref = s["child_person_id"]
+        found.append(Trajectory(ref, s["kind"], crisis, frozenset(persons.get(ref, ()))))
+    return found
+
+
+def recall(result: Backtest, stories: Sequence[Trajectory]) -> Recall:
+    """A trajectory is found when any prompt fired for its child before the crisis day; its
+    lead is the days from the first such prompt to the crisis."""
+    first: dict[int, list[date]] = defaultdict(list)
+    for o in result.opened:
+        first[o.child].append(o.as_of)
+    found, leads, unmatched, controls, prompted = 0, [], 0, 0, 0
+    for s in stories:
+        days = sorted(d for p in s.persons for d in first.get(p, ()))
+        if s.crisis is None:
+            controls += 1
+            prompted += bool(days)
+            continue
+        if not s.persons:
+            unmatched += 1
+        before = [d for d in days if d < s.crisis]
+        if before:
+            found += 1
+            leads.append((s.crisis - before[0]).days)
+    trajectories = sum(1 for s in stories if s.crisis is not None)
+    return Recall(trajectories, found, tuple(sorted(leads)), controls, prompted, unmatched)
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as file:
+        yield from file
+
+
+def _persons(session: Session, keys: dict[str, set[tuple[str, str, str]]]) -> dict[str, set[int]]:
+    """Each generator person's persons in this store (survivors of any merge)."""
+    whose = {key: ref for ref, found in keys.items() for key in found}
+    record_ids = sorted({record_id for _, record_id, _ in whose})
+    linked: dict[str, set[int]] = defaultdict(set)
+    for part in range(0, len(record_ids), 5000):
+        rows = session.execute(
+            select(Organisation.name, SourceRecord.record_id, Mention.ref, MentionLink.person_id)
+            .join(SourceRecord, SourceRecord.organisation_id == Organisation.id)
+            .join(Event, Event.source_record_id == SourceRecord.id)
+            .join(Mention, Mention.event_id == Event.id)
+            .join(MentionLink, MentionLink.mention_id == Mention.id)
+            .where(among(session, SourceRecord.record_id, record_ids[part : part + 5000]))
+        )
+        for organisation, record_id, ref, person in rows:
+            owner = whose.get((organisation, record_id, ref))
+            if owner is not None:
+                linked[owner].add(person)
+    scopes = read_scopes(session, {p for found in linked.values() for p in found})
+    return {ref: {scopes[p].child for p in found if p in scopes} for ref, found in linked.items()}
