@@ -79,3 +79,26 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class NonDisclosure(Base):
+    """A decision not to share, with its ground and reason: the other half of the register."""
+
+    __tablename__ = "non_disclosures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    by_label: Mapped[str] = mapped_column(String(120))
+    by_user_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    by_role: Mapped[str] = mapped_column(String(40))
+    person_ids: Mapped[list[int]] = mapped_column(JSONDoc, default=list)
+    what: Mapped[str] = mapped_column(String(60))  # what was asked for: a code
+    requester: Mapped[str] = mapped_column(String(300))  # who asked, or would have received it
+    ground: Mapped[str] = mapped_column(String(40))  # a code from views.WITHHOLDING_GROUNDS
+    reason: Mapped[str] = mapped_column(Text)
+
+
+@event.listens_for(NonDisclosure, "before_update")
+@event.listens_for(NonDisclosure, "before_delete")
+def _refuse_change_of_decision(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
+    raise AppendOnly(f"the sharing register is append-only (decision {target.id})")

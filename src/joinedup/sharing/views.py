@@ -67,3 +67,50 @@ class DisclosureView:
 class DisclosurePage:
     items: list[DisclosureView]
     total: int
+
+
+# The grounds for a decision not to share (the 2026 Act's duty yields where disclosure would be
+# more detrimental to the child; the DPA 2018 exemptions cover the rest).
+WITHHOLDING_GROUNDS: tuple[LawfulBasis, ...] = (
+    LawfulBasis(
+        "more_detrimental",
+        "Disclosure would be more detrimental to the child than not sharing "
+        "(Children's Wellbeing and Schools Act 2026)",
+        "Sharing would put the child at greater risk, for example by alerting an abuser.",
+    ),
+    LawfulBasis(
+        "risk_to_a_person",
+        "Disclosure could cause serious harm to a person (Data Protection Act 2018, "
+        "Schedule 3, paragraph 5)",
+        "A referrer, a neighbour or a family member could be harmed if identified.",
+    ),
+    LawfulBasis(
+        "crime",
+        "Disclosure would prejudice the prevention or detection of crime (Data Protection Act "
+        "2018, Schedule 2, paragraph 2)",
+        "The police have asked that an investigation not be disclosed yet.",
+    ),
+    LawfulBasis(
+        "not_relevant",
+        "Not relevant to the child's safety or welfare",
+        "What was asked for would not help the recipient keep the child safe.",
+    ),
+)
+GROUND_LABELS: dict[str, str] = {g.code: g.label for g in WITHHOLDING_GROUNDS}
+
+
+@dataclass(frozen=True, slots=True)
+class NonDisclosureView:
+    id: int
+    decided_at: datetime
+    by_label: str
+    by_role: str
+    person_ids: list[int]
+    what: str
+    requester: str
+    ground: str
+    reason: str
+
+    @property
+    def ground_label(self) -> str:
+        return GROUND_LABELS.get(self.ground, self.ground)
