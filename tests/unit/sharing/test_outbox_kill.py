@@ -47,7 +47,7 @@ def _relay(database_url: str, port: int) -> None:  # pragma: no cover - runs in 
 
 @pytest.fixture
 def stalling() -> Iterator[tuple[SmtpServer, Any, Any]]:
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     received, release = context.Event(), context.Event()
     server = SmtpServer()
     server.receiver = Stalling(received, release)
@@ -63,8 +63,8 @@ def test_a_killed_relay_costs_at_most_a_duplicate_the_key_suppresses(
     server, received, release = stalling
     clock = FrozenClock(T0)
     write(clean_engine, clock)
-    clean_engine.dispose()  # the child opens its own connections
-    child = multiprocessing.get_context("fork").Process(
+    clean_engine.dispose()  # the child (a fresh interpreter) opens its own connections
+    child = multiprocessing.get_context("spawn").Process(
         target=_relay, args=(database_url, server.port)
     )
     child.start()
