@@ -31,6 +31,12 @@ LINKS: tuple[Link, ...] = (
         "Tell the front door about a child you are worried about.",
     ),
     Link(
+        "Look up a child",
+        "/partners/lookup",
+        Action.CHILDREN_LOOKUP,
+        "Check whether a child you work with is known to children's social care, and who leads.",
+    ),
+    Link(
         "Front door",
         "/front-door",
         Action.CONTACTS_TRIAGE,
@@ -65,6 +71,12 @@ LINKS: tuple[Link, ...] = (
         "/audit",
         Action.AUDIT_READ,
         "See who looked at or changed what, and every access that was refused.",
+    ),
+    Link(
+        "Inbox",
+        "/inbox",
+        Action.INBOX_READ,
+        "Notifications for you and your organisation.",
     ),
     Link(
         "Your account",

@@ -48,7 +48,7 @@ def nav_links(response: httpx.Response) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "links"),
     [
-        ("ig.officer", ["/", "/audit", "/account"]),
+        ("ig.officer", ["/", "/audit", "/inbox", "/account"]),
         (
             "social.worker",
             [
@@ -60,6 +60,7 @@ def nav_links(response: httpx.Response) -> list[str]:
                 "/deadlines",
                 "/records",
                 "/people/review",
+                "/inbox",
                 "/account",
             ],
         ),
@@ -74,11 +75,12 @@ def nav_links(response: httpx.Response) -> list[str]:
                 "/deadlines",
                 "/records",
                 "/people/review",
+                "/inbox",
                 "/account",
             ],
         ),
-        ("dsl.school", ["/", "/concerns/new", "/account"]),
-        ("head.of.service", ["/", "/account"]),
+        ("dsl.school", ["/", "/concerns/new", "/partners/lookup", "/inbox", "/account"]),
+        ("head.of.service", ["/", "/inbox", "/account"]),
     ],
 )
 def test_navigation_offers_only_what_the_role_may_use(
@@ -94,7 +96,10 @@ def test_home_says_what_the_role_can_do_and_what_is_still_to_come(client: TestCl
     assert "<title>Home – Joined Up</title>" in home.text
     assert "Ruth Adebayo-Kline" in home.text and "Partner practitioner" in home.text
     assert "/records" not in home.text and "/audit" not in home.text
-    assert "recording a concern" in home.text and "not available yet" in home.text
+    assert "Raise a concern" in home.text and "Look up a child" in home.text
+    assert "not available yet" not in home.text  # everything a partner does is built
+    leader = signed_in(client, "head.of.service").get("/")
+    assert "performance, timeliness" in leader.text and "not available yet" in leader.text
     assert "This is a synthetic demonstration service – no real people" in home.text
 
 

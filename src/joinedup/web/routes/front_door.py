@@ -17,6 +17,7 @@ from joinedup.access.policy import Action, permits
 from joinedup.casework import contacts, history, pathway
 from joinedup.core.errors import Conflict, InvalidTransition, ValidationFailed
 from joinedup.db.session import unit_of_work
+from joinedup.flows import notify
 from joinedup.web import csrf
 from joinedup.web.casework_forms import AGENCY_TITLES, Posted, authority, errors_of, text
 from joinedup.web.deps import CurrentViewer, Viewer, now
@@ -153,7 +154,7 @@ def request_information(
     values = {f"request-{n}": text(form, n) for n in ("agency", "organisation", "question")}
 
     def work(session: Session) -> object:
-        return contacts.request_information(
+        return notify.request_information(
             session=session, actor=viewer.actor, contact_id=number, agency=text(form, "agency"),
             organisation=text(form, "organisation"), question=text(form, "question"),
             now=now(request),
@@ -228,7 +229,7 @@ def send_outcome(
     number = identifier(contact_id, "contact")
 
     def work(session: Session) -> object:
-        return contacts.send_outcome(
+        return notify.send_outcome(
             session=session, actor=viewer.actor, contact_id=number,
             message=text(form, "message"), expected_version=_version(text(form, "version")),
             now=now(request),

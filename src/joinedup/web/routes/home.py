@@ -14,14 +14,11 @@ router = APIRouter(include_in_schema=False)
 
 # What each role will do in Joined Up (DOMAIN.md), for roles whose pages are still to come.
 COMING: dict[Role, str] = {
-    Role.PARTNER_PRACTITIONER: (
-        "recording a concern, checking whether a child you work with is known to children's "
-        "social care, and receiving notifications such as Operation Encompass"
-    ),
-    Role.MASH_PRACTITIONER: "triaging contacts and recording decisions with their rationale",
-    Role.SOCIAL_WORKER: "assessments, section 47 enquiries, plans, visits and your caseload",
-    Role.TEAM_MANAGER: "allocating work, signing off decisions and recording supervision",
-    Role.REVIEWING_OFFICER: "child protection conferences and looked-after reviews",
+    Role.PARTNER_PRACTITIONER: "",
+    Role.MASH_PRACTITIONER: "early help offers and professional challenge",
+    Role.SOCIAL_WORKER: "your caseload and its weighting",
+    Role.TEAM_MANAGER: "allocating work by capacity and caseload caps",
+    Role.REVIEWING_OFFICER: "",
     Role.SENIOR_LEADER: "performance, timeliness, caseloads and demand",
     Role.PERFORMANCE_OFFICER: "statutory returns: the CIN census, SSDA903 and Ofsted Annex A",
     Role.INFORMATION_GOVERNANCE: "break-glass review, subject access requests and retention",
