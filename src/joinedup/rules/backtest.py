@@ -39,13 +39,16 @@ from joinedup.people.batchsql import among
 from joinedup.people.models import MentionLink, Person
 from joinedup.rules import engine, facts_sql
 from joinedup.rules.circles import CHILD_KINDS, read_scopes, without_jit
-from joinedup.rules.engine import ANY_TYPE, Rule
+from joinedup.rules.engine import ANY_TYPE, Reach, Rule
 from joinedup.rules.facts import Timeline
 from joinedup.rules.service import step
 
 CHUNK = 2000  # children read and evaluated together
 DAYS_A_YEAR = 365.25
-SPAN_FROM, SPAN_TO = 0.005, 0.995  # the store's period: between these shares of its records
+# The store's period: the days between these shares of its records, widened to the whole
+# (divided by the share between them), so that a few old records (an adult's offence years
+# before, earlier involvement) do not stretch it and evenly spread records give their span.
+SPAN_FROM, SPAN_TO = 0.025, 0.975
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,8 @@ class Backtest:
     def years(self) -> float:
         if self.first_day is None or self.last_day is None:
             return 0.0
-        return max(1, (self.last_day - self.first_day).days) / DAYS_A_YEAR
+        middle = max(1, (self.last_day - self.first_day).days) / DAYS_A_YEAR
+        return middle / (SPAN_TO - SPAN_FROM)
 
     def per_1000_per_year(self, rule_id: str | None = None) -> float:
         n = sum(1 for o in self.opened if rule_id is None or o.rule_id == rule_id)
@@ -126,16 +130,18 @@ def run(
         select(Person.id).where(Person.kind.in_(sorted(CHILD_KINDS)),
                                 Person.merged_into_id.is_(None)).order_by(Person.id)))  # fmt: skip
     records, first, last = _span(session)
+    earliest = session.scalar(select(func.min(Event.occurred_at)).where(~Event.superseded))
     require(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person",
             detail={"view": "backtest", "children": len(children), "records": records})  # fmt: skip
     result = Backtest(len(children), records, first, last, [r.id for r in rules])
     without_jit(session)
     reach = engine.reach_of(rules)
-    reads = [(rule, rule.reach().types) for rule in rules]
+    reads = [(rule, rule.reach()) for rule in rules]
     for start in range(0, len(children), chunk):
         scopes = read_scopes(session, children[start : start + chunk])
         found = list({s.child: s for s in scopes.values()}.values())
-        for timeline in facts_sql.read_timelines(session, found, reach, since=None).values():
+        since = earliest.date() if earliest is not None else None  # every record the rules read
+        for timeline in facts_sql.read_timelines(session, found, reach, since=since).values():
             result.opened.extend(dry_run(reads, timeline))
         progress(min(start + chunk, len(children)), len(children))
     result.seconds = time.perf_counter() - started
@@ -143,9 +149,8 @@ def run(
 
 
 def _span(session: Session) -> tuple[int, date | None, date | None]:
-    """The records, and the days from the 0.5th to the 99.5th percentile of when they happened:
-    the period the store covers, which a handful of old records (an adult's offence from years
-    before) would otherwise stretch."""
+    """The records, and the days of the 2.5th and the 97.5th percentile of when they happened
+    (the store's period is the span between them, widened: `Backtest.years`)."""
     current = Event.superseded.is_(False)
     records = session.scalar(select(func.count()).select_from(Event).where(current)) or 0
     days = []
@@ -157,20 +162,23 @@ def _span(session: Session) -> tuple[int, date | None, date | None]:
     return records, days[0], days[1]
 
 
-def dry_run(
-    reads: Sequence[tuple[Rule[Any], frozenset[str]]], timeline: Timeline
-) -> Iterator[Opened]:
+def dry_run(reads: Sequence[tuple[Rule[Any], Reach]], timeline: Timeline) -> Iterator[Opened]:
     """The prompts one child's time line would have opened, in time order."""
     kinds: dict[date, set[str]] = defaultdict(set)
+    sighted: set[date] = set()
     for f in timeline.facts:
         kinds[f.occurred].add(f.type)
+        if f.about_child and f.adults:
+            sighted.add(f.occurred)
     opened_on: dict[str, date] = {}
     live: dict[str, list[int]] = {}
     seen: dict[str, set[int]] = defaultdict(set)
+    plans = [(rule, reach.types, ANY_TYPE in reach.days, reach.sightings is not None)
+             for rule, reach in reads]  # fmt: skip
     for day in sorted(kinds):
-        today = kinds[day]
-        for rule, types in reads:
-            if ANY_TYPE not in types and not types & today:
+        today, met = kinds[day], day in sighted
+        for rule, types, every, sights in plans:
+            if not (every or (sights and met) or not types.isdisjoint(today)):
                 continue
             finding = rule.evaluate(timeline, day)
             if finding is None:

@@ -8,7 +8,7 @@ scores: it either finds its pattern, naming the records that make it, or it does
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
@@ -29,12 +29,14 @@ ANY_TYPE = "*"  # in a `Reach`: records of every type
 @dataclass(frozen=True, slots=True)
 class Reach:
     """What a rule reads as of a day: how far back, by event type (`ANY_TYPE`: every type;
-    None: at any age), and whether it reads when each adult was first recorded with the child
-    (at any age). A rule that reads something not declared here would miss it in live intake,
-    which reads only what the rules reach (`facts_sql`); the known-answer tests run both."""
+    None: at any age); and `sightings`, how far back it reads the records that name an adult
+    with the child, of any type (with the first such record naming each adult, at any age:
+    when they came into the child's life). A rule that reads something not declared here would
+    miss it in live intake, which reads only what the rules reach (`facts_sql`); the parity
+    tests compare it with the whole chronology."""
 
     days: Mapping[str, int | None] = field(default_factory=lambda: {ANY_TYPE: None})
-    first_sightings: bool = False
+    sightings: int | None = None
 
     @property
     def types(self) -> frozenset[str]:
@@ -44,13 +46,21 @@ class Reach:
 def combined(reaches: Iterable[Reach]) -> Reach:
     """The reach of several rules together: per type, the furthest any of them looks back."""
     days: dict[str, int | None] = {}
-    first = False
+    sightings: int | None = None
     for reach in reaches:
-        first |= reach.first_sightings
+        if reach.sightings is not None:
+            sightings = max(sightings or 0, reach.sightings)
         for kind, back in reach.days.items():
             before = days.get(kind, 0)
             days[kind] = None if back is None or before is None else max(before, back)
-    return Reach(days, first)
+    return Reach(days, sightings)
+
+
+def evaluated_on(reach: Reach, kinds: Collection[str], sighted: bool) -> bool:
+    """Whether a rule can find something new on a day with records of these types (`sighted`:
+    one of them names an adult with the child): only when it reads one of them."""
+    return ANY_TYPE in reach.days or bool(reach.types & set(kinds)) or (
+        sighted and reach.sightings is not None)  # fmt: skip
 
 
 def reach_of(rules: Iterable[Rule[Any]]) -> Reach:

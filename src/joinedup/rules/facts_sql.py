@@ -33,6 +33,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    exists,
     false,
     func,
     literal_column,
@@ -81,7 +82,7 @@ def read_timelines(
     if plan is not None and since is not None:
         values.update({f"start_{back}": _start(since, back) for back in _windows(plan)})
     rows: list[Any] = list(session.execute(_facts_statement(dialect, plan), values).all())
-    if since is not None and reach.first_sightings and ANY_TYPE in reach.days:
+    if since is not None and reach.sightings is not None:
         rows += _first_sightings(session, scopes, rows, {r.event_id for r in rows})
     wanted = {"events": _ids(dialect, {r.event_id for r in rows})}
     events = session.execute(_events_statement(dialect), wanted).all()
@@ -199,7 +200,7 @@ def _facts_statements(dialect: str, plan: _Plan | None) -> Select[Any]:
     query = _columns().where(_in(dialect, ML.c.person_id, "persons"))
     if plan is None:
         return query
-    ever, any_days, typed = plan
+    ever, any_days, typed, sightings = plan
     terms: list[ColumnElement[bool]] = [_in(dialect, E.c.id, "also")]
     if any_days is not None:
         terms.append(E.c.occurred_at >= bindparam(f"start_{any_days}"))
@@ -207,11 +208,16 @@ def _facts_statements(dialect: str, plan: _Plan | None) -> Select[Any]:
         terms.append(E.c.type.in_(ever))
     for back, kinds in typed:
         terms.append(and_(E.c.type.in_(kinds), E.c.occurred_at >= bindparam(f"start_{back}")))
+    if sightings is not None:
+        adult = M.alias("adult")
+        named = exists().where(adult.c.event_id == E.c.id, adult.c.role == "adult")
+        terms.append(and_(E.c.occurred_at >= bindparam(f"start_{sightings}"), named))
     return query.where(or_(*terms))
 
 
-# (types read at any age, days back for every type or None, ((days back, types), ...))
-_Plan = tuple[tuple[str, ...], int | None, tuple[tuple[int, tuple[str, ...]], ...]]
+# (types read at any age, days back for every type or None, ((days back, types), ...),
+#  days back for the records naming an adult or None)
+_Plan = tuple[tuple[str, ...], int | None, tuple[tuple[int, tuple[str, ...]], ...], int | None]
 
 
 def _plan(reach: Reach) -> _Plan | None:
@@ -225,12 +231,13 @@ def _plan(reach: Reach) -> _Plan | None:
         if kind != ANY_TYPE and back is not None and (any_days is None or back > any_days):
             by_days[back].append(kind)
     typed = tuple((back, tuple(sorted(kinds))) for back, kinds in sorted(by_days.items()))
-    return ever, any_days, typed
+    return ever, any_days, typed, reach.sightings
 
 
 def _windows(plan: _Plan) -> list[int]:
-    _, any_days, typed = plan
-    return [*([any_days] if any_days is not None else []), *(back for back, _ in typed)]
+    _, any_days, typed, sightings = plan
+    found = [back for back, _ in typed]
+    return found + [d for d in (any_days, sightings) if d is not None]
 
 
 @cache

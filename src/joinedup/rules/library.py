@@ -14,7 +14,6 @@ from pydantic import Field
 
 from joinedup.rules.engine import (
     AMBER,
-    ANY_TYPE,
     GREEN,
     RED,
     Finding,
@@ -258,9 +257,7 @@ class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
     Parameters = NewAdultWithViolenceParams
 
     def reach(self) -> Reach:
-        return Reach(
-            {ANY_TYPE: self.params.joined_within_days, "adult_offence": None}, first_sightings=True
-        )
+        return Reach({"adult_offence": None}, sightings=self.params.joined_within_days)
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params

@@ -25,7 +25,7 @@ from joinedup.core.workdays import add_working_days
 from joinedup.intake.models import Event, SourceRecord
 from joinedup.rules import engine, facts_sql
 from joinedup.rules.circles import without_jit
-from joinedup.rules.engine import ANY_TYPE, Finding, Rule
+from joinedup.rules.engine import Finding, Rule
 from joinedup.rules.facts import Timeline
 from joinedup.rules.models import Prompt
 from joinedup.rules.timeline import from_chronology
@@ -227,14 +227,18 @@ def _findings(
     if not days:
         return []
     kinds: dict[date, set[str]] = {}
+    sighted: set[date] = set()
     for f in facts.facts:
         if f.occurred > min(days):
             kinds.setdefault(f.occurred, set()).add(f.type)
-    reads = [(rule, rule.reach().types) for rule in rules]
+            if f.about_child and f.adults:
+                sighted.add(f.occurred)
+    reads = [(rule, rule.reach()) for rule in rules]
     found = []
     for as_of in sorted(days | kinds.keys()):
-        today = kinds.get(as_of, set())
-        chosen = rules if as_of in days else [r for r, t in reads if ANY_TYPE in t or t & today]
+        today, seen = kinds.get(as_of, set()), as_of in sighted
+        chosen = rules if as_of in days else [
+            r for r, reach in reads if engine.evaluated_on(reach, today, seen)]  # fmt: skip
         for finding in engine.evaluate(chosen, facts, as_of):
             if as_of in days or new & set(finding.evidence_ids):
                 found.append((as_of, finding))

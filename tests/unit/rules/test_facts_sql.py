@@ -144,10 +144,11 @@ def shape(f: Fact) -> tuple[Any, ...]:
 
 
 def reached(f: Fact, reach: Reach, since: date) -> bool:
-    back = reach.days.get(f.type, reach.days.get(ANY_TYPE, 0))
-    wide = reach.days.get(ANY_TYPE, 0)
-    limits = [b for b in (back, wide) if b != 0]
-    return any(b is None or f.occurred >= since - timedelta(days=b) for b in limits)
+    """What the rules can read as of `since` or later: by type, and records naming an adult."""
+    limits = [reach.days.get(f.type, 0), reach.days.get(ANY_TYPE, 0)]
+    if f.adults and reach.sightings is not None:
+        limits.append(reach.sightings)
+    return any(b is None or (b and f.occurred >= since - timedelta(days=b)) for b in limits)
 
 
 def findings(timeline: Timeline, on: date) -> list[tuple[str, str, list[int], str]]:
@@ -198,8 +199,8 @@ def test_the_old_first_sighting_of_an_adult_keeps_him_from_being_new(family: Sto
 
 def test_the_reach_is_computed_from_the_rules_parameters() -> None:
     reach = engine.reach_of(RULES)
-    assert reach.days["adult_offence"] is None and reach.first_sightings
-    assert reach.days[ANY_TYPE] == 365 and reach.days["injury"] == 3650
+    assert reach.days["adult_offence"] is None and reach.sightings == 365
+    assert ANY_TYPE not in reach.days and reach.days["injury"] == 3650
     wider = engine.reach_of([InjuryPattern(InjuryPattern.Parameters(window_days=400))])
-    assert wider.days == {"injury": 400} and not wider.first_sightings
+    assert wider.days == {"injury": 400} and wider.sightings is None
     assert all(cls().reach().days for cls in DEFAULT_RULES)
