@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     front_door_contact: str = Field(
         default="Kestrelford front door, 0300 000 0990 (synthetic)", min_length=1, max_length=200
     )
+    # Caseloads (docs/workforce.md): the cap in children per FTE, and the weight of each kind of
+    # case; the authority sets both. A warning asks the manager to confirm before a cap is broken.
+    caseload_cap_per_fte: float = Field(default=18.0, gt=0, le=100)
+    caseload_weight_child_protection: float = Field(default=1.5, ge=0, le=10)
+    caseload_weight_looked_after: float = Field(default=1.25, ge=0, le=10)
+    caseload_weight_child_in_need: float = Field(default=1.0, ge=0, le=10)
+    caseload_weight_assessment: float = Field(default=1.0, ge=0, le=10)
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Settings:

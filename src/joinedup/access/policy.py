@@ -43,6 +43,8 @@ class Action(StrEnum):
     NOTIFICATIONS_SEND = "notifications:send"
     INBOX_READ = "inbox:read"
     CHILDREN_LOOKUP = "children:lookup"
+    WORKFORCE_READ = "workforce:read"
+    WORKFORCE_MANAGE = "workforce:manage"
 
 
 _PRACTICE = {
@@ -125,6 +127,10 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.INBOX_READ: frozenset(set(Role) - {Role.PARTNER_SYSTEM}),
     # The partner look-up: a flag for a child the partner has a legitimate relationship with.
     Action.CHILDREN_LOOKUP: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM}),
+    # Caseloads, allocation suggestions and the workforce dashboard: the managers who allocate
+    # and the senior leaders who staff the service. Teams and posts are kept by managers.
+    Action.WORKFORCE_READ: frozenset({Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER}),
+    Action.WORKFORCE_MANAGE: frozenset({Role.SYSTEM, Role.TEAM_MANAGER}),
 }
 
 

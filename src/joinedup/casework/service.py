@@ -844,3 +844,25 @@ def _case_view(session: Session, case: Case, now: datetime) -> CaseView:
 
 def count_open(session: Session) -> int:
     return session.scalar(select(func.count()).where(Case.stage != pathway.CLOSED)) or 0
+
+
+@dataclass(frozen=True)
+class OpenCaseRow:
+    """An open case as workforce reads it for caseloads: ids, stage and dates only."""
+
+    case_id: int
+    person_id: int
+    stage: str
+    allocated_user_id: int | None
+    referral_on: date
+    team: str | None
+
+
+def open_cases(session: Session, *, case_ids: Sequence[int] | None = None) -> list[OpenCaseRow]:
+    """Every open case (or those of `case_ids`) with its stage and allocation (no personal data;
+    the caller's own action is what is audited)."""
+    query = select(Case.id, Case.person_id, Case.stage, Case.allocated_user_id,
+                   Case.referral_on, Case.team).where(Case.stage != pathway.CLOSED)  # fmt: skip
+    if case_ids is not None:
+        query = query.where(Case.id.in_(list(case_ids)))
+    return [OpenCaseRow(*row) for row in session.execute(query.order_by(Case.id))]

@@ -10,6 +10,7 @@ from joinedup.intake import models as intake_models
 from joinedup.people import models as people_models
 from joinedup.rules import models as rules_models
 from joinedup.sharing import models as sharing_models
+from joinedup.workforce import models as workforce_models
 
 __all__ = [
     "Base",
@@ -20,4 +21,5 @@ __all__ = [
     "people_models",
     "rules_models",
     "sharing_models",
+    "workforce_models",
 ]
