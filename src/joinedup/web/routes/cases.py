@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from joinedup.access.policy import Action, permits
@@ -30,6 +31,8 @@ from joinedup.core.errors import (
     ValidationFailed,
 )
 from joinedup.db.session import unit_of_work
+from joinedup.flows import allocation
+from joinedup.flows.allocation import OverCap
 from joinedup.web import csrf, formatting
 from joinedup.web.casework_forms import (
     AGENCY_TITLES,
@@ -47,10 +50,12 @@ from joinedup.web.casework_forms import (
     shown_from,
     text,
 )
-from joinedup.web.deps import CurrentViewer, Viewer, now
+from joinedup.web.deps import CurrentViewer, Viewer, now, settings_of
 from joinedup.web.formatting import humanise
 from joinedup.web.forms import identifier
 from joinedup.web.templating import render
+from joinedup.workforce import service as workforce
+from joinedup.workforce.caseload import Load, Suggestion
 
 router = APIRouter(include_in_schema=False)
 
@@ -106,10 +111,12 @@ def case_page(
     posted: tuple[str, dict[str, Any]] | None = None,
     theirs: dict[str, Any] | None = None,
     done: str = "",
+    over_cap: Load | None = None,
 ) -> Response:
     with unit_of_work(request.app.state.engine) as session:
         found = service.get_case(session=session, actor=viewer.actor, case_id=number,
                                  now=now(request))  # fmt: skip
+        suggestions = _suggestions(request, viewer, found, session)
     today = clocks.london_day(now(request))
     assessment = next((s for s in found.due if s.kind == "assessment"), None)
     return render(
@@ -128,7 +135,22 @@ def case_page(
         attendee_rows=ATTENDEE_ROWS,
         outcome_titles=OUTCOME_TITLES,
         detail_rows=detail_rows,
+        suggestions=suggestions,
+        over_cap=over_cap,
     )
+
+
+def _suggestions(
+    request: Request, viewer: Viewer, found: CaseView, session: Session
+) -> list[Suggestion]:
+    """Who could take the case, for a manager allocating it (workforce ranks them)."""
+    if "allocate" not in found.actions or not _may(viewer.role, "allocate"):
+        return []
+    if not permits(viewer.role, Action.WORKFORCE_READ):
+        return []
+    rules = workforce.Rules.of(settings_of(request))
+    return workforce.suggest(session=session, actor=viewer.actor, rules=rules, case_id=found.id,
+                             today=clocks.london_day(now(request)), now=now(request))  # fmt: skip
 
 
 def detail_rows(details: dict[str, Any]) -> list[tuple[str, str]]:
@@ -215,6 +237,8 @@ def act(
     number = identifier(case_id, "case")
     if action not in steps.MODELS or action in ASSESSMENT_ACTIONS:
         raise NotFound("There is no such action on a case.")
+    if action == "allocate":
+        return _allocate(request, viewer, number, form)
     prefix = f"{action}-"
     fields, errors, shown = parse_fields(form, action, prefix)
     on, outcome, late, problems = _common(form, prefix)
@@ -316,3 +340,44 @@ def _day_shown(form: FormData, name: str) -> dict[str, str]:
 def _outcome_missing(action: str, outcome: str, prefix: str) -> dict[str, str]:
     wanted = {o for (_, a, o) in pathway.TRANSITIONS if a == action} - {""}
     return {f"{prefix}outcome": "Outcome: choose one"} if wanted and not outcome else {}
+
+
+def _allocate(request: Request, viewer: Viewer, number: int, form: FormData) -> Response:
+    """Allocate through the flow: a suggested worker (their post gives the name and team) or an
+    account typed in; over the cap, the page asks for an explicit confirmation."""
+    prefix = "allocate-"
+    suggested = text(form, f"{prefix}suggested")
+    fields, errors, shown = parse_fields(form, "allocate", prefix)
+    if suggested:
+        errors = {}
+        fields = {"user_id": _version(suggested)}
+    elif not fields.get("user_id") and f"{prefix}user_id" not in errors:
+        errors[f"{prefix}user_id"] = "Choose a suggested worker or enter an account number"
+    on, _, late, problems = _common(form, prefix)
+    confirm = text(form, f"{prefix}confirm_over_cap") == "yes"
+    shown.update(on=_day_shown(form, f"{prefix}on"), outcome="", late_reason=late,
+                 suggested=suggested)  # fmt: skip
+    errors.update(problems)
+    posted = ("allocate", shown)
+    if errors or on is None:
+        if on is None and f"{prefix}on-day" not in errors:
+            errors[f"{prefix}on-day"] = "Date: enter the date it happened"
+        return case_page(request, viewer, number, status_code=422, errors=errors, posted=posted)
+    wanted = allocation.Request(
+        case_id=number, user_id=int(fields["user_id"]), on=on,
+        expected_version=_version(text(form, "version")), label=str(fields.get("label") or ""),
+        team=str(fields.get("team") or ""), manager_label=str(fields.get("manager_label") or ""),
+        confirm_over_cap=confirm,
+    )  # fmt: skip
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            allocation.allocate(session=session, actor=viewer.actor, authority=authority(request),
+                                rules=workforce.Rules.of(settings_of(request)), request=wanted,
+                                now=now(request))  # fmt: skip
+    except OverCap as exc:
+        errors = {f"{prefix}confirm_over_cap": exc.message}
+        return case_page(request, viewer, number, status_code=409, errors=errors, posted=posted,
+                         over_cap=exc.load)  # fmt: skip
+    except (ValidationFailed, InvalidTransition, Conflict) as exc:
+        return _refused(request, viewer, number, exc, prefix, posted)
+    return RedirectResponse(f"/cases/{number}?done=allocate", status_code=303)

@@ -72,9 +72,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workforce_absences")),
     )
-    op.create_index(
-        "ix_workforce_absences_worker", "workforce_absences", ["worker_id", "from_on"]
-    )
+    op.create_index("ix_workforce_absences_worker", "workforce_absences", ["worker_id", "from_on"])
     op.create_table(
         "workforce_allocations",
         sa.Column("id", ID, nullable=False),
