@@ -37,7 +37,9 @@ from joinedup.people.models import LinkConstraint, PersonMerge
 
 Progress = Callable[[str], None]
 METHOD = "batch"
-HUMAN_METHODS = frozenset({"merge", "confirmed"})
+# Links re-linking never undoes: people's merges and confirmations, and casework records, which
+# casework links straight to the child it was recorded about (casework/chronicle.py).
+HUMAN_METHODS = frozenset({"merge", "confirmed", "casework"})
 REASON = "batch re-linking"
 _M: Table = Mention.__table__  # type: ignore[assignment]
 _E: Table = Event.__table__  # type: ignore[assignment]
