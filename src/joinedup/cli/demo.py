@@ -38,7 +38,8 @@ def build(
     seed: int = SEED,
     out: Path | None = typer.Option(None, help="Where to keep the files [var/demo-N-Y-S]."),
 ) -> None:
-    """Generate the authority (unless already generated with these settings) and ingest it."""
+    """Generate the authority (unless already generated with these settings), ingest its
+    partners' records, then replay its own casework history through the casework services."""
     out = out or Path("var") / f"demo-{children}-{years}-{seed}"
     started = time.monotonic()
     if _already_generated(out, children, years, seed):
@@ -46,9 +47,44 @@ def build(
     else:
         _generate(children, years, seed, out)
     code = run_ingest(out / "records.jsonl", out / "records.rejects.jsonl", None)
+    if code == 0:
+        code = _replay_casework(out / "casework.jsonl")
     common.console.print(f"Demo authority built in {time.monotonic() - started:,.0f} s.")
     if code != 0:
         raise typer.Exit(code)
+
+
+def _replay_casework(plan: Path) -> int:
+    """The home authority's own casework, through its services (joinedup.demo.casework)."""
+    from joinedup.casework.chronicle import Authority
+    from joinedup.demo.casework import already_replayed, count_steps, replay
+
+    current = common.settings()
+    engine = common.engine(current)
+    if already_replayed(engine):
+        common.console.print("The casework history is in the database already: not replayed.")
+        return 0
+    if current.demo_accounts:  # so that cases are allocated to the demo sign-ins' own accounts
+        from joinedup.access.demo_accounts import ensure_demo_accounts
+        from joinedup.core.clock import SystemClock
+        from joinedup.db.session import unit_of_work
+
+        with unit_of_work(engine) as session:
+            ensure_demo_accounts(
+                session=session, actor=common.cli_actor(), now=SystemClock().now(), demo=True
+            )
+    with common.progress_bar() as bar:
+        task = bar.add_task("Replaying casework", total=count_steps(plan))
+        summary = replay(
+            engine=engine,
+            plan=plan,
+            authority=Authority(current.authority_name, current.authority_code),
+            progress=lambda n: bar.advance(task, n),
+        )
+    common.console.print(summary.line())
+    for what, steps in sorted(summary.refused.items()):
+        common.errors.print(f"refused: {what} ({steps} steps)", markup=False)
+    return 1 if summary.refused or summary.unresolved else 0
 
 
 @app.command("accounts")

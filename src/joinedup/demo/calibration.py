@@ -57,7 +57,12 @@ CIN_ESCALATE = 0.06
 VISIT_DAYS = {"cin": 28, "cp": 14, "cla": 42}  # CP: 10 working days (local default)
 NOT_SEEN = (0.04, 0.06, 0.10, 0.15)
 CONTACT_RATE = (0.022, 0.17, 0.45, 0.75)  # contacts not becoming referrals, per family-year
-REFERRAL_SOURCES = {  # CIN census codes, shares approximating DfE 2024 table C1
+# The generator draws referral sources with its own codes (below: "7" police, "6" another
+# authority, "4" a council service, 5A-5D courts, probation, prison, other legal agencies);
+# what it writes are the CIN census codes of RETURNS.md. Kept apart so that the draws, and so
+# every partner's record, stay as they were.
+DFE_SOURCE = {"7": "6", "6": "5C", "5A": "7", "5B": "7", "5C": "7", "5D": "7"}
+REFERRAL_SOURCES = {  # generator codes; shares approximating DfE 2024 table C1
     "1A": 4.5,
     "1B": 1.0,
     "1C": 1.5,

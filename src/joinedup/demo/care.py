@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from joinedup.demo.context import Ctx
+from joinedup.demo.emitter import Json
 from joinedup.demo.model import Household, Person, Residence, Spell
 from joinedup.demo.names import CULTURES
 from joinedup.demo.places import HOME, NEIGHBOURS, make_address
-from joinedup.demo.timeutil import YEAR, birthday
+from joinedup.demo.timeutil import YEAR, birthday, iso_day, iso_dt
 
 if TYPE_CHECKING:
     from joinedup.demo.statutory import Episode
@@ -214,6 +215,7 @@ def apply(ctx: Ctx, periods: list[CarePeriod]) -> None:
         spell = next(
             (s for s in ctx.hh.members if s.person is period.child and s.covers(period.start)), None
         )
+        _health_assessments(ctx, period)
         if spell is None:
             continue
         original_end, spell.end = spell.end, period.start
@@ -223,3 +225,31 @@ def apply(ctx: Ctx, periods: list[CarePeriod]) -> None:
             and (original_end is None or original_end > period.end)
         ):
             ctx.hh.members.append(Spell(period.child, period.end, original_end))
+
+
+def _health_assessments(ctx: Ctx, period: CarePeriod) -> None:
+    """Statutory health assessments of a child in care (Regs 2010 r.7) by community health,
+    within the history: the initial one 20 days after coming into care, then one a year. The
+    child is named as health holds them (NHS number); nothing here draws from the household's
+    random numbers or identity book, so every other record stays as it would have been."""
+    world, org, child = ctx.world, ctx.d.community, period.child
+    end = min(world.end, period.end if period.end is not None else world.end)
+    day, kind = period.start + 20, "Initial"
+    while day < end:
+        if day >= world.start and day >= child.dob:
+            subject: Json = {"ref": "c1", "role": "child", "given_names": child.given,
+                             "family_name": child.surname_at(day),
+                             "date_of_birth": iso_day(child.dob), "sex": child.sex,
+                             "nhs_number": child.nhs}  # fmt: skip
+            world.emitter.emit(
+                org,
+                "LAH",
+                "note",
+                iso_day(day),
+                iso_dt(day + 3, 11 * 60),
+                f"{kind} health assessment for a child in care: growth, development, "
+                "immunisations and emotional health reviewed.",
+                None,
+                [(subject, child.pid)],
+            )
+        day, kind = day + 365, "Review"

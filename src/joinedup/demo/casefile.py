@@ -1,11 +1,11 @@
-"""Closing an episode's file: cut it where the family moved away, write it, count it."""
+"""Closing an episode's file: cut it where the family moved away, then write it (the home
+authority's own episodes: draw their records, withheld, and plan them as casework instead)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from joinedup.demo import care, csc
-from joinedup.demo.model import Person
+from joinedup.demo import care, caseepisode, csc
 from joinedup.demo.timeutil import iso_day, iso_dt
 
 if TYPE_CHECKING:
@@ -78,23 +78,26 @@ def finish(ep: Episode) -> None:
     ctx.cases.append([ep.start, ep.end or None])
     if ep.end and ep.end < world.start:
         return
-    for step in sorted(ep.steps, key=lambda s: s.day):
-        if (
+    steps = [
+        step
+        for step in sorted(ep.steps, key=lambda s: s.day)
+        if not (
             step.rtype == "case_closed"
             and step.child is not None
             and (step.day < last_close[step.child.pid])
-        ):
-            continue
-        _write(ep, step)
-    if ep.org is ctx.d.csc:
-        _snapshots(ep, last_close, still_open)
+        )
+    ]
+    home = ep.org is ctx.d.csc  # the home authority's own casework: replayed through its
+    for step in steps:  # services, its records drawn but withheld
+        _write(ep, step, withhold=home)
+    if home:
+        caseepisode.episode(ep, steps)
 
 
-def _write(ep: Episode, step: Step) -> None:
+def _write(ep: Episode, step: Step, *, withhold: bool) -> None:
     ctx = ep.ctx
     if step.rtype == "note" and step.day < ctx.world.start:
         return  # only the statutory milestones of an episode open at the start are migrated
-    home = ep.org is ctx.d.csc
     if step.child is None:
         children = [c for c in ep.children if step.day - c.dob < 6574]
         if not children:
@@ -110,6 +113,7 @@ def _write(ep: Episode, step: Step) -> None:
             step.attrs,
             subjects,
             role=step.role,
+            withhold=withhold,
         )
     else:
         rid = csc.step(
@@ -123,35 +127,7 @@ def _write(ep: Episode, step: Step) -> None:
             step.text,
             step.role,
             lag=step.lag,
+            withhold=withhold,
         )
-    if rid is None:
-        return
-    ep.ids.append(rid)
-    if home and step.metric:
-        ctx.world.count(step.day, step.metric)
-        if step.rtype == "referral" and step.child is not None:
-            _re_referral(ep, step.child, step.day)
-
-
-def _re_referral(ep: Episode, child: Person, day: int) -> None:
-    last = ep.ctx.last_referral.get(child.pid)
-    if last is not None and day - last < 365:
-        ep.ctx.world.count(day, "re_referrals")
-    ep.ctx.last_referral[child.pid] = day
-
-
-def _snapshots(ep: Episode, last_close: dict[str, int], still_open: bool) -> None:
-    world = ep.ctx.world
-    for march in world.march31:
-        if march < ep.start:
-            continue
-        for child in ep.children:
-            close = last_close.get(child.pid)
-            if (close is not None and march < close) or (close is None and still_open):
-                world.count(march, "cin")
-        for start, end in ep.cp:
-            if start <= march < end:
-                world.count(march, "cp_plans", len(ep.children))
-        for period in ep.cla:
-            if period.start <= march and (period.end is None or march < period.end):
-                world.count(march, "cla")
+    if rid is not None:
+        ep.ids.append(rid)

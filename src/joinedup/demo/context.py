@@ -13,9 +13,11 @@ from joinedup.demo.identifiers import LocalIds, NhsNumbers, Upns
 from joinedup.demo.model import Household, Person
 from joinedup.demo.noise import IdentityBook
 from joinedup.demo.places import Address
+from joinedup.demo.planfile import PlanWriter
 from joinedup.demo.timeutil import birthday, reporting_year
 
 if TYPE_CHECKING:
+    from joinedup.demo.caseplan import Track
     from joinedup.demo.schooling import Disruption, Roll
 
 
@@ -35,6 +37,8 @@ class World:
     households_json: Fragments = field(init=False)
     trajectories: list[Json] = field(default_factory=list)
     controls: list[Json] = field(default_factory=list)
+    plan: PlanWriter = field(init=False)
+    plan_skipped: dict[str, int] = field(default_factory=dict)
     _pid: int = 0
     _hid: int = 0
 
@@ -42,6 +46,7 @@ class World:
         self.nhs = NhsNumbers(self.seed)
         self.people_json = Fragments(self.emitter.work_dir / "people.part")
         self.households_json = Fragments(self.emitter.work_dir / "households.part")
+        self.plan = PlanWriter(self.emitter.work_dir)
         first, last = date.fromordinal(self.start).year, date.fromordinal(self.end).year
         self.march31 = [
             d
@@ -87,6 +92,10 @@ class Ctx:
     rolls: dict[str, list[Roll]] = field(default_factory=dict)
     triggers: list[tuple[int, list[Person], str]] = field(default_factory=list)
     last_referral: dict[str, int] = field(default_factory=dict)
+    # The home authority's casework, planned with its own draws (the household's are untouched).
+    plan_rng: random.Random = field(default_factory=lambda: random.Random(0))
+    plan_tracks: list[Track] = field(default_factory=list)
+    plan_last: dict[str, Track] = field(default_factory=dict)  # each child's latest case
 
     @property
     def d(self) -> Directory:
@@ -208,7 +217,10 @@ class Ctx:
         role: str | None = None,
         precision: str | None = None,
         sensitivity: str = "normal",
+        withhold: bool = False,
     ) -> str | None:
+        """Write one record (`withhold`: draw it all the same, so that every later draw is as it
+        would have been, but write nothing: its step is replayed through casework instead)."""
         author = self.author(org, role) if role else None
         return self.world.emitter.emit(
             org,
@@ -222,6 +234,7 @@ class Ctx:
             author=author,
             precision=precision,
             sensitivity=sensitivity,
+            withhold=withhold,
         )
 
     def parents_at(self, day: int) -> list[Person]:

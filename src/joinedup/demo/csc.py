@@ -81,6 +81,7 @@ def step(
     lag: int = 0,
     adults: list[Person] | None = None,
     sensitivity: str = "normal",
+    withhold: bool = False,
 ) -> str | None:
     """One statutory record for one child, with the family's adults as subjects."""
     rng = ctx.rng
@@ -98,6 +99,7 @@ def step(
         subjects,
         role=role,
         sensitivity=sensitivity,
+        withhold=withhold,
     )
 
 
@@ -116,6 +118,29 @@ def contact(
                 ("no_further_action", "information_and_advice", "early_help"), (45, 30, 25)
             )[0]
         )
+    home = org is ctx.d.csc
+    ids = _records(ctx, org, day, children, source, outcome, withhold=home)
+    if home:  # the home front door's contacts are replayed through its casework services
+        from joinedup.demo import caseepisode
+
+        planned = day <= ctx.world.end
+        ids = [caseepisode.contact(ctx, day, c, source, outcome) for c in children if planned]
+        if outcome == "early_help":
+            _early_help(ctx, day, children)
+    return ids
+
+
+def _records(
+    ctx: Ctx,
+    org: Org,
+    day: int,
+    children: list[Person],
+    source: str,
+    outcome: str,
+    *,
+    withhold: bool,
+) -> list[str]:
+    """The contact's record for each child (drawn, but withheld when casework replays it)."""
     text = CONTACT_TEXT[outcome].format(src=SOURCE_WORDS.get(source, "a partner agency"))
     ids = []
     for child in children:
@@ -130,13 +155,10 @@ def contact(
             text,
             "MASH social worker",
             lag=ctx.rng.randint(0, 1),
+            withhold=withhold,
         )
         if rid is not None:
             ids.append(rid)
-            if org is ctx.d.csc:
-                ctx.world.count(day, "contacts")
-    if outcome == "early_help" and org is ctx.d.csc:
-        _early_help(ctx, day, children)
     return ids
 
 

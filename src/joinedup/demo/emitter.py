@@ -16,6 +16,9 @@ from joinedup.demo.agencies import Org
 
 Json = dict[str, object]
 Subject = tuple[Json, str]  # the subject as the record carries it, and the true person id
+# The agencies whose records best carry a child's identity (NHS numbers, UPNs), best first.
+ANCHOR_RANK = {"health": 0, "education": 1, "early_years": 2}
+UNBORN_RANK = 10  # added for a record of the child before birth (the worst kind of anchor)
 
 
 class Fragments:
@@ -50,6 +53,8 @@ class Emitter:
         self._serials: dict[tuple[str, str, str], int] = {}
         self.by_type: dict[str, int] = {}
         self.records = 0
+        # Each child's best record of their own: (rank, record id, subject ref), by person id.
+        self.anchors: dict[str, tuple[int, str, str]] = {}
 
     def emit(
         self,
@@ -65,9 +70,11 @@ class Emitter:
         author: Json | None = None,
         precision: str | None = None,
         sensitivity: str = "normal",
+        withhold: bool = False,
     ) -> str | None:
-        """Write one record; None if it would be recorded after the end of the history."""
-        if recorded > self.cutoff or not subjects:
+        """Write one record; None if it would be recorded after the end of the history, or is
+        withheld (the home authority's casework, which its services replay instead)."""
+        if withhold or recorded > self.cutoff or not subjects:
             return None
         year = occurred[:4]
         key = (org.key, kind, year)
@@ -90,6 +97,7 @@ class Emitter:
         record["subjects"] = [s for s, _ in subjects]
         self._write(recorded, orjson.dumps(record))
         self._mention(record_id, org.name, subjects)
+        self._anchor(record_id, org.agency, subjects)
         self.by_type[rtype] = self.by_type.get(rtype, 0) + 1
         self.records += 1
         return record_id
@@ -115,6 +123,16 @@ class Emitter:
                     }
                 )
             )
+
+    def _anchor(self, record_id: str, agency: str, subjects: list[Subject]) -> None:
+        for subject, person_id in subjects:
+            role = subject["role"]
+            if role == "adult":
+                continue
+            rank = ANCHOR_RANK.get(agency, 3) + (UNBORN_RANK if role == "unborn" else 0)
+            held = self.anchors.get(person_id)
+            if held is None or rank < held[0]:
+                self.anchors[person_id] = (rank, record_id, str(subject["ref"]))
 
     def finish(self, records_path: Path) -> Path:
         """Write records.jsonl in recorded_at order; return the mentions fragment file."""

@@ -1,4 +1,5 @@
-"""Generate a synthetic local authority: records.jsonl (exchange format) and truth.json.
+"""Generate a synthetic local authority: records.jsonl (exchange format), casework.jsonl (the
+home authority's own casework, for its services to replay) and truth.json.
 
 Deterministic: every household draws from its own random.Random seeded by (seed, index), and
 nothing depends on the clock, on hash order or on the global random module, so the same
@@ -15,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from joinedup.demo import (
+    caseepisode,
     community,
     education,
     health_routine,
@@ -42,6 +44,7 @@ class GenerationSummary:
     households: int
     people: int
     records: int
+    casework_steps: int
     trajectories: int
     out_dir: Path
 
@@ -104,6 +107,7 @@ def _simulate(ctx: Ctx, role: str) -> bool:
     health_routine.routine(ctx)
     police.routine(ctx)
     community.routine(ctx)
+    caseepisode.flush(ctx)
     truth.record_household(ctx)
     return bool(plan) or not role
 
@@ -117,7 +121,7 @@ def generate(
     as_of: date = date(2026, 11, 20),
     progress: Callable[[int, int], None] | None = None,
 ) -> GenerationSummary:
-    """Write out_dir/records.jsonl and out_dir/truth.json.
+    """Write out_dir/records.jsonl, out_dir/casework.jsonl and out_dir/truth.json.
 
     progress(done, total) is called as households are generated, counting children.
     """
@@ -139,6 +143,7 @@ def generate(
             draft, count = _draft(world, rng, children - made)
             hh = finalise(world, draft)
             ctx = Ctx(world, rng, hh, IdentityBook(rng, world.local_ids), children=draft.children)
+            ctx.plan_rng = random.Random(f"{seed}:casework:{index}")  # leaves `rng` as it was
             role = schedule[index] if index < len(schedule) else ""
             if not role and owed:
                 role = owed.pop()
@@ -149,6 +154,7 @@ def generate(
             if progress is not None:
                 progress(made, children)
         mentions = emitter.finish(out_dir / "records.jsonl")
+        world.plan.finish(out_dir / "casework.jsonl")
         generator: Json = {
             "version": VERSION,
             "children": children,
@@ -160,6 +166,9 @@ def generate(
             "records": emitter.records,
             "records_by_type": dict(sorted(emitter.by_type.items())),
             "counts_period": "DfE reporting year ending 31 March",
+            "casework_steps": world.plan.lines,
+            "casework_steps_by_action": dict(sorted(world.plan.by_action.items())),
+            "casework_left_out": dict(sorted(world.plan_skipped.items())),
         }
         truth.write(out_dir / "truth.json", world, generator, mentions)
     return GenerationSummary(
@@ -167,6 +176,7 @@ def generate(
         households=index,
         people=world.people,
         records=emitter.records,
+        casework_steps=world.plan.lines,
         trajectories=len(world.trajectories),
         out_dir=out_dir,
     )

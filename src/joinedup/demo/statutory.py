@@ -338,7 +338,7 @@ def _open(ctx: Ctx, org: Org, day: int, children: list[Person], source: str) -> 
         day,
         "REF",
         "referral",
-        {"referral_source": source},
+        {"referral_source": cal.DFE_SOURCE.get(source, source)},
         text,
         "MASH social worker",
         ctx.rng.randint(0, 1),

@@ -165,4 +165,9 @@ def statutory_history(ctx: Ctx, plan: Plan) -> list[str]:
     ep = statutory.episode(
         ctx, org, plan.crisis + ctx.rng.randint(0, 1), children, source=source, forced=route
     )
+    wanted = set(ep.ids)
+    for track in ctx.plan_tracks:  # the replay notes which chronology records these steps wrote
+        for _, line in track.lines:
+            if line["id"] in wanted:
+                line["trace"] = True
     return ep.ids

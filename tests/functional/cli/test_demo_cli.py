@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from joinedup.app import create_app
+from joinedup.casework.models import Case
 from joinedup.config import Settings
 from joinedup.intake.models import SourceRecord
 from tests.factories.records import record
@@ -36,11 +37,21 @@ def test_build_ingests_every_generated_record_and_a_rebuild_changes_nothing(
     assert first.returncode == 0, first.stderr
     lines = (out / "records.jsonl").read_bytes().count(b"\n")
     assert f"accepted {lines}, unchanged 0, new versions 0, rejected 0" in first.stdout
+    steps = (out / "casework.jsonl").read_bytes().count(b"\n")
+    assert re.search(rf"Casework replayed: {steps:,} steps, .* refused 0, children not found 0",
+                     " ".join(first.stdout.split()))  # fmt: skip
+    partners = ~SourceRecord.record_id.like("case:%") & ~SourceRecord.record_id.like("contact:%")
     with clean_engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(SourceRecord)) == lines
+        count = select(func.count()).select_from(SourceRecord)
+        assert connection.scalar(count.where(partners)) == lines
+        made = connection.scalar(count.where(~partners))
+        assert connection.scalar(select(func.count()).select_from(Case)) > 0
     again = run(database_url, *args)
     assert "Using the authority already generated" in again.stdout
     assert f"accepted 0, unchanged {lines}, new versions 0, rejected 0" in again.stdout
+    assert "The casework history is in the database already" in again.stdout
+    with clean_engine.connect() as connection:
+        assert connection.scalar(count.where(~partners)) == made
 
 
 def test_accounts_print_sign_ins_and_a_working_feed_token(

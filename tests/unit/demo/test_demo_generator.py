@@ -15,11 +15,13 @@ from typing import Any
 import orjson
 import pytest
 
+from joinedup.casework import pathway
 from joinedup.core.identifiers import nhs_number_valid, upn_valid
 from joinedup.demo.generator import GenerationSummary, generate
 from joinedup.demo.names import FORBIDDEN_NAMES
 
 AS_OF_END = "2026-11-20T23:59:59+00:00"
+FILES = ("casework.jsonl", "records.jsonl", "truth.json")
 AGENCIES = {
     "police",
     "health",
@@ -254,6 +256,9 @@ class Run:
         self.lines = (out / "records.jsonl").read_bytes().splitlines()
         self.records = [orjson.loads(line) for line in self.lines]
         self.truth = orjson.loads((out / "truth.json").read_bytes())
+        self.plan = [
+            orjson.loads(line) for line in (out / "casework.jsonl").read_bytes().splitlines()
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -271,9 +276,9 @@ def medium(tmp_path_factory: pytest.TempPathFactory) -> Run:
 def test_same_arguments_give_byte_identical_files(small: Run, tmp_path: Path) -> None:
     again = tmp_path / "again"
     generate(children=300, years=3, seed=5, out_dir=again)
-    for name in ("records.jsonl", "truth.json"):
+    for name in FILES:
         assert (again / name).read_bytes() == (small.out / name).read_bytes()
-    assert sorted(p.name for p in again.iterdir()) == ["records.jsonl", "truth.json"]
+    assert sorted(p.name for p in again.iterdir()) == sorted(FILES)
 
 
 def test_output_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
@@ -286,7 +291,7 @@ def test_output_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
         out = tmp_path / hash_seed
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env)
-        outputs.append([(out / n).read_bytes() for n in ("records.jsonl", "truth.json")])
+        outputs.append([(out / n).read_bytes() for n in FILES])
     assert outputs[0] == outputs[1]
 
 
@@ -444,13 +449,27 @@ def _agencies_of(run: Run, ids: list[str]) -> set[str]:
 
 def test_a_trajectory_joins_three_agencies_and_ends_in_crisis(medium: Run) -> None:
     by_id = {r["record_id"]: r for r in medium.records}
+    steps = {line["id"]: line for line in medium.plan}
     best = max(medium.truth["trajectories"], key=lambda t: len(_agencies_of(medium, t["signals"])))
     assert len(_agencies_of(medium, best["signals"])) >= 3
     crisis = by_id[best["crisis"]]
     assert crisis["occurred_at"][:10] == best["crisis_date"]
-    assert all(by_id[s]["occurred_at"][:10] <= best["crisis_date"] for s in best["signals"])
-    assert {"strategy_discussion", "section47"} <= {
-        by_id[s]["type"] for s in best["statutory"] if s in by_id
+    for signal in best["signals"]:  # a partner's record, or a contact at the home front door
+        day = by_id[signal]["occurred_at"] if signal in by_id else steps[signal]["at"]
+        assert day[:10] <= best["crisis_date"]
+    statutory = {by_id[s]["type"] for s in best["statutory"] if s in by_id}
+    statutory |= {steps[s]["action"] for s in best["statutory"] if s in steps}
+    assert {"strategy_discussion"} <= statutory
+    assert {"section47", "complete_section47"} & statutory
+
+
+def _plan_children(run: Run) -> dict[str, str]:
+    """Each planned episode's child, as a true person id (from the record the plan names)."""
+    mentions = {(m["record_id"], m["ref"]): m["person_id"] for m in run.truth["mentions"]}
+    return {
+        line["episode"]: mentions[(line["child"]["record_id"], line["child"]["ref"])]
+        for line in run.plan
+        if "child" in line
     }
 
 
@@ -462,6 +481,37 @@ def test_controls_do_not_escalate(medium: Run) -> None:
     for m in medium.truth["mentions"]:
         if m["person_id"] in controls:
             assert by_id[m["record_id"]]["type"] not in escalation
+    children = _plan_children(medium)
+    for line in medium.plan:
+        if children[line["episode"]] in controls:
+            assert line["action"] in ("contact", "allocate", "oversight")
+            assert line["fields"].get("decision", "") not in pathway.OPENS_CASE
+
+
+def test_the_casework_plan_follows_the_pathway_in_time_order(medium: Run) -> None:
+    """Each episode opens with a contact naming a record of the child, then takes only the
+    actions the transition table allows, in order; a step is late only with its reason."""
+    stages: dict[str, str] = {}
+    children = _plan_children(medium)
+    kinds = {p["person_id"]: p["kind"] for p in medium.truth["people"]}
+    assert [line["at"] for line in medium.plan] == sorted(line["at"] for line in medium.plan)
+    for line in medium.plan:
+        assert kinds[children[line["episode"]]] == "child"
+        if line["action"] == "contact":
+            assert line["episode"] not in stages
+            decision = line["fields"]["decision"]
+            stages[line["episode"]] = pathway.ASSESSMENT if decision in pathway.OPENS_CASE else ""
+            continue
+        stage = stages[line["episode"]]
+        stages[line["episode"]] = pathway.next_stage(stage, line["action"], line.get("outcome", ""))
+        assert line["on"] == line["at"][:10]  # taken in the working day it is dated
+        assert line.get("late_reason", "x")
+    actions = Counter(line["action"] for line in medium.plan)
+    assert set(actions) == {"contact", *pathway.ACTION_TITLES} - {"save_assessment",
+        "book_conference", "placement", "cin_plan", "cin_review"}  # fmt: skip
+    assert sum("late_reason" in line for line in medium.plan) > 50
+    open_cases = [s for s in stages.values() if s not in ("", pathway.CLOSED)]
+    assert open_cases and len(open_cases) < len(stages) / 4
 
 
 def test_referral_rate_matches_dfe_within_a_quarter(medium: Run) -> None:
