@@ -1,5 +1,6 @@
 """A team manager allocates a child in Chromium: the suggestion shows the worker's load and cap,
-the cap warning asks for an explicit confirmation, and axe finds nothing serious on either page.
+the cap warning asks for an explicit confirmation, and axe finds nothing serious there or on the
+workforce dashboard, which shows the worker over their cap.
 The server's clock stands at Monday 23 November 2026, 09:00."""
 
 from __future__ import annotations

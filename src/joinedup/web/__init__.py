@@ -33,6 +33,7 @@ def mount(app: FastAPI) -> None:
         records,
         review,
         search,
+        workforce,
     )
 
     if not (STATIC / "govuk" / "govuk-frontend.min.css").is_file():
@@ -41,7 +42,7 @@ def mount(app: FastAPI) -> None:
     # The review queue's paths come before a person's, which would otherwise take `review`.
     routes = (auth, home, records, search, exports, children, review, people, audit, account,
               concerns, front_door, cases, deadlines, prompts, partners,
-              inbox)  # fmt: skip
+              inbox, workforce)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers

@@ -55,6 +55,12 @@ LINKS: tuple[Link, ...] = (
         "What is due and overdue on cases, partners' replies and oversight.",
     ),
     Link(
+        "Workforce",
+        "/workforce",
+        Action.WORKFORCE_READ,
+        "Caseloads against caps, vacancies, agency use and spend, changes of social worker.",
+    ),
+    Link(
         "Records received",
         "/records",
         Action.RECORDS_READ,

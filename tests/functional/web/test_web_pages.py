@@ -80,7 +80,7 @@ def nav_links(response: httpx.Response) -> list[str]:
             ],
         ),
         ("dsl.school", ["/", "/concerns/new", "/partners/lookup", "/inbox", "/account"]),
-        ("head.of.service", ["/", "/inbox", "/account"]),
+        ("head.of.service", ["/", "/workforce", "/inbox", "/account"]),
     ],
 )
 def test_navigation_offers_only_what_the_role_may_use(
