@@ -7,9 +7,11 @@ Acceptance (issue 7): the dashboard renders in at most 2 s of server time. The s
 and built through the migrations: `--children` persons, each with a closed case and `--open` of
 them with an open one (about twice a typical authority's children in need at that size), spread
 over the stages; `--posts` case-holding posts in 20 teams (a tenth agency, a tenth vacant); three
-allocation periods per open case over the last year. Timed: `dashboard` in a unit of work (the
+allocation periods per open case over the last year; about 100,000 contacts over five years.
+Timed: `dashboard` in a unit of work (the
 service as a request runs it, audit included) and `GET /workforce` in process (render included);
-`suggest` for one case (the allocate form's extra work on the case page).
+`suggest` for one case (the allocate form's extra work on the case page); `demand` (three
+ETS fits, their back-tests) and `GET /workforce/demand`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from bench.timing import pct
 from fastapi.testclient import TestClient
@@ -27,13 +30,14 @@ from joinedup.access.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
 from joinedup.access.models import User
 from joinedup.access.roles import Actor, Role
 from joinedup.app import create_app
-from joinedup.casework.models import Case
+from joinedup.casework.models import Case, Contact
 from joinedup.config import Settings
 from joinedup.db.session import unit_of_work
 from joinedup.people.models import Person
 from joinedup.testing import FrozenClock
-from joinedup.testing.database import fresh_database
+from joinedup.testing.database import empty_tables, fresh_database
 from joinedup.workforce.dashboard import dashboard
+from joinedup.workforce.demand import demand
 from joinedup.workforce.models import AllocationPeriod, Team, Worker
 from joinedup.workforce.service import DEFAULT_RULES, suggest
 
@@ -78,7 +82,24 @@ def build(engine: Engine, children: int, open_cases: int, n_posts: int, now: dat
                     "recorded_by": "bench", "recorded_at": now}
                    for c in opened for k in range(3)]  # fmt: skip
         session.execute(insert(AllocationPeriod), periods)
+        session.execute(insert(Contact), contacts(rng, children, today, now))
         return int(opened[0]["id"])
+
+
+def contacts(rng: random.Random, children: int, today: date, now: datetime) -> list[dict[str, Any]]:
+    """About 20,000 contacts a year over five years, seasonal (fewer in August)."""
+    rows = []
+    for day in range(5 * 365):
+        on = today - timedelta(days=day)
+        for _ in range(rng.randint(35, 75) if on.month != 8 else rng.randint(20, 40)):
+            rows.append({"person_id": rng.randint(1, children), "source_kind": "partner",
+                         "received_at": datetime.combine(on, datetime.min.time(), tzinfo=UTC),
+                         "referral_source": "1A", "referrer_name": "synthetic",
+                         "referrer_organisation": "synthetic", "referrer_agency": "police",
+                         "referrer_contact": "synthetic", "summary": "synthetic",
+                         "status": "decided", "decision_due_at": now, "created_by": "bench",
+                         "updated_at": now, "version": 1})  # fmt: skip
+    return rows
 
 
 def main() -> None:
@@ -92,10 +113,11 @@ def main() -> None:
     clock = FrozenClock()
     now = clock.now().astimezone(UTC)
     engine = fresh_database(args.url)
+    empty_tables(engine)
     case_id = build(engine, args.children, args.open, args.posts, now)
     leader = Actor(role=Role.SENIOR_LEADER, label="bench", user_id=None)
     manager = Actor(role=Role.TEAM_MANAGER, label="bench", user_id=None)
-    service, pages, suggestions = [], [], []
+    service, pages, suggestions, ahead, ahead_pages = [], [], [], [], []
     settings = Settings(database_url=args.url, environment="test", demo_accounts=True)
     with TestClient(create_app(settings, clock=clock)) as client:
         form = client.get("/sign-in").text
@@ -118,6 +140,14 @@ def main() -> None:
                 suggest(session=session, actor=manager, rules=DEFAULT_RULES, case_id=case_id,
                         today=now.date(), now=now)  # fmt: skip
             suggestions.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            with unit_of_work(engine) as session:
+                demand(session=session, actor=leader, today=now.date(), now=now)
+            ahead.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            if client.get("/workforce/demand").status_code != 200:
+                raise SystemExit("GET /workforce/demand failed")
+            ahead_pages.append(time.perf_counter() - start)
     with unit_of_work(engine, write=False) as session:
         cases = session.scalar(select(Case.id).order_by(Case.id.desc()).limit(1))
     print(
@@ -125,7 +155,8 @@ def main() -> None:
         f"(of {cases}), {len(found.loads)} filled posts, {args.reps} reps"
     )
     for name, times in (("dashboard service", service), ("GET /workforce", pages),
-                        ("suggest one case", suggestions)):  # fmt: skip
+                        ("suggest one case", suggestions), ("demand service", ahead),
+                        ("GET /workforce/demand", ahead_pages)):  # fmt: skip
         print(f"  {name:18} p50 {pct(times, 50):7.1f} ms  p95 {pct(times, 95):7.1f} ms")
 
 

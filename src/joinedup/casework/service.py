@@ -866,3 +866,24 @@ def open_cases(session: Session, *, case_ids: Sequence[int] | None = None) -> li
     if case_ids is not None:
         query = query.where(Case.id.in_(list(case_ids)))
     return [OpenCaseRow(*row) for row in session.execute(query.order_by(Case.id))]
+
+
+@dataclass(frozen=True)
+class DemandDates:
+    """The dates demand is counted from: contacts received, referrals, and each case's span."""
+
+    contacts: list[date]
+    referrals: list[date]
+    spans: list[tuple[date, date | None]]  # (referral, closure) of every case
+
+
+def demand_dates(session: Session, *, since: date) -> DemandDates:
+    """Dates only (no ids, no personal data), for the demand forecast; the caller audits."""
+    start = datetime.combine(since, time.min, tzinfo=clocks.UK)
+    received = session.scalars(select(Contact.received_at).where(Contact.received_at >= start))
+    spans = [(r, c) for r, c in session.execute(
+        select(Case.referral_on, Case.closed_on)
+        .where((Case.closed_on.is_(None)) | (Case.closed_on >= since))
+    )]  # fmt: skip
+    referrals = [r for r, _ in spans if r >= since]
+    return DemandDates([clocks.london_day(at) for at in received], referrals, spans)

@@ -10,6 +10,7 @@ from joinedup.db.session import unit_of_work
 from joinedup.web.deps import CurrentViewer, now, settings_of
 from joinedup.web.templating import render
 from joinedup.workforce.dashboard import dashboard
+from joinedup.workforce.demand import demand
 from joinedup.workforce.service import Rules
 
 router = APIRouter(include_in_schema=False)
@@ -23,3 +24,11 @@ def index(request: Request, viewer: CurrentViewer) -> Response:
                           today=london_day(now(request)), now=now(request))  # fmt: skip
     return render(request, "workforce/index.html", title="Workforce and caseloads", d=found,
                   rules=rules)  # fmt: skip
+
+
+@router.get("/workforce/demand")
+def demand_page(request: Request, viewer: CurrentViewer) -> Response:
+    with unit_of_work(request.app.state.engine) as session:
+        found = demand(session=session, actor=viewer.actor, today=london_day(now(request)),
+                       now=now(request))  # fmt: skip
+    return render(request, "workforce/demand.html", title="Demand ahead", series=found)
