@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.chronology import service as chronology
 from joinedup.db import migrate
 from joinedup.db.session import make_engine, unit_of_work
+from joinedup.intake.models import Event
 from joinedup.people.models import Person
 from joinedup.rules import backtest, facts_sql
 from joinedup.rules import engine as rules_engine
@@ -145,10 +146,12 @@ def _floor(session: Session, rules: Any, limit: int | None = None) -> int:
     wanted = select(Person.id).where(Person.kind.in_(sorted(CHILD_KINDS)), survivors)
     children = list(session.scalars(wanted.order_by(Person.id)))[:limit]
     reach, facts = rules_engine.reach_of(rules), 0
+    first = session.scalar(select(func.min(Event.occurred_at)).where(~Event.superseded))
+    since = None if first is None else first.date()  # as the backtest reads
     for start in range(0, len(children), backtest.CHUNK):
         scopes = read_scopes(session, children[start : start + backtest.CHUNK])
         unique = list({s.child: s for s in scopes.values()}.values())
-        lines = facts_sql.read_timelines(session, unique, reach, since=None)
+        lines = facts_sql.read_timelines(session, unique, reach, since=since)
         facts += sum(len(t.facts) for t in lines.values())
     return facts
 
@@ -158,7 +161,7 @@ def _peer(session: Session, rules: Any, n: int) -> tuple[float, int]:
     survivors = Person.merged_into_id.is_(None)
     children = list(session.scalars(select(Person.id).where(Person.kind == "child", survivors)))
     chosen = random.Random(7).sample(children, min(n, len(children)))
-    reads = [(rule, rule.reach().types) for rule in rules]
+    reads = [(rule, rule.reach()) for rule in rules]
     started = time.perf_counter()
     for child in chosen:
         for found in chronology.get_timelines(session=session, actor=ACTOR, person_ids=[child],

@@ -114,13 +114,23 @@ def read_births(session: Session, owns: Mapping[int, Collection[int]]) -> dict[i
 
 
 def touched(session: Session, event_ids: Collection[int]) -> dict[int, Scope]:
+    """The circle of every child the events touch (`touched_since`)."""
+    return touched_since(session, event_ids)[0]
+
+
+def touched_since(
+    session: Session, event_ids: Collection[int]
+) -> tuple[dict[int, Scope], date | None]:
     """The circle of every child the events touch: the children they name, and the children in
     the circle of anyone they name (a record about an adult is on the household chronology of
-    every child living with them). Two statements (`circles.read_scopes`): the circles of the
-    persons named, then those of the children found there."""
+    every child living with them); and the earliest day the events happened (the first day the
+    rules are evaluated as of). Three statements at most: the persons named, with the events'
+    days; their circles (`circles.read_scopes`); the circles of the children found there."""
     dialect = _dialect(session)
     events = {"events": _ids(dialect, event_ids)}
-    persons = set(session.scalars(_named_statement(dialect), events))
+    named = session.execute(_named_statement(dialect), events).all()
+    persons = {person for person, _ in named}
+    since = min((at for _, at in named), default=None)
     found = read_scopes(session, persons)
     children: set[int] = set()
     for scope in found.values():
@@ -129,14 +139,8 @@ def touched(session: Session, event_ids: Collection[int]) -> dict[int, Scope]:
         children.update(p for p, kind in scope.members.items() if kind in CHILD_KINDS)
     known = {scope.child: scope for scope in found.values()}
     known.update(read_scopes(session, children - known.keys()))
-    return {c: known[c] for c in sorted(children) if c in known and known[c].kind in CHILD_KINDS}
-
-
-def earliest_day(session: Session, event_ids: Collection[int]) -> date | None:
-    """The earliest day the events happened (the first day the rules evaluate as of)."""
-    dialect = _dialect(session)
-    first = session.scalar(_earliest_statement(dialect), {"events": _ids(dialect, event_ids)})
-    return None if first is None else first.date()
+    chosen = {c: known[c] for c in sorted(children) if c in known and known[c].kind in CHILD_KINDS}
+    return chosen, None if since is None else since.date()
 
 
 def case_open(session: Session, scope: Scope) -> bool:
@@ -263,16 +267,11 @@ def _births_statement(dialect: str) -> Select[Any]:
 @cache
 def _named_statement(dialect: str) -> Select[Any]:
     found: Any = (
-        select(ML.c.person_id)
+        select(ML.c.person_id, E.c.occurred_at)
         .join(M, M.c.id == ML.c.mention_id)
+        .join(E, E.c.id == M.c.event_id)
         .where(_in(dialect, M.c.event_id, "events"))
     )
-    return found  # type: ignore[no-any-return]
-
-
-@cache
-def _earliest_statement(dialect: str) -> Select[Any]:
-    found: Any = select(func.min(E.c.occurred_at)).where(_in(dialect, E.c.id, "events"))
     return found  # type: ignore[no-any-return]
 
 

@@ -90,7 +90,7 @@ def evaluate_records(
         return []
     authorise(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person")
     without_jit(session)
-    scopes = facts_sql.touched(session, event_ids)
+    scopes, since = facts_sql.touched_since(session, event_ids)
     if not scopes:
         return []
     record(
@@ -102,7 +102,6 @@ def evaluate_records(
         detail={"view": "rules", "children": sorted(scopes)},
         now=now,
     )
-    since = facts_sql.earliest_day(session, event_ids)
     reach = engine.reach_of(rules)
     timelines = facts_sql.read_timelines(
         session, list(scopes.values()), reach, since=since, also=event_ids
