@@ -122,7 +122,7 @@ def forecast(
     if y.nunique() == 1:  # nothing to fit: the level, with no band
         flat = [float(values[-1])] * horizon
         return Forecast(ahead, flat, flat, flat)
-    seasonal = "add" if len(values) >= 24 else None
+    seasonal = "add" if len(values) >= 36 else None
     # One BLAS thread: these fits are tiny, and a thread pool per fit on a busy machine made
     # each one 10 times slower (bench/workforce.py).
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
@@ -153,20 +153,33 @@ def series(name: str, months: list[date], values: list[float]) -> Series:
     return Series(name, months, values, forecast(months, values), backtest(months, values))
 
 
+def records_begin(values: Sequence[float], share: float = 0.5) -> int:
+    """The index of the first month with at least `share` of the last year's median: the months
+    before it are a system's go-live or a partial back-load, not demand, and a model reading
+    them would take the ramp for growth."""
+    recent = sorted(values[-12:])
+    if not recent:
+        return 0
+    median = recent[len(recent) // 2]
+    return next((i for i, v in enumerate(values) if v >= share * median), 0)
+
+
 def demand(*, session: Session, actor: Actor, today: date, now: datetime) -> list[Series]:
-    """Contacts, referrals and open cases by month over the last five complete years (or since
-    the first record), each with its forecast and back-test. Counts only; audited."""
+    """Contacts, referrals and open cases by month over the last five complete years, from the
+    month the records begin in earnest (`records_begin` on the contacts, or the referrals when
+    there are no contacts), each with its forecast and back-test. Counts only; audited."""
     require(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="demand",
             detail={"list": "demand"}, now=now)  # fmt: skip
     last = _next(date(today.year, today.month, 1), -1)
     first = _next(last, -(HISTORY_MONTHS - 1))
     found = casework.demand_dates(session, since=first)
-    known = [d for d in (*found.contacts, *found.referrals)]
-    if known:
-        first = max(first, date(min(known).year, min(known).month, 1))
-    months = month_starts(first, last) if first <= last else []
+    months = month_starts(first, last)
+    contacts = monthly_counts(found.contacts, months)
+    referrals = monthly_counts(found.referrals, months)
+    begin = records_begin(contacts if any(contacts) else referrals)
+    months = months[begin:]
     return [
-        series("Contacts", months, monthly_counts(found.contacts, months)),
-        series("Referrals", months, monthly_counts(found.referrals, months)),
+        series("Contacts", months, contacts[begin:]),
+        series("Referrals", months, referrals[begin:]),
         series("Open cases at month end", months, open_at_month_end(found.spans, months)),
     ]

@@ -15,6 +15,7 @@ from joinedup.workforce.demand import (
     month_starts,
     monthly_counts,
     open_at_month_end,
+    records_begin,
 )
 
 MONTHS = month_starts(date(2021, 1, 1), date(2025, 12, 1))
@@ -76,3 +77,9 @@ def test_forecasts_are_never_negative_and_bands_are_ordered(values: list[int]) -
     assert made is not None
     for lo, m, hi in zip(made.lower, made.mean, made.upper, strict=True):
         assert 0 <= lo <= m + 1e-6 and m <= hi + 1e-6
+
+
+def test_the_months_before_the_records_begin_in_earnest_are_left_out() -> None:
+    ramp = [1.0, 0, 7, 3, 10, 22, 32, 34] + [40.0] * 12
+    assert records_begin(ramp) == 5  # the first month with half the last year's median
+    assert records_begin([0.0] * 5) == 0 and records_begin([]) == 0
