@@ -16,9 +16,11 @@ module is free to change.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
+from typing import Any
 
 import orjson
 from sqlalchemy import TextClause, bindparam, text
@@ -105,11 +107,30 @@ class Scope:
         return self.own | self.members.keys()
 
 
+# Starting from the persons some events name, with the earliest day they happened (part 3).
+_NAMED = {
+    "sqlite": "start(id) AS (SELECT ml.person_id FROM mention_links ml JOIN mentions m ON "
+    "m.id = ml.mention_id WHERE m.event_id IN (SELECT CAST(value AS INTEGER) FROM "
+    "json_each(:events))),",
+    "postgresql": "start(id) AS (SELECT ml.person_id FROM mention_links ml JOIN mentions m ON "
+    "m.id = ml.mention_id WHERE m.event_id = ANY(:events)),",
+}
+_DAY = {
+    "sqlite": "UNION ALL SELECT 3, NULL, NULL, substr(MIN(e.occurred_at), 1, 10) FROM events e "
+    "WHERE e.id IN (SELECT CAST(value AS INTEGER) FROM json_each(:events))",
+    "postgresql": "UNION ALL SELECT 3, NULL, NULL, to_char(MIN(e.occurred_at) AT TIME ZONE "
+    "'UTC', 'YYYY-MM-DD') FROM events e WHERE e.id = ANY(:events)",
+}
+
+
 @cache
-def _statement(dialect: str) -> TextClause:
-    statement = text("WITH RECURSIVE " + _START[dialect] + _BODY.format(**_wanted(dialect)))
+def _statement(dialect: str, named: bool = False) -> TextClause:
+    start = (_NAMED if named else _START)[dialect]
+    body = _BODY.format(**_wanted(dialect)) + (_DAY[dialect] if named else "")
+    statement = text("WITH RECURSIVE " + start + body)
     if dialect == "postgresql":
-        return statement.bindparams(bindparam("persons", type_=ARRAY(BigInteger())))
+        name = "events" if named else "persons"
+        return statement.bindparams(bindparam(name, type_=ARRAY(BigInteger())))
     return statement
 
 
@@ -128,22 +149,45 @@ def read_scopes(session: Session, persons: Collection[int]) -> dict[int, Scope]:
     if not persons:
         return {}
     dialect = session.get_bind().dialect.name
-    wanted = sorted(set(persons))
-    value: object = wanted if dialect == "postgresql" else orjson.dumps(wanted).decode()
+    rows = session.execute(_statement(dialect), {"persons": _ids(dialect, persons)})
+    return _scopes(rows)[0]
+
+
+def read_named_scopes(
+    session: Session, event_ids: Collection[int]
+) -> tuple[dict[int, Scope], date | None]:
+    """The circle of each person the events name (by their id), and the earliest day the
+    events happened: one statement."""
+    if not event_ids:
+        return {}, None
+    dialect = session.get_bind().dialect.name
+    rows = session.execute(_statement(dialect, named=True), {"events": _ids(dialect, event_ids)})
+    return _scopes(rows)
+
+
+def _ids(dialect: str, values: Iterable[int]) -> object:
+    wanted = sorted(set(values))
+    return wanted if dialect == "postgresql" else orjson.dumps(wanted).decode()
+
+
+def _scopes(rows: Iterable[Any]) -> tuple[dict[int, Scope], date | None]:
     survivor: dict[int, int] = {}
     kinds: dict[int, str] = {}
     own: dict[int, set[int]] = defaultdict(set)
     members: dict[int, dict[int, str]] = defaultdict(dict)
-    for part, a, b, kind in session.execute(_statement(dialect), {"persons": value}):
+    day = None
+    for part, a, b, kind in rows:
         if part == 0:
             survivor[a], kinds[b] = b, kind
         elif part == 1:
             own[a].add(b)
-        else:
+        elif part == 2:
             members[a][b] = kind
+        elif kind is not None:
+            day = date.fromisoformat(kind)
     scopes = {}
     for top in set(survivor.values()):
         mine = frozenset(own[top])
         others = {p: k for p, k in members[top].items() if p not in mine}
         scopes[top] = Scope(top, kinds[top], mine, others)
-    return {start: scopes[top] for start, top in survivor.items()}
+    return {start: scopes[top] for start, top in survivor.items()}, day

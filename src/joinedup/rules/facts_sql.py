@@ -48,7 +48,7 @@ from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
 from joinedup.intake.models import Event, Mention, SourceRecord
 from joinedup.people.models import MentionLink
-from joinedup.rules.circles import CHILD_KINDS, Scope, read_scopes
+from joinedup.rules.circles import CHILD_KINDS, Scope, read_named_scopes, read_scopes
 from joinedup.rules.engine import ANY_TYPE, Reach
 from joinedup.rules.facts import Fact, Timeline, Who
 from joinedup.rules.timeline import birth_of
@@ -124,14 +124,10 @@ def touched_since(
     """The circle of every child the events touch: the children they name, and the children in
     the circle of anyone they name (a record about an adult is on the household chronology of
     every child living with them); and the earliest day the events happened (the first day the
-    rules are evaluated as of). Three statements at most: the persons named, with the events'
-    days; their circles (`circles.read_scopes`); the circles of the children found there."""
-    dialect = _dialect(session)
-    events = {"events": _ids(dialect, event_ids)}
-    named = session.execute(_named_statement(dialect), events).all()
-    persons = {person for person, _ in named}
-    since = min((at for _, at in named), default=None)
-    found = read_scopes(session, persons)
+    rules are evaluated as of). Two statements at most: the circles of the persons named, with
+    the events' earliest day (`circles.read_named_scopes`); the circles of the children found
+    there."""
+    found, since = read_named_scopes(session, event_ids)
     children: set[int] = set()
     for scope in found.values():
         if scope.kind in CHILD_KINDS:
@@ -140,7 +136,7 @@ def touched_since(
     known = {scope.child: scope for scope in found.values()}
     known.update(read_scopes(session, children - known.keys()))
     chosen = {c: known[c] for c in sorted(children) if c in known and known[c].kind in CHILD_KINDS}
-    return chosen, None if since is None else since.date()
+    return chosen, since
 
 
 def case_open(session: Session, scope: Scope) -> bool:
@@ -260,17 +256,6 @@ def _births_statement(dialect: str) -> Select[Any]:
         .where(_in(dialect, ML.c.person_id, "persons"))
         .where(E.c.superseded == false(), M.c.date_of_birth.is_not(None), M.c.date_of_birth != "")
         .group_by(ML.c.person_id, M.c.date_of_birth)
-    )
-    return found  # type: ignore[no-any-return]
-
-
-@cache
-def _named_statement(dialect: str) -> Select[Any]:
-    found: Any = (
-        select(ML.c.person_id, E.c.occurred_at)
-        .join(M, M.c.id == ML.c.mention_id)
-        .join(E, E.c.id == M.c.event_id)
-        .where(_in(dialect, M.c.event_id, "events"))
     )
     return found  # type: ignore[no-any-return]
 
