@@ -856,13 +856,19 @@ class OpenCaseRow:
     allocated_user_id: int | None
     referral_on: date
     team: str | None
+    allocated_label: str | None = None  # a worker without an account is allocated by name
+
+    @property
+    def allocated(self) -> bool:
+        return self.allocated_user_id is not None or bool(self.allocated_label)
 
 
 def open_cases(session: Session, *, case_ids: Sequence[int] | None = None) -> list[OpenCaseRow]:
     """Every open case (or those of `case_ids`) with its stage and allocation (no personal data;
     the caller's own action is what is audited)."""
     query = select(Case.id, Case.person_id, Case.stage, Case.allocated_user_id,
-                   Case.referral_on, Case.team).where(Case.stage != pathway.CLOSED)  # fmt: skip
+                   Case.referral_on, Case.team, Case.allocated_label
+                   ).where(Case.stage != pathway.CLOSED)  # fmt: skip
     if case_ids is not None:
         query = query.where(Case.id.in_(list(case_ids)))
     return [OpenCaseRow(*row) for row in session.execute(query.order_by(Case.id))]

@@ -90,7 +90,7 @@ def dashboard(*, session: Session, actor: Actor, rules: Rules, today: date,
         if not w.vacant:
             spend[w.contract] = spend.get(w.contract, 0.0) + w.annual_cost
     waiting = [caseload.waiting_days(r.referral_on, today) for r in rows
-               if r.allocated_user_id is None]  # fmt: skip
+               if not r.allocated]  # fmt: skip
     result = Dashboard(
         loads=sorted(loads, key=lambda x: (-x.per_fte, x.post.label)),
         distribution=[Bar(label, n) for label, n in zip(band_labels(BANDS), counts, strict=True)],

@@ -235,9 +235,9 @@ class Waiting:
 
 
 def unallocated(*, session: Session, actor: Actor, today: date, now: datetime) -> list[Waiting]:
-    """Open cases with nobody allocated, longest wait first."""
+    """Open cases with nobody allocated (no account and no name), longest wait first."""
     authorise(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="case")
-    rows = [r for r in casework.open_cases(session) if r.allocated_user_id is None]
+    rows = [r for r in casework.open_cases(session) if not r.allocated]
     waiting = sorted(
         (Waiting(r.case_id, r.person_id, r.stage, r.referral_on,
                  caseload.waiting_days(r.referral_on, today)) for r in rows),

@@ -145,3 +145,16 @@ def test_absent_workers_are_not_suggested_and_others_may_not_read_caseloads(
     with pytest.raises(NotPermitted):
         workforce.caseloads(session=session, actor=WORKER, rules=RULES, today=first.today(),
                             now=first.clock.now())  # fmt: skip
+
+
+def test_a_case_allocated_by_name_only_is_not_waiting(
+    session: Session, family: tuple[Desk, Desk, Desk]
+) -> None:
+    first = family[0]
+    case = first.referred()
+    today, now = first.today(), first.clock.now()
+    assert [w.case_id for w in workforce.unallocated(session=session, actor=MANAGER, today=today,
+                                                      now=now)] == [case.id]  # fmt: skip
+    first.act(case, "allocate", fields={"label": "worker.noaccount", "team": "Assessment"},
+              actor=MANAGER)  # fmt: skip
+    assert workforce.unallocated(session=session, actor=MANAGER, today=today, now=now) == []
