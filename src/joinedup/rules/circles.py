@@ -32,7 +32,7 @@ CHILD_KINDS = frozenset({"child", "unborn"})
 
 _BODY = """
 up(start, id, into_id) AS (
-  SELECT p.id, p.id, p.merged_into_id FROM persons p WHERE p.id IN (SELECT id FROM start)
+  SELECT p.id, p.id, p.merged_into_id FROM persons p WHERE {p_in_start}
   UNION
   SELECT up.start, p.id, p.merged_into_id FROM persons p JOIN up ON p.id = up.into_id),
 top(start, id) AS (SELECT start, id FROM up WHERE into_id IS NULL),
@@ -71,6 +71,7 @@ UNION ALL SELECT 2, c.top, c.id, c.kind FROM chain c WHERE c.into_id IS NULL
 # index look-ups), as its guesses for recursive CTEs run to millions of rows and it would
 # otherwise merge-join whole indexes; on SQLite the same as `IN (SELECT ...)`.
 _WANTED = {
+    "p_in_start": ("p.id", "id", "start"),
     "hm_person_in_down": ("hm.person_id", "id", "down"),
     "hm_household_in_stays": ("hm.household_id", "household_id", "stays"),
     "r_person_in_down": ("r.person_id", "id", "down"),
