@@ -54,10 +54,11 @@ class Weights:
 
 @dataclass(frozen=True)
 class Post:
-    """A filled, case-holding post (what the arithmetic needs; no personal data)."""
+    """A filled, case-holding post (what the arithmetic needs; no personal data). A post with
+    no account holds the cases allocated by its name."""
 
     worker_id: int
-    user_id: int
+    user_id: int | None
     label: str
     team: str
     fte: float
@@ -71,6 +72,7 @@ class OpenCase:
     stage: str
     user_id: int | None
     referral_on: date
+    label: str | None = None  # the name it is allocated by, when not to an account
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,14 @@ def loads(
     posts: Iterable[Post], cases: Iterable[OpenCase], weights: Weights, cap_per_fte: float
 ) -> list[Load]:
     """Each post's count, weighted load and cap from the open cases its account holds."""
-    held: dict[int, list[OpenCase]] = {}
+    held: dict[int | str, list[OpenCase]] = {}
     for c in cases:
-        if c.user_id is not None:
-            held.setdefault(c.user_id, []).append(c)
+        key = c.user_id if c.user_id is not None else c.label
+        if key is not None:
+            held.setdefault(key, []).append(c)
     result = []
     for post in posts:
-        mine = held.get(post.user_id, [])
+        mine = held.get(post.user_id if post.user_id is not None else post.label, [])
         by_kind: dict[str, int] = {}
         for c in mine:
             kind = KIND_OF_STAGE.get(c.stage, ASSESSMENT)
@@ -134,8 +137,9 @@ def suggestions(
 ) -> list[Suggestion]:
     """Who could take a child, best first: a sibling's worker first, then the most spare
     capacity (by weighted load per FTE to break ties), then the account name. Absent accounts
-    and posts with no FTE are left out."""
-    usable = [c for c in candidates if c.post.fte > 0 and c.post.user_id not in absent]
+    and posts with no FTE or no account (nobody to allocate to) are left out."""
+    usable = [c for c in candidates if c.post.fte > 0 and c.post.user_id is not None
+              and c.post.user_id not in absent]  # fmt: skip
     ranked = sorted(
         usable,
         key=lambda c: (c.post.user_id not in continuity, -c.spare, c.weighted_per_fte,

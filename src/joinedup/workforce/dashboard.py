@@ -79,8 +79,8 @@ def dashboard(*, session: Session, actor: Actor, rules: Rules, today: date,
               now: datetime) -> Dashboard:  # fmt: skip
     authorise(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="caseload")
     rows = casework.open_cases(session)
-    cases = [OpenCase(r.case_id, r.person_id, r.stage, r.allocated_user_id, r.referral_on)
-             for r in rows]  # fmt: skip
+    cases = [OpenCase(r.case_id, r.person_id, r.stage, r.allocated_user_id, r.referral_on,
+                      r.allocated_label) for r in rows]  # fmt: skip
     loads = caseload.loads(posts(session, today), cases, rules.weights, rules.cap_per_fte)
     per_fte = [x.per_fte for x in loads]
     counts = caseload.distribution(per_fte, BANDS)

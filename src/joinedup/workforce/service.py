@@ -145,12 +145,13 @@ def list_workers(session: Session, today: date) -> list[Worker]:
 
 
 def posts(session: Session, today: date) -> list[Post]:
-    """The filled case-holding posts current on `today`, as the arithmetic takes them."""
+    """The filled case-holding posts current on `today`, as the arithmetic takes them (those
+    without an account hold the cases allocated by their name)."""
     teams: dict[int, str] = {i: n for i, n in session.execute(select(Team.id, Team.name))}
     return [
         Post(w.id, w.user_id, w.label, teams[w.team_id], float(w.fte), w.contract)
         for w in list_workers(session, today)
-        if w.user_id is not None and not w.vacant and w.role in caseload.CASE_HOLDING
+        if not w.vacant and w.role in caseload.CASE_HOLDING
     ]
 
 
@@ -166,8 +167,8 @@ def absent_users(session: Session, today: date) -> frozenset[int]:
 
 
 def _open(rows: Sequence[casework.OpenCaseRow]) -> list[OpenCase]:
-    return [OpenCase(r.case_id, r.person_id, r.stage, r.allocated_user_id, r.referral_on)
-            for r in rows]  # fmt: skip
+    return [OpenCase(r.case_id, r.person_id, r.stage, r.allocated_user_id, r.referral_on,
+                     r.allocated_label) for r in rows]  # fmt: skip
 
 
 def caseloads(*, session: Session, actor: Actor, rules: Rules, today: date,

@@ -147,10 +147,14 @@ def test_absent_workers_are_not_suggested_and_others_may_not_read_caseloads(
                             now=first.clock.now())  # fmt: skip
 
 
-def test_a_case_allocated_by_name_only_is_not_waiting(
+def test_a_case_allocated_by_name_only_is_not_waiting_and_counts_for_the_named_post(
     session: Session, family: tuple[Desk, Desk, Desk]
 ) -> None:
     first = family[0]
+    team = staff(session, first)
+    workforce.add_worker(session=session, actor=MANAGER, team_id=team, label="worker.noaccount",
+                         role="social_worker", fte=1.0, contract="agency", annual_cost=67_000,
+                         start_on=None, now=first.clock.now())  # fmt: skip
     case = first.referred()
     today, now = first.today(), first.clock.now()
     assert [w.case_id for w in workforce.unallocated(session=session, actor=MANAGER, today=today,
@@ -158,3 +162,9 @@ def test_a_case_allocated_by_name_only_is_not_waiting(
     first.act(case, "allocate", fields={"label": "worker.noaccount", "team": "Assessment"},
               actor=MANAGER)  # fmt: skip
     assert workforce.unallocated(session=session, actor=MANAGER, today=today, now=now) == []
+    found = workforce.caseloads(session=session, actor=MANAGER, rules=RULES, today=today, now=now)
+    assert {x.post.label: x.children for x in found} == {
+        "worker.one": 0, "agency.two": 0, "worker.noaccount": 1}  # fmt: skip
+    ranked = workforce.suggest(session=session, actor=MANAGER, rules=RULES, case_id=case.id,
+                               today=today, now=now)  # fmt: skip
+    assert "worker.noaccount" not in [s.load.post.label for s in ranked]  # nobody to allocate to
