@@ -49,6 +49,8 @@ def build(
     code = run_ingest(out / "records.jsonl", out / "records.rejects.jsonl", None)
     if code == 0:
         code = _replay_casework(out / "casework.jsonl")
+    if code == 0 and common.settings().demo_accounts:
+        _seed_workforce()
     common.console.print(f"Demo authority built in {time.monotonic() - started:,.0f} s.")
     if code != 0:
         raise typer.Exit(code)
@@ -85,6 +87,24 @@ def _replay_casework(plan: Path) -> int:
     for what, steps in sorted(summary.refused.items()):
         common.errors.print(f"refused: {what} ({steps} steps)", markup=False)
     return 1 if summary.refused or summary.unresolved else 0
+
+
+def _seed_workforce() -> None:
+    """Teams and posts for the demo sign-ins (some vacant, some agency), after the casework
+    replay has allocated cases to them; running it again adds nothing."""
+    from joinedup.core.clock import SystemClock
+    from joinedup.db.session import unit_of_work
+    from joinedup.workforce.seed import seed_demo_workforce
+
+    now = SystemClock().now()
+    with unit_of_work(common.engine(common.settings())) as session:
+        seeded = seed_demo_workforce(
+            session=session, actor=common.cli_actor(), today=now.date(), now=now
+        )
+    common.console.print(
+        f"Workforce: {seeded.teams} teams and {seeded.posts} posts added "
+        f"({seeded.vacancies} vacant, {seeded.agency} agency)."
+    )
 
 
 @app.command("accounts")

@@ -16,6 +16,7 @@ from joinedup.app import create_app
 from joinedup.casework.models import Case
 from joinedup.config import Settings
 from joinedup.intake.models import SourceRecord
+from joinedup.workforce.models import Team
 from tests.factories.records import record
 
 JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
@@ -46,10 +47,13 @@ def test_build_ingests_every_generated_record_and_a_rebuild_changes_nothing(
         assert connection.scalar(count.where(partners)) == lines
         made = connection.scalar(count.where(~partners))
         assert connection.scalar(select(func.count()).select_from(Case)) > 0
+        assert connection.scalar(select(func.count()).select_from(Team)) == 3
+    assert "Workforce: 3 teams and 15 posts added (4 vacant, 3 agency)." in first.stdout
     again = run(database_url, *args)
     assert "Using the authority already generated" in again.stdout
     assert f"accepted 0, unchanged {lines}, new versions 0, rejected 0" in again.stdout
     assert "The casework history is in the database already" in again.stdout
+    assert "Workforce: 0 teams and 0 posts added" in again.stdout
     with clean_engine.connect() as connection:
         assert connection.scalar(count.where(~partners)) == made
 
