@@ -23,7 +23,7 @@ from joinedup.casework.names import child_names
 from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import ContactView, InformationRequestView, Referrer
 from joinedup.core import dfe_codes
-from joinedup.core.errors import FieldError, NotFound, ValidationFailed
+from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.people.service import person_kind
 from joinedup.sharing.service import record_disclosure
 
@@ -299,6 +299,12 @@ def decide(
     errors: list[FieldError] = []
     if decision not in pathway.CONTACT_DECISIONS:
         errors.append(FieldError("decision", "choose a decision"))
+    elif decision == pathway.OPEN_CASE and service.open_case_of(session, contact.person_id) is None:
+        errors.append(FieldError("decision", "the child has no open case here: refer instead"))
+    elif decision in pathway.OPENS_CASE and service.open_case_of(session, contact.person_id):
+        errors.append(
+            FieldError("decision", "the child's case is open already: add this contact to it")
+        )
     errors += _text("rationale", rationale, required=True)
     if contact.urgency is None:
         errors.append(FieldError("urgency", "triage the contact (red, amber or green) first"))
@@ -360,6 +366,10 @@ def sign_off(
         contact.signed_off_by, contact.signed_off_at = actor.label, now
         if contact.decision in pathway.OPENS_CASE:
             contact.case_id = _open_case(session, actor, authority, contact, now)
+        elif contact.decision == pathway.OPEN_CASE:
+            contact.case_id = service.open_case_of(session, contact.person_id)
+            if contact.case_id is None:
+                raise InvalidTransition("the child's case has closed since: decide again")
         chronicle.write(
             session=session,
             actor=actor,

@@ -14,15 +14,17 @@ from joinedup.core.errors import InvalidTransition
 RECEIVED, AWAITING_SIGNOFF, DECIDED = "received", "awaiting_signoff", "decided"
 CONTACT_STATUSES = (RECEIVED, AWAITING_SIGNOFF, DECIDED)
 # The decision on a contact, and what follows it.
-NFA, EARLY_HELP, REFERRAL, STRATEGY = (
+NFA, EARLY_HELP, REFERRAL, STRATEGY, OPEN_CASE = (
     "no_further_action",
     "early_help",
     "referral",
     "strategy_discussion",
+    "open_case",
 )
 CONTACT_DECISIONS = {
     NFA: "No further action",
     EARLY_HELP: "Early help",
+    OPEN_CASE: "Add to the child's open case, for the allocated worker",
     REFERRAL: "Referral to children's social care: child and family assessment",
     STRATEGY: "Referral with a strategy discussion (reasonable cause to suspect significant harm)",
 }

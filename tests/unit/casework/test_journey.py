@@ -296,3 +296,65 @@ def test_the_assessment_runs_on_into_a_plan_and_the_front_door_sees_its_own_dead
         front_door=True,
     )
     assert [i.kind for i in mine] == ["contact_decision"]
+
+
+def test_a_contact_about_a_child_whose_case_is_open_goes_to_that_case(desk: Desk) -> None:
+    first = desk.contact()
+    with pytest.raises(ValidationFailed) as no_case:
+        triaged = contacts.triage(
+            session=desk.session,
+            actor=MASH,
+            contact_id=first.id,
+            urgency="amber",
+            expected_version=first.version,
+            now=desk.clock.now(),
+        )
+        contacts.decide(
+            session=desk.session,
+            actor=MASH,
+            contact_id=first.id,
+            decision="open_case",
+            rationale="Known.",
+            expected_version=triaged.version,
+            now=desk.clock.now(),
+        )
+    assert [e.field for e in no_case.value.errors] == ["decision"]
+    case = desk.referred()
+    c = desk.contact()
+    c = contacts.triage(
+        session=desk.session,
+        actor=MASH,
+        contact_id=c.id,
+        urgency="green",
+        expected_version=c.version,
+        now=desk.clock.now(),
+    )
+    with pytest.raises(ValidationFailed, match="not be recorded"):
+        contacts.decide(
+            session=desk.session,
+            actor=MASH,
+            contact_id=c.id,
+            decision="referral",
+            rationale="Again.",
+            expected_version=c.version,
+            now=desk.clock.now(),
+        )
+    c = contacts.decide(
+        session=desk.session,
+        actor=MASH,
+        contact_id=c.id,
+        decision="open_case",
+        rationale="For the allocated worker.",
+        expected_version=c.version,
+        now=desk.clock.now(),
+    )
+    c = contacts.sign_off(
+        session=desk.session,
+        actor=MANAGER,
+        authority=AUTHORITY,
+        contact_id=c.id,
+        approve=True,
+        expected_version=c.version,
+        now=desk.clock.now(),
+    )
+    assert (c.status, c.case_id) == ("decided", case.id)
