@@ -1,16 +1,15 @@
 """The circles of many children in one prepared statement, for the rules.
 
-`people.circle.circle_of` is the people domain's read interface for one person (ADR 0007), and
-it builds its statement afresh on every call: about 6 ms of Python a circle, more than live
-evaluation's whole budget per record, and 60,000 circles for a backtest. The rules need less of
-a circle (who the child is, with everyone merged into them; who else is on their household
-chronology; what kind of person each is), for many persons at once. This statement reads the
-same tables the same way (merges up to the survivor and down to everyone merged into them; the
-households the child lived in, over their whole stay there; everyone whose stay overlapped it;
-relationships either way; each of those followed to their survivor) and is built once per
+`people.circle.circle_of` is the people domain's read interface for one person (ADR 0007): one
+statement a person. Live intake needs the circles of every person a batch of records names, and
+a backtest those of every child in the store (75,000 in the benchmark), so the rules read them
+in batches. The rules need less of a circle (who the child is, with everyone merged into them;
+who else is on their household chronology; what kind of person each is). This statement reads
+the same tables the same way (merges up to the survivor and down to everyone merged into them;
+the households the child lived in, over their whole stay there; everyone whose stay overlapped
+it; relationships either way; each of those followed to their survivor) and is built once per
 engine, its persons one bound array. `tests/unit/rules/test_circles.py` keeps it equal to
-`circle_of`. It belongs in `people/circle.py` as a batch read beside `circle_of`, when that
-module is free to change.
+`circle_of`. It belongs in `people/circle.py` as a batch read beside `circle_of`.
 """
 
 from __future__ import annotations
