@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from joinedup.access.models import AuditEntry
-from joinedup.casework import contacts, service
+from joinedup.casework import contacts, lists, service
 from joinedup.casework.views import StaleVersion
 from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
@@ -288,7 +288,7 @@ def test_the_assessment_runs_on_into_a_plan_and_the_front_door_sees_its_own_dead
     assert case.stage == "child_protection"
     assert "assessment" not in [s.kind for s in case.due]
     desk.contact()
-    mine = service.deadlines(
+    mine = lists.deadlines(
         session=desk.session,
         actor=MASH,
         now=desk.clock.now(),

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from joinedup.access.policy import Action, permits
-from joinedup.casework import service
+from joinedup.casework import lists
 from joinedup.db.session import unit_of_work
 from joinedup.web.casework_forms import AGENCY_TITLES
 from joinedup.web.deps import CurrentViewer, now
@@ -29,7 +29,7 @@ def mine(request: Request, viewer: CurrentViewer, team: str = "", everyone: str 
     manager = permits(viewer.role, Action.CASES_OVERSEE)
     whose = "team" if chosen else ("everyone" if manager and everyone != "0" else "mine")
     with unit_of_work(request.app.state.engine) as session:
-        items = service.deadlines(
+        items = lists.deadlines(
             session=session,
             actor=viewer.actor,
             now=now(request),
@@ -55,7 +55,7 @@ def mine(request: Request, viewer: CurrentViewer, team: str = "", everyone: str 
 @router.get("/deadlines/partners")
 def partners(request: Request, viewer: CurrentViewer) -> Response:
     with unit_of_work(request.app.state.engine) as session:
-        items = service.overdue_requests(session=session, actor=viewer.actor, now=now(request))
+        items = lists.overdue_requests(session=session, actor=viewer.actor, now=now(request))
     ordered = sorted(items, key=lambda i: (i.agency or "", i.due_on))
     groups = [(AGENCY_TITLES.get(k or "", k or ""), list(g))
               for k, g in groupby(ordered, key=lambda i: i.agency)]  # fmt: skip
@@ -66,6 +66,6 @@ def partners(request: Request, viewer: CurrentViewer) -> Response:
 @router.get("/deadlines/oversight")
 def oversight(request: Request, viewer: CurrentViewer) -> Response:
     with unit_of_work(request.app.state.engine) as session:
-        items = service.no_oversight(session=session, actor=viewer.actor, now=now(request))
+        items = lists.no_oversight(session=session, actor=viewer.actor, now=now(request))
     return render(request, "deadlines/oversight.html", title="Cases without recent oversight",
                   items=items)  # fmt: skip

@@ -1,0 +1,185 @@
+"""Due, overdue and oversight lists: what needs doing, soonest first, for whom.
+
+Every list is one query over open steps (or contacts, or information requests), audited as a
+read of the cases it names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from joinedup.access.policy import Action
+from joinedup.access.roles import Actor
+from joinedup.access.service import require
+from joinedup.casework import clocks, pathway
+from joinedup.casework.models import Case, CaseStep, Contact, InformationRequest
+from joinedup.casework.names import child_names
+from joinedup.casework.views import DueItem
+from joinedup.casework.work import OPEN, STEP_TITLES
+
+
+def deadlines(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    user_id: int | None = None,
+    team: str | None = None,
+    within_days: int = 14,
+    front_door: bool = False,
+) -> list[DueItem]:
+    """Open deadlines due within `within_days` or overdue, soonest first: a worker's, a team's,
+    or (neither given) everyone's; with the front door's undecided contacts when neither is
+    given or `front_door` (a front-door practitioner's own list)."""
+    today = clocks.london_day(now)
+    query = (
+        select(CaseStep, Case)
+        .join(Case, Case.id == CaseStep.case_id)
+        .where(
+            CaseStep.status == OPEN,
+            CaseStep.due_on.is_not(None),
+            CaseStep.due_on <= today + timedelta(days=within_days),
+        )
+        .order_by(CaseStep.due_on, CaseStep.id)
+    )
+    if user_id is not None:
+        query = query.where(Case.allocated_user_id == user_id)
+    if team is not None:
+        query = query.where(Case.team == team)
+    found = list(session.execute(query))
+    contacts: list[Contact] = []
+    if front_door or (user_id is None and team is None):
+        contacts = list(
+            session.scalars(
+                select(Contact)
+                .where(Contact.status != pathway.DECIDED)
+                .order_by(Contact.decision_due_at)
+            )
+        )
+    require(
+        session=session,
+        actor=actor,
+        action=Action.CASES_READ,
+        resource_type="case",
+        resource_ids=sorted({c.id for _, c in found}),
+        detail={"list": "deadlines", "contacts": len(contacts)},
+        now=now,
+    )
+    names = child_names(session, {c.person_id for _, c in found} | {c.person_id for c in contacts})
+    items = [
+        DueItem(
+            kind=s.kind,
+            title=STEP_TITLES[s.kind],
+            due_on=s.due_on,
+            overdue=s.due_on < today,
+            case_id=c.id,
+            contact_id=None,
+            person_id=c.person_id,
+            child_name=names.get(c.person_id, ""),
+            allocated_label=c.allocated_label,
+            team=c.team,
+            agency=None,
+        )
+        for s, c in found
+        if s.due_on is not None
+    ]
+    items += [
+        DueItem(
+            kind="contact_decision",
+            title="Decision on a contact",
+            due_on=clocks.london_day(c.decision_due_at),
+            overdue=clocks.is_overdue(c.decision_due_at, now),
+            case_id=None,
+            contact_id=c.id,
+            person_id=c.person_id,
+            child_name=names.get(c.person_id, ""),
+            allocated_label=None,
+            team="Front door",
+            agency=None,
+        )
+        for c in contacts
+    ]
+    return sorted(items, key=lambda i: (i.due_on, i.kind))
+
+
+def overdue_requests(
+    *, session: Session, actor: Actor, now: datetime, agency: str | None = None
+) -> list[DueItem]:
+    """Information requests past their deadline and unanswered, by partner agency."""
+    query = (
+        select(InformationRequest, Contact)
+        .join(Contact, Contact.id == InformationRequest.contact_id)
+        .where(InformationRequest.status == "open", InformationRequest.due_at < now)
+        .order_by(InformationRequest.due_at)
+    )
+    if agency is not None:
+        query = query.where(InformationRequest.agency == agency)
+    found = list(session.execute(query))
+    require(
+        session=session,
+        actor=actor,
+        action=Action.CONTACTS_READ,
+        resource_type="information_request",
+        resource_ids=[r.id for r, _ in found],
+        detail={"list": "overdue_requests"},
+        now=now,
+    )
+    names = child_names(session, {c.person_id for _, c in found})
+    return [
+        DueItem(
+            kind="information_request",
+            title=f"Information request to {r.organisation}",
+            due_on=clocks.london_day(r.due_at),
+            overdue=True,
+            case_id=None,
+            contact_id=c.id,
+            person_id=c.person_id,
+            child_name=names.get(c.person_id, ""),
+            allocated_label=None,
+            team="Front door",
+            agency=r.agency,
+        )
+        for r, c in found
+    ]
+
+
+def no_oversight(*, session: Session, actor: Actor, now: datetime) -> list[DueItem]:
+    """Open cases with no management oversight in the last 20 working days."""
+    today = clocks.london_day(now)
+    found = list(
+        session.execute(
+            select(CaseStep, Case)
+            .join(Case, Case.id == CaseStep.case_id)
+            .where(CaseStep.kind == "oversight", CaseStep.status == OPEN, CaseStep.due_on < today)
+            .order_by(CaseStep.due_on)
+        )
+    )
+    require(
+        session=session,
+        actor=actor,
+        action=Action.CASES_READ,
+        resource_type="case",
+        resource_ids=[c.id for _, c in found],
+        detail={"list": "no_oversight"},
+        now=now,
+    )
+    names = child_names(session, {c.person_id for _, c in found})
+    return [
+        DueItem(
+            kind="oversight",
+            title=STEP_TITLES["oversight"],
+            due_on=s.due_on or today,
+            overdue=True,
+            case_id=c.id,
+            contact_id=None,
+            person_id=c.person_id,
+            child_name=names.get(c.person_id, ""),
+            allocated_label=c.allocated_label,
+            team=c.team,
+            agency=None,
+        )
+        for s, c in found
+    ]

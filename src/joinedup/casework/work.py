@@ -1,0 +1,401 @@
+"""The work of one action on a case: the step it completes, the deadlines it opens, its record.
+
+`service.act` checks the policy, the version and the transition, validates the fields, then
+hands them to the action's handler here. A handler completes the step the action answers (a
+late one needs the recorded reason), opens the deadlines it sets with their due dates from
+`clocks`, and writes the step's chronology record; all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from joinedup.access.roles import Actor
+from joinedup.casework import chronicle, clocks, pathway, steps
+from joinedup.casework.chronicle import Authority
+from joinedup.casework.models import Case, CaseStep
+from joinedup.core.errors import FieldError, InvalidTransition, ValidationFailed
+
+OPEN, DONE, CANCELLED = "open", "done", "cancelled"
+STEP_TITLES = {
+    "assessment": "Child and family assessment",
+    "strategy_discussion": "Strategy discussion",
+    "section47": "Section 47 enquiry",
+    "initial_conference": "Initial child protection conference",
+    "cp_plan": "Child protection plan",
+    "core_group": "Core group meeting",
+    "review_conference": "Review child protection conference",
+    "visit": "Visit to the child",
+    "cin_plan": "Child in need plan",
+    "cin_review": "Child in need review",
+    "cla_episode": "Looked after",
+    "placement": "Placement",
+    "cla_review": "Looked-after review",
+    "oversight": "Management oversight",
+    "closure": "Closure",
+}
+CIN_REVIEW_MONTHS = 3  # local practice; no national interval
+
+
+@dataclass
+class Work:
+    session: Session
+    actor: Actor
+    authority: Authority
+    case: Case
+    on: date
+    now: datetime
+    late_reason: str
+
+    def open(self, kind: str, due_on: date | None, details: dict[str, Any] | None = None) -> None:
+        self.session.add(
+            CaseStep(
+                case_id=self.case.id,
+                kind=kind,
+                status=OPEN,
+                due_on=due_on,
+                started_on=self.on,
+                details=details or {},
+                created_at=self.now,
+                updated_at=self.now,
+            )
+        )
+
+    def open_step(self, kind: str) -> CaseStep | None:
+        self.session.flush()
+        return self.session.scalar(
+            select(CaseStep)
+            .where(CaseStep.case_id == self.case.id, CaseStep.kind == kind, CaseStep.status == OPEN)
+            .order_by(CaseStep.id.desc())
+            .limit(1)
+        )
+
+    def complete(
+        self, kind: str, details: dict[str, Any], outcome: str = "", *, ad_hoc: bool = True
+    ) -> CaseStep:
+        """Close the open step of `kind` (or record an unscheduled one when `ad_hoc`)."""
+        step = self.open_step(kind)
+        if step is None:
+            if not ad_hoc:
+                raise InvalidTransition(f"no {STEP_TITLES[kind].lower()} is open on this case")
+            step = CaseStep(
+                case_id=self.case.id,
+                kind=kind,
+                started_on=self.on,
+                created_at=self.now,
+                details={},
+            )
+            self.session.add(step)
+        if step.due_on is not None and self.on > step.due_on and not self.late_reason:
+            late = clocks.days_late(step.due_on, self.on)
+            raise ValidationFailed(
+                "This is late: record why",
+                [
+                    FieldError(
+                        "late_reason",
+                        f"{STEP_TITLES[kind]} was due by {step.due_on:%-d %B %Y} and is "
+                        f"{late} working day{'s' if late != 1 else ''} late: say why",
+                        "required",
+                    )
+                ],
+            )
+        step.status, step.completed_on, step.outcome = DONE, self.on, outcome or None
+        step.details = {**(step.details or {}), **details}
+        if step.due_on is not None and self.on > step.due_on:
+            step.late_reason = self.late_reason
+        step.recorded_by, step.updated_at = self.actor.label, self.now
+        self.session.flush()
+        return step
+
+    def cancel(self, *kinds: str) -> None:
+        self.session.flush()
+        for step in self.session.scalars(
+            select(CaseStep).where(
+                CaseStep.case_id == self.case.id,
+                CaseStep.kind.in_(kinds),
+                CaseStep.status == OPEN,
+            )
+        ):
+            step.status, step.updated_at = CANCELLED, self.now
+
+    def done_dates(self, kind: str, since: date | None = None) -> list[date]:
+        self.session.flush()
+        query = select(CaseStep.completed_on).where(
+            CaseStep.case_id == self.case.id, CaseStep.kind == kind, CaseStep.status == DONE
+        )
+        if since is not None:
+            query = query.where(CaseStep.completed_on >= since)
+        return sorted(d for d in self.session.scalars(query) if d is not None)
+
+    def chronicle(
+        self, step: CaseStep, kind: str, summary: str, attributes: dict[str, Any] | None = None
+    ) -> None:
+        step.event_id = chronicle.write(
+            session=self.session,
+            actor=self.actor,
+            authority=self.authority,
+            person_id=self.case.person_id,
+            record_id=f"case:{self.case.id}:step:{step.id}:{kind}",
+            kind=kind,
+            occurred_at=datetime.combine(self.on, time(12), clocks.UK),
+            summary=summary,
+            attributes=attributes,
+            author=chronicle.Author(self.actor.label, self.actor.role.value),
+            now=self.now,
+        )
+
+
+Handler = Callable[[Work, Any, str], None]
+
+
+def _complete_assessment(w: Work, d: steps.AssessmentComplete, outcome: str) -> None:
+    if w.open_step("assessment") is None:
+        raise InvalidTransition("no child and family assessment is open on this case")
+    step = w.complete("assessment", d.model_dump(mode="json"), outcome, ad_hoc=False)
+    if d.primary_need:
+        w.case.primary_need = d.primary_need
+    if outcome == "child_in_need" and w.case.stage == pathway.ASSESSMENT:
+        w.open("cin_plan", None)
+    w.chronicle(
+        step,
+        "assessment",
+        f"Child and family assessment completed: {outcome.replace('_', ' ')}. {d.analysis}",
+        {"outcome": outcome, "child_seen": d.child_seen, "seen_alone": d.seen_alone,
+         "child_voice": bool(d.child_views)},
+    )  # fmt: skip
+
+
+def _strategy(w: Work, d: steps.StrategyDiscussion, outcome: str) -> None:
+    step = w.complete("strategy_discussion", d.model_dump(mode="json"), outcome)
+    if outcome == "section47" and w.open_step("section47") is None:
+        w.open("section47", None)
+    agencies = sorted({a.agency for a in d.attendees})
+    w.chronicle(
+        step,
+        "strategy_discussion",
+        f"Strategy discussion ({', '.join(agencies)}): "
+        f"{'section 47 enquiry to start' if outcome == 'section47' else 'no section 47 enquiry'}."
+        f" {d.reasons}",
+        {"outcome": outcome},
+    )
+
+
+def _section47(w: Work, d: steps.Section47, outcome: str) -> None:
+    step = w.complete("section47", d.model_dump(mode="json"), outcome, ad_hoc=False)
+    if outcome == "conference":
+        last = w.done_dates("strategy_discussion")
+        w.open("initial_conference", clocks.icpc_due(last[-1] if last else w.on))
+    elif outcome == "child_in_need":
+        w.open("cin_plan", None)
+    w.chronicle(step, "section47", f"Section 47 enquiry concluded: {outcome.replace('_', ' ')}. "
+                f"{d.findings}", {"outcome": outcome})  # fmt: skip
+
+
+def _book(w: Work, d: steps.Booking, _: str) -> None:
+    step = w.open_step("initial_conference") or w.open_step("review_conference")
+    if step is None:
+        raise InvalidTransition("no conference is due on this case")
+    if step.due_on is not None and d.booked_for > step.due_on and not w.late_reason:
+        raise ValidationFailed(
+            "The conference is booked after it is due",
+            [FieldError("late_reason", f"it is due by {step.due_on:%-d %B %Y}: say why it "
+                        "cannot be held by then", "required")],
+        )  # fmt: skip
+    step.details = {**(step.details or {}), "booked_for": d.booked_for.isoformat(),
+                    "venue": d.venue}  # fmt: skip
+    step.late_reason = w.late_reason or step.late_reason
+    step.updated_at = w.now
+
+
+def _conference(w: Work, d: steps.Conference, outcome: str) -> None:
+    if outcome == "plan" and not d.categories:
+        raise ValidationFailed(
+            "A plan needs its categories of abuse",
+            [FieldError("categories", "choose at least one category of abuse", "required")],
+        )
+    step = w.complete("initial_conference", d.model_dump(mode="json"), outcome, ad_hoc=False)
+    category = d.categories[0] if len(d.categories) == 1 else "MUL"
+    attributes = {"outcome": outcome, **({"category_of_abuse": category} if d.categories else {})}
+    w.chronicle(step, "cp_conference", f"Initial child protection conference: {d.decision}",
+                attributes)  # fmt: skip
+    if outcome == "plan":
+        w.open("cp_plan", None, {"categories": d.categories, "icpc_on": w.on.isoformat()})
+        w.open("core_group", clocks.first_core_group_due(w.on))
+        w.open("review_conference", clocks.review_conference_due(w.on, None))
+        w.open("visit", clocks.cp_visit_due(w.on))
+        plan = w.open_step("cp_plan")
+        assert plan is not None  # noqa: S101 - opened above
+        w.chronicle(plan, "cp_plan_start", "Child protection plan started "
+                    f"({', '.join(d.categories)}).", {"category_of_abuse": category})  # fmt: skip
+    elif outcome == "child_in_need":
+        w.open("cin_plan", None)
+
+
+def _core_group(w: Work, d: steps.Meeting, _: str) -> None:
+    step = w.complete("core_group", d.model_dump(mode="json"))
+    w.open("core_group", clocks.next_core_group_due(w.on))
+    w.chronicle(step, "note", f"Core group meeting. {d.notes}")
+
+
+def _visit(w: Work, d: steps.Visit, _: str) -> None:
+    step = w.complete("visit", d.model_dump(mode="json"))
+    if w.case.stage == pathway.CHILD_PROTECTION:
+        w.open("visit", clocks.cp_visit_due(w.on))
+    elif w.case.stage == pathway.LOOKED_AFTER:
+        episode, placement = w.open_step("cla_episode"), w.open_step("placement")
+        if episode is not None and placement is not None:
+            w.open("visit", clocks.cla_visit_due(
+                episode.started_on, placement.started_on, w.on,
+                intended_to_18=bool(placement.details.get("intended_to_18"))))  # fmt: skip
+    seen = "seen alone" if d.seen_alone else ("seen" if d.child_seen else "not seen")
+    w.chronicle(step, "note", f"Visit by the social worker: child {seen}. {d.notes}",
+                {"child_seen": d.child_seen, "seen_alone": d.seen_alone,
+                 "child_voice": bool(d.child_views)})  # fmt: skip
+
+
+def _end_plan(w: Work, reason: str) -> None:
+    plan = w.open_step("cp_plan")
+    w.cancel("core_group", "visit", "review_conference")
+    if plan is not None:
+        plan.status, plan.completed_on, plan.outcome = DONE, w.on, reason
+        plan.updated_at = w.now
+        w.session.flush()
+        w.chronicle(
+            plan, "cp_plan_end", f"Child protection plan ended: {reason.replace('_', ' ')}."
+        )
+
+
+def _review(w: Work, d: steps.Conference, outcome: str) -> None:
+    step = w.complete("review_conference", d.model_dump(mode="json"), outcome)
+    w.chronicle(step, "cp_conference", f"Review child protection conference: {d.decision}",
+                {"outcome": outcome})  # fmt: skip
+    if outcome == "continue":
+        plan = w.open_step("cp_plan")
+        icpc = date.fromisoformat(plan.details["icpc_on"]) if plan else w.on
+        w.open("review_conference", clocks.review_conference_due(icpc, w.on))
+    else:
+        _end_plan(w, "ended_at_review")
+        w.open("cin_plan", None)
+
+
+def _looked_after(w: Work, d: steps.LookedAfter, _: str) -> None:
+    if w.case.stage == pathway.CHILD_PROTECTION:
+        _end_plan(w, "became_looked_after")
+    fields = d.model_dump(mode="json")
+    w.open("cla_episode", None, {"legal_status": d.legal_status})
+    w.open("placement", None, fields)
+    w.open("cla_review", clocks.cla_review_due(w.on, []))
+    w.open("visit", clocks.cla_visit_due(w.on, w.on, None, intended_to_18=d.intended_to_18))
+    episode = w.open_step("cla_episode")
+    assert episode is not None  # noqa: S101 - opened above
+    w.chronicle(episode, "cla_start", f"Became looked after ({d.legal_status}), placement "
+                f"{d.placement_type}.", {"legal_status": d.legal_status})  # fmt: skip
+
+
+def _placement(w: Work, d: steps.Placement, _: str) -> None:
+    episode = w.open_step("cla_episode")
+    old = w.open_step("placement")
+    if episode is None or old is None:
+        raise InvalidTransition("the child has no current placement to change")
+    old.status, old.completed_on, old.outcome, old.updated_at = DONE, w.on, "changed", w.now
+    w.cancel("visit")
+    w.open("placement", None, d.model_dump(mode="json"))
+    w.open("visit", clocks.cla_visit_due(episode.started_on, w.on, None,
+                                         intended_to_18=d.intended_to_18))  # fmt: skip
+    new = w.open_step("placement")
+    assert new is not None  # noqa: S101 - opened above
+    w.chronicle(new, "note", f"Placement changed to {d.placement_type}. {d.reason_for_change}")
+
+
+def _cla_review(w: Work, d: steps.Review, _: str) -> None:
+    episode = w.open_step("cla_episode")
+    step = w.complete("cla_review", d.model_dump(mode="json"))
+    if episode is not None:
+        held = w.done_dates("cla_review", since=episode.started_on)
+        w.open("cla_review", clocks.cla_review_due(episode.started_on, held))
+    w.chronicle(step, "note", f"Looked-after review. {d.notes}")
+
+
+def _end_looked_after(w: Work, d: steps.EndLookedAfter, _: str) -> None:
+    episode = w.open_step("cla_episode")
+    if episode is None:
+        raise InvalidTransition("the child is not looked after on this case")
+    placement = w.open_step("placement")
+    if placement is not None:
+        placement.status, placement.completed_on, placement.outcome = DONE, w.on, "ended"
+    w.cancel("cla_review", "visit")
+    episode.status, episode.completed_on, episode.outcome = DONE, w.on, d.reason_ceased
+    episode.updated_at = w.now
+    w.session.flush()
+    w.chronicle(episode, "cla_end", f"Stopped being looked after ({d.reason_ceased}). {d.notes}",
+                {"reason": d.reason_ceased})  # fmt: skip
+
+
+def _cin_plan(w: Work, d: steps.Plan, _: str) -> None:
+    step = w.complete("cin_plan", d.model_dump(mode="json"))
+    w.cancel("cin_review")
+    w.open("cin_review", clocks.add_months(w.on, CIN_REVIEW_MONTHS))
+    w.chronicle(step, "note", f"Child in need plan agreed. {d.outcomes_sought}")
+
+
+def _cin_review(w: Work, d: steps.Review, outcome: str) -> None:
+    step = w.complete("cin_review", d.model_dump(mode="json"), outcome)
+    if outcome == "continue":
+        w.open("cin_review", clocks.add_months(w.on, CIN_REVIEW_MONTHS))
+    w.chronicle(step, "note", f"Child in need review: {outcome}. {d.notes}")
+
+
+def _close(w: Work, d: steps.Closure, _: str) -> None:
+    if w.open_step("assessment") is not None:
+        raise InvalidTransition("complete the child and family assessment before closing")
+    w.cancel(*STEP_TITLES)
+    w.case.closed_on, w.case.closure_reason = w.on, d.closure_reason
+    step = CaseStep(case_id=w.case.id, kind="closure", status=DONE, started_on=w.on,
+                    completed_on=w.on, outcome="closed", details=d.model_dump(mode="json"),
+                    recorded_by=w.actor.label, created_at=w.now, updated_at=w.now)  # fmt: skip
+    w.session.add(step)
+    w.session.flush()
+    w.chronicle(step, "case_closed", f"Case closed ({d.closure_reason}). {d.notes}",
+                {"reason": d.closure_reason})  # fmt: skip
+
+
+def _oversight(w: Work, d: steps.Oversight, _: str) -> None:
+    w.complete("oversight", d.model_dump(mode="json"), d.kind)
+    w.open("oversight", clocks.oversight_due(w.on))
+
+
+def _allocate(w: Work, d: steps.Allocation, _: str) -> None:
+    w.case.allocated_user_id, w.case.allocated_label = d.user_id, d.label
+    w.case.team, w.case.manager_label = d.team, d.manager_label or None
+
+
+def _unsupported(_w: Work, _d: Any, _o: str) -> None:
+    raise InvalidTransition("save an assessment's draft with save_assessment")
+
+
+HANDLERS: dict[str, Handler] = {
+    "save_assessment": _unsupported,
+    "complete_assessment": _complete_assessment,
+    "strategy_discussion": _strategy,
+    "complete_section47": _section47,
+    "book_conference": _book,
+    "initial_conference": _conference,
+    "review_conference": _review,
+    "core_group": _core_group,
+    "visit": _visit,
+    "start_looked_after": _looked_after,
+    "placement": _placement,
+    "cla_review": _cla_review,
+    "end_looked_after": _end_looked_after,
+    "cin_plan": _cin_plan,
+    "cin_review": _cin_review,
+    "close": _close,
+    "oversight": _oversight,
+    "allocate": _allocate,
+}
