@@ -196,17 +196,26 @@ def test_backoff_doubles_up_to_an_hour() -> None:
 
 def test_two_relays_do_not_claim_the_same_rows(clean_engine: Engine, clock: FrozenClock) -> None:
     """PostgreSQL skips rows another relay holds; SQLite's second writer waits its turn."""
-    if clean_engine.dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises writers")
     write(clean_engine, clock, "k:1")
     write(clean_engine, clock, "k:2")
+    claimed: list[list[int]] = []
     with Session(bind=clean_engine) as holder, holder.begin():
         held = holder.scalars(
             select(Notification).where(Notification.channel == EMAIL)
             .order_by(Notification.id).limit(1).with_for_update()
         ).all()  # fmt: skip
-        claimed = outbox.claim_due(engine=clean_engine, now=clock.now())
-        assert [c.id for c in claimed] != [] and held[0].id not in [c.id for c in claimed]
+        relay = threading.Thread(target=lambda: claimed.append(
+            [c.id for c in outbox.claim_due(engine=clean_engine, now=clock.now())]))  # fmt: skip
+        relay.start()
+        relay.join(0.5 if clean_engine.dialect.name == "sqlite" else 10)
+        if clean_engine.dialect.name == "postgresql":
+            # SKIP LOCKED: the other row is claimed at once, the held one is not
+            assert claimed and claimed[0] and held[0].id not in claimed[0]
+        else:
+            # SQLite: the second writer waits for the first's transaction to end
+            assert relay.is_alive() and claimed == []
+    relay.join(10)
+    assert claimed and claimed[0]  # whichever engine, the relay claims what is due
 
 
 def test_two_writers_of_one_key_make_one_notification(
