@@ -1,5 +1,6 @@
 """A record's journey: stored by intake, each of its subjects resolved to a person, then the
-rules evaluated for every child it touches.
+rules evaluated for every child it touches, and the notifications it calls for written to the
+outbox (Operation Encompass, CP-IS; flows/notify.py).
 
 One call, one transaction (the caller's unit of work): if resolution or the rules fail, the
 records are not stored either. Intake stays unaware of people and rules; people reads what
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.config import Settings
+from joinedup.flows.notify import notify_events
 from joinedup.intake.bulk import StoreBatch
 from joinedup.intake.models import Mention, RecordVersion
 from joinedup.intake.service import Submitted, submit_records
@@ -61,6 +63,8 @@ def submit_and_resolve(
             rules=rules_for(settings.rules_path).rules if rules is None else rules,
             now=now,
         )
+        notify_events(session=session, actor=actor, event_ids=event_ids, settings=settings,
+                      now=now)  # fmt: skip
     return results
 
 

@@ -15,7 +15,7 @@ from joinedup.casework import contacts
 from joinedup.casework.models import Case
 from joinedup.config import Settings
 from joinedup.flows import notify as flow
-from joinedup.flows.intake import new_mentions, submit_and_resolve
+from joinedup.flows.intake import submit_and_resolve
 from joinedup.intake.validation import parse_object
 from joinedup.sharing import inbox
 from joinedup.sharing.models import Disclosure, Notification
@@ -39,13 +39,12 @@ def clock() -> FrozenClock:
 def submit(
     session: Session, actor: Actor, clock: FrozenClock, settings: Settings, *records: Any
 ) -> list[int]:
-    """Submit through the intake flow, then notify as `submit_and_resolve` should (its events)."""
-    results = submit_and_resolve(session=session, actor=actor, now=clock.now(), settings=settings,
-                                 parsed_records=[parse_object(r) for r in records])  # fmt: skip
-    _mentions, events = new_mentions(session, results)
-    return flow.notify_events(
-        session=session, actor=actor, event_ids=events, settings=settings, now=clock.now()
-    )
+    """Submit through the intake flow, which writes the notifications the new events call for
+    in the same transaction; the ids of the notifications this submission wrote."""
+    before = set(session.scalars(select(Notification.id)))
+    submit_and_resolve(session=session, actor=actor, now=clock.now(), settings=settings,
+                       parsed_records=[parse_object(r) for r in records])  # fmt: skip
+    return sorted(set(session.scalars(select(Notification.id))) - before)
 
 
 def incident(**changes: Any) -> dict[str, Any]:
