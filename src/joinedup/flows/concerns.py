@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
@@ -24,7 +23,7 @@ from joinedup.config import Settings
 from joinedup.core.errors import FieldError, ValidationFailed
 from joinedup.flows.intake import submit_and_resolve
 from joinedup.intake.attributes import CONCERN_CATEGORIES
-from joinedup.intake.models import Mention, RecordVersion
+from joinedup.intake.service import Submitted, mentions_of
 from joinedup.intake.validation import RecordInvalid, parse_object
 from joinedup.people.store import linked
 
@@ -108,7 +107,7 @@ def raise_concern(
     [stored] = submit_and_resolve(
         session=session, actor=actor, parsed_records=[parsed], now=now, settings=settings
     )
-    person_id = _child_of(session, stored.source_record_id, stored.version)
+    person_id = _child_of(session, stored)
     contact = contacts.raise_contact(
         session=session,
         actor=actor,
@@ -159,17 +158,10 @@ def _record(concern: Concern, service: Service, record_id: str, now: datetime) -
     }
 
 
-def _child_of(session: Session, source_record_id: int, version: int) -> int:
-    mention = session.scalar(
-        select(Mention.id)
-        .join(RecordVersion, RecordVersion.id == Mention.event_id)
-        .where(
-            RecordVersion.source_record_id == source_record_id,
-            RecordVersion.version == version,
-            Mention.ref == "c1",
-        )
-    )
-    person = linked(session, [mention]).get(mention) if mention is not None else None
+def _child_of(session: Session, stored: Submitted) -> int:
+    """The person the concern's only subject, the child, was resolved to."""
+    _event, mentions = mentions_of(session, stored)
+    person = linked(session, mentions[:1]).get(mentions[0]) if mentions else None
     if person is None:  # resolution links every new mention; this would be a fault
         raise RuntimeError("the concern's child was not resolved to a person")
     return person

@@ -66,35 +66,28 @@ class Desk:
 
     def referred(self, decision: str = "referral", urgency: str = "amber") -> CaseView:
         """A contact decided and signed off: the case it opened."""
-        c = self.contact()
-        c = contacts.triage(
-            session=self.session,
-            actor=MASH,
-            contact_id=c.id,
-            urgency=urgency,
-            expected_version=c.version,
-            now=self.clock.now(),
-        )
-        c = contacts.decide(
-            session=self.session,
-            actor=MASH,
-            contact_id=c.id,
-            decision=decision,
-            rationale="Needs assessment.",
-            expected_version=c.version,
-            now=self.clock.now(),
-        )
-        c = contacts.sign_off(
-            session=self.session,
-            actor=MANAGER,
-            authority=AUTHORITY,
-            contact_id=c.id,
-            approve=True,
-            expected_version=c.version,
-            now=self.clock.now(),
-        )
+        c = self.triage(self.contact(), urgency)
+        c = self.decide(c, decision, "Needs assessment.")
+        c = self.sign_off(c)
         assert c.case_id is not None
         return self.case(c.case_id)
+
+    def triage(self, c: ContactView, urgency: str) -> ContactView:
+        return contacts.triage(session=self.session, actor=MASH, contact_id=c.id,
+                               urgency=urgency, expected_version=c.version,
+                               now=self.clock.now())  # fmt: skip
+
+    def decide(
+        self, c: ContactView, decision: str, rationale: str, late_reason: str = ""
+    ) -> ContactView:
+        return contacts.decide(session=self.session, actor=MASH, contact_id=c.id,
+                               decision=decision, rationale=rationale, late_reason=late_reason,
+                               expected_version=c.version, now=self.clock.now())  # fmt: skip
+
+    def sign_off(self, c: ContactView, actor: Actor = MANAGER) -> ContactView:
+        return contacts.sign_off(session=self.session, actor=actor, authority=AUTHORITY,
+                                 contact_id=c.id, approve=True, expected_version=c.version,
+                                 now=self.clock.now())  # fmt: skip
 
     def case(self, case_id: int) -> CaseView:
         return service.get_case(

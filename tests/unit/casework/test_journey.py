@@ -132,36 +132,12 @@ def test_a_partner_may_raise_a_contact_but_not_decide_it(desk: Desk) -> None:
 
 def test_a_decision_needs_a_managers_sign_off_and_a_late_one_its_reason(desk: Desk) -> None:
     c = desk.contact()
-    c = contacts.triage(
-        session=desk.session,
-        actor=MASH,
-        contact_id=c.id,
-        urgency="green",
-        expected_version=c.version,
-        now=desk.clock.now(),
-    )
+    c = desk.triage(c, "green")
     desk.days(3)
     with pytest.raises(ValidationFailed) as refused:
-        contacts.decide(
-            session=desk.session,
-            actor=MASH,
-            contact_id=c.id,
-            decision="early_help",
-            rationale="Below threshold.",
-            expected_version=c.version,
-            now=desk.clock.now(),
-        )
+        desk.decide(c, "early_help", "Below threshold.")
     assert [e.field for e in refused.value.errors] == ["late_reason"]
-    c = contacts.decide(
-        session=desk.session,
-        actor=MASH,
-        contact_id=c.id,
-        decision="early_help",
-        rationale="Below threshold.",
-        late_reason="Awaited the GP.",
-        expected_version=c.version,
-        now=desk.clock.now(),
-    )
+    c = desk.decide(c, "early_help", "Below threshold.", late_reason="Awaited the GP.")
     with pytest.raises(NotPermitted):
         contacts.sign_off(
             session=desk.session,
@@ -172,15 +148,7 @@ def test_a_decision_needs_a_managers_sign_off_and_a_late_one_its_reason(desk: De
             expected_version=c.version,
             now=desk.clock.now(),
         )
-    c = contacts.sign_off(
-        session=desk.session,
-        actor=MANAGER,
-        authority=AUTHORITY,
-        contact_id=c.id,
-        approve=True,
-        expected_version=c.version,
-        now=desk.clock.now(),
-    )
+    c = desk.sign_off(c)
     assert (c.status, c.case_id, c.signed_off_by) == ("decided", None, "manager.one")
 
 
@@ -188,14 +156,7 @@ def test_an_information_request_is_due_by_urgency_and_its_reply_is_on_the_chrono
     desk: Desk,
 ) -> None:
     c = desk.contact()
-    c = contacts.triage(
-        session=desk.session,
-        actor=MASH,
-        contact_id=c.id,
-        urgency="red",
-        expected_version=c.version,
-        now=desk.clock.now(),
-    )
+    c = desk.triage(c, "red")
     r = contacts.request_information(
         session=desk.session,
         actor=MASH,
@@ -301,14 +262,7 @@ def test_the_assessment_runs_on_into_a_plan_and_the_front_door_sees_its_own_dead
 def test_a_contact_about_a_child_whose_case_is_open_goes_to_that_case(desk: Desk) -> None:
     first = desk.contact()
     with pytest.raises(ValidationFailed) as no_case:
-        triaged = contacts.triage(
-            session=desk.session,
-            actor=MASH,
-            contact_id=first.id,
-            urgency="amber",
-            expected_version=first.version,
-            now=desk.clock.now(),
-        )
+        triaged = desk.triage(first, "amber")
         contacts.decide(
             session=desk.session,
             actor=MASH,
@@ -321,40 +275,9 @@ def test_a_contact_about_a_child_whose_case_is_open_goes_to_that_case(desk: Desk
     assert [e.field for e in no_case.value.errors] == ["decision"]
     case = desk.referred()
     c = desk.contact()
-    c = contacts.triage(
-        session=desk.session,
-        actor=MASH,
-        contact_id=c.id,
-        urgency="green",
-        expected_version=c.version,
-        now=desk.clock.now(),
-    )
+    c = desk.triage(c, "green")
     with pytest.raises(ValidationFailed, match="not be recorded"):
-        contacts.decide(
-            session=desk.session,
-            actor=MASH,
-            contact_id=c.id,
-            decision="referral",
-            rationale="Again.",
-            expected_version=c.version,
-            now=desk.clock.now(),
-        )
-    c = contacts.decide(
-        session=desk.session,
-        actor=MASH,
-        contact_id=c.id,
-        decision="open_case",
-        rationale="For the allocated worker.",
-        expected_version=c.version,
-        now=desk.clock.now(),
-    )
-    c = contacts.sign_off(
-        session=desk.session,
-        actor=MANAGER,
-        authority=AUTHORITY,
-        contact_id=c.id,
-        approve=True,
-        expected_version=c.version,
-        now=desk.clock.now(),
-    )
+        desk.decide(c, "referral", "Again.")
+    c = desk.decide(c, "open_case", "For the allocated worker.")
+    c = desk.sign_off(c)
     assert (c.status, c.case_id) == ("decided", case.id)
