@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
@@ -297,10 +297,6 @@ def _case_view(session: Session, case: Case, now: datetime) -> CaseView:
         done=done,
         actions=pathway.actions(case.stage),
     )
-
-
-def count_open(session: Session) -> int:
-    return session.scalar(select(func.count()).where(Case.stage != pathway.CLOSED)) or 0
 
 
 @dataclass(frozen=True)
