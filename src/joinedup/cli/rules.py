@@ -43,9 +43,12 @@ def backtest_command(
         result = backtest.run(session=session, actor=common.cli_actor(), rules=chosen.rules,
                               progress=lambda done, total: bar.update(task, completed=done,
                                                                       total=total))  # fmt: skip
-        found = (
-            None if truth is None else backtest.recall(result, backtest.read_truth(session, truth))
-        )
+        try:
+            stories = None if truth is None else backtest.read_truth(session, truth)
+        except backtest.TruthFileInvalid as error:
+            common.errors.print(f"error: {error}", markup=False, soft_wrap=True)
+            raise typer.Exit(2) from error
+        found = None if stories is None else backtest.recall(result, stories)
     engine.dispose()
     common.console.print(_table(result))
     if found is not None:

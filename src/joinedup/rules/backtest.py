@@ -199,6 +199,10 @@ def dry_run(reads: Sequence[tuple[Rule[Any], Reach]], timeline: Timeline) -> Ite
 # -- the generator's truth -----------------------------------------------------------------
 
 
+class TruthFileInvalid(ValueError):
+    """A truth file that is not one `joinedup demo build` wrote; the message names the file."""
+
+
 def read_truth(session: Session, path: Path) -> list[Trajectory]:
     """The planted trajectories and controls of a `joinedup demo build` truth file, each child
     found in this store through the records that name them (the generator's mentions, matched
@@ -207,11 +211,21 @@ def read_truth(session: Session, path: Path) -> list[Trajectory]:
     The file is read line by line (a 60,000-child authority's is hundreds of megabytes): only the
     stories' lines and the mentions of their children are parsed."""
     stories: list[dict[str, Any]] = []
-    for line in _lines(path):
+    seen_trajectories = False
+    for number, line in enumerate(_lines(path), 1):
         for key, planted in ((b'"trajectories":', True), (b'"controls":', False)):
             if line.startswith(key):
-                for story in orjson.loads(line[len(key) :].rstrip(b",\n")):
+                seen_trajectories = seen_trajectories or planted
+                try:
+                    found = orjson.loads(line[len(key) :].rstrip(b",\n"))
+                except orjson.JSONDecodeError as error:
+                    raise TruthFileInvalid(f"{path}:{number}: {key.decode()} {error}") from None
+                for story in found:
                     stories.append({**story, "is_trajectory": planted})
+    if not seen_trajectories:
+        raise TruthFileInvalid(
+            f'{path}: not a truth file of `joinedup demo build` (no "trajectories" line)'
+        )
     wanted = {s["child_person_id"] for s in stories}
     keys: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for line in _lines(path):

@@ -95,3 +95,14 @@ def test_a_bad_rules_file_or_a_missing_truth_file_stops_it(
     assert bad.returncode == 2 and "no such rule" in bad.stderr
     missing = run(database_url, "rules", "backtest", "--truth", "nope.json", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.json" in missing.stderr
+
+
+def test_a_file_that_is_not_a_truth_file_is_refused_naming_it(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
+    (tmp_path / "other.json").write_text('{"records": []}\n', encoding="utf-8")
+    other = run(database_url, "rules", "backtest", "--truth", "other.json", cwd=tmp_path)
+    assert other.returncode == 2 and "other.json: not a truth file" in other.stderr
+    (tmp_path / "broken.json").write_text('{\n"trajectories": [oops,\n', encoding="utf-8")
+    broken = run(database_url, "rules", "backtest", "--truth", "broken.json", cwd=tmp_path)
+    assert broken.returncode == 2 and "broken.json:2:" in broken.stderr
