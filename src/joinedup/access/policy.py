@@ -45,6 +45,8 @@ class Action(StrEnum):
     CHILDREN_LOOKUP = "children:lookup"
     WORKFORCE_READ = "workforce:read"
     WORKFORCE_MANAGE = "workforce:manage"
+    REPORTS_READ = "reports:read"
+    RETURNS_EXPORT = "returns:export"
 
 
 _PRACTICE = {
@@ -131,6 +133,13 @@ POLICY: dict[Action, frozenset[Role]] = {
     # and the senior leaders who staff the service. Teams and posts are kept by managers.
     Action.WORKFORCE_READ: frozenset({Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER}),
     Action.WORKFORCE_MANAGE: frozenset({Role.SYSTEM, Role.TEAM_MANAGER}),
+    # The leaders' dashboard: counts and rates, no child named. Managers see their teams' figures.
+    Action.REPORTS_READ: frozenset(
+        {Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER, Role.PERFORMANCE_OFFICER}
+    ),
+    # Statutory returns (CIN census, SSDA903, Annex A) hold every child's record: the
+    # performance officer who submits them, and the platform's own command line.
+    Action.RETURNS_EXPORT: frozenset({Role.SYSTEM, Role.PERFORMANCE_OFFICER}),
 }
 
 

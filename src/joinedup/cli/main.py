@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from joinedup.cli import db, demo, intake, link, outbox, replay, rules, serve, workforce
+from joinedup.cli import db, demo, intake, link, outbox, replay, returns, rules, serve, workforce
 
 app = typer.Typer(
     name="joinedup",
@@ -18,6 +18,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(rules.app, name="rules")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(workforce.app, name="workforce")
+app.add_typer(returns.app, name="returns")
 app.command("ingest")(intake.ingest)
 app.command("link")(link.link)
 app.command("replay")(replay.replay_command)
