@@ -42,3 +42,15 @@ REASON_CEASED = frozenset(
     {"X1", "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48",
      "E5", "E6", "E7", "E9", "E14", "E15", "E16", "E17", "E8"}
 )  # fmt: skip
+# Ethnicity (CIN, SSDA903 and Annex A); NOBT when not yet obtained.
+ETHNICITY = frozenset(
+    {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+     "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"}
+)  # fmt: skip
+NOT_OBTAINED = "NOBT"
+# Disability (CIN census); NONE stands alone.
+DISABILITY = frozenset(
+    {"NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"}
+)
+# Why a child has no UPN (CIN accepts UN1–UN7; SSDA903 only UN1–UN5).
+UPN_UNKNOWN = frozenset({f"UN{n}" for n in range(1, 8)})

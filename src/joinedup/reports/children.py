@@ -1,0 +1,129 @@
+"""Who each child in a return is: the identifiers and characteristics the returns need.
+
+A child's records come from many agencies, each with its own spelling of what it knows, so a
+return takes for each item the value most of the child's current records agree on (the latest
+among equals): the unique pupil number (valid ones only), the date of birth (known to the day),
+sex, ethnicity (a DfE code) and the latest postcode. What no record says is returned as unknown
+(`None`, sex "U", ethnicity "NOBT"), never guessed.
+
+The export that calls this has already checked the policy and written its audit entry
+(`Action.RETURNS_EXPORT`); nothing here is shown on a page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from joinedup.core import dfe_codes
+from joinedup.intake.models import Event, Mention
+from joinedup.people.batchsql import among
+from joinedup.people.models import MentionLink
+
+CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    person_id: int
+    upn: str | None
+    birth_date: date | None
+    expected_birth_date: date | None
+    sex: str  # M, F or U
+    ethnicity: str  # a DfE code; NOBT when no record gives one
+    postcode: str | None
+
+    @property
+    def la_child_id(self) -> str:
+        """The child's identifier in the returns: the person's id, stable across returns."""
+        return str(self.person_id)
+
+
+class _Votes:
+    """Counts of each value, remembering when it was last seen (the tie-break)."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: dict[object, tuple[int, datetime]] = {}
+
+    def add(self, value: object, at: datetime) -> None:
+        count, last = self.seen.get(value, (0, at))
+        self.seen[value] = (count + 1, max(last, at))
+
+    def winner(self) -> object | None:
+        if not self.seen:
+            return None
+        return max(self.seen.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
+
+
+def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildFacts]:
+    """Each child's facts from their current (not superseded) records, read in chunks."""
+    wanted = sorted(set(person_ids))
+    votes: dict[int, dict[str, _Votes]] = defaultdict(lambda: defaultdict(_Votes))
+    latest_postcode: dict[int, tuple[datetime, str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        rows = session.execute(
+            select(
+                MentionLink.person_id,
+                Event.occurred_at,
+                Mention.upn,
+                Mention.upn_valid,
+                Mention.birth_date,
+                Mention.birth_date_precision,
+                Mention.expected_date_of_delivery,
+                Mention.sex,
+                Mention.ethnicity,
+                Mention.postcode,
+            )
+            .join(Mention, Mention.id == MentionLink.mention_id)
+            .join(Event, Event.id == Mention.event_id)
+            .where(among(session, MentionLink.person_id, chunk), Event.superseded.is_(False))
+        )
+        for pid, at, upn, upn_valid, born, precision, expected, sex, ethnicity, postcode in rows:
+            mine = votes[pid]
+            if upn and upn_valid:
+                mine["upn"].add(upn, at)
+            if born is not None and precision == "day":
+                mine["born"].add(born, at)
+            if expected is not None:
+                mine["expected"].add(expected, at)
+            if sex in ("M", "F"):
+                mine["sex"].add(sex, at)
+            if ethnicity in dfe_codes.ETHNICITY and ethnicity != dfe_codes.NOT_OBTAINED:
+                mine["ethnicity"].add(ethnicity, at)
+            if postcode and (pid not in latest_postcode or latest_postcode[pid][0] < at):
+                latest_postcode[pid] = (at, postcode)
+    facts: dict[int, ChildFacts] = {}
+    for pid in wanted:
+        mine = votes.get(pid, {})
+
+        def pick(item: str, mine: dict[str, _Votes] = mine) -> object | None:
+            found = mine.get(item)
+            return found.winner() if found is not None else None
+
+        born = pick("born")
+        facts[pid] = ChildFacts(
+            person_id=pid,
+            upn=_str(pick("upn")),
+            birth_date=born if isinstance(born, date) else None,
+            expected_birth_date=_day(pick("expected")) if born is None else None,
+            sex=_str(pick("sex")) or "U",
+            ethnicity=_str(pick("ethnicity")) or dfe_codes.NOT_OBTAINED,
+            postcode=latest_postcode[pid][1] if pid in latest_postcode else None,
+        )
+    return facts
+
+
+def _str(value: object | None) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _day(value: object | None) -> date | None:
+    return value if isinstance(value, date) else None
