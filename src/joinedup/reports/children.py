@@ -108,12 +108,12 @@ def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildF
             found = mine.get(item)
             return found.winner() if found is not None else None
 
-        born = pick("born")
+        birth = _day(pick("born"))
         facts[pid] = ChildFacts(
             person_id=pid,
             upn=_str(pick("upn")),
-            birth_date=born if isinstance(born, date) else None,
-            expected_birth_date=_day(pick("expected")) if born is None else None,
+            birth_date=birth,
+            expected_birth_date=_day(pick("expected")) if birth is None else None,
             sex=_str(pick("sex")) or "U",
             ethnicity=_str(pick("ethnicity")) or dfe_codes.NOT_OBTAINED,
             postcode=latest_postcode[pid][1] if pid in latest_postcode else None,
