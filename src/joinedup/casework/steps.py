@@ -77,12 +77,21 @@ class AssessmentDraft(Details):
     factors: list[str] = Field(default_factory=list)
     analysis: Text = ""
     primary_need: str | None = None
+    # The child's disabilities as the assessment found them (DfE codes; NONE stands alone).
+    disabilities: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _codes(self) -> AssessmentDraft:
         bad = [f for f in self.factors if f not in FACTORS]
         if bad:
             raise ValueError(f"not DfE assessment factor codes: {', '.join(bad)}")
+        unknown = [d for d in self.disabilities if d not in dfe_codes.DISABILITY]
+        if unknown:
+            raise ValueError(f"not DfE disability codes: {', '.join(unknown)}")
+        if "NONE" in self.disabilities and len(self.disabilities) > 1:
+            raise ValueError("disability NONE (no disability) must stand alone")
+        if len(set(self.disabilities)) != len(self.disabilities):
+            raise ValueError("a disability is listed twice")
         if "21" in self.factors and len(self.factors) > 1:
             raise ValueError("factor 21 (no factors identified) must stand alone")
         if self.primary_need is not None and self.primary_need not in dfe_codes.PRIMARY_NEED:
