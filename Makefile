@@ -9,6 +9,12 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := JOINEDUP_DEMO_ACCOUNTS=true JOINEDUP_ENVIRONMENT=demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The DfE validators (csc-validator-be-cin, csc-validator-be-903) pin pandas < 2 and numpy < 1.25:
+# they get their own Python 3.11 virtual environment, which `joinedup returns validate` calls.
+VALIDATORS_PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
+VALIDATORS_VENV := .venv-validators
+VALIDATORS_STAMP := $(VALIDATORS_VENV)/.installed
+VALIDATORS := csc-validator-be-cin==0.1.13 csc-validator-be-903==0.1.17
 
 .PHONY: help setup demo demo-large serve test test-browser lint typecheck migrations-check bench clean
 
@@ -24,7 +30,15 @@ $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	$(BIN)/python -m joinedup.web.assets
 	touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv/ and install Joined Up into it (editable), with its front-end assets
+$(VALIDATORS_STAMP): constraints-validators.txt
+	$(VALIDATORS_PYTHON) -c 'import sys; sys.exit("The DfE validators need Python 3.11 (VALIDATORS_PYTHON=...)") if sys.version_info[:2] != (3, 11) else None'
+	rm -rf $(VALIDATORS_VENV)
+	$(VALIDATORS_PYTHON) -m venv $(VALIDATORS_VENV)
+	$(VALIDATORS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VALIDATORS_VENV)/bin/python -m pip install --quiet --only-binary=numpy,pandas --constraint constraints-validators.txt $(VALIDATORS)
+	touch $(VALIDATORS_STAMP)
+
+setup: $(STAMP) $(VALIDATORS_STAMP) ## Create .venv/ (Joined Up, editable, with its front-end assets) and .venv-validators/ (the DfE validators)
 
 demo: setup ## Build the 10,000-child demo authority and serve it on http://127.0.0.1:8000
 	$(DEMO_ENV) $(BIN)/joinedup db upgrade
@@ -56,5 +70,5 @@ migrations-check: setup ## The models and the migrations agree (alembic check)
 bench: setup ## Benchmarks (not tests); results go to docs/performance.md
 	$(BIN)/python bench/ingest.py
 
-clean: ## Remove the virtual environment, node_modules and local data
-	rm -rf $(VENV) node_modules var src/joinedup/web/static/govuk
+clean: ## Remove the virtual environments, node_modules and local data
+	rm -rf $(VENV) $(VALIDATORS_VENV) node_modules var src/joinedup/web/static/govuk

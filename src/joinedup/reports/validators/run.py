@@ -1,0 +1,373 @@
+"""Run the DfE rules (csc-validator-be-cin 0.1.13, csc-validator-be-903 0.1.17) on our returns.
+
+Executed INSIDE .venv-validators (Python 3.11, pandas < 2) by `joinedup.reports.validation`, never
+imported by Joined Up: standard library plus the two validators only.
+
+    python run.py --year 2026 [--cin FILE.xml] [--ssda903 DIR [--ssda903-previous DIR]]
+                  [--la-code CODE] [--ignore RULE ...] [--patch-la-lookup CODE[=UPPER] ...]
+                  [--patch-postcodes FILE.csv]
+
+Prints one JSON document on stdout (docs/returns-validation.md has its shape) and exits 0, even
+when rules fail or crash; 2 when an input cannot be used; 3 when a validator itself broke. Either
+way stdout holds JSON with an "error" object, never a traceback (that goes to stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import csv
+import importlib
+import json
+import logging
+import sys
+import traceback
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+RUNNER_VERSION = 1
+FIRST_YEAR, LAST_YEAR = 2023, 2027  # rulesets cin2022_23/lac2022_23 … cin2026_27/lac2026_27
+# Councils created on 1 April 2023, which the 903 area lookup (2021 boundaries) lacks: postcodes
+# there resolve to these codes and would otherwise have no local authority of placement.
+UNITARIES_2023 = {
+    "E06000063": "Cumberland",
+    "E06000064": "Westmorland and Furness",
+    "E06000065": "North Yorkshire",
+    "E06000066": "Somerset",
+}
+# 903 rules that crash on every input in 0.1.17: they read columns ingress never makes.
+CRASHES_UPSTREAM = {
+    "231": "reads Header.UASC_STATUS, which the 903 ingress never creates (it makes UASC)",
+    "233": "reads Episodes.DATE_EPISODE_CEASED, which the 903 ingress never creates (it is DEC)",
+}
+# 903 rules that write into the data they are given; each runs on its own deep copy, and last.
+MUTATES_DATA = {"365": "fills blank DEC with the collection end in place"}
+K3_BUG = (
+    "this ruleset's rule 146 lists the placement code as 'k3' in lower case, so it rejects the "
+    "valid code K3 (a validator bug, not a fault in the return)"
+)
+
+
+class InputError(Exception):
+    """An input the validators cannot use: reported with exit 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    real_stdout = sys.stdout
+    warnings.simplefilter("ignore")
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # the validators print; stdout is for JSON
+            report = run(args)
+        code = 0
+    except InputError as error:
+        report, code = {"error": {"kind": "input", "message": str(error)}}, 2
+    except Exception as error:  # a validator broke: say so in JSON, traceback on stderr
+        traceback.print_exc()
+        message = f"{type(error).__name__}: {error}"
+        report, code = {"error": {"kind": "validator", "message": message}}, 3
+    report = {"runner_version": RUNNER_VERSION, **report}
+    json.dump(report, real_stdout, indent=1, default=str)
+    real_stdout.write("\n")
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description="Run the DfE CIN and SSDA903 validators.")
+    parser.add_argument("--year", type=int, required=True, help="the year the collection ends")
+    parser.add_argument("--cin", type=Path, help="a CIN census XML file")
+    parser.add_argument("--ssda903", type=Path, help="a directory of SSDA903 CSV files")
+    parser.add_argument("--ssda903-previous", type=Path, help="the previous year's 903 CSVs")
+    parser.add_argument("--la-code", default="", help="the authority's code for the 903 rules")
+    parser.add_argument("--ignore", action="append", default=[], help="a rule code to skip")
+    parser.add_argument(
+        "--patch-la-lookup",
+        action="append",
+        default=[],
+        metavar="CODE[=UPPER]",
+        help="add an area code (and its upper-tier code) to the 903 area lookup",
+    )
+    parser.add_argument(
+        "--patch-postcodes", type=Path, help="CSV pcd,laua,oseast1m,osnrth1m to add to the lookup"
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    if not FIRST_YEAR <= args.year <= LAST_YEAR:
+        raise InputError(
+            f"year {args.year}: the validators have rules for {FIRST_YEAR}–{LAST_YEAR}"
+        )
+    if args.cin is None and args.ssda903 is None:
+        raise InputError("nothing to validate: give --cin and/or --ssda903")
+    ignore = {code.strip() for code in args.ignore if code.strip()}
+    returns, failures = [], []
+    if args.cin is not None:
+        summary, found = validate_cin(args.cin, args.year, ignore)
+        returns.append(summary)
+        failures.extend(found)
+    if args.ssda903 is not None:
+        summary, found = validate_903(args, ignore)
+        returns.append(summary)
+        failures.extend(found)
+    return {"year": args.year, "versions": _versions(), "returns": returns, "failures": failures}
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {
+        "csc-validator-be-cin": version("csc-validator-be-cin"),
+        "csc-validator-be-903": version("csc-validator-be-903"),
+    }
+
+
+def _ruleset(package: str, prefix: str, year: int) -> tuple[str, dict[str, Any]]:
+    name = f"{prefix}{year - 1}_{year % 100:02d}"
+    module = importlib.import_module(f"{package}.rules.{name}")
+    return name, dict(module.registry)
+
+
+def _summary(kind: str, ruleset: str) -> dict[str, Any]:
+    return {"return": kind, "ruleset": ruleset, "ran": [], "crashed": [], "skipped": [],
+            "ignored": [], "notes": []}  # fmt: skip
+
+
+# CIN census ------------------------------------------------------------------------------------
+
+
+def validate_cin(path: Path, year: int, ignore: set[str]) -> tuple[dict[str, Any], list[Any]]:
+    from cin_validator import cin_validator as cin
+    from cin_validator.rule_engine import RuleContext, RuleType
+
+    ruleset, registry = _ruleset("cin_validator", "cin", year)
+    summary = _summary("cin", ruleset)
+    summary["notes"].append("the CIN validator does not check the XML against the DfE schema")
+    tables = _read_cin(path, cin)
+    enumed = cin.enum_keys(tables)
+    failures: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for code, rule in sorted(registry.items()):
+        if code in ignore:
+            summary["ignored"].append(code)
+            continue
+        ctx = RuleContext(rule)
+        try:
+            rule.func(copy.deepcopy(enumed), ctx)
+        except Exception as error:
+            summary["crashed"].append(_crash(code, error, None))
+            continue
+        summary["ran"].append(code)
+        level = "query" if rule.rule_type == RuleType.QUERY else "error"
+        for table, field, row, child in _cin_locations(ctx, tables):
+            key = (code, child, table, row)
+            failure = failures.setdefault(key, _failure("cin", code, level, rule.message, child,
+                                                        table, row))  # fmt: skip
+            if field is not None and field not in failure["fields"]:
+                failure["fields"].append(field)
+    return summary, list(failures.values())
+
+
+def _read_cin(path: Path, cin: Any) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        root = ET.parse(path).getroot()  # noqa: S314 - a local file we exported ourselves
+    except ET.ParseError as error:
+        raise InputError(f"{path}: not well-formed XML ({error})") from error
+    try:
+        return dict(cin.process_data(cin.convert_data(root)))
+    except Exception as error:
+        raise InputError(f"{path}: not a CIN census the validator can read ({error!r})") from error
+
+
+def _cin_locations(ctx: Any, tables: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(table, field, row, child) for every place a CIN rule pushed an issue."""
+    found: list[tuple[Any, ...]] = []
+    for frame in (ctx.type_zero_issues, ctx.type_one_issues, ctx.type_two_issues,
+                  ctx.type_three_issues):  # fmt: skip
+        if len(frame) == 0:
+            continue
+        for table, field, row in frame[
+            ["tables_affected", "columns_affected", "ROW_ID"]
+        ].itertuples(index=False):
+            row = int(row)
+            child = None
+            if table in tables and "LAchildID" in tables[table].columns:
+                child = str(tables[table].iloc[row]["LAchildID"])
+            found.append((table, str(field), row, child))
+    if len(ctx.la_level_issues) > 0:
+        found.append((None, None, None, None))  # a return-level rule: no child, no field
+    return found
+
+
+# SSDA903 ---------------------------------------------------------------------------------------
+
+
+def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, Any], list[Any]]:
+    from lac_validator import datastore, ingress
+    from lac_validator.types import UploadError
+
+    ruleset, registry = _ruleset("lac_validator", "lac", args.year)
+    summary = _summary("ssda903", ruleset)
+    files = _csv_files(args.ssda903, "This year")
+    if args.ssda903_previous is not None:
+        files += _csv_files(args.ssda903_previous, "Prev year")
+    else:
+        summary["notes"].append("no previous year's files: rules that compare years were skipped")
+    _patch_area_lookup(datastore, args.patch_la_lookup, args.la_code, summary)
+    if args.patch_postcodes is not None:
+        _patch_postcodes(datastore, args.patch_postcodes)
+    try:
+        tables, extras = ingress.read_from_text(files)
+    except UploadError as error:
+        raise InputError(f"{args.ssda903}: {error}") from error
+    metadata = {"collectionYear": str(args.year), "localAuthority": args.la_code, **extras}
+    store = datastore.create_datastore(tables, metadata)
+    k3_bug = args.year >= 2025 and _rejects_k3(registry.get("146"))
+    if k3_bug:
+        summary["notes"].append(f"{ruleset}: {K3_BUG}")
+    failures: list[dict[str, Any]] = []
+    for code in sorted(registry, key=lambda c: (c in MUTATES_DATA, c)):
+        rule = registry[code]
+        if code in ignore:
+            summary["ignored"].append(code)
+            continue
+        data = {k: v if k == "metadata" else v.copy(deep=True) for k, v in store.items()}
+        try:
+            result = rule.func(data)
+        except Exception as error:
+            summary["crashed"].append(_crash(code, error, CRASHES_UPSTREAM.get(code)))
+            continue
+        if result == {}:
+            summary["skipped"].append(code)  # the tables it needs were not given
+            continue
+        summary["ran"].append(code)
+        failures.extend(_903_failures(code, rule, result, store, k3_bug))
+    return summary, failures
+
+
+def _csv_files(directory: Path, description: str) -> list[dict[str, Any]]:
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such directory")
+    paths = sorted(directory.glob("*.csv"))
+    if not paths:
+        raise InputError(f"{directory}: no .csv files")
+    return [{"name": str(p), "description": description, "file_content": p.read_bytes()}
+            for p in paths]  # fmt: skip
+
+
+def _patch_area_lookup(datastore: Any, patches: list[str], la_code: str, summary: Any) -> None:
+    import pandas as pd
+
+    known = set(datastore.la_df["LTLA21CD"])
+    rows = [{"LTLA21CD": c, "LTLA21NM": n, "UTLA21CD": c, "UTLA21NM": n}
+            for c, n in UNITARIES_2023.items() if c not in known]  # fmt: skip
+    for patch in patches:
+        lower, _, upper = patch.partition("=")
+        lower, upper = lower.strip(), (upper.strip() or lower.strip())
+        if lower and lower not in known:
+            rows.append({"LTLA21CD": lower, "LTLA21NM": lower, "UTLA21CD": upper,
+                         "UTLA21NM": upper})  # fmt: skip
+    if rows:
+        datastore.la_df = pd.concat([datastore.la_df, pd.DataFrame(rows)], ignore_index=True)
+        summary["notes"].append("area lookup patched: " + ", ".join(r["LTLA21CD"] for r in rows))
+    if la_code and la_code not in set(datastore.la_df["UTLA21CD"]):
+        summary["notes"].append(
+            f"LA code {la_code!r} is not in the 903 area lookup: placements will not be 'IN' "
+            "the authority (add it with --patch-la-lookup)"
+        )
+
+
+def _patch_postcodes(datastore: Any, path: Path) -> None:
+    import pandas as pd
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or not {"pcd", "laua", "oseast1m", "osnrth1m"} <= set(rows[0]):
+        raise InputError(f"{path}: expected the columns pcd,laua,oseast1m,osnrth1m")
+    extra = pd.DataFrame(rows)[["pcd", "laua", "oseast1m", "osnrth1m"]]
+    extra["pcd"] = extra["pcd"].str.upper()
+    extra[["oseast1m", "osnrth1m"]] = extra[["oseast1m", "osnrth1m"]].astype(float)
+    extra["pcd_abbr"] = extra["pcd"].str.replace(" ", "", regex=False)
+    postcodes = datastore.postcodes
+    postcodes.load_postcodes(set(extra["pcd"].str[0]))  # real ones first: they are cached by letter
+    postcodes._df = pd.concat([postcodes.dataframe, extra], ignore_index=True)
+
+
+def _rejects_k3(rule: Any) -> bool:
+    """Whether this ruleset's placement-type rule fails the valid code K3."""
+    if rule is None:
+        return False
+    import pandas as pd
+
+    try:
+        result = rule.func({"Episodes": pd.DataFrame({"PLACE": ["K3"]})})
+    except Exception:
+        return False
+    return bool(result.get("Episodes"))
+
+
+def _903_failures(
+    code: str, rule: Any, result: dict[str, list[Any]], store: dict[str, Any], k3_bug: bool
+) -> list[dict[str, Any]]:
+    import pandas as pd
+
+    message = rule.message or ""
+    level = "query" if message.upper().startswith("WARNING") else "error"
+    found = []
+    for table, rows in result.items():
+        frame = store.get(table)
+        for row in rows:
+            if row is None or pd.isna(row):
+                continue
+            child = None
+            if frame is not None and "CHILD" in frame.columns and row in frame.index:
+                child = str(frame.at[row, "CHILD"])
+            failure = _failure("ssda903", code, level, message, child, table, _plain(row))
+            failure["fields"] = list(rule.affected_fields or [])
+            if (
+                k3_bug
+                and code == "146"
+                and frame is not None
+                and row in frame.index
+                and frame.at[row, "PLACE"] == "K3"
+            ):
+                failure["upstream_bug"] = K3_BUG
+            found.append(failure)
+    return found
+
+
+# Both ------------------------------------------------------------------------------------------
+
+
+def _failure(
+    kind: str, code: str, level: str, message: Any, child: Any, table: Any, row: Any
+) -> dict[str, Any]:
+    return {"return": kind, "rule": str(code), "level": level, "message": str(message or ""),
+            "child": child, "table": table, "fields": [], "row": row}  # fmt: skip
+
+
+def _crash(code: str, error: Exception, known: str | None) -> dict[str, Any]:
+    crash = {"rule": str(code), "error": f"{type(error).__name__}: {error}"}
+    if known is not None:
+        crash["known_upstream"] = known
+    return crash
+
+
+def _plain(value: Any) -> Any:
+    """A row label as JSON: numpy integers become int."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

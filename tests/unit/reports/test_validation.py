@@ -1,0 +1,149 @@
+"""The DfE validators, run for real in .venv-validators (made by `make setup`), on hand-made
+returns of synthetic children: the valid ones pass, and each deliberate break is caught by the
+rule the DfE would use. One validator run per module fixture: each costs a second or two."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from joinedup.reports import validation
+from joinedup.reports.validation import Failure, ValidationReport
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "returns"
+CIN = FIXTURES / "cin_2026_valid.xml"
+SSDA903 = FIXTURES / "ssda903_2026"
+SSDA903_PREVIOUS = FIXTURES / "ssda903_2025"
+POSTCODES = FIXTURES / "ssda903_postcodes.csv"
+
+
+def run(**returns: Any) -> ValidationReport:
+    """Validate as `joinedup returns validate` does for the synthetic authority (990), with its
+    fictional postcodes added to the 903 lookup."""
+    return validation.validate(la_code="990", patch_la_lookup=["990"],
+                               patch_postcodes=POSTCODES, **returns)  # fmt: skip
+
+
+def failed(report: ValidationReport, rule: str, child: str) -> list[Failure]:
+    return [f for f in report.failures if f.rule == rule and f.child == child]
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def valid() -> ValidationReport:
+    return run(year=2026, cin=CIN, ssda903=SSDA903, ssda903_previous=SSDA903_PREVIOUS,
+               ignore=["2887Q"])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> ValidationReport:
+    """Both returns, broken on purpose, one break per child, in one run."""
+    folder = tmp_path_factory.mktemp("broken")
+    cin = folder / "cin.xml"
+    shutil.copy(CIN, cin)
+    # CIN2: the plan starts on the Monday after the Friday conference (2885).
+    replace(
+        cin, "<CPPstartDate>2025-06-20</CPPstartDate>", "<CPPstartDate>2025-06-23</CPPstartDate>"
+    )
+    # CIN1: referred after the census year ended (8600).
+    replace(cin, "<CINreferralDate>2025-05-06</CINreferralDate>",
+            "<CINreferralDate>2026-04-02</CINreferralDate>")  # fmt: skip
+    ssda903 = shutil.copytree(SSDA903, folder / "903")
+    replace(ssda903 / "episodes.csv", ",U6,PR1,", ",U9,PR1,")  # LAC1: no such placement (146)
+    replace(ssda903 / "header.csv", "LAC2,M,02/02/2010", "LAC2,M,02/02/2024")  # born after DECOM
+    return run(year=2026, cin=cin, ssda903=ssda903)
+
+
+def test_the_valid_returns_have_no_failures_at_all(valid: ValidationReport) -> None:
+    assert valid.passed
+    assert valid.failures == ()
+    names = {s.return_name: s for s in valid.returns}
+    assert names["cin"].ruleset == "cin2025_26"
+    assert names["ssda903"].ruleset == "lac2025_26"
+    assert names["cin"].ignored == ("2887Q",)  # fewer than 8 disability codes in a tiny return
+    assert len(names["cin"].ran) > 100
+    assert len(names["ssda903"].ran) > 280
+    assert valid.versions == {"csc-validator-be-cin": "0.1.13", "csc-validator-be-903": "0.1.17"}
+
+
+def test_the_previous_years_files_let_the_year_on_year_rules_run(valid: ValidationReport) -> None:
+    ssda903 = next(s for s in valid.returns if s.return_name == "ssda903")
+    assert {"1000", "502", "503A", "NoE"} <= set(ssda903.ran)
+    assert "no previous year's files" not in " ".join(ssda903.notes)
+
+
+def test_rules_231_and_233_crash_upstream_and_the_others_still_run(
+    valid: ValidationReport, broken: ValidationReport
+) -> None:
+    for report in (valid, broken):
+        ssda903 = next(s for s in report.returns if s.return_name == "ssda903")
+        crashed = {c.rule: c for c in ssda903.crashed}
+        assert set(crashed) == {"231", "233"}
+        assert "UASC_STATUS" in crashed["231"].error
+        assert crashed["233"].known_upstream is not None
+        assert "146" in ssda903.ran and "302" in ssda903.ran
+    assert failed(broken, "146", "LAC1")  # a rule that ran after the crashes still caught this
+
+
+def test_a_plan_that_does_not_start_at_the_conference_breaks_2885(broken: ValidationReport) -> None:
+    found = failed(broken, "2885", "CIN2")
+    assert {(f.table, f.fields) for f in found} == {
+        ("ChildProtectionPlans", ("CPPstartDate",)),
+        ("Section47", ("DateOfInitialCPC",)),
+    }
+    assert all(f.level == "error" and f.return_name == "cin" for f in found)
+
+
+def test_a_referral_after_the_census_year_breaks_8600(broken: ValidationReport) -> None:
+    assert [f.fields for f in failed(broken, "8600", "CIN1")] == [("CINreferralDate",)]
+
+
+def test_a_placement_code_that_does_not_exist_breaks_146(broken: ValidationReport) -> None:
+    [found] = failed(broken, "146", "LAC1")
+    assert (found.return_name, found.table, found.fields, found.row) == (
+        "ssda903", "Episodes", ("PLACE",), 0)  # fmt: skip
+
+
+def test_a_child_born_after_care_began_breaks_302(broken: ValidationReport) -> None:
+    assert {f.table for f in failed(broken, "302", "LAC2")} == {"Episodes", "Header"}
+    assert not broken.passed
+
+
+def test_queries_are_not_errors(broken: ValidationReport) -> None:
+    [query] = [f for f in broken.failures if f.rule == "2887Q"]
+    assert (query.level, query.child, query.where) == ("query", None, "the whole return")
+    assert query not in broken.errors and query in broken.queries
+
+
+def test_the_2024_25_ruleset_rejects_k3_and_the_report_says_it_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    ssda903 = shutil.copytree(SSDA903_PREVIOUS, tmp_path / "903")  # itself a 2024-25 return
+    replace(ssda903 / "episodes.csv", ",U4,PR1,", ",K3,PR1,")
+    report = run(year=2025, ssda903=ssda903)
+    [bug] = report.known_bugs
+    assert (bug.rule, bug.child) == ("146", "LAC2")
+    assert "'k3' in lower case" in (bug.upstream_bug or "")
+    assert report.passed  # known validator bugs are listed, never counted
+    assert any("k3" in note for note in report.returns[0].notes)
+
+
+def test_an_export_that_is_not_xml_is_refused_naming_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "census.xml"
+    bad.write_text("LAchildID,CINreferralDate\nC1,2025-05-06\n", encoding="utf-8")
+    with pytest.raises(validation.ReturnInputInvalid, match=r"census\.xml: not well-formed XML"):
+        validation.validate(year=2026, cin=bad)
+
+
+def test_903_files_with_unknown_columns_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "episodes.csv").write_text("CHILD,START\nLAC1,01/04/2025\n", encoding="utf-8")
+    with pytest.raises(validation.ReturnInputInvalid, match="known column names"):
+        validation.validate(year=2026, ssda903=tmp_path)
