@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     caseload_weight_looked_after: float = Field(default=1.25, ge=0, le=10)
     caseload_weight_child_in_need: float = Field(default=1.0, ge=0, le=10)
     caseload_weight_assessment: float = Field(default=1.0, ge=0, le=10)
+    # The leaders' dashboard (docs/dashboard.md): the authority's 0-17 population, the
+    # denominator of every rate per 10,000 children (the ONS mid-year estimate the DfE uses).
+    # Unset, the page shows counts and says the rates need it; never guessed from the store.
+    child_population: int | None = Field(default=None, ge=1, le=5_000_000)
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Settings:

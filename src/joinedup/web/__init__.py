@@ -22,6 +22,7 @@ def mount(app: FastAPI) -> None:
         cases,
         children,
         concerns,
+        dashboard,
         deadlines,
         exports,
         front_door,
@@ -42,7 +43,7 @@ def mount(app: FastAPI) -> None:
     # The review queue's paths come before a person's, which would otherwise take `review`.
     routes = (auth, home, records, search, exports, children, review, people, audit, account,
               concerns, front_door, cases, deadlines, prompts, partners,
-              inbox, workforce)  # fmt: skip
+              inbox, workforce, dashboard)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers

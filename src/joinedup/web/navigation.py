@@ -61,6 +61,12 @@ LINKS: tuple[Link, ...] = (
         "Caseloads against caps, vacancies, agency use and spend, changes of social worker.",
     ),
     Link(
+        "Performance",
+        "/dashboard",
+        Action.REPORTS_READ,
+        "Contacts, referrals, timeliness, child protection and looked-after figures by month.",
+    ),
+    Link(
         "Records received",
         "/records",
         Action.RECORDS_READ,
