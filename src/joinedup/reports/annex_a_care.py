@@ -12,7 +12,7 @@ from datetime import date
 
 from joinedup.casework import steps as casework_steps
 from joinedup.reports import annex_a_labels as L
-from joinedup.reports.annex_a_lists import Context, Row, legal_statuses
+from joinedup.reports.annex_a_lists import Context, Row, legal_statuses, primary_need
 from joinedup.reports.annex_a_read import StepRow
 
 ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
@@ -87,7 +87,7 @@ def list8(ctx: Context) -> list[Row]:
                         if episode.started_on <= day <= end]  # fmt: skip
             need = (episode.details.get("category_of_need")
                     or (placements[0].details.get("category_of_need") if placements else None)
-                    or case.primary_need)  # fmt: skip
+                    or primary_need(ctx, case.id))  # fmt: skip
             again = any(ctx.since12 <= e.started_on < episode.started_on
                         for e in ctx.child_steps(pid, "cla_episode"))  # fmt: skip
             rows.append((pid, (

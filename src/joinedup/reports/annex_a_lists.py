@@ -95,15 +95,32 @@ def list2(ctx: Context) -> list[Row]:
     return [(pid, (None, None, None)) for _, pid in sorted(found)]
 
 
+_ACTIVITY = ("assessment", "section47", "cp_plan", "cin_plan", "cla_episode")
+
+
+def primary_need(ctx: Context, case_id: int) -> str:
+    """As the CIN census states it: the latest assessment completed by `as_of`, else N0."""
+    stated = [
+        (s.completed_on, s.id, s.details.get("primary_need"))
+        for s in ctx.work.of(case_id, "assessment")
+        if s.done
+    ]
+    found = [(day, sid, need) for day, sid, need in stated if need and day is not None]
+    return str(max(found)[2]) if found else "N0"
+
+
 def list3(ctx: Context) -> list[Row]:
     rows: list[Row] = []
     for case in ctx.work.cases.values():
         if not ctx.in6(case.referral_on):
             continue
         in_year = sum(ctx.in12(c.referral_on) for c in ctx.cases_of[case.person_id])
-        # Every referral here opens a child and family assessment: none ends at the referral.
-        rows.append((case.person_id, (case.referral_on, L.label(L.SOURCE, case.referral_source),
-                                      L.NO, in_year, *ctx.allocated(case.id))))  # fmt: skip
+        # As the CIN census says it: no further action when nothing followed the referral
+        # (every referral here opens an assessment, so in practice never).
+        nfa = not any(ctx.work.of(case.id, kind) for kind in _ACTIVITY)
+        source = L.label(L.SOURCE, case.referral_source)
+        values = (case.referral_on, source, L.yes_no(nfa), in_year, *ctx.allocated(case.id))
+        rows.append((case.person_id, values))
     return rows
 
 
@@ -176,7 +193,8 @@ def list6(ctx: Context) -> list[Row]:
     return [
         (case.person_id, (
             ctx.disabled(case.person_id), case.referral_on,
-            L.label(L.PRIMARY_NEED, case.primary_need), _last_seen(ctx, case), case.closed_on,
+            L.label(L.PRIMARY_NEED, primary_need(ctx, case.id)), _last_seen(ctx, case),
+            case.closed_on,
             L.label(L.CLOSURE, case.closure_reason), _status(ctx, case),
             *ctx.allocated(case.id)))
         for case in ctx.work.cases.values() if ctx.active6(case.referral_on, case.closed_on)

@@ -211,10 +211,10 @@ def test_the_lists_hold_the_cases_as_worked(scenario: Scenario, session: Session
     assert found["List 6 Children in need"][1:] == [
         (*common_a, "b) No", date(2026, 6, 10), "N1 - Abuse or neglect", date(2026, 7, 1),
          None, None, "c) Child in need plan", *team),
-        (*common_b, "c) Unknown", date(2026, 7, 6), None, date(2026, 7, 27), None, None,
-         "b) Child Protection plan", *team),
-        (*common_c, "c) Unknown", date(2026, 8, 3), None, date(2026, 8, 14), None, None,
-         "a) Looked after child", "Children in care team", "worker.one"),
+        (*common_b, "c) Unknown", date(2026, 7, 6), "N0 - Not stated", date(2026, 7, 27), None,
+         None, "b) Child Protection plan", *team),
+        (*common_c, "c) Unknown", date(2026, 8, 3), "N0 - Not stated", date(2026, 8, 14), None,
+         None, "a) Looked after child", "Children in care team", "worker.one"),
     ]  # fmt: skip
     assert found["List 7 Child protection"][1:] == [
         (*common_b, "c) Unknown", date(2026, 7, 20), "a) Neglect", "a) Neglect",
@@ -279,3 +279,37 @@ def test_a_social_worker_is_refused_and_the_refusal_audited(clean_engine: Engine
         (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "returns:export"))
     assert (entry.outcome, entry.actor_label, entry.resource_type) == (
         "refused", "worker.two", "annex_a")  # fmt: skip
+
+
+def test_an_adoption_is_on_lists_8_and_10_as_far_as_casework_records_it(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    s = Scenario(session, feed_actor, clock, settings)
+    case = s.contact(s.a, date(2026, 1, 5), "referral")
+    assert case is not None
+    s.act(case, "start_looked_after", date(2026, 1, 6), fields=where("U5", legal_status="C2"))
+    missing = "missing" in steps.MODELS
+    if missing:
+        away = {"missing": "M", "started_on": "2026-02-10", "ended_on": "2026-02-11"}
+        s.act(case, "missing", date(2026, 2, 11), fields=away)
+    reason = {"reason_code": "CARPL"} if "reason_code" in steps.Placement.model_fields else {}
+    s.act(case, "placement", date(2026, 3, 2),
+          fields=where("A4", reason_for_change="Placed for adoption.", **reason))  # fmt: skip
+    s.act(case, "end_looked_after", date(2026, 9, 30), fields={"reason_ceased": "E11"})
+    s.to(AS_OF, 9)
+    found = sheets(export_annex_a(session=session, actor=OFFICER, as_of=AS_OF, now=clock.now()))
+    (adopted,) = found["List 10 Adoption"][1:]
+    assert adopted == (str(s.a), None, "b) Female", "a) WBRI", date(2015, 6, 1), 11, "c) Unknown",
+                       date(2026, 1, 6), None, None, None, date(2026, 3, 2), date(2026, 9, 30),
+                       None, None, date(2026, 1, 6))  # fmt: skip
+    (row,) = found["List 8 Children in care"][1:]
+    columns = dict(zip(L.LIST8, row, strict=True))
+    assert columns["Date Ceased to be Looked After"] == date(2026, 9, 30)
+    assert columns["Reason Ceased to be Looked After"] == "a) E11: Adopted - application unopposed"
+    assert columns["Child's Legal Status"] == "C2: FCO"
+    assert columns["Placement Type"] == "h) A4: Placed for adoption - consent - not foster"
+    assert columns["Number of Placements in the Last 12 months"] == 2
+    assert columns[L.MISSING_COUNT] == (1 if missing else None)
+    assert columns[L.ABSENT_COUNT] == (0 if missing else None)
+    (case_row,) = found["List 6 Children in need"][1:]
+    assert case_row[-3] == "c) Child in need plan"  # no longer looked after; the case is open
