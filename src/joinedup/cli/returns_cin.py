@@ -1,5 +1,71 @@
-"""`joinedup returns cin`."""
+"""`joinedup returns cin --year YYYY --out FILE.xml`: the CIN census from the live store."""
 
 from __future__ import annotations
 
-from joinedup.cli.returns import app  # noqa: F401 - the command is added to this group
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import typer
+
+from joinedup.cli import common
+from joinedup.cli.returns import app
+from joinedup.core.clock import SystemClock
+from joinedup.core.errors import ValidationFailed
+from joinedup.db.session import unit_of_work
+from joinedup.reports.cin import export_cin
+from joinedup.reports.cin_xml import SchemaViolation
+from joinedup.reports.years import collection_year
+
+YEAR_HELP = "The year the collection ends (2026 = 1 April 2025 to 31 March 2026)."
+
+
+@app.command("cin")
+def cin(
+    year: int = typer.Option(..., "--year", help=YEAR_HELP),
+    out: Path = typer.Option(..., "--out", help="The XML file to write.", dir_okay=False),
+) -> None:
+    """Write the children in need census XML for a collection year, checked against its schema."""
+    try:
+        collection_year(year)
+    except ValidationFailed as exc:
+        common.errors.print(f"--year: {exc.errors[0].message}")
+        raise typer.Exit(2) from None
+    settings = common.settings()
+    clock = SystemClock()
+    began = time.monotonic()
+    try:
+        with unit_of_work(common.engine(settings)) as session:
+            found = export_cin(session=session, actor=common.cli_actor(), year=year,
+                               now=clock.now(), authority_code=settings.authority_code)  # fmt: skip
+    except SchemaViolation as exc:
+        common.errors.print(str(exc))
+        raise typer.Exit(1) from None
+    write_atomically(out, found.xml)
+    took = time.monotonic() - began
+    common.console.print(
+        f"CIN census {year - 1}-{year % 100:02d} written to {out} in {took:.1f} s: "
+        f"{found.children:,} children, {found.episodes:,} episodes, {found.assessments:,} "
+        f"assessments, {found.section47s:,} section 47 enquiries, {found.cp_plans:,} child "
+        f"protection plans, {found.cin_plans:,} child in need plan periods."
+    )
+    if found.warnings:
+        common.console.print(f"{len(found.warnings):,} records need attention before submission:")
+        for warning in found.warnings:
+            common.console.print(f"  {warning}")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file beside it: all of it or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

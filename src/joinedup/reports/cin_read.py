@@ -1,0 +1,128 @@
+"""What the CIN census reads from casework: the year's cases and their steps, in three queries.
+
+Read-only and in SQL (an accepted departure for returns: reports read other domains' tables,
+never write them). A case is in the census year when it was referred on or before the reference
+date and not closed before the year began; each query is bounded by that, whatever the store's
+size, so there is no query per case.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from joinedup.casework.models import Case, CaseStep
+from joinedup.reports.years import CollectionYear
+
+# The steps the census is made from (casework/work.py names them).
+KINDS = (
+    "assessment",
+    "strategy_discussion",
+    "section47",
+    "initial_conference",
+    "cp_plan",
+    "review_conference",
+    "cin_plan",
+    "cin_review",
+    "cla_episode",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: int
+    kind: str
+    status: str  # open | done | cancelled
+    started_on: date
+    completed_on: date | None
+    outcome: str | None
+    details: dict[str, Any]
+
+
+@dataclass
+class CaseRow:
+    """One case (a CIN episode) with the steps the census needs, oldest first."""
+
+    id: int
+    person_id: int
+    referral_on: date
+    referral_source: str
+    primary_need: str | None
+    closed_on: date | None
+    closure_reason: str | None
+    steps: list[Step] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Step]:
+        return [s for s in self.steps if s.kind == kind]
+
+
+@dataclass(frozen=True)
+class Casework:
+    cases: list[CaseRow]  # by child, then referral date
+    plan_starts: dict[int, list[date]]  # every CP plan start of each child, any year
+    # Each child's completed assessments that recorded disabilities: (completed on, DfE codes).
+    disabilities: dict[int, list[tuple[date, list[str]]]]
+
+
+def _in_year(year: CollectionYear) -> ColumnElement[bool]:
+    return and_(
+        Case.referral_on <= year.end,
+        or_(Case.closed_on.is_(None), Case.closed_on >= year.start),
+    )
+
+
+def read_casework(session: Session, year: CollectionYear) -> Casework:
+    """The cases open at any time in `year`, their census steps, and each child's CP plans."""
+    in_year = _in_year(year)
+    cases = {
+        row.id: CaseRow(row.id, row.person_id, row.referral_on, row.referral_source,
+                        row.primary_need, row.closed_on, row.closure_reason)
+        for row in session.execute(
+            select(Case.id, Case.person_id, Case.referral_on, Case.referral_source,
+                   Case.primary_need, Case.closed_on, Case.closure_reason).where(in_year)
+        )
+    }  # fmt: skip
+    steps = session.execute(
+        select(CaseStep.case_id, CaseStep.id, CaseStep.kind, CaseStep.status,
+               CaseStep.started_on, CaseStep.completed_on, CaseStep.outcome, CaseStep.details)
+        .join(Case, Case.id == CaseStep.case_id)
+        .where(in_year, CaseStep.kind.in_(KINDS))
+        .order_by(CaseStep.case_id, CaseStep.started_on, CaseStep.id)
+    )  # fmt: skip
+    for case_id, step_id, kind, status, started, completed, outcome, details in steps:
+        cases[case_id].steps.append(
+            Step(step_id, kind, status, started, completed, outcome, dict(details or {}))
+        )
+    scoped = aliased(Case)
+    children = select(scoped.person_id).where(
+        scoped.referral_on <= year.end,
+        or_(scoped.closed_on.is_(None), scoped.closed_on >= year.start),
+    )
+    starts: dict[int, list[date]] = defaultdict(list)
+    for person_id, started in session.execute(
+        select(Case.person_id, CaseStep.started_on)
+        .join(Case, Case.id == CaseStep.case_id)
+        .where(CaseStep.kind == "cp_plan", Case.person_id.in_(children))
+    ):
+        starts[person_id].append(started)
+    found: dict[int, list[tuple[date, list[str]]]] = defaultdict(list)
+    for person_id, completed, details in session.execute(
+        select(Case.person_id, CaseStep.completed_on, CaseStep.details)
+        .join(Case, Case.id == CaseStep.case_id)
+        .where(CaseStep.kind == "assessment", CaseStep.status == "done",
+               Case.person_id.in_(children))
+    ):  # fmt: skip
+        codes = (details or {}).get("disabilities") or []
+        if completed is not None and codes:
+            found[person_id].append((completed, list(codes)))
+    ordered = sorted(cases.values(), key=lambda c: (c.person_id, c.referral_on, c.id))
+    return Casework(
+        ordered,
+        {pid: sorted(days) for pid, days in starts.items()},
+        {pid: sorted(seen) for pid, seen in found.items()},
+    )
