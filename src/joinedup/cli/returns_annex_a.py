@@ -35,6 +35,8 @@ def annex_a_command(
         _refuse(f"--as-of {as_of}: the inspection day cannot be in the future")
     if not out.parent.is_dir():
         _refuse(f"{out.parent}: no such directory")
+    if out.is_dir():
+        _refuse(f"{out}: is a directory")
     settings = common.settings()
     with unit_of_work(common.engine(settings)) as session:
         found = annex_a(session=session, actor=common.cli_actor(), as_of=day, now=now)
@@ -42,7 +44,7 @@ def annex_a_command(
     common.console.print(f"Annex A as at {day:%d/%m/%Y} written to {out}")
     for sheet, rows in found.rows.items():
         common.console.print(f"  {sheet}: {rows} row{'s' if rows != 1 else ''}")
-    common.console.print("Left empty (not recorded in Joined Up):")
+    common.console.print("Left empty, and why:")
     for line in found.not_held():
         common.console.print(f"  {line}", markup=False, soft_wrap=True)
 

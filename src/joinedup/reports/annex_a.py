@@ -80,9 +80,14 @@ class AnnexA:
     rows: dict[str, int]  # sheet name -> rows
 
     def not_held(self) -> list[str]:
-        """What is left empty, and why: whole lists, then columns (the same for every run,
-        except the missing-episode counts, blank until casework records missing episodes)."""
+        """What is left empty, and why: the lists Joined Up cannot fill, the lists with nothing
+        in their period this time, then the columns it cannot fill."""
         said = [f"{name}: no rows: {why}" for name, why in NOT_HELD_LISTS.items()]
+        said += [
+            f"{name}: no rows: nothing recorded meets its rule in the period"
+            for name, rows in self.rows.items()
+            if not rows and name not in NOT_HELD_LISTS
+        ]
         said += [f"{sheet}, '{column}': blank: {why}"
                  for (sheet, column), why in not_held_columns().items()]  # fmt: skip
         return said

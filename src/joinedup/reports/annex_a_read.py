@@ -81,6 +81,7 @@ class Casework:
     contacts: list[ContactRow]
     cases: dict[int, CaseRow]
     steps: dict[int, list[StepRow]] = field(default_factory=dict)  # by case, oldest first
+    _by_kind: dict[tuple[int, str], list[StepRow]] = field(default_factory=dict, repr=False)
 
     def cases_of(self) -> dict[int, list[CaseRow]]:
         found: dict[int, list[CaseRow]] = defaultdict(list)
@@ -89,7 +90,12 @@ class Casework:
         return found
 
     def of(self, case_id: int, kind: str) -> list[StepRow]:
-        return [s for s in self.steps.get(case_id, []) if s.kind == kind]
+        """The case's steps of `kind`, oldest first (indexed on first use)."""
+        if not self._by_kind:
+            for steps in self.steps.values():
+                for step in steps:
+                    self._by_kind.setdefault((step.case_id, step.kind), []).append(step)
+        return self._by_kind.get((case_id, kind), [])
 
 
 def read(session: Session, *, since: date, as_of: date) -> Casework:

@@ -24,6 +24,7 @@ def test_the_workbook_is_written_and_its_lists_counted(
     assert "  List 1 Contacts: 0 rows" in done.stdout
     assert "List 11 Adopters: no rows: the adopters' journey" in done.stdout
     assert "'What is the permanence plan for this child?': blank" in done.stdout
+    assert "List 3 Referrals: no rows: nothing recorded meets its rule in the period" in done.stdout
     book = load_workbook(out)
     assert book.sheetnames == [name for name, _ in SHEETS]
     assert [c.value for c in book["List 8 Children in care"][1]] == list(SHEETS[7][1])
@@ -42,4 +43,6 @@ def test_a_bad_date_or_directory_is_refused_with_exit_2(database_url: str, tmp_p
     assert ahead.returncode == 2 and "cannot be in the future" in ahead.stderr
     nowhere = run(database_url, "returns", "annex-a", "--out", str(tmp_path / "no" / "a.xlsx"))
     assert nowhere.returncode == 2 and "no such directory" in nowhere.stderr
+    folder = run(database_url, "returns", "annex-a", "--out", str(tmp_path))
+    assert folder.returncode == 2 and "is a directory" in folder.stderr
     assert not out.exists()
