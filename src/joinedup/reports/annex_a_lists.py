@@ -98,6 +98,12 @@ def list2(ctx: Context) -> list[Row]:
 _ACTIVITY = ("assessment", "section47", "cp_plan", "cin_plan", "cla_episode")
 
 
+def referral_only(ctx: Context, case_id: int) -> bool:
+    """As the CIN census says it: nothing (assessment, enquiry, plan, care) followed the
+    referral. Every referral here opens an assessment, so in practice never."""
+    return not any(ctx.work.of(case_id, kind) for kind in _ACTIVITY)
+
+
 def primary_need(ctx: Context, case_id: int) -> str:
     """As the CIN census states it: the latest assessment completed by `as_of`, else N0."""
     stated = [
@@ -115,9 +121,7 @@ def list3(ctx: Context) -> list[Row]:
         if not ctx.in6(case.referral_on):
             continue
         in_year = sum(ctx.in12(c.referral_on) for c in ctx.cases_of[case.person_id])
-        # As the CIN census says it: no further action when nothing followed the referral
-        # (every referral here opens an assessment, so in practice never).
-        nfa = not any(ctx.work.of(case.id, kind) for kind in _ACTIVITY)
+        nfa = referral_only(ctx, case.id)
         source = L.label(L.SOURCE, case.referral_source)
         values = (case.referral_on, source, L.yes_no(nfa), in_year, *ctx.allocated(case.id))
         rows.append((case.person_id, values))
@@ -190,6 +194,7 @@ def _last_seen(ctx: Context, case: CaseRow) -> date | None:
 
 
 def list6(ctx: Context) -> list[Row]:
+    """Every case open at any time in the six months, but a referral that went no further."""
     return [
         (case.person_id, (
             ctx.disabled(case.person_id), case.referral_on,
@@ -197,7 +202,8 @@ def list6(ctx: Context) -> list[Row]:
             case.closed_on,
             L.label(L.CLOSURE, case.closure_reason), _status(ctx, case),
             *ctx.allocated(case.id)))
-        for case in ctx.work.cases.values() if ctx.active6(case.referral_on, case.closed_on)
+        for case in ctx.work.cases.values()
+        if ctx.active6(case.referral_on, case.closed_on) and not referral_only(ctx, case.id)
     ]  # fmt: skip
 
 
