@@ -44,16 +44,17 @@ def cin(
         raise typer.Exit(1) from None
     write_atomically(out, found.xml)
     took = time.monotonic() - began
-    common.console.print(
-        f"CIN census {year - 1}-{year % 100:02d} written to {out} in {took:.1f} s: "
-        f"{found.children:,} children, {found.episodes:,} episodes, {found.assessments:,} "
-        f"assessments, {found.section47s:,} section 47 enquiries, {found.cp_plans:,} child "
-        f"protection plans, {found.cin_plans:,} child in need plan periods."
-    )
+    say = common.console.print
+    say(f"CIN census {year - 1}-{year % 100:02d} written to {out} in {took:.1f} s.", soft_wrap=True)
+    say(f"Children {found.children:,}; episodes {found.episodes:,}; assessments "
+        f"{found.assessments:,}; section 47 enquiries {found.section47s:,}; child protection "
+        f"plans {found.cp_plans:,}; child in need plan periods {found.cin_plans:,}.",
+        soft_wrap=True)  # fmt: skip
     if found.warnings:
-        common.console.print(f"{len(found.warnings):,} records need attention before submission:")
+        n = len(found.warnings)
+        say(f"{n:,} {'record needs' if n == 1 else 'records need'} attention before submission:")
         for warning in found.warnings:
-            common.console.print(f"  {warning}")
+            say(f"  {warning}", soft_wrap=True)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -1,0 +1,71 @@
+"""`joinedup returns cin` as a real process on a committed store: the file, its counts, its
+warnings; a bad year refused with exit 2; a failed write leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree  # type: ignore[import-untyped]
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from joinedup.access.roles import Actor
+from joinedup.cli.returns_cin import write_atomically
+from joinedup.config import Settings
+from joinedup.reports.cin_xml import check
+from tests.functional.cli.test_db_cli import run
+from tests.unit.reports.test_cin_export import build
+
+
+def test_the_census_is_written_with_its_counts_and_warnings(
+    database_url: str, clean_engine: Engine, feed_actor: Actor, settings: Settings,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    with Session(clean_engine) as session:
+        town = build(session, feed_actor, settings)
+        session.commit()
+    out = tmp_path / "returns" / "cin_2026.xml"
+    done = run(database_url, "returns", "cin", "--year", "2026", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    said = done.stdout.splitlines()
+    assert said[0].startswith(f"CIN census 2025-26 written to {out} in ")
+    assert said[1] == ("Children 5; episodes 5; assessments 4; section 47 enquiries 2; child "
+                       "protection plans 2; child in need plan periods 2.")  # fmt: skip
+    assert said[2:] == [
+        "1 record needs attention before submission:",
+        f"  child (child {town.children['unborn']}): rule 8540: no assessment recorded the "
+        "child's disabilities (or NONE): record them on the assessment",
+    ]
+    check(out.read_bytes())
+    root = etree.fromstring(out.read_bytes())
+    assert root.xpath("count(//Child)") == 5
+    assert list(out.parent.iterdir()) == [out]  # no temporary file left
+
+
+@pytest.mark.parametrize("year", ["1999", "next"])
+def test_a_bad_year_is_refused_and_nothing_is_written(
+    database_url: str, clean_engine: Engine, tmp_path: Path, year: str
+) -> None:
+    out = tmp_path / "cin.xml"
+    refused = run(database_url, "returns", "cin", "--year", year, "--out", str(out))
+    assert refused.returncode == 2
+    assert "year" in refused.stderr.lower()
+    assert not out.exists()
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_partial_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "cin.xml"
+    out.write_bytes(b"the previous export")
+
+    def broken(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(out, b"<Message/>")
+    assert out.read_bytes() == b"the previous export"
+    assert list(tmp_path.iterdir()) == [out]
