@@ -8,11 +8,10 @@ dashboard. Definitions follow the DfE's (CIN census, SSDA903): each is in `docs/
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -22,12 +21,11 @@ from joinedup.access.service import require
 from joinedup.casework import clocks
 from joinedup.core.errors import FieldError
 from joinedup.reports import dashboard_queries as q
+from joinedup.reports.months import month_starts, period, shift
 from joinedup.rules.service import LIVE, OUTCOMES
 from joinedup.workforce.dashboard import dashboard as workforce_dashboard
 from joinedup.workforce.service import Rules
 
-MAX_MONTHS = 60
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 PROMPT_OUTCOMES = {
     "contact_created": "Contact opened",
     "added_to_case": "Added to the open case",
@@ -94,51 +92,6 @@ class Dashboard:
     population: int | None = None
 
 
-# -- the period ----------------------------------------------------------------------------------
-
-
-def shift(month: date, n: int) -> date:
-    """The first day of the month `n` months from `month` (n may be negative)."""
-    year, index = divmod(month.year * 12 + month.month - 1 + n, 12)
-    return date(year, index + 1, 1)
-
-
-def _month(text: str, name: str, label: str, errors: list[FieldError]) -> date | None:
-    found = _MONTH.match(text)
-    if found and 1 <= int(found.group(2)) <= 12 and int(found.group(1)) >= 1990:
-        return date(int(found.group(1)), int(found.group(2)), 1)
-    errors.append(FieldError(name, f"Enter the {label} month as a year and month, for "
-                                   "example 2026-04"))  # fmt: skip
-    return None
-
-
-def period(start: str | None, end: str | None, today: date) -> tuple[list[date], list[FieldError]]:
-    """The months from `start` to `end` (YYYY-MM; by default the 12 months to this one)."""
-    this = today.replace(day=1)
-    errors: list[FieldError] = []
-    last = _month(end, "to", "last", errors) if end and end.strip() else this
-    first = _month(start, "from", "first", errors) if start and start.strip() else None
-    if last is not None and last > this:
-        errors.append(FieldError("to", "The last month cannot be after this month"))
-    if first is None and not errors and last is not None:
-        first = shift(last, -11)
-    if first is not None and last is not None and not errors:
-        if first > last:
-            errors.append(FieldError("from", "The first month must not be after the last month"))
-        elif (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
-            errors.append(FieldError("from", f"Choose at most {MAX_MONTHS} months"))
-    if errors or first is None or last is None:
-        return [], errors
-    n = (last.year - first.year) * 12 + last.month - first.month + 1
-    return [shift(first, i) for i in range(n)], []
-
-
-def _instants(months: Sequence[date]) -> list[datetime]:
-    """The first instant (London) of each month and of the month after the last."""
-    days = [*months, shift(months[-1], 1)]
-    return [datetime.combine(d, time.min, tzinfo=clocks.UK) for d in days]
-
-
 # -- the service ---------------------------------------------------------------------------------
 
 
@@ -171,7 +124,7 @@ def dashboard(
     )
     if errors:
         return Dashboard(filters, teams, errors)
-    days, instants = [*months, shift(months[-1], 1)], _instants(months)
+    days, instants = [*months, shift(months[-1], 1)], month_starts(months)
     steps = q.steps(session, days, team)
     rate = population if team is None else None
     prompt_rows = q.prompts(session, instants, team)
@@ -409,53 +362,3 @@ def _workforce(session: Session, actor: Actor, rules: Rules, team: str | None, t
         agency_rate=found.agency_rate if team is None else _share(agency, fte),
         vacancy_rate=found.vacancy_rate if team is None else None,
     )  # fmt: skip
-
-
-def csv_rows(d: Dashboard) -> list[tuple[str, str, str, str]]:
-    """Every figure the page shows, one a row: (figure, month or label, measure, value)."""
-    out = [("filter", "", "from", d.filters.start), ("filter", "", "to", d.filters.end),
-           ("filter", "", "team", d.filters.team or "all teams"),
-           ("filter", "", "child population", str(d.population or ""))]  # fmt: skip
-    for t in d.trends:
-        scope = " (whole authority)" if t.whole_authority and d.filters.team else ""
-        for month, cells in t.rows:
-            for col, value in zip(t.columns, cells, strict=True):
-                out.append((t.key + scope, month.strftime("%Y-%m"), _measure(col), _value(value)))
-    for o in d.overdue_by_team:
-        out += [
-            ("overdue by team", o.label, "overdue", str(o.count)),
-            ("overdue by team", o.label, "oldest days overdue", str(o.oldest_days)),
-        ]
-    for o in d.overdue_by_agency:
-        out += [
-            ("overdue requests by agency", o.label, "overdue", str(o.count)),
-            ("overdue requests by agency", o.label, "oldest days overdue", str(o.oldest_days)),
-        ]
-    names = ["prompts", *[PROMPT_OUTCOMES[o] for o in OUTCOMES], "awaiting an answer"]
-    for rule, counts in d.prompts_by_rule:
-        out += [
-            ("prompts by rule", rule, name, str(n)) for name, n in zip(names, counts, strict=True)
-        ]
-    if d.workforce is not None:
-        w = d.workforce
-        for name, value in (
-            ("case-holding posts", w.posts),
-            ("FTE", w.fte),
-            ("children allocated", w.children),
-            ("children per FTE", w.per_fte),
-            ("posts over cap", w.over_cap),
-            ("agency rate", w.agency_rate),
-            ("vacancy rate", w.vacancy_rate),
-        ):
-            out.append(("caseloads", "now", name, _value(value)))
-    return out  # fmt: skip
-
-
-def _measure(col: Column) -> str:
-    return col.name + (" (share)" if col.kind == "percent" else "")
-
-
-def _value(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))

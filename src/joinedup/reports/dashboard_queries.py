@@ -149,7 +149,7 @@ def conferences(session: Session, edges: Sequence[date], team: str | None) -> li
         select(CaseStep.completed_on.label("held"), started.label("s47"),
                CaseStep.due_on.label("due"))
         .join(Case, Case.id == CaseStep.case_id)
-        .where(CaseStep.kind == "initial_conference", CaseStep.status == DONE,
+        .where(CaseStep.kind == "initial_conference",  # only a done step has completed_on
                CaseStep.completed_on >= edges[0], CaseStep.completed_on < edges[-1]),
         team,
     ).subquery()  # fmt: skip

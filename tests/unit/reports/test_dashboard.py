@@ -21,7 +21,9 @@ from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
 from joinedup.core.errors import NotPermitted
 from joinedup.people.models import Person
-from joinedup.reports.dashboard import Dashboard, Trend, csv_rows, dashboard, period
+from joinedup.reports.dashboard import Dashboard, Trend, dashboard
+from joinedup.reports.dashboard_csv import csv_rows
+from joinedup.reports.months import period
 from joinedup.testing import FrozenClock
 from joinedup.workforce.service import DEFAULT_RULES
 from tests.unit.casework.support import CHAIR, MANAGER, Desk

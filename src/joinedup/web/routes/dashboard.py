@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from joinedup.db.session import unit_of_work
-from joinedup.reports.dashboard import Dashboard, csv_rows, dashboard
+from joinedup.reports.dashboard import Dashboard, dashboard
+from joinedup.reports.dashboard_csv import csv_rows
 from joinedup.web.deps import CurrentViewer, now, settings_of
 from joinedup.web.templating import render
 from joinedup.workforce.service import Rules
