@@ -116,17 +116,8 @@ def annex_a(*, session: Session, actor: Actor, as_of: date, now: datetime) -> An
                   annex_a_lists.disabilities(work))  # fmt: skip
     built = [build(ctx) if build is not None else [] for build in BUILDERS]
     facts = child_facts(session, {pid for rows in built for pid, _ in rows})
-    sheets = [
-        (
-            name,
-            columns,
-            [
-                _full_row(i, facts[pid], values, as_of)
-                for pid, values in sorted(rows, key=_sort_key)
-            ],
-        )
-        for i, ((name, columns), rows) in enumerate(zip(L.SHEETS, built, strict=True))
-    ]
+    sheets = [(name, columns, _rows(columns, rows, facts, as_of))
+              for (name, columns), rows in zip(L.SHEETS, built, strict=True)]  # fmt: skip
     counts = {name: len(rows) for name, _, rows in sheets}
     require(session=session, actor=actor, action=Action.RETURNS_EXPORT, resource_type="annex_a",
             detail={"as_of": as_of.isoformat(), "rows": counts,
@@ -141,10 +132,20 @@ def age(born: date | None, on: date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _full_row(index: int, facts: ChildFacts, values: tuple[Any, ...], as_of: date) -> list[Any]:
+def _rows(
+    columns: Sequence[str], rows: list[Row], facts: dict[int, ChildFacts], as_of: date
+) -> list[list[Any]]:
+    """Each row with the child's common columns first, in date order."""
+    return [_full_row(columns, facts[pid], values, as_of)
+            for pid, values in sorted(rows, key=_sort_key)]  # fmt: skip
+
+
+def _full_row(
+    columns: Sequence[str], facts: ChildFacts, values: tuple[Any, ...], as_of: date
+) -> list[Any]:
     common = [facts.la_child_id, L.GENDER[facts.sex], L.label(L.ETHNICITY, facts.ethnicity),
               facts.birth_date, age(facts.birth_date, as_of)]  # fmt: skip
-    if index == 9:  # List 10: the family identifier comes second (not recorded)
+    if columns[1] == "Family identifier":  # List 10: second, and not recorded
         common.insert(1, None)
     return [*common, *values]
 
