@@ -138,7 +138,7 @@ def validate(
 ) -> ValidationReport:
     """Run the DfE rules on a CIN census XML file and/or a directory of SSDA903 CSVs."""
     _check_inputs(year, cin, ssda903, ssda903_previous, patch_postcodes)
-    command = [str(validators_python(python)), "-I", str(RUNNER), "--year", str(year)]
+    command = [str(validators_python(python)), "-E", "-s", str(RUNNER), "--year", str(year)]
     command += _option("--cin", cin) + _option("--ssda903", ssda903)
     command += _option("--ssda903-previous", ssda903_previous)
     command += _option("--patch-postcodes", patch_postcodes)
