@@ -310,7 +310,8 @@ def _prompts(months: list[date], rows: Sequence[tuple[int, str, str, str | None,
          Column("Awaiting an answer")],
         [(m, [float(v) for v in c]) for m, c in zip(months, cells, strict=True)],
         headline=[("Prompts", total[0], "count"),
-                  ("Opened a contact", _share(total[1], total[0]), "percent")],
+                  ("Answered prompts that opened a contact",
+                   _share(total[1], total[0] - total[-1]), "percent")],
     )  # fmt: skip
 
 

@@ -19,15 +19,19 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
+from joinedup.config import Settings
 from joinedup.core.errors import NotPermitted
 from joinedup.people.models import Person
 from joinedup.reports.dashboard import Dashboard, Trend, dashboard
 from joinedup.reports.dashboard_csv import csv_rows
 from joinedup.reports.months import period
+from joinedup.rules import service as rules
 from joinedup.testing import FrozenClock
 from joinedup.workforce.service import DEFAULT_RULES
-from tests.unit.casework.support import CHAIR, MANAGER, Desk
+from tests.unit.casework.support import CHAIR, MANAGER, MASH, Desk
 from tests.unit.casework.test_pathway_machine import CONFERENCE, FIELDS
+from tests.unit.people.support import Store, adult, child, nhs, rec
+from tests.unit.rules.test_prompts import POLICE, incident, submit_and_evaluate
 
 LEADER = Actor(role=Role.SENIOR_LEADER, label="director.one", user_id=31)
 PERFORMANCE = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=32)
@@ -231,6 +235,34 @@ def test_every_computation_is_audited_and_a_social_worker_is_refused(
     ).all()  # fmt: skip
     assert sorted(set(audit)) == [("director.one", "permitted"), ("perf.one", "permitted")]
     assert len(audit) == 3
+
+
+def test_prompts_by_month_by_outcome_and_by_rule(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    people = Store(session, feed_actor, clock, settings)  # Monday 23 November 2026
+    submit_and_evaluate(people, incident("2026-03-01"))
+    (first,) = submit_and_evaluate(people, incident("2026-04-01"))
+    rules.decide_prompt(session=session, actor=MASH, prompt_id=first.id,
+                        outcome="no_further_action", rationale="Known; plan in place.",
+                        now=clock.now())  # fmt: skip
+    boy2 = child(
+        given_names="Other",
+        nhs_number=nhs(4488),
+        date_of_birth="2019-01-01",
+        address={"lines": ["5 Far Road"], "town": "Elsewhere", "postcode": "ZZ5 5ZZ"},
+    )
+    carer = adult(given_names="Zara", family_name="Otherfamily", date_of_birth="1979-03-03")
+    for day in ("2026-05-01", "2026-06-01"):
+        submit_and_evaluate(people, rec(boy2, carer, type="domestic_abuse_incident",
+                                        source=POLICE, occurred_at=f"{day}T22:00:00+00:00",
+                                        attributes={"children_present": False}))  # fmt: skip
+    d = dashboard(session=session, actor=LEADER, start="2026-11", end="2026-11", team=None,
+                  rules=DEFAULT_RULES, population=None, now=clock.now())  # fmt: skip
+    t = trend(d, "prompts")
+    assert month(t, 2026, 11) == [2, 0, 0, 1, 1]  # raised, contact, case, none, awaiting
+    assert headline(t) == {"Prompts": 2, "Answered prompts that opened a contact": 0.0}
+    assert d.prompts_by_rule == [("domestic-abuse-repeat", [2, 0, 0, 1, 1])]
 
 
 def test_an_empty_store_gives_zeros(session: Session) -> None:
