@@ -12,7 +12,7 @@ import typer
 from joinedup.cli import common
 from joinedup.cli.returns import app
 from joinedup.core.clock import SystemClock
-from joinedup.core.errors import ValidationFailed
+from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.db.session import unit_of_work
 from joinedup.reports.cin import export_cin
 from joinedup.reports.cin_xml import SchemaViolation
@@ -39,8 +39,8 @@ def cin(
         with unit_of_work(common.engine(settings)) as session:
             found = export_cin(session=session, actor=common.cli_actor(), year=year,
                                now=clock.now(), authority_code=settings.authority_code)  # fmt: skip
-    except SchemaViolation as exc:
-        common.errors.print(str(exc))
+    except (SchemaViolation, NotFound) as exc:
+        common.errors.print(str(exc), soft_wrap=True)
         raise typer.Exit(1) from None
     write_atomically(out, found.xml)
     took = time.monotonic() - began

@@ -20,6 +20,7 @@ from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
 from joinedup.casework.clocks import UK
+from joinedup.core.errors import NotFound
 from joinedup.reports.children import ChildFacts, child_facts
 from joinedup.reports.cin_checks import CinWarning, check_child
 from joinedup.reports.cin_episodes import Episode, episode
@@ -65,6 +66,11 @@ def export_cin(
     work = read_casework(session, period)
     facts = child_facts(session, {c.person_id for c in work.cases})
     children, warnings = _children(work, facts, period)
+    if not children:
+        raise NotFound(
+            f"No child had a case open in the {period.label} collection year "
+            f"({period.start:%-d %B %Y} to {period.end:%-d %B %Y}): there is no census to return"
+        )
     header = Header(year, period.end, authority_code, _release(), now.astimezone(UK))
     document = render(header, children)
     check(document)

@@ -18,6 +18,8 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no hints
 from joinedup.reports.cin_episodes import Episode
 
 SCHEMA = "cin_2026.xsd"
+FIRST_SEX_YEAR = 2025  # <Sex> (M/F/U) from 2024-25; <GenderCurrent> (1/2/0) before it
+GENDER_CURRENT = {"M": "1", "F": "2", "U": "0"}
 
 
 class SchemaViolation(Exception):
@@ -78,18 +80,21 @@ def render(header: Header, children: Iterable[Child]) -> bytes:
     _add(source, "DateTime", header.created_at.replace(microsecond=0, tzinfo=None).isoformat())
     listed = _add(root, "Children")
     for child in children:
-        _child(_add(listed, "Child"), child)
+        _child(_add(listed, "Child"), child, header.year)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
 
 
-def _child(node: etree._Element, child: Child) -> None:
+def _child(node: etree._Element, child: Child, year: int) -> None:
     ids = _add(node, "ChildIdentifiers")
     _add(ids, "LAchildID", child.la_child_id)
     _opt(ids, "UPN", child.upn)
     _opt(ids, "UPNunknown", child.upn_unknown)
     _opt(ids, "PersonBirthDate", child.birth_date)
     _opt(ids, "ExpectedPersonBirthDate", child.expected_birth_date)
-    _add(ids, "Sex", child.sex)
+    if year >= FIRST_SEX_YEAR:
+        _add(ids, "Sex", child.sex)
+    else:
+        _add(ids, "GenderCurrent", GENDER_CURRENT[child.sex])
     traits = _add(node, "ChildCharacteristics")
     _add(traits, "Ethnicity", child.ethnicity)
     if child.disabilities:
@@ -145,12 +150,21 @@ def schema() -> etree.XMLSchema:
 
 
 def check(document: bytes) -> None:
-    """SchemaViolation naming the first problems, unless `document` matches the schema."""
+    """SchemaViolation naming the first problems, unless `document` matches the schema (and
+    names the child's sex as its year does: <Sex> from 2024-25, <GenderCurrent> before)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     tree = etree.fromstring(document, parser)
     found = schema()
+    problems = []
     if not found.validate(tree):
         problems = [f"line {e.line}: {e.message}" for e in list(found.error_log)[:5]]
+    else:
+        year = int(tree.findtext("Header/CollectionDetails/Year"))
+        wrong = "GenderCurrent" if year >= FIRST_SEX_YEAR else "Sex"
+        found_wrong = tree.iterfind(f"Children/Child/ChildIdentifiers/{wrong}")
+        problems = [f"line {e.sourceline}: <{wrong}> is not used in the {year} collection"
+                    for e in found_wrong][:5]  # fmt: skip
+    if problems:
         raise SchemaViolation(
             "The CIN census export does not match its schema (a fault in Joined Up, not in the "
             "records; nothing was written): " + "; ".join(problems)

@@ -17,7 +17,7 @@ from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor
 from joinedup.casework.views import CaseView
 from joinedup.config import Settings
-from joinedup.core.errors import NotPermitted
+from joinedup.core.errors import NotFound, NotPermitted
 from joinedup.reports.cin import CinExport, export_cin
 from joinedup.testing import FrozenClock
 from tests.unit.casework.support import ASSESSED, ATTENDEES, CHAIR, WORKER, Desk
@@ -271,3 +271,8 @@ def test_a_weekend_conference_is_returned_as_recorded_and_named_in_a_warning(
     (warning,) = [w for w in found.warnings if w.rule == "8875"]
     assert warning.case_id == case.id
     assert "Saturday 2025-11-15" in str(warning)
+
+
+def test_a_year_with_no_cases_has_no_census(session: Session) -> None:
+    with pytest.raises(NotFound, match=r"2022-23 collection year .* no census to return"):
+        export(session, 2023)

@@ -47,10 +47,11 @@ def _episode() -> Episode:
     )
 
 
-def document() -> bytes:
+def document(year: int = 2026) -> bytes:
     child = Child("1234", "A938200000011", None, date(2016, 4, 7), None, "F", "WBRI",
                   ("MOB", "VIS"), (_episode(),))  # fmt: skip
-    return render(HEADER, [child])
+    header = Header(year, date(year, 3, 31), "990", "0.1.0", HEADER.created_at)
+    return render(header, [child])
 
 
 def broken(change: Callable[[etree._Element], None]) -> bytes:
@@ -133,3 +134,15 @@ def test_a_broken_document_is_refused_naming_what_is_wrong(
 ) -> None:
     with pytest.raises(SchemaViolation, match=says):
         check(broken(change))
+
+
+def test_before_2024_25_the_child_has_gender_current_and_not_sex() -> None:
+    earlier = document(2024)
+    check(earlier)
+    root = etree.fromstring(earlier)
+    assert root.xpath("//ChildIdentifiers/GenderCurrent/text()") == ["2"]
+    assert root.xpath("//Sex") == []
+    gender = root.xpath("//GenderCurrent")[0]
+    gender.tag, gender.text = "Sex", "F"
+    with pytest.raises(SchemaViolation, match="<Sex> is not used in the 2024 collection"):
+        check(bytes(etree.tostring(root)))
