@@ -71,6 +71,7 @@ def test_the_valid_returns_have_no_failures_at_all(valid: ValidationReport) -> N
     assert names["cin"].ignored == ("2887Q",)  # fewer than 8 disability codes in a tiny return
     assert len(names["cin"].ran) > 100
     assert len(names["ssda903"].ran) > 280
+    assert names["ssda903"].ran[-1] == "365"  # it writes into its data: on its own copy, last
     assert valid.versions == {"csc-validator-be-cin": "0.1.13", "csc-validator-be-903": "0.1.17"}
 
 
