@@ -260,7 +260,8 @@ def format_report(report: ValidationReport, *, limit: int = 20) -> str:
     if crashed:
         lines += ["", f"Rules that crashed, so did not check anything ({len(crashed)})"]
         for name, crash in crashed:
-            why = f" - crashed upstream: {crash.known_upstream}" if crash.known_upstream else ""
+            why = (f" - crashed upstream: {crash.known_upstream}" if crash.known_upstream
+                   else " - not a known upstream crash: look at the data it reads")  # fmt: skip
             lines.append(f"  {RETURN_TITLES.get(name, name)} {crash.rule}: {crash.error}{why}")
     verdict = "passes" if report.passed else "fails"
     lines += ["", f"{len(report.errors)} errors, {len(report.queries)} queries: the return "

@@ -105,6 +105,12 @@ def test_the_text_report_groups_by_level_and_names_rule_child_and_field() -> Non
     assert text.endswith("1 errors, 1 queries: the return fails the DfE rules (2.5 s)")
 
 
+def test_a_crash_that_is_not_known_upstream_says_so() -> None:
+    returns = [{**DOCUMENT["returns"][1], "crashed": [{"rule": "8", "error": "IndexError: x"}]}]
+    text = validation.format_report(validation.parse({**DOCUMENT, "returns": returns}))
+    assert "SSDA903 8: IndexError: x - not a known upstream crash" in text
+
+
 def test_the_report_shows_at_most_the_limit_per_rule() -> None:
     many = {**DOCUMENT, "failures": [{**DOCUMENT["failures"][0], "row": n} for n in range(5)]}
     text = validation.format_report(validation.parse(many), limit=2)
