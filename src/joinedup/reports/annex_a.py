@@ -175,6 +175,10 @@ def _workbook(sheets: Sequence[tuple[str, Sequence[str], list[list[Any]]]], now:
 
 
 def _cell(sheet: Any, value: Any, font: Any = None) -> Any:
+    """A date (formatted dd/mm/yyyy) or a header (bold) as a cell; anything else as itself,
+    which the write-only sheet stores without making a cell object (most of the time)."""
+    if not isinstance(value, date) and font is None:
+        return value
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, date):
         cell.number_format = DATE_FORMAT
