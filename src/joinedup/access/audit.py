@@ -1,17 +1,31 @@
-"""Writing audit entries, including refusals that must outlive their rolled-back request."""
+"""Writing audit entries, including refusals that must outlive their rolled-back request.
+
+An entry is inserted in the caller's transaction, so it commits, or fails, with the work it
+records, and reads later in that transaction see it. It is sealed into the hash chain (see
+`access.chain`) just before that transaction commits: the sealer locks the chain's head row
+(PostgreSQL: `SELECT ... FOR UPDATE`; SQLite's single writer is serialised already), gives
+each of the transaction's entries the next position and its hash, and moves the head. The lock
+is held only from the seal to the commit (two statements and the commit itself), and is the
+last lock a transaction takes, so it cannot deadlock with the locks taken during the work.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, event, insert, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
-from joinedup.access.models import AuditEntry
+from joinedup.access import chain
+from joinedup.access.models import AuditChainHead, AuditEntry
 from joinedup.access.roles import Actor
 from joinedup.db.session import keep_after_rollback
+
+_PENDING = "joinedup_audit_unsealed"
+_TABLE = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditChainHead.__table__)
 
 
 def entry_row(
@@ -41,9 +55,58 @@ def entry_row(
 
 def append(session: Session, row: dict[str, Any]) -> None:
     """Append in the caller's transaction: the entry commits, or fails, with the work it records."""
-    session.execute(insert(AuditEntry), [row])
+    entry_id = session.execute(insert(_TABLE).returning(_TABLE.c.id), [row]).scalar_one()
+    _unsealed(session).append(entry_id)
 
 
 def remember_refusal(session: Session, row: dict[str, Any]) -> None:
-    """A refusal is followed by a rollback; the entry must outlive it."""
-    keep_after_rollback(session, AuditEntry.__table__, row)  # type: ignore[arg-type]
+    """A refusal is followed by a rollback; the entry must outlive it, chained like any other."""
+    keep_after_rollback(session, lambda own: append(own, row))
+
+
+def _unsealed(session: Session) -> list[int]:
+    """This transaction's entries not yet sealed; the first append hooks the session's commit."""
+    pending: list[int] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        event.listen(session, "before_commit", seal)
+        event.listen(session, "after_transaction_end", _forget)
+    return pending
+
+
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended: committed, or rolled back
+        session.info.get(_PENDING, []).clear()
+
+
+def seal(session: Session) -> None:
+    """Chain this transaction's entries, in the order they were appended, onto the head.
+
+    The entries are read back first (so the hashed bytes are exactly what a verifier will read),
+    and only then is the head locked: the lock covers two statements and the commit.
+    """
+    pending: list[int] = session.info.get(_PENDING, [])
+    if not pending:
+        return
+    ids = sorted(pending)
+    pending.clear()
+    entries = session.execute(select(*chain.COLUMNS).where(_TABLE.c.id.in_(ids)).order_by("id"))
+    fields = [dict(row._mapping) for row in entries]
+    if not fields:  # rolled back with a savepoint
+        return
+    head = session.execute(
+        select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+    ).one()
+    seq, last = head.last_seq, head.last_hash
+    seals = []
+    for entry in fields:
+        seq += 1
+        last = chain.digest(last, {**entry, "seq": seq})
+        seals.append({"entry_id": entry["id"], "entry_seq": seq, "entry_hash": last})
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == bindparam("entry_id"))
+        .values(seq=bindparam("entry_seq"), hash=bindparam("entry_hash")),
+        seals,
+    )
+    session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(last_seq=seq, last_hash=last))

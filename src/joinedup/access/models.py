@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.db.base import Base, BigId
@@ -45,6 +45,8 @@ class AuditEntry(Base):
     """Append-only: who did (or was refused) what, to which records, when and why.
 
     Holds identifiers and counts only; never names, dates of birth or free text from records.
+    `seq` and `hash` seal the entry into the hash chain when its transaction commits (see
+    `access.audit`); until then they are empty, and a committed entry without them is a forgery.
     """
 
     __tablename__ = "audit_entries"
@@ -61,6 +63,23 @@ class AuditEntry(Base):
     resource_ids: Mapped[list[Any]] = mapped_column(JSONDoc, default=list)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    seq: Mapped[int | None] = mapped_column(BigId, nullable=True, unique=True, index=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class AuditChainHead(Base):
+    """The chain's one head row: the last sealed position and its hash.
+
+    Appending locks it (PostgreSQL: `SELECT ... FOR UPDATE`), so sealers queue and the chain
+    never forks; verifying compares the chain's end with it, so a deleted tail shows.
+    """
+
+    __tablename__ = "audit_chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigId)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ApiToken(Base):

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from joinedup.cli import db, demo, intake, link, outbox, replay, returns, rules, serve, workforce
+from joinedup.cli import (
+    audit,
+    db,
+    demo,
+    intake,
+    link,
+    outbox,
+    replay,
+    returns,
+    rules,
+    serve,
+    workforce,
+)
 
 app = typer.Typer(
     name="joinedup",
@@ -13,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(rules.app, name="rules")

@@ -7,13 +7,13 @@ SQLite runs in WAL mode with `synchronous=FULL` and foreign keys on. Writers tak
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, Table, create_engine, event, insert
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -71,7 +71,7 @@ def reader(engine: Engine) -> Engine:
 def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One transaction, opened at the edge: commit on success, roll back on any error.
 
-    Rows kept with `keep_after_rollback` (the access gate's refusals) are written after the
+    Writes kept with `keep_after_rollback` (the access gate's refusals) are made after the
     rollback, in their own transaction, so that a refused request still leaves its trace.
     """
     session = Session(bind=engine if write else reader(engine), expire_on_commit=False)
@@ -86,15 +86,15 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.close()
 
 
-def keep_after_rollback(session: Session, table: Table, row: dict[str, Any]) -> None:
-    """Write `row` into `table` even if this unit of work is rolled back."""
-    session.info.setdefault(_AFTER_ROLLBACK, []).append((table, row))
+def keep_after_rollback(session: Session, write: Callable[[Session], None]) -> None:
+    """Call `write` in a transaction of its own if this unit of work is rolled back."""
+    session.info.setdefault(_AFTER_ROLLBACK, []).append(write)
 
 
 def _write_kept_rows(session: Session, engine: Engine) -> None:
-    kept: list[tuple[Table, dict[str, Any]]] = session.info.pop(_AFTER_ROLLBACK, [])
+    kept: list[Callable[[Session], None]] = session.info.pop(_AFTER_ROLLBACK, [])
     if not kept:
         return
     with Session(bind=engine) as own, own.begin():
-        for table, row in kept:
-            own.execute(insert(table), [row])
+        for write in kept:
+            write(own)

@@ -14,6 +14,7 @@ from joinedup.intake.models import Event, Mention, RecordVersion, SourceRecord
 from joinedup.intake.service import Outcome, get_record, list_records, submit_records
 from joinedup.intake.validation import parse_object
 from joinedup.testing import FrozenClock
+from joinedup.testing.database import empty_audit_log
 from tests.factories.records import numbered, record
 
 
@@ -114,8 +115,7 @@ def test_a_role_without_the_right_is_refused_and_the_refusal_is_audited(
         ).all()
         assert [(r.action, r.outcome) for r in refusals] == [("records:submit", "refused")]
         assert session.scalar(select(func.count()).select_from(RecordVersion)) == 0
-    with unit_of_work(engine) as session:
-        session.execute(AuditEntry.__table__.delete())
+    empty_audit_log(engine)
 
 
 def test_reading_records_is_audited_and_sensitive_detail_withheld_from_the_front_door(
