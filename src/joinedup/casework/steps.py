@@ -6,6 +6,7 @@ DfE codes are checked against `core.dfe_codes` and stored as they are.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -15,6 +16,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -172,43 +175,182 @@ class Visit(Details):
         return self
 
 
-class LookedAfter(Details):
+def _code(value: str, codes: frozenset[str], what: str) -> str:
+    if value not in codes:
+        raise ValueError(f"'{value}' is not {what}")
+    return value
+
+
+# A UK postcode's shape (outward code, space optional, inward code); blank when not known.
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+# An Ofsted URN: "SC" and 6 digits (a children's home) or 7 digits; XXXXXXX for an adoption
+# agency (RAA) placement.
+URN = re.compile(r"^(SC[0-9]{6}|[0-9]{6,7}|XXXXXXX)$")
+
+
+class Where(Details):
+    """Where a looked-after child lives: the placement (SSDA903 PLACE, PLACE_PROVIDER, URN,
+    PL_POST), whether it is meant to last to 18, and, when it began with a change, the carers."""
+
+    placement_type: str
+    placement_provider: str
+    urn: Text = Field(default="", validate_default=True)
+    placement_postcode: Text = ""
+    intended_to_18: bool = False
+
+    @field_validator("placement_type")
+    @classmethod
+    def _place(cls, value: str) -> str:
+        return _code(value, PLACEMENT_TYPES, "an SSDA903 placement type")
+
+    @field_validator("placement_provider")
+    @classmethod
+    def _provider(cls, value: str, info: ValidationInfo) -> str:
+        _code(value, dfe_codes.PLACEMENT_PROVIDER, "an SSDA903 placement provider (PR0–PR5)")
+        if value == "PR0" and info.data.get("placement_type", "P1") != "P1":
+            raise ValueError("PR0 (parents) is only for placement type P1")
+        return value
+
+    @field_validator("urn")
+    @classmethod
+    def _urn(cls, value: str, info: ValidationInfo) -> str:
+        value = value.upper()
+        if value and not URN.match(value):
+            raise ValueError("an Ofsted URN is SC and 6 digits, 6 or 7 digits, or XXXXXXX")
+        place = info.data.get("placement_type")
+        if not value and place is not None and place not in dfe_codes.URN_NOT_NEEDED:
+            raise ValueError(f"a {place} placement needs its Ofsted URN")
+        return value
+
+    @field_validator("placement_postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        return _postcode(value)
+
+
+def _postcode(value: str) -> str:
+    value = " ".join(value.upper().split())
+    if value and not POSTCODE.match(value):
+        raise ValueError("enter a full postcode, for example KF1 2AB")
+    return value
+
+
+class LookedAfter(Where):
     legal_status: str
-    placement_type: str
-    placement_postcode: Text = ""
-    intended_to_18: bool = False
+    home_postcode: Text = ""
+    # Unaccompanied asylum-seeking child (SSDA903 UASC).
+    uasc: bool = False
+    # The category of need (N1–N8); the case's primary need when not given.
+    category_of_need: str | None = None
+    # Permanence before this period of care (SSDA903 PrevPerm): Z1 none; else the authority
+    # that made it (an LA code, or WAL, SCO, NIR, NUK) and its date. Blank: not yet known.
+    previous_permanence: str = ""
+    previous_permanence_la: Text = ""
+    previous_permanence_on: date | None = Field(default=None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _codes(self) -> LookedAfter:
-        if self.legal_status not in dfe_codes.LEGAL_STATUS:
-            raise ValueError(f"'{self.legal_status}' is not an SSDA903 legal status")
-        if self.placement_type not in PLACEMENT_TYPES:
-            raise ValueError(f"'{self.placement_type}' is not an SSDA903 placement type")
-        return self
+    @field_validator("legal_status")
+    @classmethod
+    def _legal(cls, value: str) -> str:
+        return _code(value, dfe_codes.LEGAL_STATUS, "an SSDA903 legal status")
+
+    @field_validator("home_postcode")
+    @classmethod
+    def _home(cls, value: str) -> str:
+        return _postcode(value)
+
+    @field_validator("previous_permanence")
+    @classmethod
+    def _permanence(cls, value: str) -> str:
+        return value and _code(value, dfe_codes.PREVIOUS_PERMANENCE,
+                               "an SSDA903 previous permanence code (P1–P4, Z1)")  # fmt: skip
+
+    @field_validator("previous_permanence_on")
+    @classmethod
+    def _permanence_when(cls, value: date | None, info: ValidationInfo) -> date | None:
+        code = info.data.get("previous_permanence") or "Z1"
+        if code != "Z1" and (value is None or not info.data.get("previous_permanence_la")):
+            raise ValueError(f"a previous permanence {code} needs the authority and its date")
+        return value
+
+    @field_validator("category_of_need")
+    @classmethod
+    def _need(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        return _code(value, dfe_codes.CATEGORY_OF_NEED, "an SSDA903 category of need (N1–N8)")
 
 
-class Placement(Details):
-    placement_type: str
-    placement_postcode: Text = ""
-    intended_to_18: bool = False
+class Placement(Where):
     reason_for_change: Words
+    # Why the placement changed (SSDA903 REASON_PLACE_CHANGE); not asked of a temporary move.
+    reason_code: str = Field(default="", validate_default=True)
+    # The same carers in the new placement (a T or U episode rather than P or B).
+    same_carer: bool = False
+    # A new legal status at the same time as the move (a B or U episode), else none.
+    legal_status: str | None = None
 
-    @model_validator(mode="after")
-    def _code(self) -> Placement:
-        if self.placement_type not in PLACEMENT_TYPES:
-            raise ValueError(f"'{self.placement_type}' is not an SSDA903 placement type")
-        return self
+    @field_validator("reason_code")
+    @classmethod
+    def _reason(cls, value: str, info: ValidationInfo) -> str:
+        if value:
+            return _code(value, dfe_codes.REASON_PLACE_CHANGE,
+                         "an SSDA903 reason for placement change")  # fmt: skip
+        if info.data.get("placement_type", "T0") not in dfe_codes.TEMPORARY_PLACEMENTS:
+            raise ValueError("choose the reason for the change")
+        return value
+
+    @field_validator("legal_status")
+    @classmethod
+    def _legal(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        return _code(value, dfe_codes.LEGAL_STATUS, "an SSDA903 legal status")
+
+
+class LegalStatus(Details):
+    """A new legal status without a change of placement (an SSDA903 L episode)."""
+
+    legal_status: str
+    notes: Text = ""
+
+    @field_validator("legal_status")
+    @classmethod
+    def _legal(cls, value: str) -> str:
+        return _code(value, dfe_codes.LEGAL_STATUS, "an SSDA903 legal status")
+
+
+class Missing(Details):
+    """A looked-after child missing (M) or away without authorisation (A) from placement."""
+
+    missing: str
+    started_on: date
+    ended_on: date | None = None
+    notes: Text = ""
+
+    @field_validator("ended_on")
+    @classmethod
+    def _order(cls, value: date | None, info: ValidationInfo) -> date | None:
+        started = info.data.get("started_on")
+        if value is not None and started is not None and value < started:
+            raise ValueError("the end is before the start")
+        return value
+
+    @field_validator("missing")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        return _code(value, dfe_codes.MISSING, "M (missing) or A (away without authorisation)")
 
 
 class EndLookedAfter(Details):
     reason_ceased: str
     notes: Text = ""
 
-    @model_validator(mode="after")
-    def _code(self) -> EndLookedAfter:
-        if self.reason_ceased not in dfe_codes.REASON_CEASED:
-            raise ValueError(f"'{self.reason_ceased}' is not an SSDA903 reason episode ceased")
-        return self
+    @field_validator("reason_ceased")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if value == "X1":
+            raise ValueError("X1 is for an episode followed by another: record the change")
+        return _code(value, dfe_codes.REASON_CEASED, "an SSDA903 reason episode ceased")
 
 
 class Plan(Details):
@@ -217,6 +359,19 @@ class Plan(Details):
 
 class Review(Details):
     notes: Words
+
+
+class ClaReview(Details):
+    """A looked-after review, with how the child took part (SSDA903 REVIEW_CODE, PN0–PN7)."""
+
+    notes: Words
+    participation: str
+
+    @field_validator("participation")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return _code(value, dfe_codes.REVIEW_PARTICIPATION,
+                     "an SSDA903 review participation code (PN0–PN7)")  # fmt: skip
 
 
 class Closure(Details):
@@ -247,6 +402,14 @@ class Allocation(Details):
     label: Short
     team: Short
     manager_label: Text = ""
+    # Why the child's social worker changed (SSDA903 SW_REASON); blank when not said.
+    sw_reason: Text = ""
+
+    @field_validator("sw_reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        return value and _code(value, dfe_codes.SW_REASON,
+                               "an SSDA903 reason for a new social worker")  # fmt: skip
 
 
 MODELS: dict[str, type[Details]] = {
@@ -261,7 +424,9 @@ MODELS: dict[str, type[Details]] = {
     "visit": Visit,
     "start_looked_after": LookedAfter,
     "placement": Placement,
-    "cla_review": Review,
+    "legal_status": LegalStatus,
+    "missing": Missing,
+    "cla_review": ClaReview,
     "end_looked_after": EndLookedAfter,
     "cin_plan": Plan,
     "cin_review": Review,

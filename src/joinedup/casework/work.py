@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from joinedup.access.roles import Actor
 from joinedup.casework import chronicle, clocks, pathway, steps
 from joinedup.casework.chronicle import Authority
 from joinedup.casework.models import Case, CaseStep
+from joinedup.core import dfe_codes
 from joinedup.core.errors import FieldError, InvalidTransition, ValidationFailed
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
@@ -36,6 +37,9 @@ STEP_TITLES = {
     "cin_review": "Child in need review",
     "cla_episode": "Looked after",
     "placement": "Placement",
+    "legal_status": "Change of legal status",
+    "missing": "Missing or away from placement",
+    "allocation": "Allocation",
     "cla_review": "Looked-after review",
     "oversight": "Management oversight",
     "closure": "Closure",
@@ -288,7 +292,13 @@ def _looked_after(w: Work, d: steps.LookedAfter, _: str) -> None:
     if w.case.stage == pathway.CHILD_PROTECTION:
         _end_plan(w, "became_looked_after")
     fields = d.model_dump(mode="json")
-    w.open("cla_episode", None, {"legal_status": d.legal_status})
+    need = d.category_of_need or w.case.primary_need
+    w.open("cla_episode", None, {
+        "legal_status": d.legal_status, "current_legal_status": d.legal_status,
+        "uasc": d.uasc, "home_postcode": d.home_postcode,
+        "category_of_need": need if need in dfe_codes.CATEGORY_OF_NEED else None,
+        **{k: v for k, v in fields.items() if k.startswith("previous_permanence")},
+    })  # fmt: skip
     w.open("placement", None, fields)
     w.open("cla_review", clocks.cla_review_due(w.on, []))
     w.open("visit", clocks.cla_visit_due(w.on, w.on, None, intended_to_18=d.intended_to_18))
@@ -298,11 +308,39 @@ def _looked_after(w: Work, d: steps.LookedAfter, _: str) -> None:
                 f"{d.placement_type}.", {"legal_status": d.legal_status})  # fmt: skip
 
 
-def _placement(w: Work, d: steps.Placement, _: str) -> None:
+def _episode(w: Work) -> CaseStep:
     episode = w.open_step("cla_episode")
+    if episode is None:
+        raise InvalidTransition("the child is not looked after on this case")
+    return episode
+
+
+def _new_legal_status(w: Work, episode: CaseStep, legal_status: str) -> None:
+    """Refuse a 'change' to the status the child has; else make it the current one."""
+    current = episode.details.get("current_legal_status") or episode.details.get("legal_status")
+    if legal_status == current:
+        raise ValidationFailed("That is the child's legal status already", [FieldError(
+            "legal_status", f"the child's legal status is {current} already")])  # fmt: skip
+    for later in ("legal_status", "placement"):
+        dated = w.done_dates(later, since=w.on + timedelta(days=1))
+        if dated:
+            raise ValidationFailed("A later change is recorded", [FieldError(
+                "on", f"a {STEP_TITLES[later].lower()} is recorded after this date "
+                f"({dated[-1]:%-d %B %Y}): record changes in date order")])  # fmt: skip
+    episode.details = {**episode.details, "current_legal_status": legal_status}
+    episode.updated_at = w.now
+
+
+def _placement(w: Work, d: steps.Placement, _: str) -> None:
+    episode = _episode(w)
     old = w.open_step("placement")
-    if episode is None or old is None:
+    if old is None:
         raise InvalidTransition("the child has no current placement to change")
+    if w.on < old.started_on:
+        raise ValidationFailed("The date is before the current placement began", [FieldError(
+            "on", f"not before {old.started_on:%-d %B %Y}")])  # fmt: skip
+    if d.legal_status is not None:
+        _new_legal_status(w, episode, d.legal_status)
     old.status, old.completed_on, old.outcome, old.updated_at = DONE, w.on, "changed", w.now
     w.cancel("visit")
     w.open("placement", None, d.model_dump(mode="json"))
@@ -313,7 +351,45 @@ def _placement(w: Work, d: steps.Placement, _: str) -> None:
     w.chronicle(new, "note", f"Placement changed to {d.placement_type}. {d.reason_for_change}")
 
 
-def _cla_review(w: Work, d: steps.Review, _: str) -> None:
+def _legal_status(w: Work, d: steps.LegalStatus, _: str) -> None:
+    episode = _episode(w)
+    _new_legal_status(w, episode, d.legal_status)
+    step = w.complete("legal_status", d.model_dump(mode="json"))
+    w.chronicle(step, "note", f"Legal status changed to {d.legal_status}. {d.notes}",
+                {"legal_status": d.legal_status})  # fmt: skip
+
+
+def _missing(w: Work, d: steps.Missing, _: str) -> None:
+    """A missing or away episode: open until its end is recorded (the same start and kind)."""
+    episode = _episode(w)
+    if d.started_on < episode.started_on or d.started_on > w.on:
+        since = f"{episode.started_on:%-d %B %Y}"
+        raise ValidationFailed("The start is outside the time looked after", [FieldError(
+            "started_on", f"between {since} and the date recorded")])  # fmt: skip
+    if d.ended_on is not None and d.ended_on > w.on:
+        raise ValidationFailed("Dates cannot be in the future", [FieldError(
+            "ended_on", "not after the date recorded")])  # fmt: skip
+    fields = d.model_dump(mode="json")
+    w.session.flush()
+    step = next((s for s in w.session.scalars(select(CaseStep).where(
+        CaseStep.case_id == w.case.id, CaseStep.kind == "missing", CaseStep.status == OPEN))
+        if s.details.get("started_on") == fields["started_on"]
+        and s.details.get("missing") == d.missing), None)  # fmt: skip
+    if step is None:
+        step = CaseStep(case_id=w.case.id, kind="missing", status=OPEN, started_on=d.started_on,
+                        created_at=w.now, details={})  # fmt: skip
+        w.session.add(step)
+    step.details, step.recorded_by, step.updated_at = fields, w.actor.label, w.now
+    if d.ended_on is not None:
+        step.status, step.completed_on, step.outcome = DONE, d.ended_on, "returned"
+    w.session.flush()
+    what = "missing" if d.missing == "M" else "away from placement without authorisation"
+    w.chronicle(step, "note", f"Child {what} from {d.started_on:%-d %B %Y}"
+                + (f" to {d.ended_on:%-d %B %Y}." if d.ended_on else ".") + f" {d.notes}",
+                {"missing": d.missing})  # fmt: skip
+
+
+def _cla_review(w: Work, d: steps.ClaReview, _: str) -> None:
     episode = w.open_step("cla_episode")
     step = w.complete("cla_review", d.model_dump(mode="json"))
     if episode is not None:
@@ -323,9 +399,7 @@ def _cla_review(w: Work, d: steps.Review, _: str) -> None:
 
 
 def _end_looked_after(w: Work, d: steps.EndLookedAfter, _: str) -> None:
-    episode = w.open_step("cla_episode")
-    if episode is None:
-        raise InvalidTransition("the child is not looked after on this case")
+    episode = _episode(w)
     placement = w.open_step("placement")
     if placement is not None:
         placement.status, placement.completed_on, placement.outcome = DONE, w.on, "ended"
@@ -371,8 +445,14 @@ def _oversight(w: Work, d: steps.Oversight, _: str) -> None:
 
 
 def _allocate(w: Work, d: steps.Allocation, _: str) -> None:
+    """The case's worker from `on`; kept as a done step, the child's history of social workers
+    (SSDA903 SWEpisodes)."""
     w.case.allocated_user_id, w.case.allocated_label = d.user_id, d.label
     w.case.team, w.case.manager_label = d.team, d.manager_label or None
+    w.session.add(CaseStep(case_id=w.case.id, kind="allocation", status=DONE, started_on=w.on,
+                           completed_on=w.on, outcome=d.sw_reason or None,
+                           details=d.model_dump(mode="json"), recorded_by=w.actor.label,
+                           created_at=w.now, updated_at=w.now))  # fmt: skip
 
 
 def _unsupported(_w: Work, _d: Any, _o: str) -> None:
@@ -391,6 +471,8 @@ HANDLERS: dict[str, Handler] = {
     "visit": _visit,
     "start_looked_after": _looked_after,
     "placement": _placement,
+    "legal_status": _legal_status,
+    "missing": _missing,
     "cla_review": _cla_review,
     "end_looked_after": _end_looked_after,
     "cin_plan": _cin_plan,

@@ -54,3 +54,33 @@ DISABILITY = frozenset(
 )
 # Why a child has no UPN (CIN accepts UN1–UN7; SSDA903 only UN1–UN5).
 UPN_UNKNOWN = frozenset({f"UN{n}" for n in range(1, 8)})
+
+# -- SSDA903 (RETURNS.md §5.2) --------------------------------------------------------------------
+
+# Category of need on an episode (CIN): N1–N8 (no N0/N9 in the 903).
+CATEGORY_OF_NEED = frozenset({f"N{n}" for n in range(1, 9)})
+# Who provides the placement; PR0 (parents or a person with parental responsibility) only with P1.
+PLACEMENT_PROVIDER = frozenset({f"PR{n}" for n in range(6)})
+# Placement types that need no Ofsted URN (rules 218/222): the rest need one.
+URN_NOT_NEEDED = frozenset(
+    {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
+)
+TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
+# Reason for a change of placement (on the episode that ends, REASON_PLACE_CHANGE).
+REASON_PLACE_CHANGE = frozenset(
+    {"CARPL", "CLOSE", "ALLEG", "STAND", "CUSTOD", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE",
+     "OTHER", "APPRR"}
+)  # fmt: skip
+# How the child took part in their looked-after review (REVIEW_CODE); PN0 is for under-4s.
+REVIEW_PARTICIPATION = frozenset({f"PN{n}" for n in range(8)})
+# A missing episode: M missing (whereabouts unknown), A away without authorisation.
+MISSING = frozenset({"M", "A"})
+# Why a social worker episode began (SW_REASON, validator rule SW13STG1).
+SW_REASON = frozenset(
+    {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
+     "OTHERS"}
+)  # fmt: skip
+# UPN unknown reasons the 903 accepts (rule 168).
+UPN_UNKNOWN_903 = frozenset({f"UN{n}" for n in range(1, 6)})
+# The child's permanence before this period of care (PrevPerm): Z1 none, else with an LA and date.
+PREVIOUS_PERMANENCE = frozenset({"P1", "P2", "P3", "P4", "Z1"})

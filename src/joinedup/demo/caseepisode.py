@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from joinedup.casework import pathway as p
+from joinedup.demo import casecare
 from joinedup.demo import caseplan as plan
 from joinedup.demo import casetext as text
 from joinedup.demo.context import Ctx
@@ -28,6 +29,9 @@ ORDER = {
     "assessment": 2,
     "section47": 3,
     "cla_start": 4,
+    "cla_legal": 5,
+    "cla_move": 5,
+    "cla_missing": 8,
     "cp_conference": 5,
     "cp_plan_start": 5,
     "core_group": 6,
@@ -70,6 +74,7 @@ def episode(ep: Episode, steps: list[Step]) -> None:
             for s in steps
             if s.child is child or (s.child is None and s.day - child.dob < ADULT_DAYS)
         ]
+        mine += casecare.care_steps(ep, child)
         days = _days(mine)
         mine.sort(key=lambda s: (days[id(s)], ORDER.get(s.rtype, 7)))
         first = next((s for s in mine if s.rtype == "referral"), None)
@@ -176,8 +181,27 @@ def _step(ctx: Ctx, t: plan.Track, s: Step, day: int, mine: list[Step]) -> bool:
     if r == "note" and s.kind == "VIS":
         return _visit(ctx, t, s, day)
     if r == "note" and s.kind == "LAR":
-        return plan.act(ctx, t, day, "cla_review", "", {"notes": s.text})
-    return False  # a legacy note with no casework step (a final hearing)
+        taking_part = casecare.participation(ctx, t.child, day)
+        return plan.act(ctx, t, day, "cla_review", "", {"notes": s.text,
+                                                         "participation": taking_part})  # fmt: skip
+    if r == "note" and s.kind == "LGL":  # the final hearing: the interim care order becomes full
+        return t.legal != "C1" or _legal(ctx, t, day, "C2", s.text)
+    if r == "cla_legal":
+        return _legal(ctx, t, day, str(attrs["legal_status"]), s.text)
+    if r == "cla_move":
+        fields = dict(attrs)
+        if fields.get("legal_status") == t.legal:
+            fields.pop("legal_status")
+        return plan.act(ctx, t, day, "placement", "", fields)
+    if r == "cla_missing":
+        return plan.act(ctx, t, day, "missing", "", {**attrs, "notes": s.text})
+    return False
+
+
+def _legal(ctx: Ctx, t: plan.Track, day: int, status: str, notes: str) -> bool:
+    if status == t.legal or t.cla is None:
+        return True  # nothing changes
+    return plan.act(ctx, t, day, "legal_status", "", {"legal_status": status, "notes": notes})
 
 
 def _visit(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
@@ -229,12 +253,8 @@ def _looked_after(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
                 "concluded on the day the child was removed to a place of safety."
             },
         )
-    fields = {
-        "legal_status": legal,
-        "placement_type": "A4" if legal == "E1" else "U3" if legal == "C2" else "U6",
-        "intended_to_18": legal == "C2",
-    }
-    if not plan.act(ctx, t, day, "start_looked_after", "", {**fields, "placement_postcode": ""}):
+    fields = casecare.start_fields(ctx, t.child, day, legal)
+    if not plan.act(ctx, t, day, "start_looked_after", "", fields):
         return False
     number = ctx.plan_rng.randint(1, text.CIC_WORKERS)
     t.worker = f"sw.cic.{number:02d}"
@@ -244,7 +264,12 @@ def _looked_after(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
         day,
         "allocate",
         "",
-        {"label": t.worker, "team": text.CIC_TEAM, "manager_label": text.CIC_MANAGER},
+        {
+            "label": t.worker,
+            "team": text.CIC_TEAM,
+            "manager_label": text.CIC_MANAGER,
+            "sw_reason": "TSPROC",
+        },  # moved to the children in care team as the process has it
     )
 
 

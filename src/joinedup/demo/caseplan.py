@@ -57,6 +57,8 @@ class Track:
     last_strategy: date | None = None
     icpc: date | None = None
     cla: tuple[date, bool] | None = None  # became looked after on, placement intended to 18
+    placed_on: date | None = None  # the current placement's start
+    legal: str = ""  # the current legal status while looked after
     cla_reviews: list[date] = field(default_factory=list)
     lines: list[tuple[str, Json]] = field(default_factory=list)
     counts: list[tuple[int, str]] = field(default_factory=list)
@@ -176,7 +178,16 @@ def act(
         t.stages.append((day, after))
     t.stage = after
     plan_id = add(t, day, line)
-    if action not in ("visit", "oversight", "core_group", "allocate", "cla_review"):
+    if action not in (
+        "visit",
+        "oversight",
+        "core_group",
+        "allocate",
+        "cla_review",
+        "placement",
+        "legal_status",
+        "missing",
+    ):
         t.ids.append(plan_id)
     for metric in _metrics(action, outcome, was):
         t.counts.append((day, metric))
@@ -201,7 +212,7 @@ def _possible(t: Track, action: str) -> bool:
         return "initial_conference" in t.due
     if action == "close":
         return "assessment" not in t.due
-    if action in ("cla_review", "end_looked_after"):
+    if action in ("cla_review", "end_looked_after", "placement", "legal_status", "missing"):
         return t.cla is not None
     return True
 
@@ -263,13 +274,21 @@ def _effects(t: Track, action: str, outcome: str, on: date, fields: Json) -> Non
             _end_plan(t)
         intended = bool(fields.get("intended_to_18"))
         t.cla, t.cla_reviews = (on, intended), []
+        t.placed_on, t.legal = on, str(fields.get("legal_status") or "")
         t.due["cla_review"] = clocks.cla_review_due(on, [])
         t.due["visit"] = clocks.cla_visit_due(on, on, None, intended_to_18=intended)
+    elif action == "placement" and t.cla is not None:
+        intended = bool(fields.get("intended_to_18"))
+        t.cla, t.placed_on = (t.cla[0], intended), on
+        t.legal = str(fields.get("legal_status") or "") or t.legal
+        t.due["visit"] = clocks.cla_visit_due(t.cla[0], on, None, intended_to_18=intended)
+    elif action == "legal_status":
+        t.legal = str(fields.get("legal_status") or "")
     elif action == "cla_review" and t.cla is not None:
         t.cla_reviews.append(on)
         t.due["cla_review"] = clocks.cla_review_due(t.cla[0], t.cla_reviews)
     elif action == "end_looked_after":
-        t.cla = None
+        t.cla, t.placed_on, t.legal = None, None, ""
         t.due.pop("cla_review", None)
         t.due.pop("visit", None)
     elif action == "close":
@@ -283,4 +302,5 @@ def _next_visit(t: Track, on: date) -> None:
         t.due["visit"] = clocks.cp_visit_due(on)
     elif t.stage == p.LOOKED_AFTER and t.cla is not None:
         start, intended = t.cla
-        t.due["visit"] = clocks.cla_visit_due(start, start, on, intended_to_18=intended)
+        placed = t.placed_on or start
+        t.due["visit"] = clocks.cla_visit_due(start, placed, on, intended_to_18=intended)

@@ -44,6 +44,7 @@ LABELS = {
     "factors": "Assessment factors (DfE codes, separated by commas)",
     "analysis": "Analysis",
     "primary_need": "Primary need code",
+    "disabilities": "Disabilities (DfE codes, separated by commas; NONE if none)",
     "attendees": "Who attended",
     "reasons": "Reasons for the discussion",
     "findings": "Findings of the enquiry",
@@ -56,6 +57,21 @@ LABELS = {
     "legal_status": "Legal status (SSDA903 code)",
     "placement_type": "Placement type (SSDA903 code)",
     "placement_postcode": "Placement postcode",
+    "placement_provider": "Placement provider (SSDA903 code)",
+    "urn": "Ofsted URN of the placement (not needed for P1, P3, R1, R2, R5, T0–T4, Z11–Z14)",
+    "home_postcode": "Postcode of the child's home when they became looked after",
+    "uasc": "Is the child an unaccompanied asylum-seeking child?",
+    "category_of_need": "Category of need (N1–N8; the case's primary need if left blank)",
+    "reason_code": "Reason for the placement change (SSDA903 code)",
+    "previous_permanence": "Permanence before coming into care (SSDA903 code; Z1 if none)",
+    "previous_permanence_la": "Authority that made it (LA code, or WAL, SCO, NIR, NUK)",
+    "previous_permanence_on": "Date it was made",
+    "same_carer": "Does the child stay with the same carers?",
+    "participation": "How the child took part (SSDA903 code; PN0 if under 4)",
+    "missing": "Missing (M) or away without authorisation (A)",
+    "started_on": "Date it started",
+    "ended_on": "Date it ended (leave blank if the child is still missing or away)",
+    "sw_reason": "Reason for the change of social worker (SSDA903 code)",
     "intended_to_18": "Is the placement intended to last until the child is 18?",
     "reason_for_change": "Reason for the change",
     "reason_ceased": "Reason the episode ceased (SSDA903 code)",
@@ -87,8 +103,25 @@ CHOICES: dict[str, list[str]] = {
     "reason_ceased": sorted(dfe_codes.REASON_CEASED),
     "closure_reason": sorted(dfe_codes.REASON_FOR_CLOSURE),
     "kind": ["oversight", "supervision", "sign_off"],
+    "placement_provider": sorted(dfe_codes.PLACEMENT_PROVIDER),
+    "category_of_need": sorted(dfe_codes.CATEGORY_OF_NEED),
+    "reason_code": sorted(dfe_codes.REASON_PLACE_CHANGE),
+    "participation": sorted(dfe_codes.REVIEW_PARTICIPATION),
+    "missing": sorted(dfe_codes.MISSING),
+    "previous_permanence": sorted(dfe_codes.PREVIOUS_PERMANENCE),
+    "sw_reason": sorted(dfe_codes.SW_REASON),
 }
-SHORT = {"chair", "venue", "label", "team", "manager_label", "placement_postcode"}
+CODES = {"factors", "disabilities"}  # lists of DfE codes, typed separated by commas
+SHORT = {
+    "chair",
+    "venue",
+    "label",
+    "team",
+    "manager_label",
+    "placement_postcode",
+    "urn",
+    "home_postcode",
+}
 
 
 async def form_data(request: Request) -> FormData:
@@ -180,7 +213,7 @@ def _field(name: str, annotation: Any, required: bool) -> Field:
         return Field(name, label, "attendees", required)
     if name == "categories":
         return Field(name, label, "checkboxes", required, tuple(CATEGORY_TITLES.items()))
-    if name == "factors":
+    if name in CODES:
         return Field(name, label, "codes", required)
     if name in CHOICES:
         return Field(name, label, "select", required, tuple((c, c) for c in CHOICES[name]))

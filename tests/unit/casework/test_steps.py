@@ -23,3 +23,83 @@ def test_disabilities_are_dfe_codes_with_none_alone() -> None:
 
 def test_factor_21_stands_alone() -> None:
     assert "factor 21" in _refusal({"factors": ["21", "16A"]})
+
+
+def _named(action: str, fields: dict[str, object]) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as caught:
+        steps.validate(action, fields)
+    return {e.field: e.message for e in caught.value.errors}
+
+
+LOOKED_AFTER = {"legal_status": "C2", "placement_type": "U4", "placement_provider": "PR1",
+                "urn": "SC123456"}  # fmt: skip
+MOVE = {"placement_type": "U6", "placement_provider": "PR4", "urn": "1234567",
+        "reason_for_change": "Carer unwell.", "reason_code": "CREQO"}  # fmt: skip
+
+
+def test_a_placement_names_each_bad_ssda903_field() -> None:
+    assert steps.validate("start_looked_after", LOOKED_AFTER)
+    assert "placement provider" in _named("start_looked_after",
+                                          {**LOOKED_AFTER, "placement_provider": "PR9"})[
+        "placement_provider"]  # fmt: skip
+    only_p1 = _named("start_looked_after", {**LOOKED_AFTER, "placement_provider": "PR0"})
+    assert "only for placement type P1" in only_p1["placement_provider"]
+    assert steps.validate(
+        "start_looked_after",
+        {**LOOKED_AFTER, "placement_type": "P1", "placement_provider": "PR0", "urn": ""},
+    )
+    assert (
+        "needs its Ofsted URN" in _named("start_looked_after", {**LOOKED_AFTER, "urn": ""})["urn"]
+    )
+    assert "Ofsted URN is" in _named("start_looked_after", {**LOOKED_AFTER, "urn": "12"})["urn"]
+    assert (
+        "legal status"
+        in _named("start_looked_after", {**LOOKED_AFTER, "legal_status": "C9"})["legal_status"]
+    )
+    assert (
+        "postcode"
+        in _named("start_looked_after", {**LOOKED_AFTER, "home_postcode": "nowhere"})[
+            "home_postcode"
+        ]
+    )
+    assert (
+        "N1–N8"
+        in _named("start_looked_after", {**LOOKED_AFTER, "category_of_need": "N9"})[
+            "category_of_need"
+        ]
+    )
+
+
+def test_a_move_needs_its_reason_code_unless_temporary() -> None:
+    assert steps.validate("placement", MOVE)
+    assert "choose the reason" in _named("placement", {**MOVE, "reason_code": ""})["reason_code"]
+    assert "reason for placement change" in _named("placement", {**MOVE, "reason_code": "BORED"})[
+        "reason_code"]  # fmt: skip
+    assert steps.validate("placement", {**MOVE, "placement_type": "T1", "reason_code": "",
+                                        "urn": ""})  # fmt: skip
+    assert "legal status" in _named("placement", {**MOVE, "legal_status": "Q1"})["legal_status"]
+
+
+def test_reviews_missing_legal_status_allocation_and_ending_name_their_codes() -> None:
+    assert "PN0–PN7" in _named("cla_review", {"notes": "Held.", "participation": "PN8"})[
+        "participation"]  # fmt: skip
+    assert "participation" in _named("cla_review", {"notes": "Held."})
+    assert "M (missing)" in _named("missing", {"missing": "X", "started_on": "2026-01-02"})[
+        "missing"]  # fmt: skip
+    backwards = {"missing": "A", "started_on": "2026-01-02", "ended_on": "2026-01-01"}
+    assert "before the start" in _named("missing", backwards)["ended_on"]
+    assert "legal status" in _named("legal_status", {"legal_status": "Z9"})["legal_status"]
+    assert "social worker" in _named("allocate", {"label": "a", "team": "b",
+                                                  "sw_reason": "BORED"})["sw_reason"]  # fmt: skip
+    assert "record the change" in _named("end_looked_after", {"reason_ceased": "X1"})[
+        "reason_ceased"]  # fmt: skip
+
+
+def test_the_new_actions_are_in_the_pathway_and_have_handlers() -> None:
+    from joinedup.casework import pathway, work
+
+    for action in ("legal_status", "missing"):
+        assert pathway.outcomes(pathway.LOOKED_AFTER, action) == [""]
+        assert action in work.HANDLERS and action in steps.MODELS
+        assert action in pathway.ACTION_TITLES and action in work.STEP_TITLES
+    assert {a for (_, a, _) in pathway.TRANSITIONS} == set(work.HANDLERS) == set(steps.MODELS)

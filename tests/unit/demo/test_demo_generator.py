@@ -508,7 +508,7 @@ def test_the_casework_plan_follows_the_pathway_in_time_order(medium: Run) -> Non
         assert line.get("late_reason", "x")
     actions = Counter(line["action"] for line in medium.plan)
     assert set(actions) == {"contact", *pathway.ACTION_TITLES} - {"save_assessment",
-        "book_conference", "placement", "cin_plan", "cin_review"}  # fmt: skip
+        "book_conference", "cin_plan", "cin_review"}  # fmt: skip
     assert sum("late_reason" in line for line in medium.plan) > 50
     open_cases = [s for s in stages.values() if s not in ("", pathway.CLOSED)]
     assert open_cases and len(open_cases) < len(stages) / 4

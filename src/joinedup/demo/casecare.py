@@ -1,0 +1,189 @@
+"""What the home authority's casework records about a looked-after child for the SSDA903.
+
+Where each child is placed (type, provider, Ofsted URN, postcodes), how their placements and
+legal status change, how they take part in their reviews, when they go missing, and their
+permanence before care. Every draw here comes from random numbers of its own, derived from the
+seed, the child and the day (`_rng`): nothing is taken from the household's or the casework
+plan's generators, so which children exist and every other record stay as they were.
+
+All URNs are synthetic ("SC99" and digits; XXXXXXX for the adoption agency), as are the
+postcodes (places.py: areas Royal Mail does not use).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from joinedup.demo.emitter import Json
+from joinedup.demo.model import Person
+from joinedup.demo.places import HOME, NEIGHBOURS, Authority, make_address
+from joinedup.demo.timeutil import YEAR, iso_day
+
+if TYPE_CHECKING:
+    from joinedup.demo.context import Ctx
+    from joinedup.demo.statutory import Episode, Step
+
+ADOPTION = frozenset({"E11", "E12"})
+# How long a status the law keeps short lasts before the next (L1 police protection: 72 hours;
+# L2 an emergency protection order: 8 days; J2 PACE: until the court).
+SHORT_STATUS = {"L1": (1, 3, ("C1", "V2")), "L2": (3, 8, ("C1",)), "J2": (1, 2, ("J1",))}
+MOVE_REASONS = (("CARPL", 45), ("CREQB", 14), ("CREQO", 10), ("CHILD", 6), ("LAREQ", 5),
+                ("STAND", 5), ("CLOSE", 5), ("OTHER", 10))  # fmt: skip
+TAKING_PART = (("PN1", 50), ("PN2", 15), ("PN3", 5), ("PN4", 5), ("PN5", 15), ("PN6", 5),
+               ("PN7", 5))  # fmt: skip
+RAA = "XXXXXXX"  # a placement for adoption through the regional adoption agency
+
+
+def _rng(ctx: Ctx, *parts: object) -> random.Random:
+    return random.Random(":".join((str(ctx.world.seed), "ssda903", *map(str, parts))))
+
+
+def _pick(r: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    return r.choices([c for c, _ in weighted], [w for _, w in weighted])[0]
+
+
+def _urn(r: random.Random, provider: str, place: str) -> str:
+    """A synthetic Ofsted URN for the fostering service, home or agency (none where the DfE
+    needs none)."""
+    if place in ("P1", "R1", "R2", "R5") or place.startswith("T") or place.startswith("Z1"):
+        return ""
+    if place.startswith("A"):
+        return RAA
+    if provider in ("PR1", "PR2"):  # the authority's own fostering service or homes
+        return f"SC99{'01' if provider == 'PR1' else '02'}{r.randint(0, 9)}{r.randint(0, 9)}"
+    return f"SC99{3 if provider == 'PR4' else 4}{r.randint(100, 199)}"
+
+
+def _provider(r: random.Random, authority: Authority, place: str) -> str:
+    if place == "P1":
+        return "PR0"
+    if authority is HOME:
+        return _pick(r, (("PR1", 70), ("PR4", 22), ("PR5", 8)))
+    return _pick(r, (("PR2", 25), ("PR4", 55), ("PR5", 20)))
+
+
+def _home_postcode(ctx: Ctx, day: int) -> str:
+    for residence in reversed(ctx.hh.residences):
+        if residence.start < day:
+            return residence.address.postcode
+    return ""
+
+
+def start_fields(ctx: Ctx, child: Person, day: int, legal: str) -> Json:
+    """The placement the child went to on becoming looked after, and what else is recorded."""
+    r = _rng(ctx, child.pid, day, "start")
+    place = "A6" if legal == "E1" else "U3" if legal == "C2" else "U6"
+    home = ctx.household_of(child, day)
+    address = home.residences[0].address if home is not ctx.hh and home.residences else None
+    authority = address.authority if address is not None else HOME
+    provider = _provider(r, authority, place)
+    age = (day - child.dob) / YEAR
+    permanence = _pick(r, (("Z1", 93), ("P2", 4), ("P3", 3))) if age >= 1 else "Z1"
+    fields: Json = {
+        "legal_status": legal,
+        "placement_type": place,
+        "placement_provider": provider,
+        "urn": _urn(r, provider, place),
+        "placement_postcode": address.postcode if address is not None else "",
+        "home_postcode": _home_postcode(ctx, day),
+        "intended_to_18": legal == "C2",
+        "category_of_need": "N6" if legal.startswith("J") else _pick(
+            r, (("N1", 70), ("N4", 10), ("N5", 10), ("N8", 10))),
+        "previous_permanence": permanence,
+    }  # fmt: skip
+    if permanence != "Z1":
+        fields["previous_permanence_la"] = r.choice(("990", "991", "993"))
+        fields["previous_permanence_on"] = iso_day(child.dob + r.randint(180, int(age * YEAR)))
+    return fields
+
+
+def participation(ctx: Ctx, child: Person, day: int) -> str:
+    """How the child took part in a review: PN0 under 4, otherwise as children mostly do."""
+    if (day - child.dob) / YEAR < 4:
+        return "PN0"
+    return _pick(_rng(ctx, child.pid, day, "review"), TAKING_PART)
+
+
+def _move(ctx: Ctx, r: random.Random, child: Person, day: int, place: str) -> Json:
+    authority = HOME if r.random() < 0.65 else r.choice(NEIGHBOURS)
+    provider = _provider(r, authority, place)
+    return {
+        "placement_type": place,
+        "placement_provider": provider,
+        "urn": _urn(r, provider, place),
+        "placement_postcode": make_address(r, authority).postcode,
+        "intended_to_18": place in ("U1", "U4"),
+        "reason_for_change": "Placement changed: see the care plan.",
+        "reason_code": _pick(r, MOVE_REASONS),
+    }
+
+
+def _place_for(r: random.Random, age: float, months_in: float) -> str:
+    if age >= 13 and r.random() < 0.4:
+        return "K2"  # a children's home
+    return "U4" if months_in > 6 and r.random() < 0.5 else "U6"
+
+
+def care_steps(ep: Episode, child: Person) -> list[Step]:
+    """Within each of the child's periods of care: the short legal statuses ending, moves of
+    placement (and, before an adoption, the placement for adoption) and missing episodes."""
+    from joinedup.demo.statutory import Step
+
+    ctx, out = ep.ctx, []
+    for period in ep.cla:
+        if period.child is not child:
+            continue
+        r = _rng(ctx, child.pid, period.start, "period")
+        end = period.end if period.end is not None else ctx.world.end + 1
+        short = SHORT_STATUS.get(period.legal)
+        if short is not None and period.start + short[1] < end:
+            day = period.start + r.randint(short[0], short[1])
+            attrs: Json = {"legal_status": r.choice(short[2])}
+            out.append(Step(day, child, "LGS", "cla_legal", attrs, "Legal status changed.", ""))
+        adopted = period.reason in ADOPTION and period.end is not None
+        last = end - (r.randint(120, 300) if adopted else 30)
+        moves = r.choices((0, 1, 2, 3), (55, 28, 12, 5))[0]
+        span = range(period.start + 20, last)
+        days = sorted(r.sample(span, moves)) if len(span) > moves else []
+        for day in days:
+            age = (day - child.dob) / YEAR
+            fields = _move(ctx, r, child, day, _place_for(r, age, (day - period.start) / 30))
+            out.append(Step(day, child, "PLM", "cla_move", fields, "Placement changed.", ""))
+        if adopted and last > period.start + 21:
+            fields = {**_move(ctx, r, child, last, "A5"), "placement_provider": "PR1",
+                      "urn": RAA, "reason_code": "CARPL", "legal_status": "E1"}  # fmt: skip
+            out.append(Step(last, child, "PLM", "cla_move", fields, "Placed for adoption.", ""))
+        if (period.start - child.dob) / YEAR >= 11 and r.random() < 0.25:
+            free = period.start + 5
+            for _ in range(r.randint(1, 3)):
+                if free >= end - 6:
+                    break
+                began = r.randint(free, min(free + 120, end - 6))
+                came_back = began + r.randint(0, 3)
+                free = came_back + 5
+                attrs = {"missing": _pick(r, (("M", 70), ("A", 30))),
+                         "started_on": iso_day(began)}  # fmt: skip
+                if came_back < end:
+                    attrs["ended_on"] = iso_day(came_back)
+                recorded = came_back if came_back < end else began
+                out.append(Step(recorded, child, "MIS", "cla_missing", attrs, "Missing.", ""))
+    return out
+
+
+def postcode_rows(postcodes: set[str]) -> list[dict[str, str]]:
+    """The demo's invented postcodes as a lookup for the 903 validator (pcd, laua, and synthetic
+    grid references 1–2 km apart within an area, areas 20–40 km apart)."""
+    areas = {a.area: (a.la_code, i) for i, a in enumerate((HOME, *NEIGHBOURS))}
+    rows = []
+    for postcode in sorted(postcodes):
+        area = postcode[:2]
+        if area not in areas:
+            continue
+        code, index = areas[area]
+        r = random.Random(f"postcode:{postcode}")
+        east = 450_000 + (index % 3) * 30_000 + r.randint(0, 8_000)
+        north = 300_000 + (index // 3) * 30_000 + r.randint(0, 8_000)
+        rows.append({"pcd": postcode, "laua": code, "oseast1m": str(east),
+                     "osnrth1m": str(north)})  # fmt: skip
+    return rows

@@ -1,0 +1,337 @@
+"""The SSDA903 return (children looked after) for a collection year, from the live casework.
+
+`export_ssda903` checks the policy and writes one audit entry (counts only), reads the periods
+of care and their steps in bulk (`ssda903_read`), splits each period into episodes
+(`ssda903_episodes`) and builds every table of RETURNS.md §5.1 as rows of strings, dates as
+dd/mm/yyyy. The child's identifiers and characteristics come from `reports.children`; CHILD is
+the same LAchildID as the CIN census's.
+
+What casework does not record is not invented: a value the DfE rules fix is filled (PR0 for a
+placement with parents, PN0 for a review of an under-4), anything else not recorded is left
+blank and counted in `Ssda903Export.gaps`, so the performance officer sees what is missing.
+docs/returns-ssda903.md gives the mapping and the decisions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from joinedup.access.policy import Action
+from joinedup.access.roles import Actor
+from joinedup.access.service import authorise, require
+from joinedup.casework.clocks import add_months
+from joinedup.core import dfe_codes
+from joinedup.reports import ssda903_read as read
+from joinedup.reports import ssda903_social_workers as social_workers
+from joinedup.reports.children import ChildFacts, child_facts
+from joinedup.reports.ssda903_episodes import Episode, in_year, split
+from joinedup.reports.years import CollectionYear, collection_year
+
+Row = dict[str, str]
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "Episodes": ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                 "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"),
+    "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "UASC": ("CHILD", "SEX", "DOB", "DUC"),
+    "OC2": ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK",
+            "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
+            "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"),
+    "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "AD1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
+            "LS_ADOPTR"),
+    "PlacedAdoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED",
+                       "REASON_PLACED_CEASED"),
+    "PrevPerm": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "Missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}  # fmt: skip
+FILES = {
+    "Header": "header.csv",
+    "Episodes": "episodes.csv",
+    "Reviews": "reviews.csv",
+    "UASC": "uasc.csv",
+    "OC2": "oc2.csv",
+    "OC3": "oc3.csv",
+    "AD1": "ad1.csv",
+    "PlacedAdoption": "placed_for_adoption.csv",
+    "PrevPerm": "previous_permanence.csv",
+    "Missing": "missing.csv",
+    "SWEpisodes": "sw_episodes.csv",
+    "DoLo": "dolo.csv",
+}
+DOLO_FROM = 2027  # deprivation of liberty orders are collected from 2026-27
+SEX = {"M": "1", "F": "2"}  # before 2024-25; from then M, F (and U)
+SEX_AS_LETTERS = 2025
+NOT_LOOKED_AFTER_LONG = frozenset({"V3", "V4"})  # short breaks: not in OC2
+
+
+@dataclass
+class Ssda903Export:
+    """Each table's rows (column → value), and what was not recorded (`gaps`)."""
+
+    year: CollectionYear
+    tables: dict[str, list[Row]]
+    gaps: Counter[str] = field(default_factory=Counter)
+
+    def csv(self, table: str) -> str:
+        """The table as the DfE's CSV: its columns in order, then one line per row."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS[table])
+        for row in self.tables[table]:
+            writer.writerow([row.get(c, "") for c in COLUMNS[table]])
+        return out.getvalue()
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(rows) for name, rows in self.tables.items()}
+
+
+def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) -> Ssda903Export:
+    """The SSDA903 tables for the collection year ending 31 March `year`."""
+    authorise(session=session, actor=actor, action=Action.RETURNS_EXPORT, resource_type="ssda903")
+    window = collection_year(year)
+    periods = read.periods(session, until=window.end)
+    changes = _by_case(read.steps(session, {p.case_id for p in periods},
+                                  ("placement", "legal_status")))  # fmt: skip
+    episodes: dict[int, list[tuple[read.Period, Episode]]] = defaultdict(list)
+    for period in periods:
+        found = in_year(split(period, changes.get(period.case_id, [])), window.start, window.end)
+        episodes[period.person_id].extend((period, e) for e in found)
+    children = sorted(pid for pid, found in episodes.items() if found)
+    export = Ssda903Export(window, {name: [] for name in _tables(year)})
+    facts = child_facts(session, children)
+    mine = [p for p in periods if p.person_id in facts]
+    for pid in children:
+        for period, e in sorted(episodes[pid], key=lambda pe: pe[1].start):
+            export.tables["Episodes"].append(_episode_row(export, facts[pid], period, e))
+    _header(export, children, facts)
+    _reviews_and_missing(export, session, mine, facts)
+    _uasc(export, mine, facts)
+    _oc2(export, mine, episodes)
+    _previous_permanence(export, mine, facts)
+    export.tables["SWEpisodes"] = social_workers.rows(
+        session, children, window, {pid: _dob(facts[pid]) for pid in children}, export.gaps
+    )
+    require(
+        session=session,
+        actor=actor,
+        action=Action.RETURNS_EXPORT,
+        resource_type="ssda903",
+        detail={"year": year, **export.counts()},
+        now=now,
+    )
+    return export
+
+
+def _tables(year: int) -> list[str]:
+    return [t for t in COLUMNS if t != "DoLo" or year >= DOLO_FROM]
+
+
+def _by_case(steps: list[read.Step]) -> dict[int, list[read.Step]]:
+    found: dict[int, list[read.Step]] = defaultdict(list)
+    for step in steps:
+        found[step.case_id].append(step)
+    return found
+
+
+def day(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value is not None else ""
+
+
+def _dob(facts: ChildFacts) -> str:
+    return day(facts.birth_date)
+
+
+def _episode_row(export: Ssda903Export, child: ChildFacts, period: read.Period, e: Episode) -> Row:
+    place = str(e.place.get("placement_type") or "")
+    provider = str(e.place.get("placement_provider") or "")
+    if not provider and place == "P1":
+        provider = "PR0"  # the only provider a placement with parents can have (rule 550)
+    need = period.details.get("category_of_need") or period.primary_need
+    need = need if need in dfe_codes.CATEGORY_OF_NEED else ""
+    urn = str(e.place.get("urn") or "")
+    needs_urn = place not in dfe_codes.URN_NOT_NEEDED
+    for column, value in (("PLACE", place), ("PLACE_PROVIDER", provider), ("CIN", need),
+                          ("URN", urn if needs_urn else "-")):  # fmt: skip
+        if not value:
+            export.gaps[f"Episodes.{column} not recorded"] += 1
+    return {
+        "CHILD": child.la_child_id,
+        "DECOM": day(e.start),
+        "RNE": e.rne,
+        "LS": e.legal_status,
+        "CIN": str(need or ""),
+        "PLACE": place,
+        "PLACE_PROVIDER": provider,
+        "DEC": day(e.end),
+        "REC": e.rec or "",
+        "REASON_PLACE_CHANGE": e.reason_place_change,
+        "HOME_POST": str(period.details.get("home_postcode") or ""),
+        "PL_POST": str(e.place.get("placement_postcode") or ""),
+        "URN": urn if needs_urn else "",
+    }
+
+
+def _header(export: Ssda903Export, children: list[int], facts: dict[int, ChildFacts]) -> None:
+    for pid in children:
+        child = facts[pid]
+        sex = _sex(child, export.year)
+        if not sex:
+            export.gaps["Header.SEX not known"] += 1
+        export.tables["Header"].append({
+            "CHILD": child.la_child_id, "SEX": sex, "DOB": _dob(child),
+            "ETHNIC": child.ethnicity, "UPN": child.upn or _upn_unknown(child, export.year),
+            # Casework records no children of a looked-after girl: 0 (docs/returns-ssda903.md).
+            "MOTHER": "0" if child.sex == "F" else "", "MC_DOB": "",
+        })  # fmt: skip
+
+
+def _sex(child: ChildFacts, year: CollectionYear) -> str:
+    """M, F or U from 2024-25 (rule 101); before, 1 or 2 (and blank when not known)."""
+    if year.year >= SEX_AS_LETTERS:
+        return child.sex
+    return SEX.get(child.sex, "")
+
+
+def _upn_unknown(child: ChildFacts, year: CollectionYear) -> str:
+    """UN1 for a child not yet of school age at the year's end, else UN4 (UPN not yet known)."""
+    born = child.birth_date
+    if born is not None and add_months(born, 5 * 12) > year.end:
+        return "UN1"
+    return "UN4"
+
+
+def _reviews_and_missing(
+    export: Ssda903Export,
+    session: Session,
+    periods: list[read.Period],
+    facts: dict[int, ChildFacts],
+) -> None:
+    person = {p.case_id: p.person_id for p in periods}
+    window = export.year
+    for step in read.steps(session, person, ("cla_review", "missing")):
+        pid = person[step.case_id]
+        child = facts[pid]
+        held = step.completed_on
+        if step.kind == "cla_review" and step.status == "done" and held is not None:
+            if held not in window:
+                continue
+            code = str(step.details.get("participation") or "")
+            if not code and _age(child, held) < 4:
+                code = "PN0"  # the only code for an under-4 (rules 440/441)
+            if not code:
+                export.gaps["Reviews.REVIEW_CODE not recorded"] += 1
+            export.tables["Reviews"].append({"CHILD": child.la_child_id, "DOB": _dob(child),
+                                             "REVIEW": day(held),
+                                             "REVIEW_CODE": code})  # fmt: skip
+        elif step.kind == "missing":
+            began = _date(step.details.get("started_on")) or step.started_on
+            ended = _date(step.details.get("ended_on"))
+            if began > window.end or (ended is not None and ended < window.start):
+                continue
+            export.tables["Missing"].append({
+                "CHILD": child.la_child_id, "DOB": _dob(child),
+                "MISSING": str(step.details.get("missing") or ""), "MIS_START": day(began),
+                "MIS_END": day(ended) if ended is not None and ended <= window.end else "",
+            })  # fmt: skip
+    export.tables["Reviews"].sort(key=lambda r: (int(r["CHILD"]), _sortable(r["REVIEW"])))
+    export.tables["Missing"].sort(key=lambda r: (int(r["CHILD"]), _sortable(r["MIS_START"])))
+
+
+def _uasc(export: Ssda903Export, periods: list[read.Period], facts: dict[int, ChildFacts]) -> None:
+    """Children recorded as unaccompanied asylum seekers in a period of care in the year; the
+    status ceases, at the latest, at 18 (rule 304): DUC is the 18th birthday once reached."""
+    window, seen = export.year, set()
+    for p in periods:
+        if not p.details.get("uasc") or p.person_id in seen:
+            continue
+        if p.start > window.end or (p.end is not None and p.end < window.start):
+            continue
+        seen.add(p.person_id)
+        child = facts[p.person_id]
+        eighteen = add_months(child.birth_date, 18 * 12) if child.birth_date else None
+        export.tables["UASC"].append({
+            "CHILD": child.la_child_id, "SEX": _sex(child, window), "DOB": _dob(child),
+            "DUC": day(eighteen) if eighteen is not None and eighteen <= window.end else "",
+        })  # fmt: skip
+
+
+def _oc2(
+    export: Ssda903Export,
+    periods: list[read.Period],
+    episodes: dict[int, list[tuple[read.Period, Episode]]],
+) -> None:
+    """Children looked after for at least 12 months on 31 March (not on short breaks) are OC2's.
+    Casework records none of its outcomes (SDQ, convictions, health and dental checks,
+    immunisations, substance misuse), and a row of blanks or guesses would be false, so OC2 has
+    no rows: each child it should have is counted in `gaps` for the performance officer."""
+    window = export.year
+    since = date(window.end.year - 1, window.end.month, window.end.day)
+    due = eligible(periods, episodes, window.end, since)
+    if due:
+        export.gaps["OC2 outcomes not recorded (children looked after 12 months)"] += len(due)
+
+
+def _previous_permanence(
+    export: Ssda903Export, periods: list[read.Period], facts: dict[int, ChildFacts]
+) -> None:
+    """Each child who started to be looked after in the year, with the permanence recorded
+    when they did; a start with none recorded is left out and counted (never guessed)."""
+    for p in periods:
+        if p.start not in export.year:
+            continue
+        code = str(p.details.get("previous_permanence") or "")
+        if not code:
+            export.gaps["PrevPerm not recorded (children starting care)"] += 1
+            continue
+        child = facts[p.person_id]
+        export.tables["PrevPerm"].append({
+            "CHILD": child.la_child_id, "DOB": _dob(child), "PREV_PERM": code,
+            "LA_PERM": str(p.details.get("previous_permanence_la") or ""),
+            "DATE_PERM": day(_date(p.details.get("previous_permanence_on"))),
+        })  # fmt: skip
+
+
+def eligible(
+    periods: list[read.Period],
+    episodes: dict[int, list[tuple[read.Period, Episode]]],
+    end: date,
+    since: date,
+) -> set[int]:
+    """Who had been looked after continuously from `since` (or before) to `end` inclusive."""
+    found = set()
+    for p in periods:
+        if p.start <= since and (p.end is None or p.end > end):
+            mine = [e for _, e in episodes.get(p.person_id, [])]
+            last = max(mine, key=lambda e: e.start, default=None)
+            if last is not None and last.legal_status not in NOT_LOOKED_AFTER_LONG:
+                found.add(p.person_id)
+    return found
+
+
+def _age(child: ChildFacts, on: date) -> int:
+    born = child.birth_date
+    if born is None:
+        return 99
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _sortable(value: str) -> str:
+    return value[6:] + value[3:5] + value[:2]

@@ -1,0 +1,96 @@
+"""SSDA903 SWEpisodes: each child's social workers through the year, from casework allocations.
+
+Every `allocate` on a case is a done `allocation` step (the worker from that day); a worker's
+episode runs to the next allocation of the case or to the case's closure. A case with no
+allocation steps (recorded before they were kept) has one episode, its current worker's, from
+the referral. Allocations on the same day keep the last; a worker allocated again follows on.
+
+SW_ID: Joined Up does not hold Social Work England registration numbers, so no SW_ID begins
+"SW"; each worker is "XX" and their account number (or, for a worker named without an account,
+a stable digest of the name), the same in every return. SW_REASON is the reason recorded at
+allocation; when none was, the case's first worker is "FCONTA" and a later one "OTHERS", each
+counted in `gaps`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from joinedup.reports import ssda903_read as read
+from joinedup.reports.years import CollectionYear
+
+FIRST, OTHER = "FCONTA", "OTHERS"
+
+
+@dataclass(frozen=True)
+class Worker:
+    start: date
+    stop: date | None
+    sw_id: str
+    reason: str  # "" when none was recorded
+
+
+def sw_id(user_id: int | None, label: str | None) -> str:
+    """ "XX" and the account number, or a digest of the name when there is no account."""
+    if user_id is not None:
+        return f"XX{user_id:06d}"
+    digest = hashlib.sha256((label or "").encode()).hexdigest()[:8].upper()
+    return f"XX{digest}"
+
+
+def periods(case: read.CaseRow, allocations: Sequence[read.Step]) -> list[Worker]:
+    """The case's workers in order, each until the next or the case's closure."""
+    held: list[tuple[date, str, str]] = []
+    for step in sorted(allocations, key=lambda s: (s.started_on, s.id)):
+        who = sw_id(step.details.get("user_id"), step.details.get("label"))
+        reason = str(step.details.get("sw_reason") or "")
+        if held and held[-1][0] == step.started_on:
+            held[-1] = (step.started_on, who, reason or held[-1][2])
+        elif not held or held[-1][1] != who:
+            held.append((step.started_on, who, reason))
+    if not held and (case.allocated_user_id is not None or case.allocated_label):
+        held.append((case.referral_on, sw_id(case.allocated_user_id, case.allocated_label), ""))
+    workers = []
+    for i, (start, who, reason) in enumerate(held):
+        stop = held[i + 1][0] if i + 1 < len(held) else case.closed_on
+        workers.append(Worker(start, stop, who, reason))
+    return [w for w in workers if w.stop is None or w.stop > w.start]
+
+
+def rows(
+    session: Session,
+    children: Sequence[int],
+    year: CollectionYear,
+    dobs: dict[int, str],
+    gaps: Counter[str],
+) -> list[dict[str, str]]:
+    cases = read.cases_of(session, children)
+    allocations: dict[int, list[read.Step]] = defaultdict(list)
+    for step in read.steps(session, [c.id for c in cases], ("allocation",)):
+        allocations[step.case_id].append(step)
+    found: list[tuple[int, date, dict[str, str]]] = []
+    for case in cases:
+        for i, w in enumerate(periods(case, allocations.get(case.id, []))):
+            if w.start > year.end or (w.stop is not None and w.stop < year.start):
+                continue
+            reason = w.reason or (FIRST if i == 0 else OTHER)
+            if not w.reason:
+                gaps["SWEpisodes.SW_REASON not recorded"] += 1
+            found.append((case.person_id, w.start, {
+                "CHILD": str(case.person_id), "DOB": dobs.get(case.person_id, ""),
+                "SW_ID": w.sw_id, "SW_DECOM": _day(w.start),
+                "SW_DEC": _day(w.stop) if w.stop is not None and w.stop <= year.end else "",
+                "SW_REASON": reason,
+            }))  # fmt: skip
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [row for _, _, row in found]
+
+
+def _day(value: date) -> str:
+    return f"{value:%d/%m/%Y}"

@@ -1,0 +1,202 @@
+"""The SSDA903 from casework recorded through the services: episodes split on every change of
+legal status and/or placement, the year's window, OC2 at 12 months, reviews, missing episodes
+and social workers through the year, one audit entry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from joinedup.access.models import AuditEntry
+from joinedup.access.roles import Actor, Role
+from joinedup.casework.views import CaseView
+from joinedup.core.errors import NotPermitted, ValidationFailed
+from joinedup.reports import ssda903
+from joinedup.reports import ssda903_read as read
+from joinedup.reports.ssda903 import COLUMNS, Ssda903Export, export_ssda903
+from joinedup.reports.ssda903_episodes import Episode, split
+from tests.unit.casework.support import CHAIR, MANAGER, Desk, desk
+
+__all__ = ["desk"]  # the fixture
+OFFICER = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=21)
+START = {"legal_status": "C1", "placement_type": "U6", "placement_provider": "PR1",
+         "urn": "SC123456", "placement_postcode": "ZZ1 1ZZ",
+         "home_postcode": "ZZ2 2ZZ"}  # fmt: skip
+
+
+def _move(place: str = "U4", reason: str = "CARPL", **more: Any) -> dict[str, Any]:
+    return {"placement_type": place, "placement_provider": "PR4", "urn": "1234567",
+            "reason_for_change": "Moved.", "reason_code": reason, **more}  # fmt: skip
+
+
+def _looked_after(desk: Desk, on: date, **changes: Any) -> CaseView:
+    case = desk.referred()  # on 23 November 2026
+    desk.days(900)  # to 2029: every date below is in the past
+    return desk.act(case, "start_looked_after", "", {**START, **changes}, on=on)
+
+
+def _export(desk: Desk, year: int) -> Ssda903Export:
+    return export_ssda903(session=desk.session, actor=OFFICER, year=year, now=desk.clock.now())
+
+
+def _pairs(desk: Desk) -> dict[int, list[tuple[read.Period, Episode]]]:
+    periods = read.periods(desk.session, until=date(2028, 3, 31))
+    changes = read.steps(desk.session, [p.case_id for p in periods], ("placement", "legal_status"))
+    return {p.person_id: [(p, e) for e in split(p, changes)] for p in periods}
+
+
+def _column(export: Ssda903Export, table: str, name: str) -> list[str]:
+    return [row[name] for row in export.tables[table]]
+
+
+def test_a_new_episode_on_every_change_with_x1_and_the_reason_on_the_one_that_ends(
+    desk: Desk,
+) -> None:
+    case = _looked_after(desk, date(2026, 11, 25))
+    case = desk.act(case, "placement", "", _move("U4", "CARPL"), on=date(2027, 1, 10))
+    case = desk.act(case, "legal_status", "", {"legal_status": "C2"}, on=date(2027, 2, 1))
+    case = desk.act(case, "placement", "", _move("A5", "CREQO", legal_status="E1"),
+                    on=date(2027, 2, 20))  # fmt: skip
+    case = desk.act(case, "placement", "", _move("A6", "PLACE", same_carer=True),
+                    on=date(2027, 3, 1))  # fmt: skip
+    desk.act(case, "end_looked_after", "", {"reason_ceased": "E11"}, on=date(2027, 3, 10))
+    export = _export(desk, 2027)
+    assert _column(export, "Episodes", "RNE") == ["S", "P", "L", "B", "T"]
+    assert _column(export, "Episodes", "LS") == ["C1", "C1", "C2", "E1", "E1"]
+    assert _column(export, "Episodes", "PLACE") == ["U6", "U4", "U4", "A5", "A6"]
+    assert _column(export, "Episodes", "DECOM") == [
+        "25/11/2026", "10/01/2027", "01/02/2027", "20/02/2027", "01/03/2027"]  # fmt: skip
+    assert _column(export, "Episodes", "DEC") == [
+        "10/01/2027", "01/02/2027", "20/02/2027", "01/03/2027", "10/03/2027"]  # fmt: skip
+    assert _column(export, "Episodes", "REC") == ["X1", "X1", "X1", "X1", "E11"]
+    reasons = _column(export, "Episodes", "REASON_PLACE_CHANGE")
+    assert reasons == ["CARPL", "", "CREQO", "PLACE", ""]
+    first = export.tables["Episodes"][0]
+    assert first["CHILD"] == str(desk.person_id) and first["PLACE_PROVIDER"] == "PR1"
+    assert (first["HOME_POST"], first["PL_POST"], first["URN"]) == ("ZZ2 2ZZ", "ZZ1 1ZZ",
+                                                                     "SC123456")  # fmt: skip
+    assert list(export.tables) == list(COLUMNS)  # DoLo from 2026-27
+    assert "DoLo" not in _export(desk, 2026).tables
+    (header,) = export.tables["Header"]
+    assert header["CHILD"] == str(desk.person_id) and header["DOB"].count("/") == 2
+    assert export.csv("Episodes").splitlines()[0] == ",".join(COLUMNS["Episodes"])
+
+
+def test_a_change_of_legal_status_and_placement_with_the_same_carers_is_u(desk: Desk) -> None:
+    case = _looked_after(desk, date(2026, 11, 25), legal_status="V2")
+    desk.act(case, "placement", "", _move("U5", "PLACE", legal_status="C1", same_carer=True),
+             on=date(2026, 12, 5))  # fmt: skip
+    export = _export(desk, 2027)
+    assert _column(export, "Episodes", "RNE") == ["S", "U"]
+    assert _column(export, "Episodes", "DEC") == ["05/12/2026", ""]  # the last is open
+
+
+def test_only_episodes_open_in_the_year_and_one_ending_after_it_is_open(desk: Desk) -> None:
+    case = _looked_after(desk, date(2026, 11, 25))
+    case = desk.act(case, "placement", "", _move(), on=date(2027, 3, 20))
+    desk.act(case, "end_looked_after", "", {"reason_ceased": "E4A"}, on=date(2027, 5, 1))
+    assert _export(desk, 2026).tables["Episodes"] == []  # before the child was looked after
+    this = _export(desk, 2027)
+    assert _column(this, "Episodes", "DEC") == ["20/03/2027", ""]
+    assert _column(this, "Episodes", "REC") == ["X1", ""]
+    after = _export(desk, 2028)
+    assert _column(after, "Episodes", "DECOM") == ["20/03/2027"]
+    assert _column(after, "Episodes", "REC") == ["E4A"]
+    assert _export(desk, 2029).tables["Header"] == []
+
+
+@pytest.mark.parametrize(("start", "in_oc2"), [(date(2027, 3, 31), True),
+                                               (date(2027, 4, 2), False)])  # fmt: skip
+def test_oc2_is_for_children_looked_after_12_months_at_31_march(
+    desk: Desk, start: date, in_oc2: bool
+) -> None:
+    _looked_after(desk, start)  # 366 days and 364 days before 31 March 2028
+    export = _export(desk, 2028)
+    assert set(ssda903.eligible(read.periods(desk.session, until=date(2028, 3, 31)),
+                                _pairs(desk), date(2028, 3, 31), date(2027, 3, 31))) == (
+        {desk.person_id} if in_oc2 else set())  # fmt: skip
+    # Casework records no OC2 outcomes: no row of blanks or guesses, the child counted instead.
+    assert export.tables["OC2"] == []
+    gap = "OC2 outcomes not recorded (children looked after 12 months)"
+    assert export.gaps[gap] == (1 if in_oc2 else 0)
+
+
+def test_reviews_in_the_year_with_how_the_child_took_part(desk: Desk) -> None:
+    case = _looked_after(desk, date(2026, 11, 25))
+    late = {"late_reason": "Chair unwell."}
+    case = desk.act(case, "cla_review", "", {"notes": "First.", "participation": "PN1"},
+                    actor=CHAIR, on=date(2026, 12, 20), **late)  # fmt: skip
+    desk.act(case, "cla_review", "", {"notes": "Second.", "participation": "PN5"},
+             actor=CHAIR, on=date(2027, 4, 20), **late)  # fmt: skip
+    export = _export(desk, 2027)
+    assert _column(export, "Reviews", "REVIEW") == ["20/12/2026"]
+    assert _column(export, "Reviews", "REVIEW_CODE") == ["PN1"]
+    assert _column(_export(desk, 2028), "Reviews", "REVIEW_CODE") == ["PN5"]
+
+
+def test_missing_and_away_episodes(desk: Desk) -> None:
+    case = _looked_after(desk, date(2026, 11, 25))
+    case = desk.act(case, "missing", "", {"missing": "M", "started_on": "2027-01-02"},
+                    on=date(2027, 1, 2))  # fmt: skip
+    back = {"missing": "M", "started_on": "2027-01-02", "ended_on": "2027-01-04"}
+    case = desk.act(case, "missing", "", back, on=date(2027, 1, 4))
+    desk.act(case, "missing", "", {"missing": "A", "started_on": "2027-03-30"},
+             on=date(2027, 3, 30))  # fmt: skip
+    export = _export(desk, 2027)
+    assert [(r["MISSING"], r["MIS_START"], r["MIS_END"]) for r in export.tables["Missing"]] == [
+        ("M", "02/01/2027", "04/01/2027"), ("A", "30/03/2027", "")]  # fmt: skip
+
+
+def test_social_workers_cover_the_year_and_the_last_is_open_at_31_march(desk: Desk) -> None:
+    case = _looked_after(desk, date(2026, 11, 25))
+    worker = {"team": "Children in care", "label": "worker.cic"}
+    case = desk.act(case, "allocate", "", {**worker, "user_id": 31}, actor=MANAGER,
+                    on=date(2026, 11, 25))  # fmt: skip
+    desk.act(case, "allocate", "", {**worker, "user_id": 32, "sw_reason": "LEFTRL"},
+             actor=MANAGER, on=date(2027, 1, 5))  # fmt: skip
+    export = _export(desk, 2027)
+    rows = export.tables["SWEpisodes"]
+    assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"], r["SW_REASON"]) for r in rows] == [
+        ("XX000031", "25/11/2026", "05/01/2027", "FCONTA"),
+        ("XX000032", "05/01/2027", "", "LEFTRL"),
+    ]  # fmt: skip
+    assert export.gaps["SWEpisodes.SW_REASON not recorded"] == 1
+
+
+def test_one_audit_entry_with_counts_only_and_only_for_performance(desk: Desk) -> None:
+    _looked_after(desk, date(2026, 11, 25))
+    _export(desk, 2027)
+    entries = list(desk.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "returns:export")))  # fmt: skip
+    assert len(entries) == 1 and entries[0].resource_type == "ssda903"
+    assert entries[0].detail["Episodes"] == 1 and entries[0].detail["year"] == 2027
+    with pytest.raises(NotPermitted):
+        export_ssda903(session=desk.session, actor=CHAIR, year=2027, now=desk.clock.now())
+
+
+def test_a_bad_year_is_refused_naming_it(desk: Desk) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        _export(desk, 1999)
+    assert caught.value.errors[0].field == "year"
+
+
+def test_previous_permanence_and_uasc_as_recorded_when_care_began(desk: Desk) -> None:
+    _looked_after(desk, date(2026, 11, 25), previous_permanence="P2",
+                  previous_permanence_la="991", previous_permanence_on="2020-05-01",
+                  uasc=True)  # fmt: skip
+    export = _export(desk, 2027)
+    assert export.tables["PrevPerm"] == [{"CHILD": str(desk.person_id), "DOB": "07/04/2016",
+                                          "PREV_PERM": "P2", "LA_PERM": "991",
+                                          "DATE_PERM": "01/05/2020"}]  # fmt: skip
+    assert [(r["CHILD"], r["DUC"]) for r in export.tables["UASC"]] == [(str(desk.person_id), "")]
+    assert _export(desk, 2028).tables["PrevPerm"] == []  # only the year care began
+
+
+def test_a_start_with_no_permanence_recorded_is_counted_not_guessed(desk: Desk) -> None:
+    _looked_after(desk, date(2026, 11, 25))
+    export = _export(desk, 2027)
+    assert export.tables["PrevPerm"] == []
+    assert export.gaps["PrevPerm not recorded (children starting care)"] == 1
