@@ -22,7 +22,7 @@ from joinedup.access.service import authorise, require
 from joinedup.casework.clocks import UK
 from joinedup.core.errors import NotFound
 from joinedup.reports.children import ChildFacts, child_facts
-from joinedup.reports.cin_checks import CinWarning, check_child
+from joinedup.reports.cin_checks import CinWarning, check_child, shared_upns
 from joinedup.reports.cin_episodes import Episode, episode
 from joinedup.reports.cin_read import Casework, read_casework
 from joinedup.reports.cin_xml import Child, Header, check, render
@@ -105,7 +105,7 @@ def _children(
         child = _child(facts[person_id], episodes, work.disabilities.get(person_id, []), year)
         children.append(child)
         warnings.extend(check_child(child, year))
-    return children, warnings
+    return children, warnings + shared_upns(children)
 
 
 def _child(

@@ -7,6 +7,7 @@ to put right. Warnings carry ids, codes and dates of events, never names or date
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -54,6 +55,20 @@ def check_child(child: Child, year: CollectionYear) -> list[CinWarning]:
     return found
 
 
+def shared_upns(children: list[Child]) -> list[CinWarning]:
+    """Rule 1520: a UPN is one pupil's; two children with one UPN are one child recorded
+    twice, or a UPN recorded against the wrong child."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for child in children:
+        if child.upn:
+            holders[child.upn].append(child.la_child_id)
+    return [
+        CinWarning("1520", who, None, f"the child's UPN is also recorded for child(ren) "
+                   f"{', '.join(o for o in ids if o != who)}: check the identity of each")
+        for ids in holders.values() if len(ids) > 1 for who in ids
+    ]  # fmt: skip
+
+
 def _weekend(day: date) -> bool:
     return day.weekday() >= 5
 
@@ -73,6 +88,9 @@ def _episode(e: Episode, year: CollectionYear) -> list[tuple[str, str]]:
             found.append((f"the assessment begun on {a.start}, before the year, was not "
                           "completed by its end", "8736"))  # fmt: skip
     for p in e.protection:
+        if not p.categories_recorded:
+            found.append((f"the child protection plan from {p.start} has no category of abuse "
+                          "recorded: MUL is returned until it is", "8905"))  # fmt: skip
         if p.end is not None and p.end == p.start:
             found.append((f"the child protection plan starts and ends on {p.start}", "8840"))
         for review in p.reviews:

@@ -50,6 +50,7 @@ class ProtectionPlan:
     latest_category: str
     previous: int
     reviews: tuple[date, ...]
+    categories_recorded: bool = True  # False: none on the plan (MUL returned, and a warning)
 
 
 @dataclass
@@ -168,7 +169,8 @@ def _protection(
             for r in case.of("review_conference")
             if (held := _by(r, year.end)) is not None and step.started_on <= held <= last
         ]
-        initial = category(step.details.get("categories")) or "MUL"
+        recorded = category(step.details.get("categories"))
+        initial = recorded or "MUL"
         latest = next(
             (c for r in reversed(reviews) if (c := category(r.details.get("categories")))),
             initial,
@@ -185,6 +187,7 @@ def _protection(
                     for r in reviews
                     if r.completed_on is not None and r.completed_on >= year.start
                 ),
+                categories_recorded=recorded is not None,
             )
         )
     return found

@@ -19,6 +19,8 @@ from joinedup.casework.views import CaseView
 from joinedup.config import Settings
 from joinedup.core.errors import NotFound, NotPermitted
 from joinedup.reports.cin import CinExport, export_cin
+from joinedup.reports.cin_checks import shared_upns
+from joinedup.reports.cin_xml import Child
 from joinedup.testing import FrozenClock
 from tests.unit.casework.support import ASSESSED, ATTENDEES, CHAIR, WORKER, Desk
 from tests.unit.people.support import Store, child, nhs, rec, upn
@@ -276,3 +278,12 @@ def test_a_weekend_conference_is_returned_as_recorded_and_named_in_a_warning(
 def test_a_year_with_no_cases_has_no_census(session: Session) -> None:
     with pytest.raises(NotFound, match=r"2022-23 collection year .* no census to return"):
         export(session, 2023)
+
+
+def test_a_upn_held_by_two_children_is_named_for_each() -> None:
+    def kid(la_id: str, upn_: str | None) -> Child:
+        return Child(la_id, upn_, None, date(2016, 1, 1), None, "F", "WBRI", ("NONE",), ())
+
+    warned = shared_upns([kid("1", upn(1)), kid("2", upn(1)), kid("3", upn(2)), kid("4", None)])
+    assert [(w.rule, w.child) for w in warned] == [("1520", "1"), ("1520", "2")]
+    assert "also recorded for child(ren) 2" in str(warned[0])
