@@ -32,6 +32,12 @@ def validate_command(
     patch_postcodes: Path | None = typer.Option(
         None, "--patch-postcodes", help="CSV pcd,laua,oseast1m,osnrth1m to add to the lookup."
     ),
+    synthetic_la: list[str] = typer.Option(
+        [],
+        "--synthetic-la",
+        help="A made-up LA code (the demo's 990-995): its failures on the "
+        "DfE's code lists are listed, not counted (repeatable).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     limit: int = typer.Option(20, "--limit", min=1, help="Places shown per failing rule."),
     validators_python: Path | None = typer.Option(
@@ -52,7 +58,8 @@ def validate_command(
         report = validation.validate(
             year=year, cin=cin, ssda903=ssda903, ssda903_previous=ssda903_previous,
             la_code=code, ignore=ignore, patch_la_lookup=[code, *patch_la_lookup],
-            patch_postcodes=patch_postcodes, python=validators_python, timeout=timeout,
+            patch_postcodes=patch_postcodes, synthetic_la=synthetic_la,
+            python=validators_python, timeout=timeout,
         )  # fmt: skip
     except validation.ReturnInputInvalid as error:
         common.errors.print(f"error: {error}", markup=False, soft_wrap=True)

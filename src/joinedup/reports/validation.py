@@ -47,6 +47,11 @@ class Failure:
     fields: tuple[str, ...] = ()
     row: int | str | None = None
     upstream_bug: str | None = None  # a known validator bug: listed, never counted
+    synthetic_la: str | None = None  # only a made-up LA code on no DfE list: listed, not counted
+
+    @property
+    def counted(self) -> bool:
+        return self.upstream_bug is None and self.synthetic_la is None
 
     @property
     def where(self) -> str:
@@ -87,15 +92,19 @@ class ValidationReport:
 
     @property
     def errors(self) -> list[Failure]:
-        return [f for f in self.failures if f.level == "error" and f.upstream_bug is None]
+        return [f for f in self.failures if f.level == "error" and f.counted]
 
     @property
     def queries(self) -> list[Failure]:
-        return [f for f in self.failures if f.level == "query" and f.upstream_bug is None]
+        return [f for f in self.failures if f.level == "query" and f.counted]
 
     @property
     def known_bugs(self) -> list[Failure]:
         return [f for f in self.failures if f.upstream_bug is not None]
+
+    @property
+    def synthetic(self) -> list[Failure]:
+        return [f for f in self.failures if f.synthetic_la is not None and f.upstream_bug is None]
 
     @property
     def passed(self) -> bool:
@@ -133,6 +142,7 @@ def validate(
     ignore: Sequence[str] = (),
     patch_la_lookup: Sequence[str] = (),
     patch_postcodes: Path | None = None,
+    synthetic_la: Sequence[str] = (),
     python: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> ValidationReport:
@@ -147,6 +157,8 @@ def validate(
         command += ["--ignore", code]
     for patch in patch_la_lookup:
         command += ["--patch-la-lookup", patch]
+    for made_up in synthetic_la:
+        command += ["--synthetic-la", made_up]
     started = time.monotonic()
     document = _run(command, timeout)
     return parse(document, seconds=time.monotonic() - started)
@@ -241,6 +253,7 @@ def _failure(item: dict[str, Any]) -> Failure:
         fields=tuple(str(f) for f in item.get("fields", [])),
         row=item.get("row"),
         upstream_bug=item.get("upstream_bug"),
+        synthetic_la=item.get("synthetic_la"),
     )
 
 
@@ -253,7 +266,8 @@ def format_report(report: ValidationReport, *, limit: int = 20) -> str:
     lines = [_ran_line(summary) for summary in report.returns]
     lines += [f"  note: {note}" for s in report.returns for note in s.notes]
     for title, failures in (("Errors", report.errors), ("Queries", report.queries),
-                            ("Known validator bugs (not counted)", report.known_bugs)):  # fmt: skip
+                            ("Known validator bugs (not counted)", report.known_bugs),
+                            ("Synthetic LA codes (not counted)", report.synthetic)):  # fmt: skip
         if failures:
             lines += ["", f"{title} ({len(failures)})", *_by_rule(failures, limit)]
     crashed = [(s.return_name, c) for s in report.returns for c in s.crashed]
@@ -295,6 +309,6 @@ def _by_rule(failures: list[Failure], limit: int) -> list[str]:
             lines.append(f"    {child}  {failure.where}")
         if len(group) > limit:
             lines.append(f"    … and {len(group) - limit} more")
-        if group[0].upstream_bug:
-            lines.append(f"    ({group[0].upstream_bug})")
+        for why in {group[0].upstream_bug, group[0].synthetic_la} - {None}:
+            lines.append(f"    ({why})")
     return lines

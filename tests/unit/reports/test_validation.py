@@ -56,10 +56,17 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> ValidationReport:
     # CIN1: referred after the census year ended (8600).
     replace(cin, "<CINreferralDate>2025-05-06</CINreferralDate>",
             "<CINreferralDate>2026-04-02</CINreferralDate>")  # fmt: skip
+    # CIN3: a UPN from the synthetic authority 990, which rule 1530's list of LA codes lacks.
+    text = cin.read_text(encoding="utf-8")
+    at = text.index("<UPNunknown>UN1</UPNunknown>", text.index("<LAchildID>CIN3</LAchildID>"))
+    cin.write_text(text[:at] + "<UPN>H990200115000</UPN>" + text[at + 28 :], encoding="utf-8")
     ssda903 = shutil.copytree(SSDA903, folder / "903")
     replace(ssda903 / "episodes.csv", ",U6,PR1,", ",U9,PR1,")  # LAC1: no such placement (146)
     replace(ssda903 / "header.csv", "LAC2,M,02/02/2010", "LAC2,M,02/02/2024")  # born after DECOM
-    return run(year=2026, cin=cin, ssda903=ssda903)
+    # LAC1: adopted before, through the synthetic neighbour 991 (rule 633's list lacks it).
+    replace(ssda903 / "previous_permanence.csv", "LAC1,15/03/2015,Z1,,",
+            "LAC1,15/03/2015,P2,991,01/09/2018")  # fmt: skip
+    return run(year=2026, cin=cin, ssda903=ssda903, synthetic_la=["990", "991"])
 
 
 def test_the_valid_returns_have_no_failures_at_all(valid: ValidationReport) -> None:
@@ -148,3 +155,14 @@ def test_903_files_with_unknown_columns_are_refused(tmp_path: Path) -> None:
     (tmp_path / "episodes.csv").write_text("CHILD,START\nLAC1,01/04/2025\n", encoding="utf-8")
     with pytest.raises(validation.ReturnInputInvalid, match="known column names"):
         validation.validate(year=2026, ssda903=tmp_path)
+
+
+def test_synthetic_la_codes_on_no_dfe_list_are_listed_and_not_counted(
+    broken: ValidationReport,
+) -> None:
+    [upn] = failed(broken, "1530", "CIN3")
+    [permanence] = failed(broken, "633", "LAC1")
+    assert "synthetic local authority code (990)" in (upn.synthetic_la or "")
+    assert "synthetic local authority code (991)" in (permanence.synthetic_la or "")
+    assert set(broken.synthetic) == {upn, permanence}
+    assert upn not in broken.errors and permanence not in broken.errors
