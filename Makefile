@@ -44,7 +44,7 @@ demo: setup ## Build the 10,000-child demo authority and serve it on http://127.
 	$(DEMO_ENV) $(BIN)/joinedup db upgrade
 	$(DEMO_ENV) $(BIN)/joinedup demo build --children 10000 --years 5 --seed 2026
 	$(DEMO_ENV) $(BIN)/joinedup demo accounts
-	$(DEMO_ENV) $(BIN)/joinedup serve --host $(HOST) --port $(PORT)
+	$(DEMO_ENV) JOINEDUP_CHILD_POPULATION=10000 $(BIN)/joinedup serve --host $(HOST) --port $(PORT)
 
 demo-large: setup ## Build the 60,000-child authority (over a million records) used by benchmarks
 	$(DEMO_ENV) $(BIN)/joinedup db upgrade

@@ -249,7 +249,6 @@ def bare(engine: Engine, now: datetime, start: str | None) -> None:
         q.contacts(session, instants, now)
         q.referrals(session, days, None)
         q.steps(session, days, None)
-        q.conferences(session, days, None)
         q.prompts(session, instants, None)
         q.overdue_steps(session, today, None)
         q.overdue_decisions(session, now)

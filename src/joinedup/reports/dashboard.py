@@ -26,6 +26,9 @@ from joinedup.rules.service import LIVE, OUTCOMES
 from joinedup.workforce.dashboard import dashboard as workforce_dashboard
 from joinedup.workforce.service import Rules
 
+# (kind, month started, month completed, steps, on time, second plans, and an initial
+# conference's day held, its enquiry's start and its due day): `dashboard_queries.steps`.
+StepRow = tuple[str, int, int, int, int, int, date | None, date | None, date | None]
 PROMPT_OUTCOMES = {
     "contact_created": "Contact opened",
     "added_to_case": "Added to the open case",
@@ -109,12 +112,14 @@ def dashboard(
 ) -> Dashboard:
     """Every figure for the months from `start` to `end` and one team (or all): counts only."""
     team = (team or "").strip() or None
-    require(session=session, actor=actor, action=Action.REPORTS_READ, resource_type="dashboard",
-            detail={"from": start, "to": end, "team": team, "purpose": purpose},
-            now=now)  # fmt: skip
     today = clocks.london_day(now)
-    teams = q.teams(session)
     months, errors = period(start, end, today)
+    # The audit entry holds the period as read, never the text typed: a filter is not a note.
+    span = [m.strftime("%Y-%m") for m in months[:: max(len(months) - 1, 1)]] or ["not valid"]
+    require(session=session, actor=actor, action=Action.REPORTS_READ, resource_type="dashboard",
+            detail={"from": span[0], "to": span[-1], "team": team is not None,
+                    "purpose": purpose}, now=now)  # fmt: skip
+    teams = q.teams(session)
     if team is not None and team not in teams:
         errors.append(FieldError("team", "Choose a team from the list"))
     filters = Filters(
@@ -136,7 +141,7 @@ def dashboard(
             _contacts(months, q.contacts(session, instants, now)),
             _referrals(months, q.referrals(session, days, team)),
             _assessments(months, steps),
-            _enquiries(months, steps, q.conferences(session, days, team)),
+            _enquiries(months, steps),
             _held(months, steps, "cp_plan", rate),
             _held(months, steps, "cla_episode", rate),
             _prompts(months, prompt_rows),
@@ -190,13 +195,12 @@ def _referrals(months: list[date], rows: Sequence[tuple[int, int, int]]) -> Tren
     )  # fmt: skip
 
 
-def _steps_of(steps: Sequence[tuple[str, int, int, int, int, int]], kind: str) -> list[
-        tuple[int, int, int, int, int]]:  # fmt: skip
+def _steps_of(steps: Sequence[StepRow], kind: str) -> list[tuple[int, int, int, int, int]]:
     return [(int(s), int(d), int(n), int(ok or 0), int(sec or 0))
-            for k, s, d, n, ok, sec in steps if k == kind]  # fmt: skip
+            for k, s, d, n, ok, sec, *_ in steps if k == kind]  # fmt: skip
 
 
-def _assessments(months: list[date], steps: Sequence[tuple[str, int, int, int, int, int]]) -> Trend:
+def _assessments(months: list[date], steps: Sequence[StepRow]) -> Trend:
     done: Counter[int] = Counter()
     in_time: Counter[int] = Counter()
     for _, d, n, ok, _ in _steps_of(steps, "assessment"):
@@ -215,15 +219,15 @@ def _assessments(months: list[date], steps: Sequence[tuple[str, int, int, int, i
     )  # fmt: skip
 
 
-def _enquiries(
-    months: list[date], steps: Sequence[tuple[str, int, int, int, int, int]],
-    conferences: Sequence[tuple[date, date | None, date | None, int]],
-) -> Trend:  # fmt: skip
+def _enquiries(months: list[date], steps: Sequence[StepRow]) -> Trend:
     started: Counter[int] = Counter()
     for s, _, n, _, _ in _steps_of(steps, "section47"):
         started[s] += n
     held: Counter[int] = Counter()
     in_time: Counter[int] = Counter()
+    conferences = [(on, s47, due, n) for k, _, d, n, _, _, on, s47, due in steps
+                   if k == "initial_conference" and on is not None
+                   and 0 <= d < len(months)]  # fmt: skip
     for on, s47, due, n in conferences:
         i = (on.year - months[0].year) * 12 + on.month - months[0].month
         held[i] += int(n)
@@ -245,7 +249,7 @@ def _enquiries(
 
 
 def _held(
-    months: list[date], steps: Sequence[tuple[str, int, int, int, int, int]], kind: str,
+    months: list[date], steps: Sequence[StepRow], kind: str,
     population: int | None,
 ) -> Trend:  # fmt: skip
     """Children on a plan (or looked after) at each month's end, from the starts and ends."""

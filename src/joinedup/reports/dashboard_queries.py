@@ -18,7 +18,17 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from joinedup.casework import pathway
@@ -27,8 +37,9 @@ from joinedup.casework.work import CANCELLED, DONE, OPEN
 from joinedup.rules.models import Prompt
 
 BEFORE, NONE = -1, -2  # bucket values for a date before the first month, and for no date
-# The steps the monthly figures read: assessments, s47 enquiries, CP plans, periods of care.
-TREND_STEPS = ("assessment", "section47", "cp_plan", "cla_episode")
+# The steps the monthly figures read: assessments, s47 enquiries and their initial conferences,
+# CP plans, periods of care.
+TREND_STEPS = ("assessment", "section47", "initial_conference", "cp_plan", "cla_episode")
 
 
 def bucket(column: Any, edges: Sequence[Any]) -> ColumnElement[int]:
@@ -100,9 +111,14 @@ def referrals(session: Session, edges: Sequence[date], team: str | None) -> list
 
 
 def steps(session: Session, edges: Sequence[date], team: str | None) -> list[Any]:
-    """(kind, month started, month completed, steps, on time, second plans) for the kinds the
-    trends read, every start before the period's end (a plan's baseline needs its history)."""
-    earlier, its_case = aliased(CaseStep), aliased(Case)
+    """(kind, month started, month completed, steps, on time, second plans, held on, enquiry
+    started on, due on) for the kinds the trends read, every start before the period's end (a
+    plan's baseline needs its history), in one scan of the steps.
+
+    The last three are an initial conference's own (null for other kinds): the day it was held,
+    the start of its section 47 enquiry (the strategy discussion that started it: the enquiry's
+    step starts on that day; the latest before the conference) and its due day on the case."""
+    earlier, its_case, enquiry = aliased(CaseStep), aliased(Case), aliased(CaseStep)
     second = exists().where(
         earlier.case_id == its_case.id,
         its_case.person_id == Case.person_id,
@@ -111,6 +127,14 @@ def steps(session: Session, edges: Sequence[date], team: str | None) -> list[Any
         or_(earlier.started_on < CaseStep.started_on,
             and_(earlier.started_on == CaseStep.started_on, earlier.id < CaseStep.id)),
     )  # fmt: skip
+    began = (
+        select(func.max(enquiry.started_on))
+        .where(enquiry.case_id == CaseStep.case_id, enquiry.kind == "section47",
+               enquiry.started_on <= CaseStep.completed_on)
+        .scalar_subquery()
+    )  # fmt: skip
+    conference = and_(CaseStep.kind == "initial_conference", CaseStep.status == DONE,
+                      CaseStep.completed_on >= edges[0])  # fmt: skip
     on_time = and_(CaseStep.status == DONE, CaseStep.due_on.is_not(None),
                    CaseStep.completed_on <= CaseStep.due_on)  # fmt: skip
     inner = _team(
@@ -121,6 +145,9 @@ def steps(session: Session, edges: Sequence[date], team: str | None) -> list[Any
             case((on_time, 1), else_=0).label("on_time"),
             case((and_(CaseStep.kind == "cp_plan", CaseStep.started_on >= edges[0], second), 1),
                  else_=0).label("second"),
+            case((conference, CaseStep.completed_on), else_=null()).label("held"),
+            case((conference, began), else_=null()).label("s47"),
+            case((conference, CaseStep.due_on), else_=null()).label("due"),
         )
         .join(Case, Case.id == CaseStep.case_id)
         .where(CaseStep.kind.in_(TREND_STEPS), CaseStep.status != CANCELLED,
@@ -129,34 +156,10 @@ def steps(session: Session, edges: Sequence[date], team: str | None) -> list[Any
     ).subquery()  # fmt: skip
     c = inner.c
     return list(session.execute(
-        select(c.kind, c.started, c.done, func.count(), func.sum(c.on_time), func.sum(c.second))
-        .group_by(c.kind, c.started, c.done)
+        select(c.kind, c.started, c.done, func.count(), func.sum(c.on_time), func.sum(c.second),
+               c.held, c.s47, c.due)
+        .group_by(c.kind, c.started, c.done, c.held, c.s47, c.due)
     ))  # fmt: skip
-
-
-def conferences(session: Session, edges: Sequence[date], team: str | None) -> list[Any]:
-    """(held on, s47 started on, due on, conferences): each initial conference held in the
-    period with the start of the section 47 enquiry before it (the strategy discussion that
-    started it: the enquiry's step starts on that day)."""
-    enquiry = aliased(CaseStep)
-    started = (
-        select(func.max(enquiry.started_on))
-        .where(enquiry.case_id == CaseStep.case_id, enquiry.kind == "section47",
-               enquiry.started_on <= CaseStep.completed_on)
-        .scalar_subquery()
-    )  # fmt: skip
-    inner = _team(
-        select(CaseStep.completed_on.label("held"), started.label("s47"),
-               CaseStep.due_on.label("due"))
-        .join(Case, Case.id == CaseStep.case_id)
-        .where(CaseStep.kind == "initial_conference",  # only a done step has completed_on
-               CaseStep.completed_on >= edges[0], CaseStep.completed_on < edges[-1]),
-        team,
-    ).subquery()  # fmt: skip
-    c = inner.c
-    return list(
-        session.execute(select(c.held, c.s47, c.due, func.count()).group_by(c.held, c.s47, c.due))
-    )
 
 
 def prompts(session: Session, edges: Sequence[datetime], team: str | None) -> list[Any]:

@@ -235,6 +235,14 @@ def test_every_computation_is_audited_and_a_social_worker_is_refused(
     ).all()  # fmt: skip
     assert sorted(set(audit)) == [("director.one", "permitted"), ("perf.one", "permitted")]
     assert len(audit) == 3
+    figures(built, start="Jo Bloggs", team="Nobody")  # words typed into a filter
+    details = built.session.scalars(
+        select(AuditEntry.detail).where(AuditEntry.action == "reports:read")
+        .order_by(AuditEntry.id)
+    ).all()  # fmt: skip
+    assert details[0] == {"from": "2025-01", "to": "2026-02", "team": False, "purpose": "page"}
+    assert details[-1] == {"from": "not valid", "to": "not valid", "team": True,
+                           "purpose": "page"}  # fmt: skip
 
 
 def test_prompts_by_month_by_outcome_and_by_rule(

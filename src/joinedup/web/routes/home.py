@@ -19,7 +19,7 @@ COMING: dict[Role, str] = {
     Role.SOCIAL_WORKER: "your caseload and its weighting",
     Role.TEAM_MANAGER: "allocating work by capacity and caseload caps",
     Role.REVIEWING_OFFICER: "",
-    Role.SENIOR_LEADER: "performance, timeliness, caseloads and demand",
+    Role.SENIOR_LEADER: "",
     Role.PERFORMANCE_OFFICER: "statutory returns: the CIN census, SSDA903 and Ofsted Annex A",
     Role.INFORMATION_GOVERNANCE: "break-glass review, subject access requests and retention",
     Role.PARTNER_SYSTEM: "",
