@@ -10,11 +10,14 @@ import pytest
 from lxml import etree  # type: ignore[import-untyped]
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from joinedup.access.roles import Actor
+from joinedup.cli import returns_cin
+from joinedup.cli.main import app
 from joinedup.cli.returns_cin import write_atomically
 from joinedup.config import Settings
-from joinedup.reports.cin_xml import check
+from joinedup.reports.cin_xml import SchemaViolation, check
 from tests.functional.cli.test_db_cli import run
 from tests.unit.reports.test_cin_export import build
 
@@ -69,3 +72,18 @@ def test_a_write_that_fails_leaves_the_old_file_and_no_partial_one(
         write_atomically(out, b"<Message/>")
     assert out.read_bytes() == b"the previous export"
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_an_export_that_fails_its_schema_writes_nothing(
+    database_url: str, clean_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def faulty(**_: object) -> None:
+        raise SchemaViolation("The CIN census export does not match its schema: line 9: Sex")
+
+    monkeypatch.setattr(returns_cin, "export_cin", faulty)
+    monkeypatch.setenv("JOINEDUP_DATABASE_URL", database_url)
+    out = tmp_path / "cin.xml"
+    result = CliRunner().invoke(app, ["returns", "cin", "--year", "2026", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "does not match its schema" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -287,3 +287,18 @@ def test_a_upn_held_by_two_children_is_named_for_each() -> None:
     warned = shared_upns([kid("1", upn(1)), kid("2", upn(1)), kid("3", upn(2)), kid("4", None)])
     assert [(w.rule, w.child) for w in warned] == [("1520", "1"), ("1520", "2")]
     assert "also recorded for child(ren) 2" in str(warned[0])
+
+
+def test_work_open_since_before_the_year_is_returned_and_named_in_warnings(
+    session: Session, feed_actor: Actor, settings: Settings
+) -> None:
+    town = Authority(session, Store(session, feed_actor, _at("2025-01-01"), settings), {})
+    town.child("stuck", 9, upn=upn(9), ethnicity="WBRI")
+    desk, case = town.refer("stuck", "2025-02-03", "strategy_discussion")
+    town.run(desk, case, ("2025-02-04", "strategy_discussion", "section47",
+                          {"attendees": ATTENDEES, "reasons": "Bruising."}))  # fmt: skip
+    found = export(session, 2026)
+    (e,) = child_of(found, town.children["stuck"]).xpath("CINdetails")
+    assert texts(e, "Assessments/*") == ["2025-02-03"]
+    assert texts(e, "Section47/*") == ["2025-02-04", "2025-02-25", "0"]
+    assert sorted(w.rule for w in found.warnings if w.case_id == case.id) == ["8736", "8740"]
