@@ -68,7 +68,7 @@ def validate_command(
         common.errors.print(f"error: {error}", markup=False, soft_wrap=True)
         raise typer.Exit(3) from error
     if as_json:
-        common.console.print_json(json.dumps(report.as_dict()))
+        typer.echo(json.dumps(report.as_dict(), indent=1))  # plain: never wrapped to the terminal
     else:
         common.console.print(
             validation.format_report(report, limit=limit), markup=False, soft_wrap=True
