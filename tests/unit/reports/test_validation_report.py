@@ -146,3 +146,12 @@ def test_a_year_without_rules_and_missing_inputs_are_refused_before_running(
         validation.validate(year=2026, ssda903=tmp_path / "903")
     with pytest.raises(validation.ReturnInputInvalid, match="nothing to validate"):
         validation.validate(year=2026)
+
+
+def test_synthetic_la_failures_are_listed_apart_and_not_counted() -> None:
+    made_up = {**DOCUMENT["failures"][0], "synthetic_la": "UPN holds a synthetic code (990)"}
+    report = validation.parse({**DOCUMENT, "failures": [made_up]})
+    assert report.passed and report.errors == [] and len(report.synthetic) == 1
+    text = validation.format_report(report)
+    assert "Synthetic LA codes (not counted) (1)" in text
+    assert "(UPN holds a synthetic code (990))" in text
