@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from joinedup.casework.clocks import london_day
 from joinedup.cli import common
 from joinedup.cli.returns import app
 from joinedup.core.clock import SystemClock
@@ -28,7 +29,7 @@ def cin(
 ) -> None:
     """Write the children in need census XML for a collection year, checked against its schema."""
     try:
-        collection_year(year)
+        period = collection_year(year)
     except ValidationFailed as exc:
         common.errors.print(f"--year: {exc.errors[0].message}")
         raise typer.Exit(2) from None
@@ -45,7 +46,9 @@ def cin(
     write_atomically(out, found.xml)
     took = time.monotonic() - began
     say = common.console.print
-    say(f"CIN census {year - 1}-{year % 100:02d} written to {out} in {took:.1f} s.", soft_wrap=True)
+    say(f"CIN census {period.label} written to {out} in {took:.1f} s.", soft_wrap=True)
+    if period.end >= london_day(clock.now()):
+        say(f"The {period.label} year ends on {period.end:%-d %B %Y}: this is the census so far.")
     say(f"Children {found.children:,}; episodes {found.episodes:,}; assessments "
         f"{found.assessments:,}; section 47 enquiries {found.section47s:,}; child protection "
         f"plans {found.cp_plans:,}; child in need plan periods {found.cin_plans:,}.",

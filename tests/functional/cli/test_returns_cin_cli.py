@@ -4,6 +4,7 @@ warnings; a bad year refused with exit 2; a failed write leaves nothing behind."
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,12 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from joinedup.access.roles import Actor
+from joinedup.casework.clocks import london_day
 from joinedup.cli import returns_cin
 from joinedup.cli.main import app
 from joinedup.cli.returns_cin import write_atomically
 from joinedup.config import Settings
+from joinedup.core.clock import SystemClock
 from joinedup.reports.cin_xml import SchemaViolation, check
 from tests.functional.cli.test_db_cli import run
 from tests.unit.reports.test_cin_export import build
@@ -45,6 +48,10 @@ def test_the_census_is_written_with_its_counts_and_warnings(
     root = etree.fromstring(out.read_bytes())
     assert root.xpath("count(//Child)") == 5
     assert list(out.parent.iterdir()) == [out]  # no temporary file left
+    current = run(database_url, "returns", "cin", "--year", "2027", "--out", str(out))
+    assert current.returncode == 0, current.stderr
+    so_far = "The 2026-27 year ends on 31 March 2027: this is the census so far."
+    assert (so_far in current.stdout) == (london_day(SystemClock().now()) <= date(2027, 3, 31))
 
 
 @pytest.mark.parametrize("year", ["1999", "next"])
