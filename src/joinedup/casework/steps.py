@@ -341,6 +341,75 @@ class Missing(Details):
         return _code(value, dfe_codes.MISSING, "M (missing) or A (away without authorisation)")
 
 
+class Outcomes(Details):
+    """A child's year in care as known at 31 March (SSDA903 OC2): health assessment,
+    immunisations, dental check and substance misuse for every child looked after 12 months;
+    the development check for under-5s, the SDQ (a score 0–40, or why none) for 4 to 16-year-olds,
+    convictions for those 10 and over; for a substance misuse problem, whether an intervention was
+    received and, if not, offered. Which ages each applies to is the export's and the
+    validator's to check; here each value must be one the DfE accepts."""
+
+    health_assessment: bool
+    immunisations: bool
+    teeth_check: bool
+    substance_misuse: bool
+    health_check: bool | None = None
+    sdq_score: int | None = Field(default=None, ge=0, le=40)
+    sdq_reason: str = ""
+    convicted: bool | None = None
+    intervention_received: bool | None = None
+    intervention_offered: bool | None = Field(default=None, validate_default=True)
+
+    @field_validator("sdq_reason")
+    @classmethod
+    def _sdq(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        _code(value, dfe_codes.SDQ_REASON, "an SSDA903 reason for no SDQ score (SDQ1–SDQ5)")
+        if info.data.get("sdq_score") is not None:
+            raise ValueError("a reason for no SDQ score is not given with a score")
+        return value
+
+    @field_validator("intervention_offered")
+    @classmethod
+    def _offered(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        received = info.data.get("intervention_received")
+        if received is False and value is None:
+            raise ValueError("say whether an intervention was offered")
+        if received is not False and value is not None:
+            raise ValueError("only when no intervention was received")
+        return value
+
+
+class AdoptionDecision(Details):
+    """The decision that the child should be placed for adoption (SSDA903 PlacedAdoption), and
+    when recorded again with the same date, the decision that they should no longer be."""
+
+    decided_on: date
+    ceased_on: date | None = None
+    reason_placed_ceased: str = Field(default="", validate_default=True)
+
+    @field_validator("ceased_on")
+    @classmethod
+    def _after(cls, value: date | None, info: ValidationInfo) -> date | None:
+        decided = info.data.get("decided_on")
+        if value is not None and decided is not None and value < decided:
+            raise ValueError("not before the decision to place for adoption")
+        return value
+
+    @field_validator("reason_placed_ceased")
+    @classmethod
+    def _reason(cls, value: str, info: ValidationInfo) -> str:
+        if value:
+            _code(value, dfe_codes.REASON_PLACED_CEASED, "an SSDA903 reason (RD1–RD4)")
+        ceased = info.data.get("ceased_on") is not None
+        if ceased and not value:
+            raise ValueError("choose why the child should no longer be placed for adoption")
+        if value and not ceased:
+            raise ValueError("give the date the decision was reversed too")
+        return value
+
+
 class EndLookedAfter(Details):
     reason_ceased: str
     notes: Text = ""
@@ -426,6 +495,8 @@ MODELS: dict[str, type[Details]] = {
     "placement": Placement,
     "legal_status": LegalStatus,
     "missing": Missing,
+    "cla_outcomes": Outcomes,
+    "adoption_decision": AdoptionDecision,
     "cla_review": ClaReview,
     "end_looked_after": EndLookedAfter,
     "cin_plan": Plan,

@@ -39,6 +39,8 @@ STEP_TITLES = {
     "placement": "Placement",
     "legal_status": "Change of legal status",
     "missing": "Missing or away from placement",
+    "cla_outcomes": "Health and outcomes",
+    "adoption_decision": "Decision to place for adoption",
     "allocation": "Allocation",
     "cla_review": "Looked-after review",
     "oversight": "Management oversight",
@@ -389,6 +391,36 @@ def _missing(w: Work, d: steps.Missing, _: str) -> None:
                 {"missing": d.missing})  # fmt: skip
 
 
+def _outcomes(w: Work, d: steps.Outcomes, _: str) -> None:
+    _episode(w)
+    step = w.complete("cla_outcomes", d.model_dump(mode="json"))
+    w.chronicle(step, "note", "The year's health and outcomes recorded for the SSDA903.")
+
+
+def _adoption_decision(w: Work, d: steps.AdoptionDecision, _: str) -> None:
+    """The decision to place for adoption; recorded again with the same date, its reversal."""
+    _episode(w)
+    if d.decided_on > w.on or (d.ceased_on is not None and d.ceased_on > w.on):
+        late = "decided_on" if d.decided_on > w.on else "ceased_on"
+        raise ValidationFailed("Dates cannot be in the future",
+                               [FieldError(late, "not after the date recorded")])  # fmt: skip
+    fields = d.model_dump(mode="json")
+    w.session.flush()
+    step = next((s for s in w.session.scalars(select(CaseStep).where(
+        CaseStep.case_id == w.case.id, CaseStep.kind == "adoption_decision"))
+        if s.details.get("decided_on") == fields["decided_on"]), None)  # fmt: skip
+    if step is None:
+        step = CaseStep(case_id=w.case.id, kind="adoption_decision", status=DONE,
+                        started_on=d.decided_on, completed_on=w.on, created_at=w.now,
+                        details={})  # fmt: skip
+        w.session.add(step)
+    step.details, step.recorded_by, step.updated_at = fields, w.actor.label, w.now
+    step.outcome = "reversed" if d.ceased_on is not None else "decided"
+    w.session.flush()
+    w.chronicle(step, "note", "The decision that the child should "
+                + ("no longer " if d.ceased_on else "") + "be placed for adoption.")  # fmt: skip
+
+
 def _cla_review(w: Work, d: steps.ClaReview, _: str) -> None:
     episode = w.open_step("cla_episode")
     step = w.complete("cla_review", d.model_dump(mode="json"))
@@ -473,6 +505,8 @@ HANDLERS: dict[str, Handler] = {
     "placement": _placement,
     "legal_status": _legal_status,
     "missing": _missing,
+    "cla_outcomes": _outcomes,
+    "adoption_decision": _adoption_decision,
     "cla_review": _cla_review,
     "end_looked_after": _end_looked_after,
     "cin_plan": _cin_plan,

@@ -84,3 +84,7 @@ SW_REASON = frozenset(
 UPN_UNKNOWN_903 = frozenset({f"UN{n}" for n in range(1, 6)})
 # The child's permanence before this period of care (PrevPerm): Z1 none, else with an LA and date.
 PREVIOUS_PERMANENCE = frozenset({"P1", "P2", "P3", "P4", "Z1"})
+# Why a child looked after 12 months has no SDQ score (OC2 SDQ_REASON).
+SDQ_REASON = frozenset({"SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"})
+# Why a decision that a child should be placed for adoption was reversed (REASON_PLACED_CEASED).
+REASON_PLACED_CEASED = frozenset({"RD1", "RD2", "RD3", "RD4"})

@@ -12,13 +12,15 @@ postcodes (places.py: areas Royal Mail does not use).
 
 from __future__ import annotations
 
+import csv
 import random
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from joinedup.demo.emitter import Json
 from joinedup.demo.model import Person
 from joinedup.demo.places import HOME, NEIGHBOURS, Authority, make_address
-from joinedup.demo.timeutil import YEAR, iso_day
+from joinedup.demo.timeutil import YEAR, birthday, iso_day
 
 if TYPE_CHECKING:
     from joinedup.demo.context import Ctx
@@ -79,7 +81,7 @@ def start_fields(ctx: Ctx, child: Person, day: int, legal: str) -> Json:
     authority = address.authority if address is not None else HOME
     provider = _provider(r, authority, place)
     age = (day - child.dob) / YEAR
-    permanence = _pick(r, (("Z1", 93), ("P2", 4), ("P3", 3))) if age >= 1 else "Z1"
+    permanence = _pick(r, (("Z1", 97), ("P2", 2), ("P3", 1))) if age >= 1 else "Z1"
     fields: Json = {
         "legal_status": legal,
         "placement_type": place,
@@ -93,7 +95,7 @@ def start_fields(ctx: Ctx, child: Person, day: int, legal: str) -> Json:
         "previous_permanence": permanence,
     }  # fmt: skip
     if permanence != "Z1":
-        fields["previous_permanence_la"] = r.choice(("990", "991", "993"))
+        fields["previous_permanence_la"] = r.choice(("WAL", "SCO"))  # rule 633: real codes
         fields["previous_permanence_on"] = iso_day(child.dob + r.randint(180, int(age * YEAR)))
     return fields
 
@@ -150,9 +152,17 @@ def care_steps(ep: Episode, child: Person) -> list[Step]:
             age = (day - child.dob) / YEAR
             fields = _move(ctx, r, child, day, _place_for(r, age, (day - period.start) / 30))
             out.append(Step(day, child, "PLM", "cla_move", fields, "Placement changed.", ""))
+        decided: Json
+        if period.legal == "E1":  # a placement order: the decision to place came first
+            decided = {"decided_on": iso_day(period.start)}
+            out.append(Step(period.start, child, "ADD", "cla_adoption", decided, "Adoption.", ""))
         if adopted and last > period.start + 21:
-            fields = {**_move(ctx, r, child, last, "A5"), "placement_provider": "PR1",
+            fields = {**_move(ctx, r, child, last, "A6"), "placement_provider": "PR1",
                       "urn": RAA, "reason_code": "CARPL", "legal_status": "E1"}  # fmt: skip
+            if period.legal != "E1":
+                on = max(period.start + 1, last - r.randint(20, 60))
+                decided = {"decided_on": iso_day(on)}
+                out.append(Step(on, child, "ADD", "cla_adoption", decided, "Adoption.", ""))
             out.append(Step(last, child, "PLM", "cla_move", fields, "Placed for adoption.", ""))
         if (period.start - child.dob) / YEAR >= 11 and r.random() < 0.25:
             free = period.start + 5
@@ -168,6 +178,44 @@ def care_steps(ep: Episode, child: Person) -> list[Step]:
                     attrs["ended_on"] = iso_day(came_back)
                 recorded = came_back if came_back < end else began
                 out.append(Step(recorded, child, "MIS", "cla_missing", attrs, "Missing.", ""))
+        out.extend(_outcomes(ctx, child, period.start, end))
+    return out
+
+
+def _outcomes(ctx: Ctx, child: Person, start: int, end: int) -> list[Step]:
+    """Each 31 March the child has been looked after 12 months, the year's health and outcomes
+    (OC2), recorded in the weeks before, with only the items the DfE asks of their age."""
+    from joinedup.demo.statutory import Step
+
+    out = []
+    for march in ctx.world.march31:
+        if not (start <= march - 365 and march < end):
+            continue
+        r = _rng(ctx, child.pid, march, "outcomes")
+        year_start = march - 364
+        misuse = birthday(child.dob, 11) <= march and r.random() < 0.06
+        fields: Json = {"health_assessment": r.random() < 0.95,
+                        "immunisations": r.random() < 0.88, "teeth_check": r.random() < 0.85,
+                        "substance_misuse": misuse}  # fmt: skip
+        if birthday(child.dob, 5) > march:
+            fields["health_check"] = r.random() < 0.9
+        if birthday(child.dob, 4) > march or birthday(child.dob, 17) <= year_start:
+            pass  # no SDQ under 4 or from 17
+        elif birthday(child.dob, 4) <= year_start and birthday(child.dob, 17) > march:
+            if r.random() < 0.8:
+                fields["sdq_score"] = r.randint(3, 30)
+            else:
+                fields["sdq_reason"] = r.choice(("SDQ2", "SDQ3", "SDQ4", "SDQ5"))
+        else:
+            fields["sdq_reason"] = "SDQ1"  # 4 or 17 during the year
+        if birthday(child.dob, 10) <= march:
+            fields["convicted"] = r.random() < 0.04
+        if misuse:
+            fields["intervention_received"] = received = r.random() < 0.7
+            if not received:
+                fields["intervention_offered"] = r.random() < 0.8
+        day = max(start + 1, march - r.randint(3, 25))
+        out.append(Step(day, child, "OUT", "cla_outcomes", fields, "Outcomes.", ""))
     return out
 
 
@@ -187,3 +235,16 @@ def postcode_rows(postcodes: set[str]) -> list[dict[str, str]]:
         rows.append({"pcd": postcode, "laua": code, "oseast1m": str(east),
                      "osnrth1m": str(north)})  # fmt: skip
     return rows
+
+
+def write_postcode_lookup(directory: Path, out: Path) -> int:
+    """The lookup of the postcodes in an SSDA903 export's episodes.csv (for `joinedup returns
+    validate --patch-postcodes`); returns how many it holds."""
+    with (directory / "episodes.csv").open(newline="", encoding="utf-8") as handle:
+        found = {r[c] for r in csv.DictReader(handle) for c in ("HOME_POST", "PL_POST") if r[c]}
+    rows = postcode_rows(found)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["pcd", "laua", "oseast1m", "osnrth1m"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)

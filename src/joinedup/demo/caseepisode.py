@@ -32,6 +32,8 @@ ORDER = {
     "cla_legal": 5,
     "cla_move": 5,
     "cla_missing": 8,
+    "cla_adoption": 5,
+    "cla_outcomes": 8,
     "cp_conference": 5,
     "cp_plan_start": 5,
     "core_group": 6,
@@ -195,6 +197,10 @@ def _step(ctx: Ctx, t: plan.Track, s: Step, day: int, mine: list[Step]) -> bool:
         return plan.act(ctx, t, day, "placement", "", fields)
     if r == "cla_missing":
         return plan.act(ctx, t, day, "missing", "", {**attrs, "notes": s.text})
+    if r == "cla_adoption":
+        return plan.act(ctx, t, day, "adoption_decision", "", dict(attrs))
+    if r == "cla_outcomes":
+        return plan.act(ctx, t, day, "cla_outcomes", "", dict(attrs))
     return False
 
 

@@ -212,7 +212,15 @@ def _possible(t: Track, action: str) -> bool:
         return "initial_conference" in t.due
     if action == "close":
         return "assessment" not in t.due
-    if action in ("cla_review", "end_looked_after", "placement", "legal_status", "missing"):
+    if action in (
+        "cla_review",
+        "end_looked_after",
+        "placement",
+        "legal_status",
+        "missing",
+        "cla_outcomes",
+        "adoption_decision",
+    ):
         return t.cla is not None
     return True
 

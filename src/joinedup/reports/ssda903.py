@@ -18,7 +18,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -28,9 +28,11 @@ from joinedup.access.service import authorise, require
 from joinedup.casework.clocks import add_months
 from joinedup.core import dfe_codes
 from joinedup.reports import ssda903_read as read
+from joinedup.reports import ssda903_rows as rows
 from joinedup.reports import ssda903_social_workers as social_workers
 from joinedup.reports.children import ChildFacts, child_facts
 from joinedup.reports.ssda903_episodes import Episode, in_year, split
+from joinedup.reports.ssda903_rows import day, dob
 from joinedup.reports.years import CollectionYear, collection_year
 
 Row = dict[str, str]
@@ -68,9 +70,6 @@ FILES = {
     "DoLo": "dolo.csv",
 }
 DOLO_FROM = 2027  # deprivation of liberty orders are collected from 2026-27
-SEX = {"M": "1", "F": "2"}  # before 2024-25; from then M, F (and U)
-SEX_AS_LETTERS = 2025
-NOT_LOOKED_AFTER_LONG = frozenset({"V3", "V4"})  # short breaks: not in OC2
 
 
 @dataclass
@@ -91,7 +90,7 @@ class Ssda903Export:
         return out.getvalue()
 
     def counts(self) -> dict[str, int]:
-        return {name: len(rows) for name, rows in self.tables.items()}
+        return {name: len(found) for name, found in self.tables.items()}
 
 
 def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) -> Ssda903Export:
@@ -113,12 +112,14 @@ def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) 
         for period, e in sorted(episodes[pid], key=lambda pe: pe[1].start):
             export.tables["Episodes"].append(_episode_row(export, facts[pid], period, e))
     _header(export, children, facts)
-    _reviews_and_missing(export, session, mine, facts)
-    _uasc(export, mine, facts)
-    _oc2(export, mine, episodes)
-    _previous_permanence(export, mine, facts)
+    recorded = read.steps(session, {p.case_id for p in mine}, rows.KINDS)
+    rows.reviews_and_missing(export, recorded, mine, facts)
+    rows.placed_for_adoption(export, recorded, mine, facts)
+    rows.uasc(export, mine, facts)
+    rows.oc2(export, recorded, mine, episodes, facts)
+    rows.previous_permanence(export, mine, facts)
     export.tables["SWEpisodes"] = social_workers.rows(
-        session, children, window, {pid: _dob(facts[pid]) for pid in children}, export.gaps
+        session, children, window, {pid: dob(facts[pid]) for pid in children}, export.gaps
     )
     require(
         session=session,
@@ -140,14 +141,6 @@ def _by_case(steps: list[read.Step]) -> dict[int, list[read.Step]]:
     for step in steps:
         found[step.case_id].append(step)
     return found
-
-
-def day(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else ""
-
-
-def _dob(facts: ChildFacts) -> str:
-    return day(facts.birth_date)
 
 
 def _episode_row(export: Ssda903Export, child: ChildFacts, period: read.Period, e: Episode) -> Row:
@@ -183,22 +176,15 @@ def _episode_row(export: Ssda903Export, child: ChildFacts, period: read.Period, 
 def _header(export: Ssda903Export, children: list[int], facts: dict[int, ChildFacts]) -> None:
     for pid in children:
         child = facts[pid]
-        sex = _sex(child, export.year)
+        sex = rows.sex(child, export.year)
         if not sex:
             export.gaps["Header.SEX not known"] += 1
         export.tables["Header"].append({
-            "CHILD": child.la_child_id, "SEX": sex, "DOB": _dob(child),
+            "CHILD": child.la_child_id, "SEX": sex, "DOB": dob(child),
             "ETHNIC": child.ethnicity, "UPN": child.upn or _upn_unknown(child, export.year),
             # Casework records no children of a looked-after girl: 0 (docs/returns-ssda903.md).
             "MOTHER": "0" if child.sex == "F" else "", "MC_DOB": "",
         })  # fmt: skip
-
-
-def _sex(child: ChildFacts, year: CollectionYear) -> str:
-    """M, F or U from 2024-25 (rule 101); before, 1 or 2 (and blank when not known)."""
-    if year.year >= SEX_AS_LETTERS:
-        return child.sex
-    return SEX.get(child.sex, "")
 
 
 def _upn_unknown(child: ChildFacts, year: CollectionYear) -> str:
@@ -207,131 +193,3 @@ def _upn_unknown(child: ChildFacts, year: CollectionYear) -> str:
     if born is not None and add_months(born, 5 * 12) > year.end:
         return "UN1"
     return "UN4"
-
-
-def _reviews_and_missing(
-    export: Ssda903Export,
-    session: Session,
-    periods: list[read.Period],
-    facts: dict[int, ChildFacts],
-) -> None:
-    person = {p.case_id: p.person_id for p in periods}
-    window = export.year
-    for step in read.steps(session, person, ("cla_review", "missing")):
-        pid = person[step.case_id]
-        child = facts[pid]
-        held = step.completed_on
-        if step.kind == "cla_review" and step.status == "done" and held is not None:
-            if held not in window:
-                continue
-            code = str(step.details.get("participation") or "")
-            if not code and _age(child, held) < 4:
-                code = "PN0"  # the only code for an under-4 (rules 440/441)
-            if not code:
-                export.gaps["Reviews.REVIEW_CODE not recorded"] += 1
-            export.tables["Reviews"].append({"CHILD": child.la_child_id, "DOB": _dob(child),
-                                             "REVIEW": day(held),
-                                             "REVIEW_CODE": code})  # fmt: skip
-        elif step.kind == "missing":
-            began = _date(step.details.get("started_on")) or step.started_on
-            ended = _date(step.details.get("ended_on"))
-            if began > window.end or (ended is not None and ended < window.start):
-                continue
-            export.tables["Missing"].append({
-                "CHILD": child.la_child_id, "DOB": _dob(child),
-                "MISSING": str(step.details.get("missing") or ""), "MIS_START": day(began),
-                "MIS_END": day(ended) if ended is not None and ended <= window.end else "",
-            })  # fmt: skip
-    export.tables["Reviews"].sort(key=lambda r: (int(r["CHILD"]), _sortable(r["REVIEW"])))
-    export.tables["Missing"].sort(key=lambda r: (int(r["CHILD"]), _sortable(r["MIS_START"])))
-
-
-def _uasc(export: Ssda903Export, periods: list[read.Period], facts: dict[int, ChildFacts]) -> None:
-    """Children recorded as unaccompanied asylum seekers in a period of care in the year; the
-    status ceases, at the latest, at 18 (rule 304): DUC is the 18th birthday once reached."""
-    window, seen = export.year, set()
-    for p in periods:
-        if not p.details.get("uasc") or p.person_id in seen:
-            continue
-        if p.start > window.end or (p.end is not None and p.end < window.start):
-            continue
-        seen.add(p.person_id)
-        child = facts[p.person_id]
-        eighteen = add_months(child.birth_date, 18 * 12) if child.birth_date else None
-        export.tables["UASC"].append({
-            "CHILD": child.la_child_id, "SEX": _sex(child, window), "DOB": _dob(child),
-            "DUC": day(eighteen) if eighteen is not None and eighteen <= window.end else "",
-        })  # fmt: skip
-
-
-def _oc2(
-    export: Ssda903Export,
-    periods: list[read.Period],
-    episodes: dict[int, list[tuple[read.Period, Episode]]],
-) -> None:
-    """Children looked after for at least 12 months on 31 March (not on short breaks) are OC2's.
-    Casework records none of its outcomes (SDQ, convictions, health and dental checks,
-    immunisations, substance misuse), and a row of blanks or guesses would be false, so OC2 has
-    no rows: each child it should have is counted in `gaps` for the performance officer."""
-    window = export.year
-    since = date(window.end.year - 1, window.end.month, window.end.day)
-    due = eligible(periods, episodes, window.end, since)
-    if due:
-        export.gaps["OC2 outcomes not recorded (children looked after 12 months)"] += len(due)
-
-
-def _previous_permanence(
-    export: Ssda903Export, periods: list[read.Period], facts: dict[int, ChildFacts]
-) -> None:
-    """Each child who started to be looked after in the year, with the permanence recorded
-    when they did; a start with none recorded is left out and counted (never guessed)."""
-    for p in periods:
-        if p.start not in export.year:
-            continue
-        code = str(p.details.get("previous_permanence") or "")
-        if not code:
-            export.gaps["PrevPerm not recorded (children starting care)"] += 1
-            continue
-        child = facts[p.person_id]
-        export.tables["PrevPerm"].append({
-            "CHILD": child.la_child_id, "DOB": _dob(child), "PREV_PERM": code,
-            "LA_PERM": str(p.details.get("previous_permanence_la") or ""),
-            "DATE_PERM": day(_date(p.details.get("previous_permanence_on"))),
-        })  # fmt: skip
-
-
-def eligible(
-    periods: list[read.Period],
-    episodes: dict[int, list[tuple[read.Period, Episode]]],
-    end: date,
-    since: date,
-) -> set[int]:
-    """Who had been looked after continuously from `since` (or before) to `end` inclusive."""
-    found = set()
-    for p in periods:
-        if p.start <= since and (p.end is None or p.end > end):
-            mine = [e for _, e in episodes.get(p.person_id, [])]
-            last = max(mine, key=lambda e: e.start, default=None)
-            if last is not None and last.legal_status not in NOT_LOOKED_AFTER_LONG:
-                found.add(p.person_id)
-    return found
-
-
-def _age(child: ChildFacts, on: date) -> int:
-    born = child.birth_date
-    if born is None:
-        return 99
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _date(value: object) -> date | None:
-    if isinstance(value, str) and value:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _sortable(value: str) -> str:
-    return value[6:] + value[3:5] + value[:2]

@@ -59,6 +59,13 @@ FIELDS: dict[str, dict[str, Any]] = {
     "legal_status": {"legal_status": "C1"},
     "missing": {"missing": "A", "started_on": "2026-11-02", "ended_on": "2026-11-02"},
     "cla_review": {"notes": "Reviewed.", "participation": "PN1"},
+    "cla_outcomes": {
+        "health_assessment": True,
+        "immunisations": True,
+        "teeth_check": True,
+        "substance_misuse": False,
+    },
+    "adoption_decision": {"decided_on": "2026-11-02"},
     "end_looked_after": {"reason_ceased": "E13"},
     "cin_plan": {"outcomes_sought": "Regular meals."},
     "cin_review": {"notes": "Reviewed."},

@@ -98,8 +98,44 @@ def test_reviews_missing_legal_status_allocation_and_ending_name_their_codes() -
 def test_the_new_actions_are_in_the_pathway_and_have_handlers() -> None:
     from joinedup.casework import pathway, work
 
-    for action in ("legal_status", "missing"):
+    for action in ("legal_status", "missing", "cla_outcomes", "adoption_decision"):
         assert pathway.outcomes(pathway.LOOKED_AFTER, action) == [""]
         assert action in work.HANDLERS and action in steps.MODELS
         assert action in pathway.ACTION_TITLES and action in work.STEP_TITLES
     assert {a for (_, a, _) in pathway.TRANSITIONS} == set(work.HANDLERS) == set(steps.MODELS)
+
+
+def test_outcomes_and_adoption_decisions_name_their_bad_fields() -> None:
+    base = {"health_assessment": True, "immunisations": True, "teeth_check": True,
+            "substance_misuse": False}  # fmt: skip
+    assert steps.validate("cla_outcomes", {**base, "sdq_score": 40})
+    assert "sdq_score" in _named("cla_outcomes", {**base, "sdq_score": 41})
+    assert (
+        "not given with a score"
+        in _named("cla_outcomes", {**base, "sdq_score": 3, "sdq_reason": "SDQ1"})["sdq_reason"]
+    )
+    assert "SDQ1–SDQ5" in _named("cla_outcomes", {**base, "sdq_reason": "SDQ9"})["sdq_reason"]
+    assert "was offered" in _named("cla_outcomes", {**base, "intervention_received": False})[
+        "intervention_offered"]  # fmt: skip
+    assert "only when" in _named("cla_outcomes", {**base, "intervention_received": True,
+                                                  "intervention_offered": False})[
+        "intervention_offered"]  # fmt: skip
+    assert "choose why" in _named("adoption_decision", {"decided_on": "2026-01-02",
+                                                        "ceased_on": "2026-03-01"})[
+        "reason_placed_ceased"]  # fmt: skip
+    assert "not before" in _named("adoption_decision", {"decided_on": "2026-01-02",
+                                                        "ceased_on": "2025-03-01",
+                                                        "reason_placed_ceased": "RD1"})[
+        "ceased_on"]  # fmt: skip
+
+
+def test_the_case_page_offers_each_new_field_with_its_code_list() -> None:
+    from joinedup.web.casework_forms import fields_of
+
+    kinds = {f.name: f for action in steps.MODELS for f in fields_of(action)}
+    for name in ("placement_provider", "reason_code", "participation", "missing", "sw_reason",
+                 "sdq_reason", "previous_permanence", "reason_placed_ceased"):  # fmt: skip
+        assert kinds[name].kind == "select" and kinds[name].choices, name
+    assert kinds["same_carer"].kind == "yesno" and kinds["started_on"].kind == "date"
+    assert kinds["sdq_score"].kind == "number" and kinds["disabilities"].kind == "codes"
+    assert {f.name for f in fields_of("legal_status")} == {"legal_status", "notes"}

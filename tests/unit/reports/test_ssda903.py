@@ -14,8 +14,8 @@ from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
 from joinedup.casework.views import CaseView
 from joinedup.core.errors import NotPermitted, ValidationFailed
-from joinedup.reports import ssda903
 from joinedup.reports import ssda903_read as read
+from joinedup.reports import ssda903_rows
 from joinedup.reports.ssda903 import COLUMNS, Ssda903Export, export_ssda903
 from joinedup.reports.ssda903_episodes import Episode, split
 from tests.unit.casework.support import CHAIR, MANAGER, Desk, desk
@@ -115,7 +115,7 @@ def test_oc2_is_for_children_looked_after_12_months_at_31_march(
 ) -> None:
     _looked_after(desk, start)  # 366 days and 364 days before 31 March 2028
     export = _export(desk, 2028)
-    assert set(ssda903.eligible(read.periods(desk.session, until=date(2028, 3, 31)),
+    assert set(ssda903_rows.eligible(read.periods(desk.session, until=date(2028, 3, 31)),
                                 _pairs(desk), date(2028, 3, 31), date(2027, 3, 31))) == (
         {desk.person_id} if in_oc2 else set())  # fmt: skip
     # Casework records no OC2 outcomes: no row of blanks or guesses, the child counted instead.
@@ -200,3 +200,30 @@ def test_a_start_with_no_permanence_recorded_is_counted_not_guessed(desk: Desk) 
     export = _export(desk, 2027)
     assert export.tables["PrevPerm"] == []
     assert export.gaps["PrevPerm not recorded (children starting care)"] == 1
+
+
+def test_oc2_has_the_outcomes_recorded_in_the_year(desk: Desk) -> None:
+    case = _looked_after(desk, date(2026, 12, 1))
+    outcomes = {"health_assessment": True, "immunisations": True, "teeth_check": False,
+                "substance_misuse": True, "intervention_received": False,
+                "intervention_offered": True, "sdq_score": 14, "convicted": False}  # fmt: skip
+    desk.act(case, "cla_outcomes", "", outcomes, on=date(2028, 3, 20))
+    (row,) = _export(desk, 2028).tables["OC2"]
+    assert row == {"CHILD": str(desk.person_id), "DOB": "07/04/2016", "SDQ_SCORE": "14",
+                   "SDQ_REASON": "", "CONVICTED": "0", "HEALTH_CHECK": "", "IMMUNISATIONS": "1",
+                   "TEETH_CHECK": "0", "HEALTH_ASSESSMENT": "1", "SUBSTANCE_MISUSE": "1",
+                   "INTERVENTION_RECEIVED": "0", "INTERVENTION_OFFERED": "1"}  # fmt: skip
+
+
+def test_placed_for_adoption_decisions_and_their_reversal(desk: Desk) -> None:
+    case = _looked_after(desk, date(2026, 11, 25), legal_status="E1", placement_type="A6",
+                         urn="XXXXXXX")  # fmt: skip
+    case = desk.act(case, "adoption_decision", "", {"decided_on": "2026-11-25"},
+                    on=date(2026, 11, 25))  # fmt: skip
+    reversed_ = {"decided_on": "2026-11-25", "ceased_on": "2027-05-02",
+                 "reason_placed_ceased": "RD3"}  # fmt: skip
+    desk.act(case, "adoption_decision", "", reversed_, on=date(2027, 5, 2))
+    this = _export(desk, 2027).tables["PlacedAdoption"]
+    assert [(r["DATE_PLACED"], r["DATE_PLACED_CEASED"]) for r in this] == [("25/11/2026", "")]
+    (after,) = _export(desk, 2028).tables["PlacedAdoption"]
+    assert (after["DATE_PLACED_CEASED"], after["REASON_PLACED_CEASED"]) == ("02/05/2027", "RD3")
