@@ -119,6 +119,7 @@ def dashboard(
     require(session=session, actor=actor, action=Action.REPORTS_READ, resource_type="dashboard",
             detail={"from": span[0], "to": span[-1], "team": team is not None,
                     "purpose": purpose}, now=now)  # fmt: skip
+    q.without_jit(session)
     teams = q.teams(session)
     if team is not None and team not in teams:
         errors.append(FieldError("team", "Choose a team from the list"))

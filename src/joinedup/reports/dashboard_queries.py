@@ -28,6 +28,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -40,6 +41,15 @@ BEFORE, NONE = -1, -2  # bucket values for a date before the first month, and fo
 # The steps the monthly figures read: assessments, s47 enquiries and their initial conferences,
 # CP plans, periods of care.
 TREND_STEPS = ("assessment", "section47", "initial_conference", "cp_plan", "cla_episode")
+
+
+def without_jit(session: Session) -> None:
+    """On PostgreSQL, no JIT compilation for the rest of the transaction. Once the tables have
+    statistics the steps statement's estimate (its subqueries times every step) passes the JIT
+    threshold, and compiling it took 1.5-3 s against its 0.1-0.2 s of work (bench/dashboard.py);
+    the rules' circles turn it off for the same reason."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def bucket(column: Any, edges: Sequence[Any]) -> ColumnElement[int]:
