@@ -102,6 +102,8 @@ def test_only_episodes_open_in_the_year_and_one_ending_after_it_is_open(desk: De
     this = _export(desk, 2027)
     assert _column(this, "Episodes", "DEC") == ["20/03/2027", ""]
     assert _column(this, "Episodes", "REC") == ["X1", ""]
+    # What upstream rule 233 (it crashes) would check: an open episode has no reason for change.
+    assert _column(this, "Episodes", "REASON_PLACE_CHANGE") == ["CARPL", ""]
     after = _export(desk, 2028)
     assert _column(after, "Episodes", "DECOM") == ["20/03/2027"]
     assert _column(after, "Episodes", "REC") == ["E4A"]
@@ -164,6 +166,15 @@ def test_social_workers_cover_the_year_and_the_last_is_open_at_31_march(desk: De
         ("XX000032", "05/01/2027", "", "LEFTRL"),
     ]  # fmt: skip
     assert export.gaps["SWEpisodes.SW_REASON not recorded"] == 1
+    # What rules SW12STG2 and SW17STG2 mean (upstream, SW12 flags every open episode that is not
+    # an S, and SW17 every child whose case closed): from the start of care to 31 March the
+    # episodes follow on without a gap, and the last is open.
+    starts, ends = (
+        _column(export, "SWEpisodes", "SW_DECOM"),
+        _column(export, "SWEpisodes", "SW_DEC"),
+    )
+    assert starts[0] == export.tables["Episodes"][0]["DECOM"] and starts[1:] == ends[:-1]
+    assert ends[-1] == ""
 
 
 def test_one_audit_entry_with_counts_only_and_only_for_performance(desk: Desk) -> None:
