@@ -24,7 +24,7 @@ from joinedup.core.errors import NotFound
 from joinedup.reports.children import ChildFacts, child_facts
 from joinedup.reports.cin_checks import CinWarning, check_child, shared_upns
 from joinedup.reports.cin_episodes import Episode, episode
-from joinedup.reports.cin_read import Casework, read_casework
+from joinedup.reports.cin_read import Casework, read_casework, upns_recorded
 from joinedup.reports.cin_xml import Child, Header, check, render
 from joinedup.reports.years import CollectionYear, collection_year
 
@@ -65,7 +65,8 @@ def export_cin(
               resource_type="cin_census")  # fmt: skip
     work = read_casework(session, period)
     facts = child_facts(session, {c.person_id for c in work.cases})
-    children, warnings = _children(work, facts, period)
+    unreliable = upns_recorded(session, {p for p, f in facts.items() if f.upn is None})
+    children, warnings = _children(work, facts, unreliable, period)
     if not children:
         raise NotFound(
             f"No child had a case open in the {period.label} collection year "
@@ -93,7 +94,7 @@ def export_cin(
 
 
 def _children(
-    work: Casework, facts: dict[int, ChildFacts], year: CollectionYear
+    work: Casework, facts: dict[int, ChildFacts], unreliable: set[int], year: CollectionYear
 ) -> tuple[list[Child], list[CinWarning]]:
     by_child: dict[int, list[Episode]] = {}
     for case in work.cases:
@@ -102,18 +103,25 @@ def _children(
         )
     children, warnings = [], []
     for person_id, episodes in by_child.items():
-        child = _child(facts[person_id], episodes, work.disabilities.get(person_id, []), year)
+        known = Known(work.disabilities.get(person_id, []), person_id in unreliable,
+                      work.first_referral.get(person_id))  # fmt: skip
+        child = _child(facts[person_id], episodes, known, year)
         children.append(child)
         warnings.extend(check_child(child, year))
     return children, warnings + shared_upns(children)
 
 
-def _child(
-    facts: ChildFacts,
-    episodes: list[Episode],
-    recorded: list[tuple[date, list[str]]],
-    year: CollectionYear,
-) -> Child:
+@dataclass(frozen=True)
+class Known:
+    """What else the records say about a child: disabilities assessed, whether any record
+    carries a UPN (valid or not), and the child's first referral here."""
+
+    disabilities: list[tuple[date, list[str]]]
+    some_upn: bool
+    first_referral: date | None
+
+
+def _child(facts: ChildFacts, episodes: list[Episode], known: Known, year: CollectionYear) -> Child:
     born, expected = facts.birth_date, facts.expected_birth_date
     if born is not None and born > year.end:
         born, expected = None, born  # unborn on the reference date
@@ -121,27 +129,32 @@ def _child(
     return Child(
         la_child_id=facts.la_child_id,
         upn=facts.upn,
-        upn_unknown=None if facts.upn else _upn_unknown(born, unborn, episodes, year),
+        upn_unknown=None if facts.upn else _upn_unknown(born, unborn, episodes, known, year),
         birth_date=born,
         expected_birth_date=expected if born is None else None,
         sex="U" if unborn else facts.sex,
         ethnicity=facts.ethnicity,
-        disabilities=_disabilities(recorded, year),
+        disabilities=_disabilities(known.disabilities, year),
         episodes=tuple(episodes),
     )
 
 
 def _upn_unknown(
-    born: date | None, unborn: bool, episodes: list[Episode], year: CollectionYear
+    born: date | None, unborn: bool, episodes: list[Episode], known: Known, year: CollectionYear
 ) -> str | None:
     """UN6 unborn; UN7 when every episode is a referral with no further action; UN1 under
-    school age; otherwise none: only the authority knows which of UN2–UN5 is true."""
+    school age; UN5 when records carry UPNs but none valid that they agree on; UN4 when the
+    child is new here this year; otherwise none: only the authority knows (UN2 or UN3)."""
     if unborn:
         return "UN6"
     if all(e.nfa for e in episodes):
         return "UN7"
     if born is not None and born > _years_before(year.end, SCHOOL_AGE_YEARS):
         return "UN1"
+    if known.some_upn:
+        return "UN5"
+    if known.first_referral is not None and known.first_referral >= year.start:
+        return "UN4"
     return None
 
 

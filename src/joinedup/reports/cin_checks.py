@@ -43,8 +43,9 @@ def check_child(child: Child, year: CollectionYear) -> list[CinWarning]:
     if child.birth_date is None and child.expected_birth_date is None:
         warn("8525Q", None, "no date of birth (or expected date) is recorded")
     if child.upn is None and child.upn_unknown is None:
-        warn("8770Q", None, "no UPN for a child of school age: record the UPN, or why there "
-             "is none (UN2-UN5)")  # fmt: skip
+        warn("8770Q", None, "no UPN for a child of school age known before the year: record "
+             "the UPN, or why there is none (UN2 never at a maintained school in England, UN3 "
+             "educated outside England)")  # fmt: skip
     born = child.birth_date or child.expected_birth_date
     for e in child.episodes:
         if born is not None and e.referral_on < born - _UNBORN_LIMIT:

@@ -1,4 +1,4 @@
-"""What the CIN census reads from casework: the year's cases and their steps, in three queries.
+"""What the CIN census reads: the year's cases and their steps in bulk, and who has a UPN.
 
 Read-only and in SQL (an accepted departure for returns: reports read other domains' tables,
 never write them). A case is in the census year when it was referred on or before the reference
@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from joinedup.casework.models import Case, CaseStep
+from joinedup.intake.models import Event, Mention
+from joinedup.people.batchsql import among
+from joinedup.people.models import MentionLink
 from joinedup.reports.years import CollectionYear
 
+CHUNK = 20_000
 # The steps the census is made from (casework/work.py names them).
 KINDS = (
     "assessment",
@@ -67,6 +71,7 @@ class Casework:
     plan_starts: dict[int, list[date]]  # every CP plan start of each child, any year
     # Each child's completed assessments that recorded disabilities: (completed on, DfE codes).
     disabilities: dict[int, list[tuple[date, list[str]]]]
+    first_referral: dict[int, date]  # each child's first referral here, any year
 
 
 def _in_year(year: CollectionYear) -> ColumnElement[bool]:
@@ -120,9 +125,38 @@ def read_casework(session: Session, year: CollectionYear) -> Casework:
         codes = (details or {}).get("disabilities") or []
         if completed is not None and codes:
             found[person_id].append((completed, list(codes)))
+    first: dict[int, date] = {
+        person_id: day
+        for person_id, day in session.execute(
+            select(Case.person_id, func.min(Case.referral_on))
+            .where(Case.person_id.in_(children))
+            .group_by(Case.person_id)
+        )
+    }
     ordered = sorted(cases.values(), key=lambda c: (c.person_id, c.referral_on, c.id))
     return Casework(
         ordered,
         {pid: sorted(days) for pid, days in starts.items()},
         {pid: sorted(seen) for pid, seen in found.items()},
+        first,
     )
+
+
+def upns_recorded(session: Session, person_ids: set[int]) -> set[int]:
+    """The children whose current records carry a UPN of any kind, valid or not: when none is
+    one the records agree on, the sources disagree (UPN unknown reason UN5)."""
+    found: set[int] = set()
+    wanted = sorted(person_ids)
+    for start in range(0, len(wanted), CHUNK):
+        found.update(
+            session.scalars(
+                select(MentionLink.person_id)
+                .join(Mention, Mention.id == MentionLink.mention_id)
+                .join(Event, Event.id == Mention.event_id)
+                .where(among(session, MentionLink.person_id, wanted[start : start + CHUNK]),
+                       Mention.upn.is_not(None), Mention.upn != "",
+                       Event.superseded.is_(False))
+                .distinct()
+            )
+        )  # fmt: skip
+    return found

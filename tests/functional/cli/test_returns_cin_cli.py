@@ -37,7 +37,7 @@ def test_the_census_is_written_with_its_counts_and_warnings(
     assert done.returncode == 0, done.stderr
     said = done.stdout.splitlines()
     assert said[0].startswith(f"CIN census 2025-26 written to {out} in ")
-    assert said[1] == ("Children 5; episodes 5; assessments 4; section 47 enquiries 2; child "
+    assert said[1] == ("Children 7; episodes 7; assessments 6; section 47 enquiries 2; child "
                        "protection plans 2; child in need plan periods 2.")  # fmt: skip
     assert said[2:] == [
         "1 record needs attention before submission:",
@@ -46,7 +46,7 @@ def test_the_census_is_written_with_its_counts_and_warnings(
     ]
     check(out.read_bytes())
     root = etree.fromstring(out.read_bytes())
-    assert root.xpath("count(//Child)") == 5
+    assert root.xpath("count(//Child)") == 7
     assert list(out.parent.iterdir()) == [out]  # no temporary file left
     current = run(database_url, "returns", "cin", "--year", "2027", "--out", str(out))
     assert current.returncode == 0, current.stderr

@@ -18,6 +18,7 @@ from joinedup.access.roles import Actor
 from joinedup.casework.views import CaseView
 from joinedup.config import Settings
 from joinedup.core.errors import NotFound, NotPermitted
+from joinedup.core.identifiers import upn_check_letter
 from joinedup.reports.cin import CinExport, export_cin
 from joinedup.reports.cin_checks import shared_upns
 from joinedup.reports.cin_xml import Child
@@ -124,6 +125,16 @@ def build(session: Session, feed_actor: Actor, settings: Settings) -> Authority:
     desk, case = town.refer("young", "2025-10-01")
     town.run(desk, case, ("2026-04-10", "complete_assessment", "child_in_need",
                           assessed(primary_need="N4", disabilities=["LD"])))  # fmt: skip
+    # Of school age with no UPN: one whose records carry only a wrong one, one new this year.
+    body = "938200000099"
+    wrong = ("A" if upn_check_letter(body) != "A" else "B") + body
+    town.child("unreliable", 10, date_of_birth="2012-05-01", upn=wrong, ethnicity="WBRI")
+    town.child("newcomer", 11, date_of_birth="2012-06-01", ethnicity="WBRI")
+    for name in ("unreliable", "newcomer"):
+        desk, case = town.refer(name, "2025-11-03")
+        town.run(desk, case, ("2025-11-20", "complete_assessment", "no_further_action",
+                              assessed(factors=["21"], primary_need="N9")),
+                 ("2025-11-25", "close", "", {"closure_reason": "RC8"}))  # fmt: skip
     # Unborn on 31 March 2026.
     town.store.submit(rec({"ref": "c1", "role": "unborn", "family_name": "Testperson",
                            "expected_date_of_delivery": "2026-06-01", "nhs_number": nhs(7)},
@@ -156,11 +167,11 @@ def test_the_census_year_holds_cases_open_at_any_time_in_it(town: Authority) -> 
     found = export(town.session, 2026)
     ids = texts(etree.fromstring(found.xml), "//LAchildID")
     kids = town.children
-    assert sorted(ids) == sorted(str(kids[n]) for n in
-                                 ("open", "protected", "again", "young", "unborn"))  # fmt: skip
+    names = ("open", "protected", "again", "young", "unborn", "unreliable", "newcomer")
+    assert sorted(ids) == sorted(str(kids[n]) for n in names)
     earlier = texts(etree.fromstring(export(town.session, 2025).xml), "//LAchildID")
     assert sorted(earlier) == sorted(str(kids[n]) for n in ("closed", "open", "again"))
-    assert (found.children, found.episodes) == (5, 5)
+    assert (found.children, found.episodes) == (7, 7)
 
 
 def test_the_header_names_the_collection_and_the_authority(town: Authority) -> None:
@@ -248,7 +259,7 @@ def test_the_export_is_audited_once_with_counts_only(town: Authority) -> None:
     ).all()
     assert entry.resource_type == "cin_census"
     assert entry.detail == {"year": 2026, **found.counts()}
-    assert found.counts()["episodes"] == 5
+    assert found.counts()["episodes"] == 7
 
 
 def test_only_the_returns_roles_may_export(session: Session) -> None:
@@ -302,3 +313,14 @@ def test_work_open_since_before_the_year_is_returned_and_named_in_warnings(
     assert texts(e, "Assessments/*") == ["2025-02-03"]
     assert texts(e, "Section47/*") == ["2025-02-04", "2025-02-25", "0"]
     assert sorted(w.rule for w in found.warnings if w.case_id == case.id) == ["8736", "8740"]
+
+
+def test_a_child_of_school_age_without_a_upn_says_why_when_the_records_do(
+    town: Authority,
+) -> None:
+    found = export(town.session, 2026)
+    for name, code in (("unreliable", "UN5"), ("newcomer", "UN4")):
+        node = child_of(found, town.children[name])
+        assert texts(node, "ChildIdentifiers/UPN") == []
+        assert texts(node, "ChildIdentifiers/UPNunknown") == [code]
+    assert not [w for w in found.warnings if w.rule == "8770Q"]
