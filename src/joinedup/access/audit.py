@@ -86,13 +86,13 @@ def seal(session: Session) -> None:
     and only then is the head locked: the lock covers two statements and the commit.
     """
     pending: list[int] = session.info.get(_PENDING, [])
-    if not pending:
+    if not pending or session.in_nested_transaction():  # a savepoint: the whole commit seals
         return
     ids = sorted(pending)
     pending.clear()
     entries = session.execute(select(*chain.COLUMNS).where(_TABLE.c.id.in_(ids)).order_by("id"))
     fields = [dict(row._mapping) for row in entries]
-    if not fields:  # rolled back with a savepoint
+    if not fields:  # all rolled back with savepoints
         return
     head = session.execute(
         select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()

@@ -282,3 +282,19 @@ def test_upgrading_a_store_seals_its_existing_entries_in_id_order(tmp_path: Path
     appended(engine, 2)
     assert verified(engine).checked == 7
     engine.dispose()
+
+
+def test_entries_in_savepoints_are_sealed_by_the_whole_commit(clean_engine: Engine) -> None:
+    with unit_of_work(clean_engine) as session:
+        audit.append(session, entry(1))
+        with session.begin_nested():
+            audit.append(session, entry(2))
+        nested = session.begin_nested()
+        audit.append(session, entry(3))
+        nested.rollback()
+        with session.begin_nested(), session.begin_nested():
+            audit.append(session, entry(4))
+        unsealed = session.scalar(select(AuditEntry.id).where(AuditEntry.seq.is_not(None)))
+        assert unsealed is None  # nothing sealed (nor the head locked) before the commit
+    verdict = verified(clean_engine)
+    assert (verdict.broken, verdict.checked) == (None, 3)
