@@ -411,8 +411,37 @@ class AdoptionDecision(Details):
 
 
 class EndLookedAfter(Details):
+    """The end of a period of care; an adoption (E11, E12) with its SSDA903 AD1 details: the
+    best-interest decision and the match, whether the adopters were the foster carers, how
+    many, their sexes (M1, F1, MM, FF, MF) and legal status (L0–L4)."""
+
     reason_ceased: str
     notes: Text = ""
+    adoption_decided_on: date | None = Field(default=None, validate_default=True)
+    adoption_matched_on: date | None = Field(default=None, validate_default=True)
+    adopted_by_foster_carers: bool | None = Field(default=None, validate_default=True)
+    adopters: int | None = Field(default=None, ge=1, le=2, validate_default=True)
+    adopters_sex: str = Field(default="", validate_default=True)
+    adopters_legal_status: str = Field(default="", validate_default=True)
+
+    @field_validator("adoption_decided_on", "adoption_matched_on", "adopted_by_foster_carers",
+                     "adopters")  # fmt: skip
+    @classmethod
+    def _adoption(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.data.get("reason_ceased") in dfe_codes.ADOPTED:
+            raise ValueError("an adoption needs this for the SSDA903 (AD1)")
+        return value
+
+    @field_validator("adopters_sex", "adopters_legal_status")
+    @classmethod
+    def _adopters(cls, value: str, info: ValidationInfo) -> str:
+        codes = (dfe_codes.ADOPTERS_SEX if info.field_name == "adopters_sex"
+                 else dfe_codes.ADOPTERS_LEGAL_STATUS)  # fmt: skip
+        if value:
+            return _code(value, codes, f"one of {', '.join(sorted(codes))}")
+        if info.data.get("reason_ceased") in dfe_codes.ADOPTED:
+            raise ValueError("an adoption needs this for the SSDA903 (AD1)")
+        return value
 
     @field_validator("reason_ceased")
     @classmethod

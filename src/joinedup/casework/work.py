@@ -437,6 +437,9 @@ def _end_looked_after(w: Work, d: steps.EndLookedAfter, _: str) -> None:
         placement.status, placement.completed_on, placement.outcome = DONE, w.on, "ended"
     w.cancel("cla_review", "visit")
     episode.status, episode.completed_on, episode.outcome = DONE, w.on, d.reason_ceased
+    if d.reason_ceased in dfe_codes.ADOPTED:
+        adoption = d.model_dump(mode="json", exclude={"reason_ceased", "notes"})
+        episode.details = {**episode.details, **adoption}
     episode.updated_at = w.now
     w.session.flush()
     w.chronicle(episode, "cla_end", f"Stopped being looked after ({d.reason_ceased}). {d.notes}",

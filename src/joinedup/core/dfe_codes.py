@@ -88,3 +88,7 @@ PREVIOUS_PERMANENCE = frozenset({"P1", "P2", "P3", "P4", "Z1"})
 SDQ_REASON = frozenset({"SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"})
 # Why a decision that a child should be placed for adoption was reversed (REASON_PLACED_CEASED).
 REASON_PLACED_CEASED = frozenset({"RD1", "RD2", "RD3", "RD4"})
+# AD1: the adopters' sexes and legal status; the reasons an episode ends in an adoption.
+ADOPTERS_SEX = frozenset({"M1", "F1", "MM", "FF", "MF"})
+ADOPTERS_LEGAL_STATUS = frozenset({"L0", "L11", "L12", "L2", "L3", "L4"})
+ADOPTED = frozenset({"E11", "E12"})

@@ -100,6 +100,25 @@ def start_fields(ctx: Ctx, child: Person, day: int, legal: str) -> Json:
     return fields
 
 
+def adoption_fields(ctx: Ctx, child: Person, day: int, start: int, seen: dict[str, int]) -> Json:
+    """The AD1 details of an adoption ending a period on `day`: the decision and the placement
+    for adoption as planned (`seen`), a match between them, the adopters."""
+    r = _rng(ctx, child.pid, day, "adopted")
+    decided = seen.get("decided", start)
+    placed = seen.get("placed", day)
+    matched = min(max(decided, placed - r.randint(1, 15)), day - 1)
+    return {
+        "adoption_decided_on": iso_day(min(decided, matched)),
+        "adoption_matched_on": iso_day(matched),
+        "adopted_by_foster_carers": False,  # placed for adoption with new carers (A6)
+        "adopters": (adopters := r.choice((1, 2, 2, 2))),
+        "adopters_sex": r.choice(("M1", "F1", "F1")) if adopters == 1 else _pick(
+            r, (("MF", 80), ("FF", 10), ("MM", 10))),
+        "adopters_legal_status": "L0" if adopters == 1 else _pick(
+            r, (("L11", 70), ("L12", 5), ("L2", 5), ("L3", 15), ("L4", 5))),
+    }  # fmt: skip
+
+
 def participation(ctx: Ctx, child: Person, day: int) -> str:
     """How the child took part in a review: PN0 under 4, otherwise as children mostly do."""
     if (day - child.dob) / YEAR < 4:
@@ -156,13 +175,12 @@ def care_steps(ep: Episode, child: Person) -> list[Step]:
         if period.legal == "E1":  # a placement order: the decision to place came first
             decided = {"decided_on": iso_day(period.start)}
             out.append(Step(period.start, child, "ADD", "cla_adoption", decided, "Adoption.", ""))
-        if adopted and last > period.start + 21:
+        if adopted and last > period.start + 21 and period.legal != "E1":  # E1: placed already
             fields = {**_move(ctx, r, child, last, "A6"), "placement_provider": "PR1",
                       "urn": RAA, "reason_code": "CARPL", "legal_status": "E1"}  # fmt: skip
-            if period.legal != "E1":
-                on = max(period.start + 1, last - r.randint(20, 60))
-                decided = {"decided_on": iso_day(on)}
-                out.append(Step(on, child, "ADD", "cla_adoption", decided, "Adoption.", ""))
+            on = max(period.start + 1, last - r.randint(20, 60))
+            decided = {"decided_on": iso_day(on)}
+            out.append(Step(on, child, "ADD", "cla_adoption", decided, "Adoption.", ""))
             out.append(Step(last, child, "PLM", "cla_move", fields, "Placed for adoption.", ""))
         if (period.start - child.dob) / YEAR >= 11 and r.random() < 0.25:
             free = period.start + 5

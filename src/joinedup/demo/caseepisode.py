@@ -153,9 +153,11 @@ def _step(ctx: Ctx, t: plan.Track, s: Step, day: int, mine: list[Step]) -> bool:
         return _looked_after(ctx, t, s, day)
     if r == "cla_end":
         reason = str(attrs.get("reason") or attrs.get("outcome"))
-        return plan.act(
-            ctx, t, day, "end_looked_after", "", {"reason_ceased": reason, "notes": s.text}
-        )
+        ending: Json = {"reason_ceased": reason, "notes": s.text}
+        if reason in casecare.ADOPTION and t.cla is not None:
+            start = t.cla[0].toordinal()
+            ending.update(casecare.adoption_fields(ctx, t.child, day, start, t.adoption))
+        return plan.act(ctx, t, day, "end_looked_after", "", ending)
     if r == "case_closed":
         return _close(ctx, t, s, day)
     if r == "core_group":
@@ -194,10 +196,14 @@ def _step(ctx: Ctx, t: plan.Track, s: Step, day: int, mine: list[Step]) -> bool:
         fields = dict(attrs)
         if fields.get("legal_status") == t.legal:
             fields.pop("legal_status")
-        return plan.act(ctx, t, day, "placement", "", fields)
+        done = plan.act(ctx, t, day, "placement", "", fields)
+        if done and str(fields["placement_type"]).startswith("A"):
+            t.adoption["placed"] = day
+        return done
     if r == "cla_missing":
         return plan.act(ctx, t, day, "missing", "", {**attrs, "notes": s.text})
     if r == "cla_adoption":
+        t.adoption["decided"] = day
         return plan.act(ctx, t, day, "adoption_decision", "", dict(attrs))
     if r == "cla_outcomes":
         return plan.act(ctx, t, day, "cla_outcomes", "", dict(attrs))
@@ -262,6 +268,7 @@ def _looked_after(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
     fields = casecare.start_fields(ctx, t.child, day, legal)
     if not plan.act(ctx, t, day, "start_looked_after", "", fields):
         return False
+    t.adoption = {"placed": day} if str(fields["placement_type"]).startswith("A") else {}
     number = ctx.plan_rng.randint(1, text.CIC_WORKERS)
     t.worker = f"sw.cic.{number:02d}"
     return plan.act(

@@ -59,6 +59,7 @@ class Track:
     cla: tuple[date, bool] | None = None  # became looked after on, placement intended to 18
     placed_on: date | None = None  # the current placement's start
     legal: str = ""  # the current legal status while looked after
+    adoption: dict[str, int] = field(default_factory=dict)  # decided, placed (days)
     cla_reviews: list[date] = field(default_factory=list)
     lines: list[tuple[str, Json]] = field(default_factory=list)
     counts: list[tuple[int, str]] = field(default_factory=list)

@@ -118,6 +118,7 @@ def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) 
     rows.uasc(export, mine, facts)
     rows.oc2(export, recorded, mine, episodes, facts)
     rows.previous_permanence(export, mine, facts)
+    rows.adopted(export, mine, facts)
     export.tables["SWEpisodes"] = social_workers.rows(
         session, children, window, {pid: dob(facts[pid]) for pid in children}, export.gaps
     )

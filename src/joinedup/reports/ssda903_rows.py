@@ -17,6 +17,7 @@ from joinedup.reports.years import CollectionYear
 if TYPE_CHECKING:
     from joinedup.reports.ssda903 import Ssda903Export
 
+ADOPTED = frozenset({"E11", "E12"})
 KINDS = ("cla_review", "missing", "cla_outcomes", "adoption_decision")
 NOT_LOOKED_AFTER_LONG = frozenset({"V3", "V4"})  # short breaks: not in OC2
 OC2_FLAGS = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
@@ -161,6 +162,29 @@ def placed_for_adoption(
             "REASON_PLACED_CEASED": str(step.details.get("reason_placed_ceased") or "")
             if ended else "",
         })  # fmt: skip
+
+
+def adopted(
+    export: Ssda903Export, periods: list[read.Period], facts: dict[int, ChildFacts]
+) -> None:
+    """AD1: each child adopted in the year (a period ending E11 or E12), with the details
+    recorded at the end of the period."""
+    for p in periods:
+        if p.end is None or p.end not in export.year or p.reason not in ADOPTED:
+            continue
+        d, child = p.details, facts[p.person_id]
+        fostered = d.get("adopted_by_foster_carers")
+        export.tables["AD1"].append({
+            "CHILD": child.la_child_id, "DOB": dob(child),
+            "DATE_INT": day(_date(d.get("adoption_decided_on"))),
+            "DATE_MATCH": day(_date(d.get("adoption_matched_on"))),
+            "FOSTER_CARE": "" if fostered is None else ("1" if fostered else "0"),
+            "NB_ADOPTR": str(d.get("adopters") or ""),
+            "SEX_ADOPTR": str(d.get("adopters_sex") or ""),
+            "LS_ADOPTR": str(d.get("adopters_legal_status") or ""),
+        })  # fmt: skip
+        if not d.get("adopters_sex"):
+            export.gaps["AD1 details not recorded (adoptions)"] += 1
 
 
 def previous_permanence(

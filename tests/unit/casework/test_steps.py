@@ -139,3 +139,12 @@ def test_the_case_page_offers_each_new_field_with_its_code_list() -> None:
     assert kinds["same_carer"].kind == "yesno" and kinds["started_on"].kind == "date"
     assert kinds["sdq_score"].kind == "number" and kinds["disabilities"].kind == "codes"
     assert {f.name for f in fields_of("legal_status")} == {"legal_status", "notes"}
+
+
+def test_an_adoption_ending_needs_its_ad1_details_named() -> None:
+    refused = _named("end_looked_after", {"reason_ceased": "E12"})
+    assert {"adoption_decided_on", "adoption_matched_on", "adopted_by_foster_carers", "adopters",
+            "adopters_sex", "adopters_legal_status"} <= set(refused)  # fmt: skip
+    assert "MF" in _named("end_looked_after", {"reason_ceased": "E13", "adopters_sex": "XY"})[
+        "adopters_sex"]  # fmt: skip
+    assert steps.validate("end_looked_after", {"reason_ceased": "E13"})

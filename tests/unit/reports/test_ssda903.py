@@ -62,8 +62,15 @@ def test_a_new_episode_on_every_change_with_x1_and_the_reason_on_the_one_that_en
                     on=date(2027, 2, 20))  # fmt: skip
     case = desk.act(case, "placement", "", _move("A6", "PLACE", same_carer=True),
                     on=date(2027, 3, 1))  # fmt: skip
-    desk.act(case, "end_looked_after", "", {"reason_ceased": "E11"}, on=date(2027, 3, 10))
+    adopted = {"reason_ceased": "E11", "adoption_decided_on": "2027-02-15",
+               "adoption_matched_on": "2027-02-25", "adopted_by_foster_carers": True,
+               "adopters": 2, "adopters_sex": "MF", "adopters_legal_status": "L11"}  # fmt: skip
+    desk.act(case, "end_looked_after", "", adopted, on=date(2027, 3, 10))
     export = _export(desk, 2027)
+    assert export.tables["AD1"] == [{
+        "CHILD": str(desk.person_id), "DOB": "07/04/2016", "DATE_INT": "15/02/2027",
+        "DATE_MATCH": "25/02/2027", "FOSTER_CARE": "1", "NB_ADOPTR": "2", "SEX_ADOPTR": "MF",
+        "LS_ADOPTR": "L11"}]  # fmt: skip
     assert _column(export, "Episodes", "RNE") == ["S", "P", "L", "B", "T"]
     assert _column(export, "Episodes", "LS") == ["C1", "C1", "C2", "E1", "E1"]
     assert _column(export, "Episodes", "PLACE") == ["U6", "U4", "U4", "A5", "A6"]
