@@ -166,3 +166,24 @@ def test_synthetic_la_codes_on_no_dfe_list_are_listed_and_not_counted(
     assert "synthetic local authority code (991)" in (permanence.synthetic_la or "")
     assert set(broken.synthetic) == {upn, permanence}
     assert upn not in broken.errors and permanence not in broken.errors
+
+
+def test_sw12stg2_failing_a_child_still_in_care_after_a_move_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    """LAC1 moves in September and is still there on 31 March, with one social worker since
+    coming into care: SW12STG2 in 0.1.17 fails every open episode that did not start the period
+    of care, so the failure is listed as the validator's and not counted; a probe on the rule
+    itself decides that, so a fixed validator would count it again."""
+    ssda903 = shutil.copytree(SSDA903, tmp_path / "903")
+    replace(ssda903 / "episodes.csv",
+            "LAC1,10/06/2025,S,C1,N1,U6,PR1,,,,KF1 1AA,KF2 3BB,SC999991",
+            "LAC1,10/06/2025,S,C1,N1,U6,PR1,01/09/2025,X1,CARPL,KF1 1AA,KF2 3BB,SC999991\n"
+            "LAC1,01/09/2025,P,C1,N1,U6,PR1,,,,KF1 1AA,KF9 9ZZ,SC999991")  # fmt: skip
+    report = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    bugs = [f for f in report.known_bugs if f.rule == "SW12STG2"]
+    assert [b.child for b in bugs] == ["LAC1"]
+    assert "still in care after a move" in (bugs[0].upstream_bug or "")
+    assert not [f for f in report.errors if f.rule == "SW12STG2"]
+    assert any("SW12STG2" in note for note in report.returns[0].notes)
+    assert report.passed, [(f.rule, f.child, f.message) for f in report.errors]

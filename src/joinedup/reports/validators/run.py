@@ -58,6 +58,13 @@ K3_BUG = (
     "valid code K3 (a validator bug, not a fault in the return)"
 )
 
+SW12_BUG = (
+    "this ruleset's rule SW12STG2 passes an episode only if it has an end date (DEC) or starts "
+    "the period of care (RNE S), so every child still in care after a move or a change of legal "
+    "status fails it whatever their social worker episodes say (a validator bug, not a fault in "
+    "the return)"
+)
+
 
 class InputError(Exception):
     """An input the validators cannot use: reported with exit 2."""
@@ -250,6 +257,9 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
     k3_bug = args.year >= 2025 and _rejects_k3(registry.get("146"))
     if k3_bug:
         summary["notes"].append(f"{ruleset}: {K3_BUG}")
+    sw12_bug = _fails_open_moves(registry.get("SW12STG2"), args.year)
+    if sw12_bug:
+        summary["notes"].append(f"{ruleset}: {SW12_BUG}")
     failures: list[dict[str, Any]] = []
     for code in sorted(registry, key=lambda c: (c in MUTATES_DATA, c)):
         rule = registry[code]
@@ -266,7 +276,7 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
             summary["skipped"].append(code)  # the tables it needs were not given
             continue
         summary["ran"].append(code)
-        failures.extend(_903_failures(code, rule, result, store, k3_bug))
+        failures.extend(_903_failures(code, rule, result, store, k3_bug, sw12_bug))
     for failure in failures:
         _mark_synthetic(failure, store, args.synthetic_la, lambda frame, row: frame.loc[row])
     return summary, failures
@@ -335,8 +345,46 @@ def _rejects_k3(rule: Any) -> bool:
     return bool(result.get("Episodes"))
 
 
+def _fails_open_moves(rule: Any, year: int) -> bool:
+    """Whether this ruleset's SW12STG2 fails a child rightly reported: in care since May, moved
+    in August and still there, with one social worker throughout (the probe's row 1)."""
+    if rule is None:
+        return False
+    import pandas as pd
+
+    blank = pd.NA
+    episodes = pd.DataFrame(
+        [
+            {"CHILD": "P1", "DECOM": f"01/05/{year - 1}", "DEC": f"01/08/{year - 1}",
+             "REC": "X1", "RNE": "S", "LS": "C2"},
+            {"CHILD": "P1", "DECOM": f"01/08/{year - 1}", "DEC": blank, "REC": blank,
+             "RNE": "P", "LS": "C2"},
+        ]
+    )  # fmt: skip
+    workers = pd.DataFrame([{"CHILD": "P1", "SW_DECOM": f"01/05/{year - 1}", "SW_DEC": blank}])
+    metadata = {"collection_start": f"01/04/{year - 1}", "collection_end": f"31/03/{year}"}
+    try:
+        result = rule.func({"Episodes": episodes, "SWEpisodes": workers, "metadata": metadata})
+    except Exception:
+        return False
+    return 1 in list(result.get("Episodes", []))
+
+
+def _open_move(frame: Any, row: Any) -> bool:
+    """An episode still open at the year's end that did not start the period of care."""
+    import pandas as pd
+
+    dec = frame.at[row, "DEC"]
+    return bool((pd.isna(dec) or str(dec).strip() == "") and frame.at[row, "RNE"] != "S")
+
+
 def _903_failures(
-    code: str, rule: Any, result: dict[str, list[Any]], store: dict[str, Any], k3_bug: bool
+    code: str,
+    rule: Any,
+    result: dict[str, list[Any]],
+    store: dict[str, Any],
+    k3_bug: bool,
+    sw12_bug: bool = False,
 ) -> list[dict[str, Any]]:
     import pandas as pd
 
@@ -361,6 +409,15 @@ def _903_failures(
                 and frame.at[row, "PLACE"] == "K3"
             ):
                 failure["upstream_bug"] = K3_BUG
+            if (
+                sw12_bug
+                and code == "SW12STG2"
+                and table == "Episodes"
+                and frame is not None
+                and row in frame.index
+                and _open_move(frame, row)
+            ):
+                failure["upstream_bug"] = SW12_BUG
             found.append(failure)
     return found
 
