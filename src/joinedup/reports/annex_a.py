@@ -99,7 +99,18 @@ def not_held_columns() -> dict[tuple[str, str], str]:
         why = "missing episodes are not recorded yet"
         columns[(_L8, L.MISSING_COUNT)] = why
         columns[(_L8, L.ABSENT_COUNT)] = why
+    if annex_a_care.records_adoption_decisions():
+        for column in _ADOPTION_DECISIONS:
+            columns.pop(("List 10 Adoption", column), None)
     return columns
+
+
+_ADOPTION_DECISIONS = (
+    "Date of Decision that Child Should be Placed for Adoption",
+    "Date of Matching Child and Prospective Adopters",
+    "Date of Decision that Child Should No Longer be Placed for Adoption",
+    "Reason Why Child No Longer Placed for Adoption",
+)
 
 
 def export_annex_a(*, session: Session, actor: Actor, as_of: date, now: datetime) -> bytes:

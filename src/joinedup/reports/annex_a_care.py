@@ -25,6 +25,11 @@ def records_missing() -> bool:
     return "missing" in casework_steps.MODELS
 
 
+def records_adoption_decisions() -> bool:
+    """Whether casework records decisions to place for adoption (the SSDA903 step)."""
+    return "adoption_decision" in casework_steps.MODELS
+
+
 def _within(ctx: Context, episode: StepRow, kind: str) -> list[StepRow]:
     """The case's steps of `kind` begun during the period of care, oldest first."""
     end = episode.completed_on or ctx.as_of
@@ -110,9 +115,22 @@ def list8(ctx: Context) -> list[Row]:
     return rows
 
 
+def _day(value: object) -> date | None:
+    """A date kept in a step's details (ISO text); none when absent."""
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _decision(ctx: Context, episode: StepRow) -> dict[str, object] | None:
+    """The latest decision to place for adoption recorded in the period of care by `as_of`
+    (SSDA903 `adoption_decision` steps, when casework records them)."""
+    found = [s for s in _within(ctx, episode, "adoption_decision") if s.done]
+    return dict(found[-1].details) if found else None
+
+
 def list10(ctx: Context) -> list[Row]:
-    """Children on the adoption pathway in the last 12 months, as far as casework shows it: placed
-    for adoption (A3–A6), under a placement order (E1), or adopted (E11, E12). The values start
+    """Children on the adoption pathway in the last 12 months, as far as casework shows it: a
+    decision to place for adoption (or its reversal), placed for adoption (A3–A6), under a
+    placement order (E1), or adopted (E11, E12). The values start
     at the disability column; `annex_a` puts the blank family identifier before the child's."""
     chosen: dict[int, tuple[Row, date]] = {}
     for case in ctx.work.cases.values():
@@ -138,12 +156,19 @@ def list10(ctx: Context) -> list[Row]:
                 if code == "E1" and episode.started_on <= day <= end
             ]
             adopted = ceased if episode.outcome in ADOPTED else None
-            if not (placed or order or adopted):
+            decision = _decision(ctx, episode)
+            if not (placed or order or adopted or decision):
                 continue
+            decided = _day(decision.get("decided_on") if decision else None)
+            reversed_on = _day(decision.get("ceased_on") if decision else None)
+            reason = str(decision.get("reason_placed_ceased")) if decision and reversed_on else None
             row = (case.person_id, (
-                ctx.disabled(case.person_id), episode.started_on, None,
-                order[0] if order else None, None, placed[0] if placed else None, adopted,
-                None, None, ffa[0] if ffa else None))  # fmt: skip
+                ctx.disabled(case.person_id), episode.started_on,
+                decided or _day(episode.details.get("adoption_decided_on")),
+                order[0] if order else None,
+                _day(episode.details.get("adoption_matched_on")) if adopted else None,
+                placed[0] if placed else None, adopted, reversed_on,
+                L.label(L.NO_LONGER_PLACED, reason), ffa[0] if ffa else None))  # fmt: skip
             known = chosen.get(case.person_id)
             if known is None or known[1] < episode.started_on:
                 chosen[case.person_id] = (row, episode.started_on)

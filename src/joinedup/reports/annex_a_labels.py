@@ -233,6 +233,12 @@ PLACEMENT_TYPE = {
     ]),
     "T4": "zz) T4: Temporary placement - seven days or less",
 }  # fmt: skip
+NO_LONGER_PLACED = {
+    "RD1": "RD1 - The child\u2019s needs changed subsequent to the decision",
+    "RD2": "RD2 - The Court did not make a placement order",
+    "RD3": "RD3 - Prospective adopters could not be found",
+    "RD4": "RD4 - Any other reason",
+}
 PLACEMENT_PROVIDER = _lettered([
     ("PR0", "PR0: Parents/Parental responsibility"),
     ("PR1", "PR1: Own provision"),

@@ -33,6 +33,7 @@ KINDS = (
     "cla_review",
     "legal_status",
     "missing",
+    "adoption_decision",
 )
 
 

@@ -295,12 +295,19 @@ def test_an_adoption_is_on_lists_8_and_10_as_far_as_casework_records_it(
     reason = {"reason_code": "CARPL"} if "reason_code" in steps.Placement.model_fields else {}
     s.act(case, "placement", date(2026, 3, 2),
           fields=where("A4", reason_for_change="Placed for adoption.", **reason))  # fmt: skip
-    s.act(case, "end_looked_after", date(2026, 9, 30), fields={"reason_ceased": "E11"})
+    ad1 = "adoption_decided_on" in steps.EndLookedAfter.model_fields
+    adopted = {"reason_ceased": "E11"}
+    if ad1:  # SSDA903 AD1, when casework records it
+        adopted |= {"adoption_decided_on": "2026-02-02", "adoption_matched_on": "2026-02-20",
+                    "adopted_by_foster_carers": False, "adopters": 2, "adopters_sex": "MF",
+                    "adopters_legal_status": "L11"}  # fmt: skip
+    s.act(case, "end_looked_after", date(2026, 9, 30), fields=adopted)
     s.to(AS_OF, 9)
     found = sheets(export_annex_a(session=session, actor=OFFICER, as_of=AS_OF, now=clock.now()))
     (adopted,) = found["List 10 Adoption"][1:]
     assert adopted == (str(s.a), None, "b) Female", "a) WBRI", date(2015, 6, 1), 11, "c) Unknown",
-                       date(2026, 1, 6), None, None, None, date(2026, 3, 2), date(2026, 9, 30),
+                       date(2026, 1, 6), date(2026, 2, 2) if ad1 else None, None,
+                       date(2026, 2, 20) if ad1 else None, date(2026, 3, 2), date(2026, 9, 30),
                        None, None, date(2026, 1, 6))  # fmt: skip
     (row,) = found["List 8 Children in care"][1:]
     columns = dict(zip(L.LIST8, row, strict=True))
