@@ -460,9 +460,30 @@ def _cin_review(w: Work, d: steps.Review, outcome: str) -> None:
     w.chronicle(step, "note", f"Child in need review: {outcome}. {d.notes}")
 
 
+_AFTER_ASSESSMENT = ("RC8", "RC9")  # "case closed after assessment": no further action, early help
+_BEYOND_ASSESSMENT = ("section47", "initial_conference", "cp_plan", "cin_plan")
+
+
+def _beyond_assessment(w: Work) -> bool:
+    """Whether the case went past an assessment: a section 47 enquiry begun, or a child found
+    in need or protected (a plan begun, or opened to be written)."""
+    w.session.flush()
+    return w.session.scalar(
+        select(CaseStep.id).where(CaseStep.case_id == w.case.id,
+                                  CaseStep.kind.in_(_BEYOND_ASSESSMENT),
+                                  CaseStep.status != CANCELLED).limit(1)
+    ) is not None  # fmt: skip
+
+
 def _close(w: Work, d: steps.Closure, _: str) -> None:
     if w.open_step("assessment") is not None:
         raise InvalidTransition("complete the child and family assessment before closing")
+    if d.closure_reason in _AFTER_ASSESSMENT and _beyond_assessment(w):
+        raise ValidationFailed("This reason for closure does not fit the case", [FieldError(
+            "closure_reason", f"{d.closure_reason} is for a case closed after an assessment "
+            "alone; this case had a section 47 enquiry, a conference or a plan, so choose "
+            "another reason (RC7 when services ended or the child is no longer in need)",
+        )])  # fmt: skip
     w.cancel(*STEP_TITLES)
     w.case.closed_on, w.case.closure_reason = w.on, d.closure_reason
     step = CaseStep(case_id=w.case.id, kind="closure", status=DONE, started_on=w.on,

@@ -13,6 +13,7 @@ postcodes (places.py: areas Royal Mail does not use).
 from __future__ import annotations
 
 import csv
+import math
 import random
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -198,6 +199,57 @@ def care_steps(ep: Episode, child: Person) -> list[Step]:
                 out.append(Step(recorded, child, "MIS", "cla_missing", attrs, "Missing.", ""))
         out.extend(_outcomes(ctx, child, period.start, end))
     return out
+
+
+# Ends of care after which the child goes home, and stays a child in need with their social
+# worker while the return settles (the care plan's support for the return home). A care leaver
+# at 18 (E5, E17) is an adult: the leaving care service takes over, which casework does not hold.
+RETURNED_HOME = frozenset({"E4A", "E4B", "E13", "E8"})
+SUPPORT_DAYS = (150, 0.5, 60, 365)  # median, spread (lognormal), shortest, longest
+HOME_VISIT = "Visit after the return home: child seen alone; settling back with the family."
+
+
+def after_care(ep: Episode, child: Person, mine: list[Step]) -> list[Step]:
+    """The child's steps with support after a return home: a closure before the support ends
+    moves to its end (RC7), or goes if that is after the history, or becomes a transfer (RC5)
+    if the family moved away first; with visits every four to six weeks meanwhile."""
+    from joinedup.demo.statutory import Step
+
+    ended = [s for s in mine if s.child is child and s.rtype == "cla_end"]
+    closed = [s for s in mine if s.child is child and s.rtype == "case_closed"]
+    if not ended or len(closed) != 1 or closed[0].day < ended[-1].day:
+        return mine
+    home, close = ended[-1], closed[0]
+    reason, closure = (home.attrs or {}).get("reason"), (close.attrs or {}).get("reason")
+    if reason not in RETURNED_HOME or closure == "RC5":
+        return mine  # not a return home, or the family moved away
+    ctx = ep.ctx
+    r = _rng(ctx, child.pid, home.day, "support")
+    median, sigma, low, high = SUPPORT_DAYS
+    until = home.day + max(low, min(high, int(median * math.exp(r.gauss(0.0, sigma)))))
+    if close.day >= until:
+        return mine  # the case stayed open long enough
+    moved = _moved_away(ep, home.day)
+    out = [s for s in mine if s is not close]
+    day = home.day + r.randint(7, 14)
+    while day < min(until, moved or until, ctx.world.end + 1):
+        out.append(Step(day, child, "VIS", "note", None, HOME_VISIT, "social worker"))
+        day += r.randint(28, 42)
+    if moved is not None and moved <= min(until, ctx.world.end):
+        text = "Family moved to another local authority; case transferred and closed."
+        out.append(Step(moved, child, "CLS", "case_closed", {"reason": "RC5"}, text, ""))
+    elif until <= ctx.world.end:
+        text = "Support after the return home ended: needs met; case closed."
+        out.append(Step(until, child, "CLS", "case_closed", {"reason": "RC7"}, text, ""))
+    return out
+
+
+def _moved_away(ep: Episode, day: int) -> int | None:
+    """The first day after `day` on which the family lived in another authority."""
+    for residence in ep.ctx.hh.residences:
+        if residence.start > day and residence.address.authority.name != ep.la:
+            return residence.start
+    return None
 
 
 def _outcomes(ctx: Ctx, child: Person, start: int, end: int) -> list[Step]:

@@ -76,7 +76,7 @@ def episode(ep: Episode, steps: list[Step]) -> None:
             for s in steps
             if s.child is child or (s.child is None and s.day - child.dob < ADULT_DAYS)
         ]
-        mine += casecare.care_steps(ep, child)
+        mine = casecare.after_care(ep, child, mine + casecare.care_steps(ep, child))
         days = _days(mine)
         mine.sort(key=lambda s: (days[id(s)], ORDER.get(s.rtype, 7)))
         first = next((s for s in mine if s.rtype == "referral"), None)

@@ -160,6 +160,9 @@ def act(
                 text.assessed(ctx.plan_rng, "child_in_need", ctx.hh.tier))  # fmt: skip
             if not allowed(t, action, outcome):
                 return False
+    if action == "complete_assessment" and fields is not None:
+        enquiry = t.stage in (p.SECTION47, p.AWAITING_CONFERENCE)
+        fields = text.recorded(ctx.world.seed, t.child, day, fields, enquiry=enquiry)
     kind = COMPLETES.get(action)
     due = t.due.get(kind) if kind is not None else None
     if due is not None and day > due.toordinal() and ctx.plan_rng.random() < ON_TIME.get(action, 0):

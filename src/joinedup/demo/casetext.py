@@ -6,6 +6,8 @@ import random
 
 from joinedup.demo.agencies import Directory, Org
 from joinedup.demo.emitter import Json
+from joinedup.demo.model import Person
+from joinedup.demo.timeutil import YEAR
 
 # Who a referral source is: the organisation that raises the contact, and its practitioner.
 PUBLIC = frozenset({"1A", "1B", "1C", "1D", "9", "10"})
@@ -156,4 +158,47 @@ def assessed(rng: random.Random, outcome: str, tier: int) -> Json:
         fields["views_not_recorded_reason"] = (
             "Too young to give views; observed with parent." if seen else "Child not seen."
         )
+    return fields
+
+
+# How often a child the demo assesses has a disability (an assumption: most have none), and the
+# codes' weights (learning disability and autism the most common).
+DISABLED = 0.07
+DISABILITY_CODES = {"LD": 0.24, "AUT": 0.22, "COMM": 0.14, "BEH": 0.14, "CON": 0.06,
+                    "MOB": 0.05, "HAND": 0.04, "PC": 0.03, "HEAR": 0.03, "VIS": 0.03,
+                    "INC": 0.01, "DDA": 0.01}  # fmt: skip
+NOT_BEFORE_3 = frozenset({"LD", "AUT", "COMM", "BEH", "CON"})  # seldom identified in infancy
+
+
+def disabilities(seed: int, child: Person, day: int) -> list[str]:
+    """The DfE disability codes an assessment on `day` records for `child` (NONE alone when it
+    has none). Drawn once per child from its own stream, so every assessment of the child
+    agrees and no other draw of the demo changes."""
+    rng = random.Random(f"{seed}:disability:{child.pid}")
+    if rng.random() >= DISABLED:
+        return ["NONE"]
+    codes = {_code(rng)}
+    if rng.random() < 0.3:
+        codes.add(_code(rng))
+    if day - child.dob < 3 * YEAR:
+        codes -= NOT_BEFORE_3
+    return sorted(codes) or ["NONE"]
+
+
+def _code(rng: random.Random) -> str:
+    return rng.choices(list(DISABILITY_CODES), list(DISABILITY_CODES.values()))[0]
+
+
+# What an assessment alongside a section 47 enquiry found even when the concern was not
+# substantiated: the concern itself (CIN factors), never "21 no factors identified".
+CONCERNS = ("2A", "2B", "3A", "4A", "16A", "18B", "19B", "20", "22A")
+
+
+def recorded(seed: int, child: Person, day: int, fields: Json, *, enquiry: bool) -> Json:
+    """A completed assessment's fields with the child's disabilities, and after an enquiry
+    the factors of its concern (from streams of their own: no other draw changes)."""
+    fields = {**fields, "disabilities": disabilities(seed, child, day)}
+    if enquiry and fields.get("factors") == ["21"]:
+        rng = random.Random(f"{seed}:concern:{child.pid}:{day}")
+        fields["factors"] = sorted(rng.sample(CONCERNS, rng.choice((1, 2))))
     return fields

@@ -17,7 +17,7 @@ from joinedup.demo.agencies import Org
 from joinedup.demo.context import Ctx
 from joinedup.demo.emitter import Json
 from joinedup.demo.model import Person
-from joinedup.demo.timeutil import YEAR, working_days_after
+from joinedup.demo.timeutil import YEAR, on_working_day, working_days_after
 
 METRICS = {
     "referral": "referrals",
@@ -235,10 +235,11 @@ def _section47(ep: Episode, day: int, *, forced: str | None = None) -> None:
         if outcome == "child_in_need":
             _cin(ep, concluded)
         else:
+            # Not "closed after assessment" (RC8): an enquiry was made (CIN rule 2990).
             _close(
                 ep,
                 concluded + rng.randint(0, 5),
-                "RC8",
+                "RC7",
                 "Section 47 concluded; concerns not substantiated. Case closed.",
             )
         return
@@ -275,10 +276,11 @@ def _conference(ep: Episode, day: int, forced: bool) -> None:
         f"Child protection plan started under the category {category}.",
         "child protection chair",
     )
-    end = day + _lognormal_days(ctx, cal.CP_PLAN_MEDIAN_DAYS, 0.55, 90, 1100)
+    # The plan ends at a review conference, so on a working day.
+    end = on_working_day(day + _lognormal_days(ctx, cal.CP_PLAN_MEDIAN_DAYS, 0.55, 90, 1100))
     reason = "step_down_to_child_in_need"
     if ep.ctx.rng.random() < cal.CLA_FROM_CP[tier]:
-        end = rng.randint(day + 30, end)
+        end = on_working_day(rng.randint(day + 30, end))
         reason = "child_looked_after"
         for child in ep.children:
             care.start(ep, child, end, _pick(ctx, cal.CLA_STATUS_FROM_PLAN))
@@ -293,7 +295,7 @@ def _reviews(ep: Episode, start: int, end: int, reason: str) -> None:
     review = start + 91
     while review < end:
         ep.each(
-            review,
+            min(on_working_day(review), end),
             "CPC",
             "cp_conference",
             {"outcome": "plan_continues"},

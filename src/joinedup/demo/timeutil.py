@@ -6,6 +6,8 @@ import random
 from datetime import date
 from functools import cache
 
+from joinedup.core.workdays import add_working_days, next_working_day
+
 YEAR = 365.25
 
 
@@ -62,8 +64,14 @@ def poisson_days(rng: random.Random, start: int, end: int, per_year: float) -> l
 
 
 def working_days_after(day: int, n: int) -> int:
-    """Approximate: n working days is n * 7/5 calendar days (bank holidays ignored)."""
-    return day + (n * 7 + 4) // 5
+    """The day n working days after `day` (weekends and England's bank holidays skipped), so a
+    meeting dated this way falls on a working day when n > 0."""
+    return add_working_days(date.fromordinal(day), n).toordinal()
+
+
+def on_working_day(day: int) -> int:
+    """`day` if it is a working day, else the next one (for a meeting dated in calendar days)."""
+    return next_working_day(date.fromordinal(day)).toordinal()
 
 
 def daytime(rng: random.Random) -> int:

@@ -281,3 +281,37 @@ def test_a_contact_about_a_child_whose_case_is_open_goes_to_that_case(desk: Desk
     c = desk.decide(c, "open_case", "For the allocated worker.")
     c = desk.sign_off(c)
     assert (c.status, c.case_id) == ("decided", case.id)
+
+
+def test_closed_after_assessment_is_refused_once_a_section47_enquiry_was_made(desk: Desk) -> None:
+    # CIN rule 2990: RC8/RC9 ("closed after assessment") only fit an episode that went no
+    # further than the assessment.
+    case = desk.referred(decision="strategy_discussion", urgency="red")
+    case = desk.act(
+        case, "strategy_discussion", "section47", {"attendees": ATTENDEES, "reasons": "Bruise."}
+    )
+    case = desk.act(case, "complete_section47", "not_substantiated", {"findings": "Accidental."})
+    case = desk.act(case, "complete_assessment", "no_further_action", ASSESSED)
+    for reason in ("RC8", "RC9"):
+        with pytest.raises(ValidationFailed) as refused:
+            desk.act(case, "close", fields={"closure_reason": reason})
+        (error,) = refused.value.errors
+        assert error.field == "closure_reason"
+        assert "section 47" in error.message
+        assert desk.case(case.id).stage == "assessment"
+    case = desk.act(case, "close", fields={"closure_reason": "RC7"})
+    assert case.stage == "closed"
+
+
+def test_closed_after_assessment_is_refused_for_a_child_found_in_need(desk: Desk) -> None:
+    case = desk.referred()
+    case = desk.act(case, "complete_assessment", "child_in_need", ASSESSED)
+    with pytest.raises(ValidationFailed, match="does not fit"):
+        desk.act(case, "close", fields={"closure_reason": "RC8"})
+    assert desk.act(case, "close", fields={"closure_reason": "RC7"}).stage == "closed"
+
+
+def test_closed_after_assessment_fits_an_assessment_alone(desk: Desk) -> None:
+    case = desk.referred()
+    case = desk.act(case, "complete_assessment", "no_further_action", ASSESSED)
+    assert desk.act(case, "close", fields={"closure_reason": "RC8"}).stage == "closed"

@@ -1,0 +1,131 @@
+"""What the demo's casework plan records for the statutory returns: meetings on working days,
+closure reasons that fit the episode (CIN rule 2990), the children's disabilities, and support
+after a child returns home from care."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+import orjson
+import pytest
+
+from joinedup.core import dfe_codes
+from joinedup.core.workdays import add_working_days, is_working_day
+from joinedup.demo import casecare
+from joinedup.demo.casetext import NOT_BEFORE_3
+from joinedup.demo.generator import generate
+from joinedup.demo.timeutil import working_days_after
+
+Line = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> list[Line]:
+    out = tmp_path_factory.mktemp("statutory")
+    generate(children=1500, years=4, seed=8, out_dir=out)
+    return [orjson.loads(line) for line in (out / "casework.jsonl").read_bytes().splitlines()]
+
+
+def _episodes(plan: list[Line]) -> dict[str, list[Line]]:
+    found: dict[str, list[Line]] = defaultdict(list)
+    for line in plan:
+        found[line["episode"]].append(line)
+    return found
+
+
+def test_working_days_after_counts_real_working_days() -> None:
+    start = date(2025, 12, 19).toordinal()  # a Friday, before Christmas and Boxing Day
+    assert date.fromordinal(working_days_after(start, 4)) == date(2025, 12, 29)
+    for day in range(date(2024, 1, 1).toordinal(), date(2024, 3, 1).toordinal()):
+        for n in (1, 10, 15, 45):
+            after = date.fromordinal(working_days_after(day, n))
+            assert is_working_day(after)
+            assert after == add_working_days(date.fromordinal(day), n)
+
+
+def test_conferences_are_held_on_working_days(plan: list[Line]) -> None:
+    held = [date.fromisoformat(line["on"]) for line in plan
+            if line["action"] in ("initial_conference", "review_conference")]  # fmt: skip
+    initial = [line for line in plan if line["action"] == "initial_conference"]
+    assert len(initial) > 20
+    assert all(day.weekday() < 5 for day in held)
+
+
+def test_no_case_closes_as_after_assessment_once_it_went_further(plan: list[Line]) -> None:
+    further = {"complete_section47", "initial_conference", "start_looked_after"}
+    closed_after_assessment = 0
+    for lines in _episodes(plan).values():
+        for line in lines:
+            if line["action"] != "close" or line["fields"]["closure_reason"] not in ("RC8", "RC9"):
+                continue
+            closed_after_assessment += 1
+            assert not any(other["action"] in further for other in lines)
+            assert not any(other.get("outcome") == "section47" for other in lines)
+            found_in_need = [o for o in lines if o.get("outcome") == "child_in_need"]
+            assert not found_in_need
+    assert closed_after_assessment > 20
+
+
+def test_assessments_record_each_childs_disabilities_consistently(plan: list[Line]) -> None:
+    by_child: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    codes: set[str] = set()
+    child = {line["episode"]: line["child"]["record_id"] for line in plan if "child" in line}
+    assessed = [line for line in plan if line["action"] == "complete_assessment"]
+    for line in assessed:
+        found = line["fields"]["disabilities"]
+        assert found and set(found) <= dfe_codes.DISABILITY
+        assert found == ["NONE"] or "NONE" not in found
+        assert len(set(found)) == len(found)
+        by_child[child[line["episode"]]].add(tuple(found))
+        codes.update(found)
+    disabled = [line for line in assessed if line["fields"]["disabilities"] != ["NONE"]]
+    assert 0.01 < len(disabled) / len(assessed) < 0.2
+    assert len(codes) >= 6
+    # The same codes each time, less those seldom identified in infancy while the child is young.
+    for seen in by_child.values():
+        assert len({c for found in seen for c in found} - {"NONE"}) <= 2
+        later = [found for found in seen if set(found) & NOT_BEFORE_3]
+        assert len(set(later)) <= 1
+
+
+def test_a_child_who_returns_home_stays_a_child_in_need_for_a_while(plan: list[Line]) -> None:
+    supported = 0
+    for lines in _episodes(plan).values():
+        ends = [line for line in lines if line["action"] == "end_looked_after"]
+        if not ends or ends[-1]["fields"]["reason_ceased"] not in casecare.RETURNED_HOME:
+            continue
+        home = date.fromisoformat(ends[-1]["on"])
+        closes = [line for line in lines if line["action"] == "close"]
+        if closes and closes[-1]["fields"]["closure_reason"] == "RC7":
+            closed = date.fromisoformat(closes[-1]["on"])
+            assert (closed - home).days >= casecare.SUPPORT_DAYS[2]
+            supported += 1
+        visits = [line for line in lines if line["action"] == "visit"
+                  and date.fromisoformat(line["on"]) > home]  # fmt: skip
+        assert visits or not closes or (date.fromisoformat(closes[-1]["on"]) - home).days < 15
+    assert supported > 0
+
+
+def test_a_care_leaver_at_18_is_closed_as_before(plan: list[Line]) -> None:
+    for lines in _episodes(plan).values():
+        ends = [line for line in lines if line["action"] == "end_looked_after"]
+        if ends and ends[-1]["fields"]["reason_ceased"] in ("E5", "E17"):
+            closes = [line for line in lines if line["action"] == "close"]
+            if closes:
+                gap = date.fromisoformat(closes[-1]["on"]) - date.fromisoformat(ends[-1]["on"])
+                assert gap.days <= 5
+
+
+def test_an_enquiry_that_found_nothing_still_names_its_concern(plan: list[Line]) -> None:
+    """CIN query 8873Q: "21 no factors identified" goes with RC8/RC9, which an enquiry rules out."""
+    checked = 0
+    for lines in _episodes(plan).values():
+        if not any(line.get("outcome") == "not_substantiated" for line in lines):
+            continue
+        for line in lines:
+            if line["action"] == "complete_assessment":
+                checked += 1
+                assert line["fields"]["factors"] != ["21"]
+    assert checked > 0
