@@ -37,9 +37,12 @@ from joinedup.people.models import LinkConstraint, PersonMerge
 
 Progress = Callable[[str], None]
 METHOD = "batch"
-# Links re-linking never undoes: people's merges and confirmations, and casework records, which
-# casework links straight to the child it was recorded about (casework/chronicle.py).
+# Links re-linking never undoes: people's merges and confirmations (the person is kept whole, as
+# the human saw it), and casework records, which casework links straight to the child it was
+# recorded about (casework/chronicle.py) and which carry no identity of their own: each follows
+# the child's other records, without binding those records to one another.
 HUMAN_METHODS = frozenset({"merge", "confirmed", "casework"})
+CASEWORK = "casework"
 REASON = "batch re-linking"
 _M: Table = Mention.__table__  # type: ignore[assignment]
 _E: Table = Event.__table__  # type: ignore[assignment]
@@ -88,13 +91,13 @@ def relink_all(
     summary = RelinkSummary()
     started = time.perf_counter()
     say("reading linked mentions")
-    rows, current, kinds, human = _load(session)
+    rows, current, kinds, human, attached = _load(session)
     summary.mentions = len(rows)
     summary.persons_before = len(set(current.values()))
     adults = adults_of(rows)
     identities = [r.identity(adults.get(r.event_id, ()) if r.kind == "child" else ()) for r in rows]
     index = {row.id: i for i, row in enumerate(rows)}
-    must, cannot = _constraints(session, [r.id for r in rows], index, human, current)
+    must, cannot = _constraints(session, [r.id for r in rows], index, human, attached, current)
     summary.must_links, summary.cannot_links = len(must), len(cannot)
     summary.timings["read"] = time.perf_counter() - started
     result = link(
@@ -133,9 +136,9 @@ def relink_all(
 
 def _load(
     session: Session,
-) -> tuple[list[MentionRow], dict[int, int], dict[int, str], list[int]]:
+) -> tuple[list[MentionRow], dict[int, int], dict[int, str], list[int], set[int]]:
     """Linked mentions of born persons, each with its person (after merges); persons' kinds;
-    and the mentions a person placed (by a merge or a confirmed review task)."""
+    the mentions a person placed (by a merge or a confirmed review task); and casework's."""
     links, persons = store.T_LINK, store.T_PERSON
     columns = [*COLUMNS, links.c.person_id, links.c.method]
     query = (
@@ -151,12 +154,15 @@ def _load(
     rows: list[MentionRow] = []
     current: dict[int, int] = {}
     human: list[int] = []
+    attached: set[int] = set()
     for r in session.execute(query):
         rows.append(mention_row(r))
         current[r.id] = _survivor(into, r.person_id)
-        if r.method in HUMAN_METHODS:
+        if r.method == CASEWORK:
+            attached.add(r.id)
+        elif r.method in HUMAN_METHODS:
             human.append(r.id)
-    return rows, current, kinds, human
+    return rows, current, kinds, human, attached
 
 
 def _survivor(into: dict[int, int | None], person: int) -> int:
@@ -171,6 +177,7 @@ def _constraints(
     ids: Sequence[int],
     index: dict[int, int],
     human: list[int],
+    attached: set[int],
     current: dict[int, int],
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """People's decisions as index pairs: must-links and cannot-links on record, and every
@@ -193,6 +200,20 @@ def _constraints(
             anchor = anchors.setdefault(person, position)
             if anchor != position:
                 must.append((anchor, position))
+    # A casework record follows its child's first other record (or, for a child known only to
+    # casework, the child's first casework record): it binds nothing else together, so a
+    # person's "these two records are not the same child" still holds for the rest.
+    if attached:
+        firsts: dict[int, int] = {}
+        for position, mention in enumerate(ids):
+            if mention not in attached:
+                firsts.setdefault(current[mention], position)
+        for position, mention in enumerate(ids):
+            person = current[mention]
+            if mention in attached and person not in decided:
+                anchor = firsts.setdefault(person, position)
+                if anchor != position:
+                    must.append((anchor, position))
     return must, cannot
 
 
