@@ -187,3 +187,29 @@ def test_sw12stg2_failing_a_child_still_in_care_after_a_move_is_the_validators_b
     assert not [f for f in report.errors if f.rule == "SW12STG2"]
     assert any("SW12STG2" in note for note in report.returns[0].notes)
     assert report.passed, [(f.rule, f.child, f.message) for f in report.errors]
+
+
+def test_sw12stg2_failing_a_start_of_care_for_the_worker_before_care_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    """LAC1 had a social worker from April, before coming into care in June, and a new one from
+    the day care began: the DfE asks for the earlier episode too, and SW12STG2 fails the start
+    of care because of it (it fails an episode when any one worker's episode fails its test)."""
+    ssda903 = shutil.copytree(SSDA903, tmp_path / "903")
+    replace(ssda903 / "sw_episodes.csv", "LAC1,15/03/2015,SW100001,10/06/2025,,FCONTA",
+            "LAC1,15/03/2015,SW100003,01/04/2025,10/06/2025,FCONTA\n"
+            "LAC1,15/03/2015,SW100001,10/06/2025,,TSPROC")  # fmt: skip
+    report = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    assert [b.child for b in report.known_bugs if b.rule == "SW12STG2"] == ["LAC1"]
+    assert report.passed, [(f.rule, f.child, f.message) for f in report.errors]
+
+
+def test_sw12stg2_still_counts_a_start_of_care_with_no_worker(tmp_path: Path) -> None:
+    """The rule's real finding stands: LAC1's only social worker episode ended before care
+    began, so nothing covers the start of care."""
+    ssda903 = shutil.copytree(SSDA903, tmp_path / "903")
+    replace(ssda903 / "sw_episodes.csv", "LAC1,15/03/2015,SW100001,10/06/2025,,FCONTA",
+            "LAC1,15/03/2015,SW100001,01/04/2025,01/05/2025,FCONTA")  # fmt: skip
+    report = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    assert "LAC1" in [f.child for f in report.errors if f.rule == "SW12STG2"]
+    assert not [b for b in report.known_bugs if b.rule == "SW12STG2"]

@@ -59,10 +59,11 @@ K3_BUG = (
 )
 
 SW12_BUG = (
-    "this ruleset's rule SW12STG2 passes an episode only if it has an end date (DEC) or starts "
-    "the period of care (RNE S), so every child still in care after a move or a change of legal "
-    "status fails it whatever their social worker episodes say (a validator bug, not a fault in "
-    "the return)"
+    "this ruleset's rule SW12STG2 fails an episode if any one of the child's social worker "
+    "episodes fails its test, so a worker from before care (which the DfE asks for) fails the "
+    "start of care, and it never passes an episode still open that did not start the period of "
+    "care, so every child still in care after a move or a change of legal status fails it (a "
+    "validator bug, not a fault in the return)"
 )
 
 
@@ -346,36 +347,63 @@ def _rejects_k3(rule: Any) -> bool:
 
 
 def _fails_open_moves(rule: Any, year: int) -> bool:
-    """Whether this ruleset's SW12STG2 fails a child rightly reported: in care since May, moved
-    in August and still there, with one social worker throughout (the probe's row 1)."""
+    """Whether this ruleset's SW12STG2 fails children rightly reported: P1 in care since May,
+    moved in August and still there, with one social worker throughout (its row 1); P2 in care
+    since June with the worker they had before care and a new one from the day care began
+    (its row 2)."""
     if rule is None:
         return False
     import pandas as pd
 
-    blank = pd.NA
+    blank, y = pd.NA, year - 1
     episodes = pd.DataFrame(
         [
-            {"CHILD": "P1", "DECOM": f"01/05/{year - 1}", "DEC": f"01/08/{year - 1}",
-             "REC": "X1", "RNE": "S", "LS": "C2"},
-            {"CHILD": "P1", "DECOM": f"01/08/{year - 1}", "DEC": blank, "REC": blank,
-             "RNE": "P", "LS": "C2"},
+            {"CHILD": "P1", "DECOM": f"01/05/{y}", "DEC": f"01/08/{y}", "REC": "X1",
+             "RNE": "S", "LS": "C2"},
+            {"CHILD": "P1", "DECOM": f"01/08/{y}", "DEC": blank, "REC": blank, "RNE": "P",
+             "LS": "C2"},
+            {"CHILD": "P2", "DECOM": f"01/06/{y}", "DEC": blank, "REC": blank, "RNE": "S",
+             "LS": "C2"},
         ]
     )  # fmt: skip
-    workers = pd.DataFrame([{"CHILD": "P1", "SW_DECOM": f"01/05/{year - 1}", "SW_DEC": blank}])
-    metadata = {"collection_start": f"01/04/{year - 1}", "collection_end": f"31/03/{year}"}
+    workers = pd.DataFrame(
+        [
+            {"CHILD": "P1", "SW_DECOM": f"01/05/{y}", "SW_DEC": blank},
+            {"CHILD": "P2", "SW_DECOM": f"01/04/{y}", "SW_DEC": f"01/06/{y}"},
+            {"CHILD": "P2", "SW_DECOM": f"01/06/{y}", "SW_DEC": blank},
+        ]
+    )
+    metadata = {"collection_start": f"01/04/{y}", "collection_end": f"31/03/{year}"}
     try:
         result = rule.func({"Episodes": episodes, "SWEpisodes": workers, "metadata": metadata})
     except Exception:
         return False
-    return 1 in list(result.get("Episodes", []))
+    return {1, 2} <= set(result.get("Episodes", []))
 
 
-def _open_move(frame: Any, row: Any) -> bool:
-    """An episode still open at the year's end that did not start the period of care."""
+def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
+    """SW12STG2's failure of this episode is the validator's bug: the episode is still open and
+    did not start the period of care (the rule can never pass it), or one of the child's social
+    worker episodes passes the rule's own test for it (the rule fails the episode if any one of
+    them does not: a worker from before care, which the DfE asks for, fails it)."""
     import pandas as pd
 
-    dec = frame.at[row, "DEC"]
-    return bool((pd.isna(dec) or str(dec).strip() == "") and frame.at[row, "RNE"] != "S")
+    episodes, workers = store["Episodes"], store.get("SWEpisodes")
+    dec = pd.to_datetime(episodes.at[row, "DEC"], format="%d/%m/%Y", errors="coerce")
+    decom = pd.to_datetime(episodes.at[row, "DECOM"], format="%d/%m/%Y", errors="coerce")
+    rne, rec = episodes.at[row, "RNE"], episodes.at[row, "REC"]
+    if pd.isna(dec) and rne != "S":
+        return True
+    if workers is None:
+        return False
+    mine = workers[workers["CHILD"] == episodes.at[row, "CHILD"]]
+    for value in mine["SW_DECOM"]:
+        start = pd.to_datetime(value, format="%d/%m/%Y", errors="coerce")
+        if pd.isna(start):
+            continue
+        if (not pd.isna(dec) and start <= dec and rec != "X1") or (start >= decom and rne == "S"):
+            return True
+    return False
 
 
 def _903_failures(
@@ -415,7 +443,7 @@ def _903_failures(
                 and table == "Episodes"
                 and frame is not None
                 and row in frame.index
-                and _open_move(frame, row)
+                and _sw12_wrongly_failed(store, row)
             ):
                 failure["upstream_bug"] = SW12_BUG
             found.append(failure)
