@@ -1,8 +1,12 @@
-"""What every command shares: settings, the engine, the console and progress bars."""
+"""What every command shares: settings, the engine, the console, progress bars and writing a
+file whole."""
 
 from __future__ import annotations
 
 import getpass
+import os
+import tempfile
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import (
@@ -51,3 +55,19 @@ def progress_bar(*, in_bytes: bool = False) -> Progress:
         console=errors,
         transient=False,
     )
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file beside it, renamed over it: a reader sees
+    the old file or the whole new one, never half of it, and a failure leaves the old file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

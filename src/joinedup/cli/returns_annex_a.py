@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -40,7 +38,7 @@ def annex_a_command(
     settings = common.settings()
     with unit_of_work(common.engine(settings)) as session:
         found = annex_a(session=session, actor=common.cli_actor(), as_of=day, now=now)
-        _write(out, found.workbook)
+        common.write_atomically(out, found.workbook)
     common.console.print(f"Annex A as at {day:%d/%m/%Y} written to {out}")
     for sheet, rows in found.rows.items():
         common.console.print(f"  {sheet}: {rows} row{'s' if rows != 1 else ''}")
@@ -59,17 +57,3 @@ def _day(text: str) -> date:
 def _refuse(message: str) -> NoReturn:
     common.errors.print(f"error: {message}", markup=False, soft_wrap=True)
     raise typer.Exit(2)
-
-
-def _write(out: Path, content: bytes) -> None:
-    """Write beside the target, then rename over it: a reader never sees half a workbook."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        Path(temporary).replace(out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +41,7 @@ def cin(
     except (SchemaViolation, NotFound) as exc:
         common.errors.print(str(exc), soft_wrap=True)
         raise typer.Exit(1) from None
-    write_atomically(out, found.xml)
+    common.write_atomically(out, found.xml)
     took = time.monotonic() - began
     say = common.console.print
     say(f"CIN census {period.label} written to {out} in {took:.1f} s.", soft_wrap=True)
@@ -58,18 +56,3 @@ def cin(
         say(f"{n:,} {'record needs' if n == 1 else 'records need'} attention before submission:")
         for warning in found.warnings:
             say(f"  {warning}", soft_wrap=True)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file beside it: all of it or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

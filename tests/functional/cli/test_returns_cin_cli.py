@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from joinedup.access.roles import Actor
 from joinedup.casework.clocks import london_day
 from joinedup.cli import returns_cin
+from joinedup.cli.common import write_atomically
 from joinedup.cli.main import app
-from joinedup.cli.returns_cin import write_atomically
 from joinedup.config import Settings
 from joinedup.core.clock import SystemClock
 from joinedup.reports.cin_xml import SchemaViolation, check
