@@ -1,0 +1,23 @@
+"""quality: case audits and serious incidents (reserved)
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-11-24 09:15:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0020"
+down_revision: str | None = "0019"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
