@@ -23,6 +23,9 @@ DOMAINS = {
     "sharing",
     "access",
     "reports",
+    "governance",
+    "practice",
+    "quality",
 }
 FOUNDATIONS = {"core", "db", "config"}
 # Flows own a sequence of work across domains (ADR 0006): they may import domains; faces may
