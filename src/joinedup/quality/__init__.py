@@ -1,0 +1,1 @@
+"""Practice quality and learning: case audits, and serious incidents with their reviews."""
