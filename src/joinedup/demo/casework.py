@@ -35,6 +35,7 @@ from joinedup.core.errors import JoinedUpError
 from joinedup.db.session import unit_of_work
 from joinedup.intake.models import Mention, RecordVersion, SourceRecord
 from joinedup.people.models import MentionLink
+from joinedup.workforce import service as workforce
 
 BATCH = 500
 ROLES = {"mash": Role.MASH_PRACTITIONER, "manager": Role.TEAM_MANAGER,
@@ -146,12 +147,21 @@ class Replay:
             fields["user_id"] = self.user_ids[fields["label"]]
         case = session.get(Case, ep.case_id)
         assert case is not None  # noqa: S101 - opened by this replay
-        service.act(
-            session=session, actor=self.actor(line["actor"]), authority=self.authority,
+        on, actor = date.fromisoformat(line["on"]), self.actor(line["actor"])
+        view = service.act(
+            session=session, actor=actor, authority=self.authority,
             case_id=ep.case_id, action=line["action"], outcome=line.get("outcome", ""),
-            on=date.fromisoformat(line["on"]), fields=fields, expected_version=case.version,
+            on=on, fields=fields, expected_version=case.version,
             late_reason=line.get("late_reason", ""), now=now,
         )  # fmt: skip
+        if line["action"] == "allocate":
+            # As `flows.allocation` does: the period the new worker holds the case from, so the
+            # workforce dashboard's changes of social worker count the demo's history too.
+            workforce.record_allocation(
+                session=session, actor=actor, case_id=view.id, person_id=view.person_id,
+                user_id=fields.get("user_id"), label=str(fields["label"]),
+                team=str(fields.get("team") or ""), on=on, over_cap=False, now=now,
+            )  # fmt: skip
 
     def trace(self, session: Session, plan_id: str, before: int) -> None:
         """Which chronology records a traced step wrote (for truth.json's `statutory`)."""

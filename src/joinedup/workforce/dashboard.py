@@ -16,6 +16,7 @@ from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
 from joinedup.casework import service as casework
+from joinedup.casework.models import Case
 from joinedup.workforce import caseload
 from joinedup.workforce.caseload import Load, OpenCase
 from joinedup.workforce.models import AllocationPeriod, Worker
@@ -115,11 +116,17 @@ def _agency(w: Worker) -> bool:
 
 
 def _changes(session: Session, today: date) -> list[Bar]:
-    """Children with an allocation in the last 12 months, by how often their worker changed."""
+    """Children with an allocation in the last 12 months, by how often their worker changed.
+
+    A period still open on a closed case ended when the case closed (closing a case does not
+    write to workforce's table), so a child whose case closed before the 12 months is not held.
+    """
     since = today - timedelta(days=365)
+    ended = func.coalesce(AllocationPeriod.to_on, Case.closed_on)
     held = (
         select(AllocationPeriod.person_id, func.count().label("n"))
-        .where((AllocationPeriod.to_on.is_(None)) | (AllocationPeriod.to_on >= since))
+        .join(Case, Case.id == AllocationPeriod.case_id)
+        .where(ended.is_(None) | (ended >= since))
         .group_by(AllocationPeriod.person_id)
         .subquery()
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
@@ -25,6 +25,7 @@ from joinedup.demo.timeutil import reporting_year
 from joinedup.flows.intake import resolving_store
 from joinedup.intake.bulk import BulkIngest
 from joinedup.intake.models import Event, Organisation
+from joinedup.workforce.models import AllocationPeriod
 
 FLOWS = {
     "assessment": "assessments",
@@ -122,6 +123,12 @@ def test_the_casework_history_goes_through_the_services_and_gives_the_truths_cou
         stages = Counter(session.scalars(select(Case.stage)))
         late = session.scalar(select(CaseStep.id).where(CaseStep.late_reason.is_not(None)).limit(1))
         lone = session.scalar(select(Contact.id).where(Contact.case_id.is_(None)).limit(1))
+        allocated = session.scalar(
+            select(func.count(CaseStep.id)).where(CaseStep.kind == "allocation")
+        )
+        periods = session.scalar(select(func.count(AllocationPeriod.id)))
+    # Every allocation the replay made left its period, as the allocation flow does.
+    assert allocated and periods == allocated
     assert stages[pathway.CLOSED] and sum(stages.values()) > stages[pathway.CLOSED]
     assert late is not None and lone is not None
     assert already_replayed(clean_engine)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.workforce import service as workforce
 from joinedup.workforce.dashboard import band_labels, changes_band, dashboard
-from tests.unit.casework.support import MANAGER, Desk
+from tests.unit.casework.support import ASSESSED, MANAGER, Desk
 from tests.unit.workforce.test_workforce_service import RULES, allocate, family, staff
 
 __all__ = ["family"]
@@ -41,3 +41,25 @@ def test_rates_spend_cost_per_case_and_changes_of_worker(
     assert (d.open_cases, d.unallocated, d.leavers) == (3, 2, 1)
     assert [b.value for b in d.changes] == [0, 1, 0, 0]
     assert [b.value for b in d.distribution] == [2, 0, 0, 0, 0, 0]
+
+
+def test_a_child_whose_case_closed_before_the_year_is_not_counted_as_held(
+    session: Session, family: tuple[Desk, Desk, Desk]
+) -> None:
+    """Closing a case leaves its last allocation period open in workforce's table; the case's
+    closure ends it, so the child drops out of the changes of worker a year later."""
+    third = family[2]
+    staff(session, third)
+    case = third.referred()
+    allocate(third, case.id, 13)
+    done = third.act(third.case(case.id), "complete_assessment", "no_further_action", ASSESSED)
+    third.act(done, "close", fields={"closure_reason": "RC8"})
+
+    def held() -> int:
+        d = dashboard(session=session, actor=MANAGER, rules=RULES, today=third.today(),
+                      now=third.clock.now())  # fmt: skip
+        return sum(b.value for b in d.changes)
+
+    assert held() == 1  # closed today: held within the last 12 months
+    third.days(366)
+    assert held() == 0
