@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     # denominator of every rate per 10,000 children (the ONS mid-year estimate the DfE uses).
     # Unset, the page shows counts and says the rates need it; never guessed from the store.
     child_population: int | None = Field(default=None, ge=1, le=5_000_000)
+    # Professional challenge (docs/practice.md): working days each stage of an escalation has
+    # before it moves on by itself (practitioner, manager, senior manager, partnership); the
+    # partnership's escalation policy sets them. Early help: weeks between family plan reviews.
+    escalation_working_days: tuple[int, int, int, int] = (2, 5, 10, 15)
+    early_help_review_weeks: int = Field(default=6, ge=1, le=26)
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Settings:

@@ -47,6 +47,12 @@ class Action(StrEnum):
     WORKFORCE_MANAGE = "workforce:manage"
     REPORTS_READ = "reports:read"
     RETURNS_EXPORT = "returns:export"
+    EARLY_HELP_READ = "early_help:read"
+    EARLY_HELP_WRITE = "early_help:write"
+    ESCALATIONS_RAISE = "escalations:raise"
+    ESCALATIONS_READ = "escalations:read"
+    ESCALATIONS_RESOLVE = "escalations:resolve"
+    CONSULTATIONS_RECORD = "consultations:record"
 
 
 _PRACTICE = {
@@ -140,6 +146,25 @@ POLICY: dict[Action, frozenset[Role]] = {
     # Statutory returns (CIN census, SSDA903, Annex A) hold every child's record: the
     # performance officer who submits them, and the platform's own command line.
     Action.RETURNS_EXPORT: frozenset({Role.SYSTEM, Role.PERFORMANCE_OFFICER}),
+    # Early help: the lead professional may come from any agency (a partner sees only the
+    # episodes they lead: practice/early_help.py); the front door and case-holding roles too.
+    Action.EARLY_HELP_READ: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}),
+    Action.EARLY_HELP_WRITE: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}),
+    # Professional challenge: any practitioner may escalate a decision they disagree with; the
+    # managers and leaders resolve it (which stage each may resolve: practice/escalations.py).
+    Action.ESCALATIONS_RAISE: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}),
+    Action.ESCALATIONS_READ: frozenset(
+        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER,
+         Role.SENIOR_LEADER}
+    ),  # fmt: skip
+    Action.ESCALATIONS_RESOLVE: frozenset(
+        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER,
+         Role.SENIOR_LEADER}
+    ),  # fmt: skip
+    # An advice call to the front door: the front door records the concern and its advice.
+    Action.CONSULTATIONS_RECORD: frozenset(
+        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+    ),
 }
 
 

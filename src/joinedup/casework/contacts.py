@@ -431,6 +431,67 @@ def send_outcome(
     return _view(session, contact, now)
 
 
+def reopen_as_referral(
+    *,
+    session: Session,
+    actor: Actor,
+    authority: Authority,
+    contact_id: int,
+    reason: str,
+    now: datetime,
+) -> ContactView:
+    """A decision reversed on professional challenge (practice/escalations.py): a decided
+    contact closed with no further action or early help becomes a referral and the case opens
+    (or, when the child's case is open, the contact joins it). The first decision stays on the
+    chronology; the reversal is a record of its own."""
+    authorise(
+        session=session, actor=actor, action=Action.ESCALATIONS_RESOLVE, resource_type="contact"
+    )
+    contact = _contact(session, contact_id, lock=True)
+    require(
+        session=session,
+        actor=actor,
+        action=Action.ESCALATIONS_RESOLVE,
+        resource_type="contact",
+        resource_ids=[contact_id],
+        detail={"person": contact.person_id, "step": "reopen"},
+        now=now,
+    )
+    if contact.status != pathway.DECIDED or contact.decision not in REOPENABLE:
+        raise InvalidTransition(
+            "only a contact decided as no further action or early help can be reopened"
+        )
+    errors = _text("reason", reason, required=True)
+    if errors:
+        raise ValidationFailed("Say why the decision is reversed", errors)
+    open_already = service.open_case_of(session, contact.person_id)
+    contact.decision = pathway.OPEN_CASE if open_already else pathway.REFERRAL
+    contact.case_id = open_already or _open_case(session, actor, authority, contact, now)
+    contact.rationale = reason.strip()
+    contact.decided_by, contact.decided_at = actor.label, now
+    contact.signed_off_by, contact.signed_off_at = actor.label, now
+    contact.updated_at, contact.updated_by = now, actor.label
+    chronicle.write(
+        session=session,
+        actor=actor,
+        authority=authority,
+        person_id=contact.person_id,
+        record_id=f"contact:{contact.id}:reopened",
+        kind="contact_outcome",
+        occurred_at=now,
+        summary=f"Decision on the contact reversed on professional challenge: "
+        f"{_decision_title(contact)}. {contact.rationale}",
+        attributes={"outcome": _outcome_code(contact.decision)},
+        author=chronicle.Author(actor.label, actor.role.value),
+        now=now,
+    )
+    flush_versioned(session)
+    return _view(session, contact, now)
+
+
+REOPENABLE = frozenset({pathway.NFA, pathway.EARLY_HELP})
+
+
 # -- internals ---------------------------------------------------------------------------------
 
 

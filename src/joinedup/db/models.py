@@ -8,6 +8,7 @@ from joinedup.chronology import models as chronology_models
 from joinedup.db.base import Base
 from joinedup.intake import models as intake_models
 from joinedup.people import models as people_models
+from joinedup.practice import models as practice_models
 from joinedup.quality import models as quality_models
 from joinedup.rules import models as rules_models
 from joinedup.sharing import models as sharing_models
@@ -20,6 +21,7 @@ __all__ = [
     "chronology_models",
     "intake_models",
     "people_models",
+    "practice_models",
     "quality_models",
     "rules_models",
     "sharing_models",

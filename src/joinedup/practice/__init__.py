@@ -1,0 +1,1 @@
+"""Practice quality: early help and professional challenge (escalation)."""
