@@ -53,6 +53,10 @@ class Action(StrEnum):
     ESCALATIONS_READ = "escalations:read"
     ESCALATIONS_RESOLVE = "escalations:resolve"
     CONSULTATIONS_RECORD = "consultations:record"
+    CASE_AUDITS_MANAGE = "case_audits:manage"
+    CASE_AUDITS_CONDUCT = "case_audits:conduct"
+    CASE_AUDITS_MODERATE = "case_audits:moderate"
+    INCIDENTS_MANAGE = "incidents:manage"
 
 
 _PRACTICE = {
@@ -164,6 +168,21 @@ POLICY: dict[Action, frozenset[Role]] = {
     # An advice call to the front door: the front door records the concern and its advice.
     Action.CONSULTATIONS_RECORD: frozenset(
         {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+    ),
+    # Case audits (quality/audits.py): leaders draw a round; team managers, heads of service and
+    # reviewing officers audit and moderate, never a case they hold or manage, never moderating
+    # their own audit (enforced by the service, ADR 0016).
+    Action.CASE_AUDITS_MANAGE: frozenset({Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER}),
+    Action.CASE_AUDITS_CONDUCT: frozenset(
+        {Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER, Role.REVIEWING_OFFICER}
+    ),
+    Action.CASE_AUDITS_MODERATE: frozenset(
+        {Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER, Role.REVIEWING_OFFICER}
+    ),
+    # Serious incidents: notification, rapid review, local review and learning actions. The
+    # rapid review's chronology is read through the chronology service, with its own checks.
+    Action.INCIDENTS_MANAGE: frozenset(
+        {Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER, Role.REVIEWING_OFFICER}
     ),
 }
 

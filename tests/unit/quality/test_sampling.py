@@ -23,8 +23,13 @@ def population(sizes: dict[str, int], first_id: int = 1) -> list[Candidate]:
     return found
 
 
-SIZES = {"looked_after": 120, "child_protection": 80, "child_in_need": 400, "assessment": 300,
-         "closed": 100}  # fmt: skip
+SIZES = {
+    "looked_after": 120,
+    "child_protection": 80,
+    "child_in_need": 400,
+    "assessment": 300,
+    "closed": 100,
+}
 
 
 def test_the_same_seed_gives_the_same_sample_whatever_the_order_read() -> None:
@@ -84,7 +89,10 @@ def test_allocation_adds_up_and_is_within_one_of_the_exact_share(
 def test_allocation_known_answer() -> None:
     # 10 from 50 / 30 / 20: exact shares 5, 3, 2.
     assert allocate({"child_in_need": 50, "assessment": 30, "closed": 20}, 10) == {
-        "child_in_need": 5, "assessment": 3, "closed": 2}  # fmt: skip
+        "child_in_need": 5,
+        "assessment": 3,
+        "closed": 2,
+    }
     # 3 from 1 / 1 / 1 / 1: shares 0.75 each, the remainders go in STRATA order.
     found = allocate({"closed": 1, "looked_after": 1, "child_in_need": 1, "assessment": 1}, 3)
     assert found == {"looked_after": 1, "child_in_need": 1, "assessment": 1, "closed": 0}
@@ -121,9 +129,15 @@ def test_an_unknown_method_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("stage", "stratum"),
-    [("looked_after", "looked_after"), ("child_protection", "child_protection"),
-     ("child_in_need", "child_in_need"), ("assessment", "assessment"),
-     ("section47", "assessment"), ("awaiting_conference", "assessment"), ("closed", "closed")],
-)  # fmt: skip
+    [
+        ("looked_after", "looked_after"),
+        ("child_protection", "child_protection"),
+        ("child_in_need", "child_in_need"),
+        ("assessment", "assessment"),
+        ("section47", "assessment"),
+        ("awaiting_conference", "assessment"),
+        ("closed", "closed"),
+    ],
+)
 def test_stratum_of_each_stage(stage: str, stratum: str) -> None:
     assert stratum_of(stage) == stratum
