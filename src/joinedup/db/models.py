@@ -6,6 +6,7 @@ from joinedup.access import models as access_models
 from joinedup.casework import models as casework_models
 from joinedup.chronology import models as chronology_models
 from joinedup.db.base import Base
+from joinedup.governance import models as governance_models
 from joinedup.intake import models as intake_models
 from joinedup.people import models as people_models
 from joinedup.practice import models as practice_models
@@ -19,6 +20,7 @@ __all__ = [
     "access_models",
     "casework_models",
     "chronology_models",
+    "governance_models",
     "intake_models",
     "people_models",
     "practice_models",
