@@ -156,15 +156,27 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.EARLY_HELP_WRITE: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}),
     # Professional challenge: any practitioner may escalate a decision they disagree with; the
     # managers and leaders resolve it (which stage each may resolve: practice/escalations.py).
-    Action.ESCALATIONS_RAISE: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM, *_PRACTICE}),
+    Action.ESCALATIONS_RAISE: frozenset(
+        {Role.PARTNER_PRACTITIONER, Role.SENIOR_LEADER, Role.SYSTEM, *_PRACTICE}
+    ),
     Action.ESCALATIONS_READ: frozenset(
-        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER,
-         Role.SENIOR_LEADER}
-    ),  # fmt: skip
+        {
+            Role.SYSTEM,
+            Role.MASH_PRACTITIONER,
+            Role.SOCIAL_WORKER,
+            Role.TEAM_MANAGER,
+            Role.SENIOR_LEADER,
+        }
+    ),
     Action.ESCALATIONS_RESOLVE: frozenset(
-        {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER,
-         Role.SENIOR_LEADER}
-    ),  # fmt: skip
+        {
+            Role.SYSTEM,
+            Role.MASH_PRACTITIONER,
+            Role.SOCIAL_WORKER,
+            Role.TEAM_MANAGER,
+            Role.SENIOR_LEADER,
+        }
+    ),
     # An advice call to the front door: the front door records the concern and its advice.
     Action.CONSULTATIONS_RECORD: frozenset(
         {Role.SYSTEM, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}

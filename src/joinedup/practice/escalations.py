@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access import audit
-from joinedup.access.policy import Action
+from joinedup.access.policy import Action, permits
 from joinedup.access.roles import Actor, Role
 from joinedup.access.service import authorise, record, require
 from joinedup.casework import chronicle, contacts, pathway
@@ -253,14 +253,23 @@ def resolve(
     escalation.updated_at, escalation.updated_by = now, actor.label
     follow = ""
     if outcome == UPHELD:
-        follow = _reverse(session, actor, authority, escalation, now)
+        follow = _reverse(session, _recorder(actor), authority, escalation, now)
     title = STATUS_TITLES[escalation.status].lower()
     summary = (
         f"Professional challenge ES-{escalation.id:06d} {title} at the stage "
         f"'{clocks.STAGE_TITLES[escalation.stage].lower()}' by {actor.label}: "
         f"{escalation.resolution}{follow}"
     )
-    _step(session, actor, authority, escalation, outcome, _position(escalation), summary, now)
+    _step(
+        session,
+        _recorder(actor),
+        authority,
+        escalation,
+        outcome,
+        _position(escalation),
+        summary,
+        now,
+    )
     flush_versioned(session)
     return _view(session, escalation, now, steps=True)
 
@@ -285,7 +294,7 @@ def escalate(
     if clocks.next_stage(escalation.stage) is None:
         raise InvalidTransition("the safeguarding partnership is the last stage")
     moved = clocks.moved_on(_position(escalation), london_day(now), clock)
-    _move(session, actor, authority, escalation, moved, "escalated", note.strip(), now)
+    _move(session, _recorder(actor), authority, escalation, moved, "escalated", note.strip(), now)
     flush_versioned(session)
     return _view(session, escalation, now, steps=True)
 
@@ -459,6 +468,17 @@ def _refuse(
     raise NotPermitted(
         f"at the stage '{clocks.STAGE_TITLES[escalation.stage].lower()}' it is resolved by: {roles}"
     )
+
+
+def _recorder(actor: Actor) -> Actor:
+    """Who writes what a resolution sets off (the chronology record, the reopened referral):
+    the resolver when their role may, otherwise the platform on their behalf, under their
+    account's label, since the escalation policy, checked and audited, allowed the resolution
+    itself (a head of service resolves but does not record casework; ADR 0015)."""
+    if all(permits(actor.role, a) for a in (Action.RECORDS_SUBMIT, Action.CASES_WRITE)):
+        return actor
+    return Actor(role=Role.SYSTEM, label=actor.label, user_id=actor.user_id,
+                 organisation_id=actor.organisation_id)  # fmt: skip
 
 
 def _locked(session: Session, escalation_id: int) -> Escalation:

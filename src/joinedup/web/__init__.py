@@ -24,6 +24,8 @@ def mount(app: FastAPI) -> None:
         concerns,
         dashboard,
         deadlines,
+        early_help,
+        escalations,
         exports,
         front_door,
         home,
@@ -43,7 +45,7 @@ def mount(app: FastAPI) -> None:
     # The review queue's paths come before a person's, which would otherwise take `review`.
     routes = (auth, home, records, search, exports, children, review, people, audit, account,
               concerns, front_door, cases, deadlines, prompts, partners,
-              inbox, workforce, dashboard)  # fmt: skip
+              inbox, workforce, dashboard, early_help, escalations)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers

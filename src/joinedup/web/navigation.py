@@ -55,6 +55,18 @@ LINKS: tuple[Link, ...] = (
         "What is due and overdue on cases, partners' replies and oversight.",
     ),
     Link(
+        "Escalations",
+        "/escalations",
+        Action.ESCALATIONS_RAISE,
+        "Challenge a decision you disagree with, and follow it through the partnership's stages.",
+    ),
+    Link(
+        "Early help",
+        "/early-help",
+        Action.EARLY_HELP_READ,
+        "Help below the threshold for social care, led by a professional from any agency.",
+    ),
+    Link(
         "Workforce",
         "/workforce",
         Action.WORKFORCE_READ,
