@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # denominator of every rate per 10,000 children (the ONS mid-year estimate the DfE uses).
     # Unset, the page shows counts and says the rates need it; never guessed from the store.
     child_population: int | None = Field(default=None, ge=1, le=5_000_000)
+    # Serious incidents (docs/quality.md): calendar months from commissioning a local child
+    # safeguarding practice review to its publication (Working Together 2023: 6 months).
+    lcspr_publication_months: int = Field(default=6, ge=1, le=24)
     # Professional challenge (docs/practice.md): working days each stage of an escalation has
     # before it moves on by itself (practitioner, manager, senior manager, partnership); the
     # partnership's escalation policy sets them. Early help: weeks between family plan reviews.

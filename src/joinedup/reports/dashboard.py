@@ -21,6 +21,7 @@ from joinedup.access.service import require
 from joinedup.casework import clocks
 from joinedup.core.errors import FieldError
 from joinedup.reports import dashboard_queries as q
+from joinedup.reports.dashboard_quality import Quality, quality
 from joinedup.reports.months import month_starts, period, shift
 from joinedup.rules.service import LIVE, OUTCOMES
 from joinedup.workforce.dashboard import dashboard as workforce_dashboard
@@ -93,6 +94,7 @@ class Dashboard:
     prompts_by_rule: list[tuple[str, list[int]]] = field(default_factory=list)
     workforce: Workforce | None = None
     population: int | None = None
+    quality: Quality | None = None
 
 
 # -- the service ---------------------------------------------------------------------------------
@@ -153,6 +155,7 @@ def dashboard(
         prompts_by_rule=_by_rule(prompt_rows),
         workforce=_workforce(session, actor, rules, team, today, now),
         population=population,
+        quality=quality(session, team, today),
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ def mount(app: FastAPI) -> None:
         account,
         audit,
         auth,
+        case_audits,
         cases,
         children,
         concerns,
@@ -30,6 +31,7 @@ def mount(app: FastAPI) -> None:
         front_door,
         home,
         inbox,
+        incidents,
         partners,
         people,
         prompts,
@@ -45,7 +47,8 @@ def mount(app: FastAPI) -> None:
     # The review queue's paths come before a person's, which would otherwise take `review`.
     routes = (auth, home, records, search, exports, children, review, people, audit, account,
               concerns, front_door, cases, deadlines, prompts, partners,
-              inbox, workforce, dashboard, early_help, escalations)  # fmt: skip
+              inbox, workforce, dashboard, early_help, escalations,
+              case_audits, incidents)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers

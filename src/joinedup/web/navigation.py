@@ -79,6 +79,18 @@ LINKS: tuple[Link, ...] = (
         "Contacts, referrals, timeliness, child protection and looked-after figures by month.",
     ),
     Link(
+        "Case audits",
+        "/case-audits",
+        Action.CASE_AUDITS_CONDUCT,
+        "Audit a sample of cases against practice standards; moderation, actions and themes.",
+    ),
+    Link(
+        "Serious incidents",
+        "/incidents",
+        Action.INCIDENTS_MANAGE,
+        "Notification to the national panel, rapid reviews, local reviews and learning.",
+    ),
+    Link(
         "Records received",
         "/records",
         Action.RECORDS_READ,

@@ -97,7 +97,8 @@ def nav_links(response: httpx.Response) -> list[str]:
         ),
         (
             "head.of.service",
-            ["/", "/escalations", "/workforce", "/dashboard", "/inbox", "/account"],
+            ["/", "/escalations", "/workforce", "/dashboard", "/case-audits", "/incidents",
+             "/inbox", "/account"],
         ),
     ],
 )
