@@ -57,6 +57,10 @@ class Action(StrEnum):
     CASE_AUDITS_CONDUCT = "case_audits:conduct"
     CASE_AUDITS_MODERATE = "case_audits:moderate"
     INCIDENTS_MANAGE = "incidents:manage"
+    GOVERNANCE_SUBJECT_ACCESS = "governance:subject_access"
+    GOVERNANCE_RETENTION = "governance:retention"
+    GOVERNANCE_DISPOSE = "governance:dispose"
+    IDENTITIES_PROTECT = "identities:protect"
 
 
 _PRACTICE = {
@@ -196,6 +200,17 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.INCIDENTS_MANAGE: frozenset(
         {Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER, Role.REVIEWING_OFFICER}
     ),
+    # Information governance (governance/): subject access exports, the retention review, legal
+    # holds and disposal decisions. Disposal itself is information governance's or the platform's.
+    Action.GOVERNANCE_SUBJECT_ACCESS: frozenset({Role.SYSTEM, Role.INFORMATION_GOVERNANCE}),
+    Action.GOVERNANCE_RETENTION: frozenset({Role.SYSTEM, Role.INFORMATION_GOVERNANCE}),
+    Action.GOVERNANCE_DISPOSE: frozenset({Role.SYSTEM, Role.INFORMATION_GOVERNANCE}),
+    # Protecting an informant's identity (a referrer, a neighbour): whoever records or triages
+    # the contact, and information governance.
+    Action.IDENTITIES_PROTECT: frozenset(
+        {Role.SYSTEM, Role.INFORMATION_GOVERNANCE, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER,
+         Role.TEAM_MANAGER}
+    ),  # fmt: skip
 }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, column, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
@@ -99,3 +100,79 @@ def _row(entry: AuditEntry) -> AuditRow:
         resource_ids=list(entry.resource_ids or []),
         reason=entry.reason,
     )
+
+
+# The audit reports (issue 9): who looked at a child, and what a user looked at. Both read the
+# log by the resources an entry names; the child's ids of each kind are resolved by the caller
+# (governance.reports), which knows the other domains' tables.
+
+
+def _naming(session: Session, resource_type: str, ids: Sequence[int]) -> ColumnElement[bool]:
+    """Entries of `resource_type` whose `resource_ids` hold any of `ids`."""
+    if session.get_bind().dialect.name == "postgresql":
+        members = func.jsonb_array_elements_text(AuditEntry.resource_ids).table_valued("value")
+        wanted: list[Any] = [str(i) for i in ids]
+    else:
+        members = func.json_each(AuditEntry.resource_ids).table_valued("value")
+        wanted = [*ids, *(str(i) for i in ids)]
+    named = exists(select(1).select_from(members).where(column("value").in_(wanted)))
+    return and_(AuditEntry.resource_type == resource_type, named)
+
+
+def entries_about(
+    *,
+    session: Session,
+    actor: Actor,
+    refs: Mapping[str, Sequence[int]],
+    subject: int,
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> list[AuditRow]:
+    """Every entry naming any of the resources in `refs` (resource type -> ids), oldest first.
+
+    `subject` is the person the question is about; reading is audited, naming them."""
+    require(
+        session=session,
+        actor=actor,
+        action=Action.AUDIT_READ,
+        resource_type="audit_log",
+        resource_ids=[subject],
+        detail={"report": "who_looked", "kinds": {k: len(v) for k, v in refs.items() if v}},
+        now=now,
+    )
+    clauses = [_naming(session, kind, ids) for kind, ids in refs.items() if ids]
+    if not clauses:
+        return []
+    query = select(AuditEntry).where(or_(*clauses))
+    query = query.order_by(AuditEntry.occurred_at, AuditEntry.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_row(entry) for entry in session.scalars(query)]
+
+
+def entries_by(
+    *,
+    session: Session,
+    actor: Actor,
+    actor_label: str,
+    since: datetime,
+    until: datetime,
+    now: datetime | None = None,
+) -> list[AuditRow]:
+    """Every entry written by one account in [since, until), oldest first; audited."""
+    require(
+        session=session,
+        actor=actor,
+        action=Action.AUDIT_READ,
+        resource_type="audit_log",
+        detail={"report": "user_activity", "account": actor_label,
+                "since": since.isoformat(), "until": until.isoformat()},
+        now=now,
+    )  # fmt: skip
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.actor_label == actor_label)
+        .where(AuditEntry.occurred_at >= since, AuditEntry.occurred_at < until)
+        .order_by(AuditEntry.occurred_at, AuditEntry.id)
+    )
+    return [_row(entry) for entry in rows]

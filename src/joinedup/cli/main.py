@@ -8,6 +8,7 @@ from joinedup.cli import (
     audit,
     db,
     demo,
+    governance,
     intake,
     link,
     outbox,
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
+app.add_typer(governance.app, name="governance")
 app.add_typer(rules.app, name="rules")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(workforce.app, name="workforce")
