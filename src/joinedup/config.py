@@ -21,6 +21,29 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=15, ge=1)
     session_absolute_hours: int = Field(default=10, ge=1)
     cookie_secure: bool = False
+    # Authentication (docs/security.md, ADR 0011). The key (32 random bytes, URL-safe base64)
+    # encrypts two-factor secrets at rest and keys the sign-in throttle's hashes; production
+    # refuses to start without it, elsewhere a published development key stands in.
+    mfa_key: SecretStr | None = None
+    # At most this many failed sign-in attempts (password or code) per account name in a
+    # rolling window; then the account is locked until the window has passed.
+    sign_in_max_failures: int = Field(default=10, ge=1, le=100)
+    sign_in_window_minutes: int = Field(default=15, ge=1, le=1440)
+    # Failed attempts from one client address in the same window (an office may share one).
+    sign_in_address_max_failures: int = Field(default=100, ge=1)
+    # Time allowed between the password and the second step (a code, or setting one up).
+    sign_in_step_minutes: int = Field(default=10, ge=1, le=60)
+    # OpenID Connect single sign-on with the council's identity provider (all four to enable).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    # Only people whose verified e-mail address is in this domain are matched to accounts.
+    oidc_email_domain: str | None = None
+    # The redirect URI registered with the provider; unset, it is this site's own callback URL.
+    oidc_redirect_uri: str | None = None
+    # True when the council's provider enforces multi-factor sign-in itself: Joined Up then
+    # asks for no code of its own after single sign-on.
+    oidc_trusted_for_mfa: bool = False
     # Intake
     intake_batch_size: int = Field(default=1000, ge=1, le=50_000)
     intake_max_line_bytes: int = Field(default=1_048_576, ge=1024)
@@ -83,6 +106,18 @@ class Settings(BaseSettings):
         if not self.link_lower < self.link_upper:
             raise ValueError("JOINEDUP_LINK_LOWER must be below JOINEDUP_LINK_UPPER")
         return self
+
+    @model_validator(mode="after")
+    def _authentication_keys(self) -> Settings:
+        if self.environment == "production" and self.mfa_key is None:
+            raise ValueError("JOINEDUP_MFA_KEY must be set in production")
+        if self.environment == "production" and self.demo_accounts:
+            raise ValueError("JOINEDUP_DEMO_ACCOUNTS must be off in production")
+        return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
 
 
 def sqlite_path(database_url: str) -> Path | None:

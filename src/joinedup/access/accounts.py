@@ -6,6 +6,7 @@ database does not let anyone sign in.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from joinedup.access.auth_models import SignInChallenge
 from joinedup.access.models import ApiToken, User, WebSession
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor, Role
@@ -86,6 +88,57 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
     except (VerificationError, InvalidHashError):
         return None
     return user
+
+
+def burn_password_check(password: str) -> None:
+    """Spend the time a password check takes, without checking one (a locked account)."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_DUMMY_HASH, password)
+
+
+def start_challenge(*, session: Session, user: User, purpose: str, now: datetime) -> str:
+    """The step between the password and the code: a random cookie token, only its hash kept."""
+    token = new_token()
+    session.add(
+        SignInChallenge(
+            token_hash=sha256_hex(token.encode()),
+            user_id=user.id,
+            purpose=purpose,
+            csrf_token=new_token(24),
+            created_at=now,
+        )
+    )
+    session.flush()
+    return token
+
+
+def live_challenge(
+    *, session: Session, token: str, purpose: str, now: datetime, lifetime: timedelta
+) -> tuple[SignInChallenge, User] | None:
+    found = session.execute(
+        select(SignInChallenge, User)
+        .join(User, User.id == SignInChallenge.user_id)
+        .where(
+            SignInChallenge.token_hash == sha256_hex(token.encode()),
+            SignInChallenge.purpose == purpose,
+            SignInChallenge.ended_at.is_(None),
+            User.active.is_(True),
+        )
+    ).first()
+    if found is None or not now - lifetime <= found[0].created_at <= now:
+        return None
+    return found[0], found[1]
+
+
+def end_challenge(*, session: Session, token: str, now: datetime) -> None:
+    session.execute(
+        update(SignInChallenge)
+        .where(
+            SignInChallenge.token_hash == sha256_hex(token.encode()),
+            SignInChallenge.ended_at.is_(None),
+        )
+        .values(ended_at=now)
+    )
 
 
 def start_session(*, session: Session, user: User, now: datetime) -> SignedIn:

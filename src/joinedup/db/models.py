@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from joinedup.access import auth_models
 from joinedup.access import models as access_models
 from joinedup.casework import models as casework_models
 from joinedup.chronology import models as chronology_models
@@ -18,6 +19,7 @@ from joinedup.workforce import models as workforce_models
 __all__ = [
     "Base",
     "access_models",
+    "auth_models",
     "casework_models",
     "chronology_models",
     "governance_models",

@@ -1,4 +1,4 @@
-"""Your account: who you are signed in as, and signing out on every device."""
+"""Your account: who you are signed in as, your two-factor sign-in, and signing out everywhere."""
 
 from __future__ import annotations
 
@@ -16,7 +16,41 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/account")
 def account(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "account/index.html", title="Your account")
+    status = signin.two_factor_status(
+        engine=request.app.state.engine, settings=settings_of(request), actor=viewer.actor
+    )
+    if status.demo_exempt:
+        text = "Not used: this is a demonstration account (demo mode, synthetic data only)"
+    elif status.enrolled:
+        text = "On: a code from your authenticator app"
+    else:
+        text = "On: set up when you next sign in with your password"
+    return render(
+        request, "account/index.html", title="Your account", two_factor=status, two_factor_text=text
+    )
+
+
+@router.post("/account/recovery-codes")
+def renew_recovery_codes(
+    request: Request, viewer: CurrentViewer, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    csrf.check(csrf_token, viewer.csrf_token)
+    status = signin.two_factor_status(
+        engine=request.app.state.engine, settings=settings_of(request), actor=viewer.actor
+    )
+    if not status.enrolled:
+        return RedirectResponse("/account", status_code=303)
+    codes = signin.renew_recovery_codes(
+        engine=request.app.state.engine, actor=viewer.actor, now=now(request)
+    )
+    return render(
+        request,
+        "auth/recovery_codes.html",
+        title="Save your recovery codes",
+        codes=codes,
+        next_path="/account",
+        first_time=False,
+    )
 
 
 @router.post("/account/sign-out-everywhere")
