@@ -56,6 +56,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Police officer, public protection unit",
     ),
     DemoAccount(
+        "midwife",
+        "Niamh Okafor-Bright",
+        Role.PARTNER_PRACTITIONER,
+        "Community midwife, maternity services (health)",
+    ),
+    DemoAccount(
         "mash",
         "Imogen Farrant-Oduya",
         Role.MASH_PRACTITIONER,
