@@ -218,3 +218,11 @@ def test_a_round_needs_a_title_and_a_whole_number_seed(
 def test_a_social_worker_may_not_see_case_audits(client: TestClient, clean_engine: Engine) -> None:
     assert signed_in(client, "social.worker").get("/case-audits").status_code == 403
     assert ("social.worker", "refused") in audit(clean_engine, "case_audits:conduct")
+
+
+def test_only_those_who_may_draw_a_round_are_offered_the_form(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    assert 'action="/case-audits"' in signed_in(client, "head.of.service").get("/case-audits").text
+    page = signed_in(client, "iro").get("/case-audits")
+    assert page.status_code == 200 and 'action="/case-audits"' not in page.text

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from joinedup.access.policy import Action, permits
 from joinedup.core.errors import ValidationFailed
 from joinedup.db.session import unit_of_work
 from joinedup.quality import actions, audits, sampling
@@ -66,9 +67,10 @@ def _rounds_page(request: Request, viewer: Viewer, values: dict[str, str],
                  errors: dict[str, str]) -> Response:  # fmt: skip
     with unit_of_work(request.app.state.engine) as session:
         found = audits.list_rounds(session=session, actor=viewer.actor)
+    may_draw = permits(viewer.role, Action.CASE_AUDITS_MANAGE)
     return render(request, "case_audits/rounds.html", title="Case audits", rounds=found,
                   values=values, errors=errors, status_code=400 if errors else 200,
-                  **CHOICES)  # fmt: skip
+                  may_draw=may_draw, **CHOICES)  # fmt: skip
 
 
 @router.get("/case-audits/actions")
