@@ -1,6 +1,6 @@
 """A team manager allocates a child in Chromium: the suggestion shows the worker's load and cap,
 the cap warning asks for an explicit confirmation, and axe finds nothing serious there or on the
-workforce dashboard, which shows the worker over their cap.
+pages that keep teams, posts and absences.
 The server's clock stands at Monday 23 November 2026, 09:00."""
 
 from __future__ import annotations
@@ -76,5 +76,13 @@ def test_a_manager_allocates_over_the_cap_only_when_they_confirm(
     expect(
         page.get_by_text("social.worker, Assessment team (manager team.manager)")
     ).to_be_visible()
+    # The manager keeps the post itself on the teams pages: the same checks there.
+    page.goto("/workforce/teams")
+    expect(page.get_by_role("heading", name="Assessment team")).to_be_visible()
+    found["teams and posts"] = serious(page)
+    page.get_by_role("link", name="Change post social.worker").click()
+    expect(page.get_by_role("heading", name="social.worker")).to_be_visible()
+    found["a post and its absences"] = serious(page)
     context.close()
-    assert found == {"allocate form": [], "cap warning": []}
+    assert found == {"allocate form": [], "cap warning": [], "teams and posts": [],
+                     "a post and its absences": []}  # fmt: skip

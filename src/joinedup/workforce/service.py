@@ -57,6 +57,15 @@ def create_team(
     manager_label: str | None, now: datetime,
 ) -> int:  # fmt: skip
     authorise(session=session, actor=actor, action=Action.WORKFORCE_MANAGE, resource_type="team")
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(
+            "The team is not valid", [FieldError("name", "enter a name of 120 characters or fewer")]
+        )
+    if session.scalar(select(Team.id).where(Team.name == name)) is not None:
+        raise ValidationFailed(
+            "The team is not valid", [FieldError("name", "another team has this name")]
+        )
     team = Team(name=name, manager_user_id=manager_user_id, manager_label=manager_label,
                 created_at=now)  # fmt: skip
     session.add(team)
@@ -121,8 +130,13 @@ def record_absence(
     now: datetime,
 ) -> int:  # fmt: skip
     authorise(session=session, actor=actor, action=Action.WORKFORCE_MANAGE, resource_type="absence")
-    if kind not in ABSENCE_KINDS or to_on < from_on:
-        raise ValidationFailed("The absence is not valid", [FieldError("to_on", "from before to")])
+    errors = []
+    if kind not in ABSENCE_KINDS:
+        errors.append(FieldError("kind", "choose leave, sickness, training or other"))
+    if to_on < from_on:
+        errors.append(FieldError("to_on", "not before the first day"))
+    if errors:
+        raise ValidationFailed("The absence is not valid", errors)
     if session.get(Worker, worker_id) is None:
         raise NotFound(f"worker {worker_id} does not exist")
     absence = Absence(worker_id=worker_id, from_on=from_on, to_on=to_on, kind=kind, created_at=now)
@@ -307,3 +321,145 @@ def holder_of(session: Session, user_id: int, today: date) -> Holder | None:
         .order_by(Worker.id)
     ).first()
     return Holder(user_id, row[0], row[1], row[2]) if row else None
+
+
+# -- keeping teams, posts and absences (the pages under /workforce/teams) -----------------------
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    id: int
+    from_on: date
+    to_on: date
+    kind: str
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: int
+    label: str
+    role: str
+    fte: float
+    contract: str
+    annual_cost: int
+    vacant: bool
+    start_on: date | None
+    end_on: date | None
+    user_id: int | None
+    absences: tuple[AbsenceView, ...]  # current and to come
+
+    def current(self, today: date) -> bool:
+        started = self.start_on is None or self.start_on <= today
+        return started and (self.end_on is None or self.end_on >= today)
+
+    def absent_on(self, today: date) -> AbsenceView | None:
+        return next((a for a in self.absences if a.from_on <= today <= a.to_on), None)
+
+
+@dataclass(frozen=True)
+class TeamView:
+    id: int
+    name: str
+    manager_label: str | None
+    posts: tuple[PostView, ...]
+
+
+def teams(*, session: Session, actor: Actor, today: date, now: datetime) -> list[TeamView]:
+    """Every team with its posts (ended ones too, for the record) and their absences from
+    `today` on. Staff records are personal data: the read is audited with the posts' ids."""
+    authorise(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="worker")
+    absences: dict[int, list[AbsenceView]] = {}
+    for a in session.scalars(
+        select(Absence).where(Absence.to_on >= today).order_by(Absence.from_on, Absence.id)
+    ):
+        absences.setdefault(a.worker_id, []).append(AbsenceView(a.id, a.from_on, a.to_on, a.kind))
+    by_team: dict[int, list[PostView]] = {}
+    for w in session.scalars(select(Worker).order_by(Worker.team_id, Worker.label, Worker.id)):
+        by_team.setdefault(w.team_id, []).append(_post_view(w, absences.get(w.id, [])))
+    found = [
+        TeamView(t.id, t.name, t.manager_label, tuple(by_team.get(t.id, [])))
+        for t in session.scalars(select(Team).order_by(Team.name))
+    ]
+    require(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="worker",
+            resource_ids=[p.id for t in found for p in t.posts],
+            detail={"list": "teams", "teams": len(found)}, now=now)  # fmt: skip
+    return found
+
+
+def get_post(*, session: Session, actor: Actor, worker_id: int, today: date,
+             now: datetime) -> tuple[TeamView, PostView]:  # fmt: skip
+    """One post and its team (for the forms that change it)."""
+    authorise(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="worker")
+    worker = session.get(Worker, worker_id)
+    if worker is None:
+        raise NotFound(f"There is no post numbered {worker_id}.")
+    team = session.get(Team, worker.team_id)
+    assert team is not None  # noqa: S101 - a foreign key
+    ahead = session.scalars(
+        select(Absence).where(Absence.worker_id == worker_id, Absence.to_on >= today)
+        .order_by(Absence.from_on, Absence.id)
+    )  # fmt: skip
+    post = _post_view(worker, [AbsenceView(a.id, a.from_on, a.to_on, a.kind) for a in ahead])
+    require(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="worker",
+            resource_ids=[worker_id], detail={"list": "post"}, now=now)  # fmt: skip
+    return TeamView(team.id, team.name, team.manager_label, ()), post
+
+
+def team_name(*, session: Session, actor: Actor, team_id: int) -> str:
+    authorise(session=session, actor=actor, action=Action.WORKFORCE_READ, resource_type="team")
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"There is no team numbered {team_id}.")
+    return team.name
+
+
+def change_post(
+    *,
+    session: Session,
+    actor: Actor,
+    worker_id: int,
+    fte: float,
+    contract: str,
+    annual_cost: int,
+    end_on: date | None,
+    user_id: int | None,
+    label: str | None,
+    now: datetime,
+) -> None:
+    """Change a post's hours, contract, cost or end date, or fill a vacancy with an account.
+
+    A filled post is not handed to someone else: its holder leaving is an end date, and the
+    next holder a new post (so turnover and the history stay true)."""
+    authorise(session=session, actor=actor, action=Action.WORKFORCE_MANAGE, resource_type="worker")
+    worker = session.get(Worker, worker_id)
+    if worker is None:
+        raise NotFound(f"There is no post numbered {worker_id}.")
+    _check_post(worker.role, fte, contract, annual_cost, worker.start_on, end_on)
+    if user_id is not None and not worker.vacant and worker.user_id not in (None, user_id):
+        raise ValidationFailed(
+            "The post is not valid",
+            [FieldError("account", "is already filled: end this post and add a new one")],
+        )
+    changed = {
+        name: True
+        for name, before, after in (
+            ("fte", float(worker.fte), fte), ("contract", worker.contract, contract),
+            ("annual_cost", worker.annual_cost, annual_cost), ("end_on", worker.end_on, end_on),
+            ("account", worker.user_id, user_id if user_id is not None else worker.user_id),
+        )
+        if before != after
+    }  # fmt: skip
+    worker.fte, worker.contract, worker.annual_cost, worker.end_on = (
+        fte, contract, annual_cost, end_on,
+    )  # fmt: skip
+    if user_id is not None:
+        worker.user_id, worker.vacant = user_id, False
+        worker.label = label or worker.label
+    record(session=session, actor=actor, action=Action.WORKFORCE_MANAGE, resource_type="worker",
+           resource_ids=[worker_id], detail={"change": "changed", "fields": sorted(changed)},
+           now=now)  # fmt: skip
+
+
+def _post_view(w: Worker, absences: list[AbsenceView]) -> PostView:
+    return PostView(w.id, w.label, w.role, float(w.fte), w.contract, w.annual_cost, w.vacant,
+                    w.start_on, w.end_on, w.user_id, tuple(absences))  # fmt: skip

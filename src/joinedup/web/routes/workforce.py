@@ -8,12 +8,14 @@ from fastapi.responses import Response
 from joinedup.casework.clocks import london_day
 from joinedup.db.session import unit_of_work
 from joinedup.web.deps import CurrentViewer, now, settings_of
+from joinedup.web.routes import workforce_teams
 from joinedup.web.templating import render
 from joinedup.workforce.dashboard import dashboard
 from joinedup.workforce.demand import demand
 from joinedup.workforce.service import Rules
 
 router = APIRouter(include_in_schema=False)
+router.include_router(workforce_teams.router)  # keeping teams, posts and absences
 
 
 @router.get("/workforce")
