@@ -12,6 +12,8 @@ from joinedup.cli import (
     intake,
     link,
     outbox,
+    practice,
+    quality,
     replay,
     returns,
     rules,
@@ -32,7 +34,9 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(governance.app, name="governance")
 app.add_typer(rules.app, name="rules")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(practice.app, name="practice")
 app.add_typer(workforce.app, name="workforce")
+app.add_typer(quality.app, name="quality")
 app.add_typer(returns.app, name="returns")
 app.command("ingest")(intake.ingest)
 app.command("link")(link.link)
