@@ -13,6 +13,7 @@ from joinedup.cli import (
     link,
     outbox,
     practice,
+    quality,
     replay,
     returns,
     rules,
@@ -35,6 +36,7 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(practice.app, name="practice")
 app.add_typer(workforce.app, name="workforce")
+app.add_typer(quality.app, name="quality")
 app.add_typer(returns.app, name="returns")
 app.command("ingest")(intake.ingest)
 app.command("link")(link.link)
