@@ -22,7 +22,7 @@ from typing import Literal
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from joinedup.access import audit, mfa, throttle
+from joinedup.access import audit, mfa, oidc, throttle
 from joinedup.access.accounts import (
     actor_for,
     authenticate,
@@ -132,18 +132,73 @@ def sign_in(
         return _challenge(session, settings, user, now)
 
 
-def second_step_pending(
-    *, engine: Engine, settings: Settings, user_id: int, previous_token: str | None, now: datetime
-) -> Attempt:
-    """After single sign-on: the code step, unless the provider is trusted for MFA."""
+def sso_client(settings: Settings, redirect_uri: str) -> oidc.Client:
+    assert settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret  # noqa: S101
+    return oidc.Client(
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret.get_secret_value(),
+        redirect_uri=settings.oidc_redirect_uri or redirect_uri,
+        email_domain=settings.oidc_email_domain,
+    )
+
+
+def sso_start(
+    *, engine: Engine, client: oidc.Client, next_path: str, now: datetime
+) -> oidc.Started:
+    """Raises oidc.SsoRefused when the provider cannot be reached."""
     with unit_of_work(engine) as session:
-        _end_previous(session, settings, previous_token, now)
-        user = session.get(User, user_id)
-        assert user is not None  # noqa: S101 - matched by the caller in this request
-        if settings.oidc_trusted_for_mfa:
-            detail = {"method": "single sign-on", "second_factor": "identity provider"}
-            return _finish(session, user, now, detail)
-        return _challenge(session, settings, user, now)
+        return oidc.start(session=session, client=client, next_path=next_path, now=now)
+
+
+@dataclass(frozen=True)
+class SsoResult:
+    attempt: Attempt
+    next_path: str
+    reason: str | None = None
+
+
+def sso_finish(
+    *,
+    engine: Engine,
+    settings: Settings,
+    client: oidc.Client,
+    state: str,
+    expected_state: str | None,
+    code: str,
+    provider_error: str,
+    previous_token: str | None,
+    now: datetime,
+) -> SsoResult:
+    """The browser is back from the provider: check the state, the code and the ID token, match
+    the account, then the code step unless the provider is trusted for MFA."""
+    next_path = "/"
+    try:
+        if not state or not expected_state or not hmac.compare_digest(state, expected_state):
+            raise oidc.SsoRefused("state does not match")
+        with unit_of_work(engine) as session:
+            request = oidc.take_request(session=session, state=state, now=now)
+            next_path = request.next_path
+        if provider_error or not code:
+            raise oidc.SsoRefused("provider returned an error")
+        identity = oidc.finish(client=client, request=request, code=code, now=now)
+        with unit_of_work(engine) as session:
+            _end_previous(session, settings, previous_token, now)
+            user = oidc.match_account(
+                session=session, identity=identity, email_domain=client.email_domain, now=now
+            )
+            if settings.oidc_trusted_for_mfa:
+                detail = {"method": "single sign-on", "second_factor": "identity provider"}
+                return SsoResult(_finish(session, user, now, detail), next_path)
+            return SsoResult(_challenge(session, settings, user, now), next_path)
+    except oidc.SsoRefused as refused:
+        with unit_of_work(engine) as session:
+            _end_previous(session, settings, previous_token, now)
+            row = _row(None, SIGN_IN, "refused", [], now)
+            row["reason"] = f"single sign-on: {refused.reason}"
+            row["detail"] = {"method": "single sign-on"}
+            audit.append(session, row)
+        return SsoResult(Attempt("wrong"), next_path, refused.reason)
 
 
 def challenge_user(

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from joinedup.access.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from joinedup.access.oidc import REQUEST_LIFETIME_SECONDS, SsoRefused
+from joinedup.core.errors import NotFound
 from joinedup.web import csrf, signin
 from joinedup.web.deps import (
     SESSION_COOKIE,
@@ -36,6 +38,8 @@ LOCKED = (
 )
 EXPIRED = "Your sign-in took too long. Sign in again to continue."
 CHALLENGE_COOKIE = "joinedup_sign_in_step"
+SSO_COOKIE = "joinedup_sso"
+SSO_PATH = "/sign-in/sso"
 STEP_PATHS = {signin.VERIFY: "/sign-in/two-factor", signin.ENROL: "/sign-in/set-up-two-factor"}
 
 
@@ -295,6 +299,77 @@ def _next_query(next_path: str) -> str:
 def client_address(request: Request) -> str:
     """The client's address as the server sees it (behind a proxy: uvicorn --proxy-headers)."""
     return request.client.host if request.client else "unknown"
+
+
+@router.get("/sign-in/sso")
+def sso_start(request: Request, next: str = "") -> Response:
+    """Single sign-on: off to the council's provider, with a state cookie to come back with."""
+    settings = settings_of(request)
+    if not settings.oidc_enabled:
+        raise NotFound("single sign-on is not set up")
+    client = signin.sso_client(settings, str(request.url_for("sso_callback")))
+    try:
+        started = signin.sso_start(
+            engine=request.app.state.engine, client=client, next_path=safe_next(next),
+            now=now(request),
+        )  # fmt: skip
+    except SsoRefused as refused:
+        return _sso_refused(request, refused.reason)
+    response = RedirectResponse(started.url, status_code=303)
+    response.set_cookie(
+        SSO_COOKIE,
+        started.state,
+        max_age=REQUEST_LIFETIME_SECONDS,
+        path=SSO_PATH,
+        httponly=True,
+        samesite="lax",  # sent when the provider sends the browser back (a cross-site GET)
+        secure=settings.cookie_secure,
+    )
+    return response
+
+
+@router.get("/sign-in/sso/callback", name="sso_callback")
+def sso_callback(request: Request, code: str = "", state: str = "", error: str = "") -> Response:
+    settings = settings_of(request)
+    if not settings.oidc_enabled:
+        raise NotFound("single sign-on is not set up")
+    result = signin.sso_finish(
+        engine=request.app.state.engine,
+        settings=settings,
+        client=signin.sso_client(settings, str(request.url_for("sso_callback"))),
+        state=state[:200],
+        expected_state=request.cookies.get(SSO_COOKIE),
+        code=code[:2000],
+        provider_error=error[:200],
+        previous_token=request.cookies.get(SESSION_COOKIE),
+        now=now(request),
+    )
+    if result.reason is not None:
+        response = _sso_refused(request, result.reason)
+    else:
+        response = _continue(request, result.attempt, result.next_path)
+    response.delete_cookie(SSO_COOKIE, path=SSO_PATH, httponly=True, samesite="lax",
+                           secure=settings.cookie_secure)  # fmt: skip
+    return response
+
+
+_NOT_LINKED = {
+    "no matching account",
+    "unknown subject and no verified e-mail",
+    "e-mail outside the council's domain",
+    "account not active",
+}
+
+
+def _sso_refused(request: Request, reason: str) -> Response:
+    """A clear page: not linked (ask for an account), or the sign-in failed (try again)."""
+    return render(
+        request,
+        "auth/sso_refused.html",
+        title="You could not be signed in with your council account",
+        not_linked=reason in _NOT_LINKED,
+        status_code=403,
+    )
 
 
 @router.post("/sign-out")
