@@ -61,6 +61,7 @@ class Action(StrEnum):
     GOVERNANCE_RETENTION = "governance:retention"
     GOVERNANCE_DISPOSE = "governance:dispose"
     IDENTITIES_PROTECT = "identities:protect"
+    SHARING_WITHHOLD = "sharing:withhold"
 
 
 _PRACTICE = {
@@ -210,6 +211,12 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.IDENTITIES_PROTECT: frozenset(
         {Role.SYSTEM, Role.INFORMATION_GOVERNANCE, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER,
          Role.TEAM_MANAGER}
+    ),  # fmt: skip
+    # Recording a decision not to share (the register's other half): whoever answers partners'
+    # requests — the front door, the case-holding roles — and information governance.
+    Action.SHARING_WITHHOLD: frozenset(
+        {Role.SYSTEM, Role.INFORMATION_GOVERNANCE, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER,
+         Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
     ),  # fmt: skip
 }
 

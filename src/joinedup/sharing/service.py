@@ -151,11 +151,15 @@ def list_disclosures(
 
 
 def _about(session: Session, person_id: int) -> ColumnElement[bool]:
-    """The disclosures whose `person_ids` include the person (JSONB on PostgreSQL, JSON text
-    on SQLite)."""
+    return naming(session, Disclosure.person_ids, person_id)
+
+
+def naming(session: Session, person_ids: Any, person_id: int) -> ColumnElement[bool]:
+    """Rows whose `person_ids` list includes the person (JSONB on PostgreSQL, JSON text on
+    SQLite): the disclosures, or the decisions not to share, about one person."""
     if session.get_bind().dialect.name == "postgresql":
-        return type_coerce(Disclosure.person_ids, JSONB).contains([person_id])
-    members = func.json_each(Disclosure.person_ids).table_valued("value")
+        return type_coerce(person_ids, JSONB).contains([person_id])
+    members = func.json_each(person_ids).table_valued("value")
     return exists(select(1).select_from(members).where(column("value") == person_id))
 
 

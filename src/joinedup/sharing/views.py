@@ -114,3 +114,9 @@ class NonDisclosureView:
     @property
     def ground_label(self) -> str:
         return GROUND_LABELS.get(self.ground, self.ground)
+
+
+@dataclass(frozen=True, slots=True)
+class NonDisclosurePage:
+    items: list[NonDisclosureView]
+    total: int

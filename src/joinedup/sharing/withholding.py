@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
-from joinedup.core.errors import FieldError, ValidationFailed
+from joinedup.core.errors import FieldError, NotFound, ValidationFailed
+from joinedup.people.models import Person
 from joinedup.sharing.models import NonDisclosure
-from joinedup.sharing.views import GROUND_LABELS, NonDisclosureView
+from joinedup.sharing.service import naming
+from joinedup.sharing.views import GROUND_LABELS, NonDisclosurePage, NonDisclosureView
 
 REQUESTER_LIMIT, REASON_LIMIT = 300, 2000
 
@@ -52,6 +54,9 @@ def record_decision_not_to_share(
     if errors:
         raise ValidationFailed("The decision cannot be recorded", errors)
     authorise(session=session, actor=actor, action=action, resource_type="person")
+    known = set(session.scalars(select(Person.id).where(Person.id.in_(list(person_ids)))))
+    if not person_ids or known != set(person_ids):
+        raise NotFound("There is no child with that number.")
     row = NonDisclosure(
         decided_at=now, by_label=actor.label, by_user_id=actor.user_id, by_role=actor.role.value,
         person_ids=list(person_ids), what=what, requester=requester.strip(), ground=ground,
@@ -69,17 +74,38 @@ def list_decisions_not_to_share(
     *, session: Session, actor: Actor, limit: int, offset: int = 0, now: datetime
 ) -> list[NonDisclosureView]:
     """The decisions newest first, for information governance (audited as a register read)."""
+    return decisions_not_to_share(session=session, actor=actor, limit=limit, offset=offset,
+                                  now=now).items  # fmt: skip
+
+
+def decisions_not_to_share(
+    *,
+    session: Session,
+    actor: Actor,
+    limit: int,
+    offset: int = 0,
+    person_id: int | None = None,
+    now: datetime,
+) -> NonDisclosurePage:
+    """The decisions newest first, optionally about one person, with how many there are."""
     require(session=session, actor=actor, action=Action.SHARING_READ,
-            resource_type="sharing_register", detail={"offset": offset, "decisions": True},
+            resource_type="sharing_register",
+            resource_ids=[] if person_id is None else [person_id],
+            detail={"offset": offset, "decisions": True, "person": person_id},
             now=now)  # fmt: skip
+    query = select(NonDisclosure)
+    count = select(func.count(NonDisclosure.id))
+    if person_id is not None:
+        about = naming(session, NonDisclosure.person_ids, person_id)
+        query, count = query.where(about), count.where(about)
     rows = session.scalars(
-        select(NonDisclosure)
-        .order_by(NonDisclosure.decided_at.desc(), NonDisclosure.id.desc())
+        query.order_by(NonDisclosure.decided_at.desc(), NonDisclosure.id.desc())
         .limit(limit)
         .offset(offset)
     )
-    return [
+    items = [
         NonDisclosureView(r.id, r.decided_at, r.by_label, r.by_role, list(r.person_ids or []),
                           r.what, r.requester, r.ground, r.reason)
         for r in rows
     ]  # fmt: skip
+    return NonDisclosurePage(items=items, total=session.scalar(count) or 0)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from joinedup.access.models import AuditEntry
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor, Role
-from joinedup.core.errors import NotPermitted, ValidationFailed
+from joinedup.core.errors import NotFound, NotPermitted, ValidationFailed
+from joinedup.people.models import Person
 from joinedup.sharing import withholding
 from joinedup.sharing.models import AppendOnly, NonDisclosure
 from joinedup.testing import FrozenClock
@@ -29,6 +30,10 @@ def decide(session: Session, clock: FrozenClock, **changes: Any) -> int:
         "ground": "more_detrimental", "reason": REASON,
     }  # fmt: skip
     fields.update(changes)
+    for person_id in fields["person_ids"]:  # the children the decision is about exist
+        if session.get(Person, person_id) is None:
+            session.add(Person(id=person_id, kind="child", created_at=clock.now()))
+    session.flush()
     return withholding.record_decision_not_to_share(session=session, now=clock.now(), **fields)
 
 
@@ -76,3 +81,30 @@ def test_information_governance_reads_them_and_others_may_not(
     with pytest.raises(NotPermitted):
         withholding.list_decisions_not_to_share(session=session, actor=WORKER, limit=10,
                                                 now=clock.now())  # fmt: skip
+
+
+def test_a_decision_about_a_child_who_does_not_exist_is_refused(
+    session: Session, clock: FrozenClock
+) -> None:
+    decide(session, clock)
+    with pytest.raises(NotFound):
+        withholding.record_decision_not_to_share(
+            session=session, now=clock.now(), actor=WORKER, action=Action.SHARING_WITHHOLD,
+            person_ids=[7, 999_999], what="case_records", requester="Sample Academy, DSL",
+            ground="more_detrimental", reason=REASON,
+        )  # fmt: skip
+    assert len(session.scalars(select(NonDisclosure)).all()) == 1
+
+
+def test_the_register_reads_the_decisions_about_one_child(
+    session: Session, clock: FrozenClock
+) -> None:
+    decide(session, clock)
+    decide(session, clock, person_ids=[8], requester="Sample Surgery")
+    decide(session, clock, person_ids=[7, 8], requester="Sample Police")
+    about_7 = withholding.decisions_not_to_share(session=session, actor=IG, limit=10, person_id=7,
+                                                 now=clock.now())  # fmt: skip
+    assert (about_7.total, sorted(d.requester for d in about_7.items)) == (
+        2, ["Sample Academy, DSL", "Sample Police"])  # fmt: skip
+    first = withholding.decisions_not_to_share(session=session, actor=IG, limit=1, now=clock.now())
+    assert first.total == 3 and len(first.items) == 1

@@ -10,9 +10,11 @@ from joinedup.sharing import inbox
 from joinedup.web import csrf
 from joinedup.web.casework_forms import Posted, text
 from joinedup.web.deps import CurrentViewer, now
+from joinedup.web.routes import sharing_register
 from joinedup.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(sharing_register.router)  # the register's pages, sharing's other face
 
 
 @router.get("/inbox")
