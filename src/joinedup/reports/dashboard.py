@@ -20,6 +20,7 @@ from joinedup.access.roles import Actor
 from joinedup.access.service import require
 from joinedup.casework import clocks
 from joinedup.core.errors import FieldError
+from joinedup.reports import dashboard_early_help as early_help
 from joinedup.reports import dashboard_queries as q
 from joinedup.reports.dashboard_quality import Quality, quality
 from joinedup.reports.months import month_starts, period, shift
@@ -148,6 +149,7 @@ def dashboard(
             _held(months, steps, "cp_plan", rate),
             _held(months, steps, "cla_episode", rate),
             _prompts(months, prompt_rows),
+            *([] if team else [_early_help(session, months)]),
         ],
         overdue_by_team=_overdue_by_team(session, today, now, team),
         overdue_by_agency=[Overdue(agency, int(n), _days_since(first, today))
@@ -160,6 +162,12 @@ def dashboard(
 
 
 # -- the figures ---------------------------------------------------------------------------------
+
+
+def _early_help(session: Session, months: list[date]) -> Trend:
+    table = early_help.rows(session, months)
+    return Trend(early_help.KEY, early_help.TITLE, [Column(n) for n in early_help.COLUMNS], table,
+                 whole_authority=True, headline=early_help.headline(table))  # fmt: skip
 
 
 def _share(part: float, whole: float) -> float | None:

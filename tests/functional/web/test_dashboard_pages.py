@@ -14,7 +14,7 @@ from tests.functional.web.test_people_review import text_of
 from tests.functional.web.test_web_pages import signed_in
 
 TRENDS = ("contacts", "referrals", "assessments", "enquiries", "cp_plans", "looked_after",
-          "prompts")  # fmt: skip
+          "prompts", "early_help")  # fmt: skip
 
 
 def test_a_head_of_service_sees_each_chart_with_its_table(
