@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
@@ -292,10 +292,19 @@ def case_facts(session: Session, case_id: int, on: date) -> CaseFacts:
 
 
 def _independent(session: Session, actor: Actor, case_id: int, doing: str) -> None:
-    """An auditor or moderator is neither the case's allocated worker nor its manager."""
+    """An auditor or moderator is neither the case's allocated worker nor its manager: the
+    manager named on the case, or the manager of the team that holds it (workforce's teams,
+    read by table name as `access.relationships` does, so quality does not import workforce)."""
     held = _cases(session, [case_id])[case_id]
     holds = same_person(actor, held.allocated_user_id, held.allocated_label)
     manages = held.manager_label is not None and held.manager_label == actor.label
+    if held.team is not None and not manages:
+        teams = table("workforce_teams", column("name"), column("manager_user_id"),
+                      column("manager_label"))  # fmt: skip
+        row = session.execute(
+            select(teams.c.manager_user_id, teams.c.manager_label).where(teams.c.name == held.team)
+        ).first()
+        manages = row is not None and same_person(actor, row[0], row[1])
     if holds or manages:
         verb = "audit" if doing == "audit" else "moderate an audit of"
         raise InvalidTransition(f"You hold or manage this case: you cannot {verb} it")

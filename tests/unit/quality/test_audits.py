@@ -13,6 +13,7 @@ from joinedup.access.roles import Actor, Role
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from joinedup.quality import actions, audits
 from joinedup.quality.models import CaseAudit
+from joinedup.workforce.models import Team
 from tests.unit.quality.support import (
     AUDITOR,
     COMMENTS,
@@ -211,6 +212,20 @@ def test_an_auditor_may_not_audit_a_case_they_hold_or_manage(session: Session) -
     held = audit_of(session, allocated=Actor(Role.TEAM_MANAGER, "auditor.one", 32), manager=None)
     with pytest.raises(InvalidTransition, match="hold or manage"):
         submit(session, held)
+
+
+def test_the_manager_of_the_team_holding_the_case_may_not_audit_it(session: Session) -> None:
+    session.add(
+        Team(
+            name="Team M", manager_user_id=AUDITOR.user_id, manager_label="renamed", created_at=NOW
+        )
+    )
+    session.flush()
+    audit = audit_of(session, team="Team M", manager=None)
+    with pytest.raises(InvalidTransition, match="hold or manage"):
+        submit(session, audit)
+    # Another team's manager may.
+    assert submit(session, audit, actor=MODERATOR).status == "submitted"
 
 
 def test_moderation_agrees_or_changes_the_grade_with_reasons(session: Session) -> None:
