@@ -24,39 +24,54 @@ from joinedup.access.service import authorise, record, require
 from joinedup.casework import chronicle, contacts, pathway
 from joinedup.casework.chronicle import Authority
 from joinedup.casework.clocks import london_day
-from joinedup.casework.models import Case, CaseStep, Contact
+from joinedup.casework.models import Contact
 from joinedup.casework.names import child_names
 from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import Referrer
-from joinedup.casework.work import STEP_TITLES
 from joinedup.core.errors import Conflict, FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.people.service import person_kind
 from joinedup.practice import clocks
+from joinedup.practice import early_help_rules as rules
+from joinedup.practice.early_help_rules import (
+    CLOSED,
+    EARLY_HELP_SOURCE,
+    FRONT_DOOR,
+    OPEN,
+    ORIGINS,
+    PARTNER,
+    STATUS_TITLES,
+    STEP_DOWN,
+    STEPPED_UP,
+)
 from joinedup.practice.models import (
     EarlyHelpAction,
     EarlyHelpEpisode,
     EarlyHelpMember,
     EarlyHelpReview,
 )
-from joinedup.practice.views import (
-    EpisodeView,
-    Lead,
-    Member,
-    Offer,
-    PlanAction,
-    ReviewView,
-)
+from joinedup.practice.views import EpisodeView, Lead, Member, Offer, PlanAction
 
-FRONT_DOOR, PARTNER, STEP_DOWN = "front_door", "partner", "step_down"
-ORIGINS = {
-    FRONT_DOOR: "The front door's decision",
-    PARTNER: "A partner agency",
-    STEP_DOWN: "Stepped down from children's social care",
-}
-OPEN, STEPPED_UP, CLOSED = "open", "stepped_up", "closed"
-STATUS_TITLES = {OPEN: "Open", STEPPED_UP: "Stepped up to social care", CLOSED: "Closed"}
-EARLY_HELP_SOURCE = "5D"  # DfE referral source: LA services, early help
-HISTORY_LIMIT = 9_000
+__all__ = [
+    "CLOSED",
+    "EARLY_HELP_SOURCE",
+    "FRONT_DOOR",
+    "OPEN",
+    "ORIGINS",
+    "PARTNER",
+    "STATUS_TITLES",
+    "STEPPED_UP",
+    "STEP_DOWN",
+    "EpisodeView",
+    "agree_plan",
+    "close_episode",
+    "complete_action",
+    "front_door_offers",
+    "get_episode",
+    "list_episodes",
+    "record_review",
+    "start_episode",
+    "step_up",
+]
 
 
 def start_episode(
@@ -77,16 +92,16 @@ def start_episode(
     authorise(
         session=session, actor=actor, action=Action.EARLY_HELP_WRITE, resource_type="early_help"
     )
-    errors = _lead_errors(lead)
+    errors = rules.lead_errors(lead)
     if origin not in ORIGINS:
         errors.append(FieldError("origin", "choose where the request came from", "required"))
     if started_on > london_day(now):
         errors.append(FieldError("started_on", "must not be in the future"))
     history: list[str] = []
     if origin == FRONT_DOOR:
-        person_id = _offer(session, contact_id, errors, person_id)
+        person_id = rules.offer_of(session, contact_id, errors, person_id)
     elif origin == STEP_DOWN:
-        person_id, history = _stepped_down(session, case_id, errors, person_id)
+        person_id, history = rules.stepped_down(session, case_id, errors, person_id)
     if person_kind(session, person_id) not in ("child", "unborn"):
         errors.append(FieldError("person_id", f"person {person_id} is not a child known here"))
     if errors:
@@ -137,7 +152,7 @@ def start_episode(
         f"{episode.lead_name}, {episode.lead_organisation}. First review due "
         f"{episode.review_due_on:%-d %B %Y}.{carried}",
     )
-    return _view(session, episode, now)
+    return rules.view_of(session, episode, now)
 
 
 def agree_plan(
@@ -156,16 +171,18 @@ def agree_plan(
     """The family plan: what should change, the team around the family and their actions
     (each with an owner and a date). Agreeing it again adds to the team and the actions."""
     episode = _editable(session, actor, episode_id, "plan", expected_version, now)
-    errors = _text("outcomes", outcomes, required=True)
+    errors = rules.text_errors("outcomes", outcomes, required=True)
     for i, m in enumerate(members):
-        errors += _text(f"members.{i}.name", m.name, required=True, limit=200)
-        errors += _text(f"members.{i}.role", m.role, required=True, limit=200)
-        errors += _text(f"members.{i}.organisation", m.organisation, required=True, limit=200)
+        errors += rules.text_errors(f"members.{i}.name", m.name, required=True, limit=200)
+        errors += rules.text_errors(f"members.{i}.role", m.role, required=True, limit=200)
+        errors += rules.text_errors(
+            f"members.{i}.organisation", m.organisation, required=True, limit=200
+        )
         if m.agency not in contacts.AGENCIES:
             errors.append(FieldError(f"members.{i}.agency", "choose an agency", "required"))
     for i, a in enumerate(actions):
-        errors += _text(f"actions.{i}.what", a.what, required=True)
-        errors += _text(f"actions.{i}.owner", a.owner, required=True, limit=200)
+        errors += rules.text_errors(f"actions.{i}.what", a.what, required=True)
+        errors += rules.text_errors(f"actions.{i}.owner", a.owner, required=True, limit=200)
         if a.agency not in contacts.AGENCIES:
             errors.append(FieldError(f"actions.{i}.agency", "choose an agency", "required"))
         if a.due_on < agreed_on:
@@ -217,7 +234,7 @@ def agree_plan(
         f"Early help family plan agreed: {episode.plan_outcomes} Team around the family: "
         f"{team or 'the lead professional'}. Actions: {listed}.",
     )
-    return _view(session, episode, now)
+    return rules.view_of(session, episode, now)
 
 
 def complete_action(
@@ -243,7 +260,7 @@ def complete_action(
     action.done_on = done_on
     episode.updated_at, episode.updated_by = now, actor.label
     flush_versioned(session)
-    return _view(session, episode, now)
+    return rules.view_of(session, episode, now)
 
 
 def record_review(
@@ -260,7 +277,7 @@ def record_review(
 ) -> EpisodeView:
     """A review of the family plan; the next is due the set weeks after it."""
     episode = _editable(session, actor, episode_id, "review", expected_version, now)
-    errors = _text("summary", summary, required=True)
+    errors = rules.text_errors("summary", summary, required=True)
     if held_on > london_day(now) or held_on < episode.started_on:
         errors.append(FieldError("held_on", "must be between the start and today"))
     if errors:
@@ -289,7 +306,7 @@ def record_review(
         f"Early help review held {held_on:%-d %B %Y}: {summary.strip()} "
         f"Next review due {next_due:%-d %B %Y}.",
     )
-    return _view(session, episode, now)
+    return rules.view_of(session, episode, now)
 
 
 def step_up(
@@ -305,11 +322,11 @@ def step_up(
 ) -> EpisodeView:
     """Needs have risen above early help: a contact to the front door carrying its history."""
     episode = _editable(session, actor, episode_id, "step_up", expected_version, now)
-    errors = _text("reasons", reasons, required=True)
-    errors += _text("contact_route", contact_route, required=True, limit=200)
+    errors = rules.text_errors("reasons", reasons, required=True)
+    errors += rules.text_errors("contact_route", contact_route, required=True, limit=200)
     if errors:
         raise ValidationFailed("Early help cannot be stepped up", errors)
-    history = _history_of(session, episode)
+    history = rules.history_of(session, episode)
     raised = contacts.raise_contact(
         session=session,
         actor=actor,
@@ -340,7 +357,7 @@ def step_up(
         f"Early help stepped up to children's social care: contact C{raised.id} raised "
         f"with the early help history. {reasons.strip()}",
     )
-    return _view(session, episode, now)
+    return rules.view_of(session, episode, now)
 
 
 def close_episode(
@@ -354,7 +371,7 @@ def close_episode(
     now: datetime,
 ) -> EpisodeView:
     episode = _editable(session, actor, episode_id, "close", expected_version, now)
-    errors = _text("reason", reason, required=True)
+    errors = rules.text_errors("reason", reason, required=True)
     if errors:
         raise ValidationFailed("Early help cannot be closed", errors)
     _end(episode, CLOSED, reason.strip(), now, actor)
@@ -362,7 +379,7 @@ def close_episode(
     _chronicle(
         session, actor, authority, episode, "close", now, f"Early help closed: {reason.strip()}"
     )
-    return _view(session, episode, now)
+    return rules.view_of(session, episode, now)
 
 
 def get_episode(*, session: Session, actor: Actor, episode_id: int, now: datetime) -> EpisodeView:
@@ -379,7 +396,7 @@ def get_episode(*, session: Session, actor: Actor, episode_id: int, now: datetim
         detail={"person": episode.person_id},
         now=now,
     )
-    return _view(session, episode, now, full=True)
+    return rules.view_of(session, episode, now, full=True)
 
 
 def list_episodes(
@@ -402,7 +419,7 @@ def list_episodes(
         now=now,
     )
     names = child_names(session, {e.person_id for e in rows})
-    return [_view(session, e, now, names=names) for e in rows]
+    return [rules.view_of(session, e, now, names=names) for e in rows]
 
 
 def front_door_offers(*, session: Session, actor: Actor, now: datetime) -> list[Offer]:
@@ -441,80 +458,6 @@ def front_door_offers(*, session: Session, actor: Actor, now: datetime) -> list[
 def _partner_lead(actor: Actor) -> int | None:
     """A partner who starts an episode leads it (so they can see it)."""
     return actor.user_id if actor.role is Role.PARTNER_PRACTITIONER else None
-
-
-def _offer(session: Session, contact_id: int | None, errors: list[FieldError], person: int) -> int:
-    contact = session.get(Contact, contact_id) if contact_id is not None else None
-    if (
-        contact is None
-        or contact.status != pathway.DECIDED
-        or (contact.decision != pathway.EARLY_HELP)
-    ):
-        errors.append(
-            FieldError("contact_id", "no contact was decided as early help with this number")
-        )
-        return person
-    taken = session.scalar(
-        select(EarlyHelpEpisode.id).where(EarlyHelpEpisode.contact_id == contact.id)
-    )
-    if taken is not None:
-        errors.append(FieldError("contact_id", f"early help started already (EH-{taken:06d})"))
-    return contact.person_id
-
-
-def _stepped_down(
-    session: Session, case_id: int | None, errors: list[FieldError], person: int
-) -> tuple[int, list[str]]:
-    case = session.get(Case, case_id) if case_id is not None else None
-    if case is None or case.stage != pathway.CLOSED:
-        errors.append(FieldError("case_id", "step down from a case that has closed"))
-        return person, []
-    steps = session.scalars(
-        select(CaseStep)
-        .where(CaseStep.case_id == case.id, CaseStep.status == "done")
-        .order_by(CaseStep.completed_on, CaseStep.id)
-    ).all()
-    history = [f"{case.referral_on:%-d %B %Y}: referral to children's social care (case {case.id})"]
-    history += [
-        f"{s.completed_on:%-d %B %Y}: {STEP_TITLES.get(s.kind, s.kind)}"
-        + (f" ({s.outcome.replace('_', ' ')})" if s.outcome else "")
-        for s in steps
-        if s.completed_on is not None
-    ]
-    if case.closed_on is not None:
-        history.append(f"{case.closed_on:%-d %B %Y}: case closed ({case.closure_reason or ''})")
-    return case.person_id, history
-
-
-def _history_of(session: Session, episode: EarlyHelpEpisode) -> list[str]:
-    lines = [
-        f"Started {episode.started_on:%-d %B %Y} ({ORIGINS[episode.origin].lower()}); lead "
-        f"professional {episode.lead_name}, {episode.lead_organisation}."
-    ]
-    lines += [f"Carried in: {h}" for h in episode.history]
-    if episode.plan_outcomes:
-        lines.append(f"Plan agreed {episode.plan_agreed_on:%-d %B %Y}: {episode.plan_outcomes}")
-    for a in session.scalars(
-        select(EarlyHelpAction)
-        .where(EarlyHelpAction.episode_id == episode.id)
-        .order_by(EarlyHelpAction.id)
-    ):
-        state = f"done {a.done_on:%-d %B %Y}" if a.done_on else f"due {a.due_on:%-d %B %Y}"
-        lines.append(f"Action: {a.what} — {a.owner} ({state})")
-    for r in session.scalars(
-        select(EarlyHelpReview)
-        .where(EarlyHelpReview.episode_id == episode.id)
-        .order_by(EarlyHelpReview.held_on)
-    ):
-        lines.append(f"Review {r.held_on:%-d %B %Y}: {r.summary}")
-    text, kept = 0, []
-    for line in lines:
-        text += len(line) + 1
-        if text > HISTORY_LIMIT:
-            kept.append("(more on the child's chronology)")
-            break
-        kept.append(line)
-    return kept
 
 
 def _end(episode: EarlyHelpEpisode, status: str, reason: str, now: datetime, actor: Actor) -> None:
@@ -598,85 +541,4 @@ def _chronicle(
         else episode.lead_organisation,
         author=chronicle.Author(actor.label, actor.role.value),
         now=now,
-    )
-
-
-def _text(
-    name: str, value: str, *, required: bool = False, limit: int = 10_000
-) -> list[FieldError]:
-    if required and not value.strip():
-        return [FieldError(name, "enter this", "required")]
-    if len(value) > limit:
-        return [FieldError(name, f"must be {limit:,} characters or fewer")]
-    return []
-
-
-def _lead_errors(lead: Lead) -> list[FieldError]:
-    errors = _text("lead.name", lead.name, required=True, limit=200)
-    errors += _text("lead.organisation", lead.organisation, required=True, limit=200)
-    if lead.agency not in contacts.AGENCIES:
-        errors.append(
-            FieldError("lead.agency", "choose the lead professional's agency", "required")
-        )
-    return errors
-
-
-def _view(
-    session: Session,
-    e: EarlyHelpEpisode,
-    now: datetime,
-    *,
-    full: bool = False,
-    names: dict[int, str] | None = None,
-) -> EpisodeView:
-    names = names if names is not None else child_names(session, [e.person_id])
-    members = actions = reviews = []
-    if full:
-        members = [
-            Member(m.name, m.role, m.agency, m.organisation)
-            for m in session.scalars(
-                select(EarlyHelpMember)
-                .where(EarlyHelpMember.episode_id == e.id)
-                .order_by(EarlyHelpMember.id)
-            )
-        ]
-        actions = [
-            PlanAction(a.what, a.owner, a.agency, a.due_on, a.id, a.done_on)
-            for a in session.scalars(
-                select(EarlyHelpAction)
-                .where(EarlyHelpAction.episode_id == e.id)
-                .order_by(EarlyHelpAction.due_on, EarlyHelpAction.id)
-            )
-        ]
-        reviews = [
-            ReviewView(r.held_on, r.summary, r.next_due_on, r.recorded_by)
-            for r in session.scalars(
-                select(EarlyHelpReview)
-                .where(EarlyHelpReview.episode_id == e.id)
-                .order_by(EarlyHelpReview.held_on)
-            )
-        ]
-    today = london_day(now)
-    return EpisodeView(
-        id=e.id,
-        person_id=e.person_id,
-        child_name=names.get(e.person_id, ""),
-        status=e.status,
-        origin=e.origin,
-        contact_id=e.contact_id,
-        from_case_id=e.from_case_id,
-        lead=Lead(e.lead_name, e.lead_agency, e.lead_organisation, e.lead_user_id),
-        started_on=e.started_on,
-        plan_outcomes=e.plan_outcomes,
-        plan_agreed_on=e.plan_agreed_on,
-        review_due_on=e.review_due_on,
-        review_overdue=e.status == OPEN and e.review_due_on is not None and today > e.review_due_on,
-        history=list(e.history or []),
-        stepped_up_contact_id=e.stepped_up_contact_id,
-        ended_on=e.ended_on,
-        end_reason=e.end_reason,
-        version=e.version,
-        members=members,
-        actions=actions,
-        reviews=reviews,
     )

@@ -14,8 +14,6 @@ Status changes go through `TRANSITIONS`; anything else is refused and changes no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -25,11 +23,9 @@ from joinedup.access import audit
 from joinedup.access.policy import Action, permits
 from joinedup.access.roles import Actor, Role
 from joinedup.access.service import authorise, record, require
-from joinedup.casework import chronicle, contacts, pathway
+from joinedup.casework import chronicle, contacts
 from joinedup.casework.chronicle import Authority
 from joinedup.casework.clocks import london_day
-from joinedup.casework.models import Case, Contact
-from joinedup.casework.names import child_names
 from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import Referrer
 from joinedup.core.errors import (
@@ -41,61 +37,53 @@ from joinedup.core.errors import (
     ValidationFailed,
 )
 from joinedup.practice import clocks
+from joinedup.practice import escalation_rules as rules
 from joinedup.practice.clocks import EscalationClock, Position
-from joinedup.practice.models import Consultation, Escalation, EscalationStep
-from joinedup.practice.views import EscalationStepView, EscalationView, Raiser
-
-TEXT_LIMIT = 10_000
-CONTACT_DECISION, NOT_TO_REFER, CASE_CLOSURE, PLAN_ENDING = (
-    "contact_decision",
-    "not_to_refer",
-    "case_closure",
-    "plan_ending",
+from joinedup.practice.escalation_rules import (
+    AGENCIES,
+    CASE_CLOSURE,
+    CONTACT_DECISION,
+    NOT_TO_REFER,
+    NOT_UPHELD,
+    OPEN,
+    PLAN_ENDING,
+    STAGE_ROLES,
+    STATUS_TITLES,
+    SUBJECTS,
+    TRANSITIONS,
+    UPHELD,
+    WITHDRAWN,
+    next_status,
 )
-SUBJECTS = {
-    CONTACT_DECISION: "The front door's decision on a contact (no further action or early help)",
-    NOT_TO_REFER: "Advice not to refer (a consultation)",
-    CASE_CLOSURE: "The decision to close a case",
-    PLAN_ENDING: "The decision to end a plan",
-}
-OPEN, UPHELD, NOT_UPHELD, WITHDRAWN = "open", "upheld", "not_upheld", "withdrawn"
-STATUS_TITLES = {
-    OPEN: "Open",
-    UPHELD: "Upheld",
-    NOT_UPHELD: "Not upheld",
-    WITHDRAWN: "Withdrawn",
-}
-# (status, action) -> the next status. The only way an escalation's status changes.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (OPEN, "escalate"): OPEN,
-    (OPEN, "overdue"): OPEN,
-    (OPEN, "uphold"): UPHELD,
-    (OPEN, "not_uphold"): NOT_UPHELD,
-    (OPEN, "withdraw"): WITHDRAWN,
-}
-# Who may resolve or move on an escalation at each stage: the decision's own line first, then
-# its managers, then the senior leaders who also answer for the partnership stage.
-STAGE_ROLES: dict[str, frozenset[Role]] = {
-    clocks.PRACTITIONER: frozenset(
-        {Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SENIOR_LEADER}
-    ),
-    clocks.MANAGER: frozenset({Role.TEAM_MANAGER, Role.SENIOR_LEADER}),
-    clocks.SENIOR_MANAGER: frozenset({Role.SENIOR_LEADER}),
-    clocks.PARTNERSHIP: frozenset({Role.SENIOR_LEADER}),
-}
-AGENCIES = contacts.AGENCIES
+from joinedup.practice.models import Escalation, EscalationStep
+from joinedup.practice.views import EscalationView, Raiser
 
-
-def next_status(status: str, action: str) -> str:
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        raise InvalidTransition(
-            f"an escalation that is {STATUS_TITLES.get(status, status).lower()} "
-            f"cannot be {action.replace('_', ' ')}ed any more"
-            if status != OPEN
-            else f"'{action}' is not an action on an escalation"
-        ) from None
+__all__ = [
+    "AGENCIES",
+    "CASE_CLOSURE",
+    "CONTACT_DECISION",
+    "NOT_TO_REFER",
+    "NOT_UPHELD",
+    "OPEN",
+    "PLAN_ENDING",
+    "STAGE_ROLES",
+    "STATUS_TITLES",
+    "SUBJECTS",
+    "TRANSITIONS",
+    "UPHELD",
+    "WITHDRAWN",
+    "Actor",
+    "Raiser",
+    "escalate",
+    "get_escalation",
+    "list_mine",
+    "list_open",
+    "next_status",
+    "raise_escalation",
+    "resolve",
+    "sweep_overdue",
+    "withdraw",
+]
 
 
 def raise_escalation(
@@ -114,17 +102,17 @@ def raise_escalation(
     authorise(
         session=session, actor=actor, action=Action.ESCALATIONS_RAISE, resource_type="escalation"
     )
-    errors = _raiser_errors(raiser) + _text("reasons", reasons, required=True)
+    errors = rules.raiser_errors(raiser) + rules.text_errors("reasons", reasons, required=True)
     if subject not in SUBJECTS:
         errors.append(FieldError("subject", "Choose what you are challenging", "required"))
         raise ValidationFailed("The escalation cannot be raised", errors)
-    number = _number(reference)
+    number = rules.number_of(reference)
     if number is None:
         errors.append(FieldError("reference", "Enter the reference you were given", "required"))
     if errors:
         raise ValidationFailed("The escalation cannot be raised", errors)
     assert number is not None  # noqa: S101 - checked above
-    person_id, links = _subject_of(session, actor, subject, number)
+    person_id, links = rules.subject_of(session, actor, subject, number)
     already = session.scalar(
         select(Escalation.id).where(
             Escalation.status == OPEN,
@@ -171,13 +159,13 @@ def raise_escalation(
     )
     summary = (
         f"Professional challenge ES-{escalation.id:06d} raised by {raiser.name.strip()} "
-        f"({raiser.organisation.strip()}) against {_what(escalation).lower()}: "
+        f"({raiser.organisation.strip()}) against {rules.what_of(escalation).lower()}: "
         f"{escalation.reasons} Stage: {clocks.STAGE_TITLES[first.stage].lower()}, "
         f"due {first.due_on:%-d %B %Y}."
     )
     _step(session, actor, authority, escalation, "raised", first, summary, now,
           agency=raiser.agency, organisation=raiser.organisation.strip())  # fmt: skip
-    return _view(session, escalation, now)
+    return rules.view_of(session, escalation, now)
 
 
 def get_escalation(
@@ -193,7 +181,7 @@ def get_escalation(
     require(session=session, actor=actor, action=action, resource_type="escalation",
             resource_ids=[escalation_id], detail={"person": escalation.person_id},
             now=now)  # fmt: skip
-    return _view(session, escalation, now, steps=True)
+    return rules.view_of(session, escalation, now, steps=True)
 
 
 def list_open(*, session: Session, actor: Actor, now: datetime) -> list[EscalationView]:
@@ -208,7 +196,7 @@ def list_open(*, session: Session, actor: Actor, now: datetime) -> list[Escalati
     require(session=session, actor=actor, action=Action.ESCALATIONS_READ,
             resource_type="escalation", resource_ids=[e.id for e in rows],
             detail={"list": "open"}, now=now)  # fmt: skip
-    return _views(session, rows, now)
+    return rules.views_of(session, rows, now)
 
 
 def list_mine(*, session: Session, actor: Actor, now: datetime) -> list[EscalationView]:
@@ -223,7 +211,7 @@ def list_mine(*, session: Session, actor: Actor, now: datetime) -> list[Escalati
     require(session=session, actor=actor, action=Action.ESCALATIONS_RAISE,
             resource_type="escalation", resource_ids=[e.id for e in rows],
             detail={"list": "mine"}, now=now)  # fmt: skip
-    return _views(session, rows, now)
+    return rules.views_of(session, rows, now)
 
 
 def resolve(
@@ -244,7 +232,7 @@ def resolve(
         )
     action = "uphold" if outcome == UPHELD else "not_uphold"
     escalation = _editable(session, actor, escalation_id, action, expected_version, now)
-    errors = _text("reasons", reasons, required=True)
+    errors = rules.text_errors("reasons", reasons, required=True)
     if errors:
         raise ValidationFailed("Give the reasons for the outcome", errors)
     escalation.status = next_status(escalation.status, action)
@@ -266,12 +254,12 @@ def resolve(
         authority,
         escalation,
         outcome,
-        _position(escalation),
+        rules.position_of(escalation),
         summary,
         now,
     )
     flush_versioned(session)
-    return _view(session, escalation, now, steps=True)
+    return rules.view_of(session, escalation, now, steps=True)
 
 
 def escalate(
@@ -288,15 +276,15 @@ def escalate(
     """Not resolved at this stage: move it to the next one now (its clock starts today)."""
     escalation = _editable(session, actor, escalation_id, "escalate", expected_version, now,
                            raiser_may=True)  # fmt: skip
-    errors = _text("note", note, required=True)
+    errors = rules.text_errors("note", note, required=True)
     if errors:
         raise ValidationFailed("Say why it goes to the next stage", errors)
     if clocks.next_stage(escalation.stage) is None:
         raise InvalidTransition("the safeguarding partnership is the last stage")
-    moved = clocks.moved_on(_position(escalation), london_day(now), clock)
+    moved = clocks.moved_on(rules.position_of(escalation), london_day(now), clock)
     _move(session, _recorder(actor), authority, escalation, moved, "escalated", note.strip(), now)
     flush_versioned(session)
-    return _view(session, escalation, now, steps=True)
+    return rules.view_of(session, escalation, now, steps=True)
 
 
 def withdraw(
@@ -320,17 +308,18 @@ def withdraw(
             detail={"person": escalation.person_id, "step": "withdraw"}, now=now)  # fmt: skip
     check_version(escalation, expected_version, {}, escalation.updated_by, escalation.updated_at)
     status = next_status(escalation.status, "withdraw")
-    errors = _text("reasons", reasons, required=True)
+    errors = rules.text_errors("reasons", reasons, required=True)
     if errors:
         raise ValidationFailed("Say why it is withdrawn", errors)
     escalation.status, escalation.resolution = status, reasons.strip()
     escalation.resolved_at, escalation.resolved_by = now, actor.label
     escalation.updated_at, escalation.updated_by = now, actor.label
     summary = f"Professional challenge ES-{escalation.id:06d} withdrawn: {escalation.resolution}"
-    _step(session, actor, authority, escalation, WITHDRAWN, _position(escalation), summary, now,
+    position = rules.position_of(escalation)
+    _step(session, actor, authority, escalation, WITHDRAWN, position, summary, now,
           agency=escalation.raiser_agency, organisation=escalation.raiser_organisation)  # fmt: skip
     flush_versioned(session)
-    return _view(session, escalation, now, steps=True)
+    return rules.view_of(session, escalation, now, steps=True)
 
 
 def sweep_overdue(
@@ -361,7 +350,7 @@ def sweep_overdue(
     moved: list[tuple[int, str]] = []
     for escalation in rows:
         next_status(escalation.status, "overdue")
-        for position in clocks.overdue_moves(_position(escalation), as_of, clock):
+        for position in clocks.overdue_moves(rules.position_of(escalation), as_of, clock):
             note = (
                 f"the previous stage was due by {position.started_on:%-d %B %Y} "
                 "and was not resolved"
@@ -373,51 +362,6 @@ def sweep_overdue(
 
 
 # -- internals ---------------------------------------------------------------------------------
-
-
-def _number(reference: str) -> int | None:
-    """ES-/FD-/CN-/C-prefixed or bare numbers: the digits, or None."""
-    text = reference.strip().upper()
-    for prefix in ("FD-", "CN-", "ES-", "C"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    return int(text) if text.isdigit() and len(text) < 12 else None
-
-
-def _subject_of(
-    session: Session, actor: Actor, subject: str, number: int
-) -> tuple[int, dict[str, int]]:
-    """The child and the decision challenged; a partner may only name their own contact."""
-    missing = ValidationFailed(
-        "The escalation cannot be raised",
-        [FieldError("reference", "No decision of that kind has this reference")],
-    )
-    if subject == CONTACT_DECISION:
-        contact = session.get(Contact, number)
-        if contact is None or (
-            actor.role is Role.PARTNER_PRACTITIONER and contact.created_by != actor.label
-        ):
-            raise missing
-        if contact.status != pathway.DECIDED or contact.decision not in contacts.REOPENABLE:
-            raise ValidationFailed(
-                "The escalation cannot be raised",
-                [FieldError("reference", "This contact was not closed with no further action "
-                                         "or early help: there is no such decision to challenge")],
-            )  # fmt: skip
-        return contact.person_id, {"contact_id": contact.id}
-    if subject == NOT_TO_REFER:
-        consultation = session.get(Consultation, number)
-        if consultation is None or consultation.advice == "refer":
-            raise missing
-        return consultation.person_id, {"consultation_id": consultation.id}
-    case = session.get(Case, number)
-    if case is None:
-        raise missing
-    if subject == CASE_CLOSURE and case.stage != pathway.CLOSED:
-        raise ValidationFailed("The escalation cannot be raised",
-                               [FieldError("reference", "This case is not closed")])  # fmt: skip
-    return case.person_id, {"case_id": case.id}
 
 
 def _editable(
@@ -505,7 +449,7 @@ def _reverse(
         authority=authority,
         person_id=escalation.person_id,
         source_kind="partner",
-        referral_source=_source(session, escalation),
+        referral_source=rules.source_of(session, escalation),
         referrer=Referrer(
             escalation.raiser_name,
             escalation.raiser_organisation,
@@ -518,18 +462,6 @@ def _reverse(
     )
     escalation.new_contact_id = raised.id
     return f" A contact (C{raised.id}) is raised at the front door."
-
-
-def _source(session: Session, escalation: Escalation) -> str:
-    """The DfE referral source of the new contact: the case's own, or the consultation's
-    caller's agency ('10', other, when unknown)."""
-    if escalation.case_id is not None:
-        case = session.get(Case, escalation.case_id)
-        if case is not None:
-            return case.referral_source
-    return {"police": "6", "health": "3D", "education": "2A", "early_years": "2B",
-            "housing": "4", "probation": "7", "voluntary": "8",
-            "childrens_social_care": "5A"}.get(escalation.raiser_agency, "10")  # fmt: skip
 
 
 def _move(
@@ -578,88 +510,4 @@ def _step(
         organisation=organisation,
         author=chronicle.Author(actor.label, actor.role.value),
         now=now,
-    )
-
-
-def _position(escalation: Escalation) -> Position:
-    return Position(escalation.stage, escalation.stage_started_on, escalation.stage_due_on)
-
-
-def _what(escalation: Escalation) -> str:
-    ref = {CONTACT_DECISION: f" (contact C{escalation.contact_id})",
-           NOT_TO_REFER: f" (consultation CN-{escalation.consultation_id or 0:06d})"}.get(
-        escalation.subject, f" (case {escalation.case_id})")  # fmt: skip
-    return SUBJECTS[escalation.subject] + ref
-
-
-def _text(
-    name: str, value: str, *, required: bool = False, limit: int = TEXT_LIMIT
-) -> list[FieldError]:
-    if required and not value.strip():
-        return [FieldError(name, "enter this", "required")]
-    if len(value) > limit:
-        return [FieldError(name, f"must be {limit:,} characters or fewer")]
-    return []
-
-
-def _raiser_errors(raiser: Raiser) -> list[FieldError]:
-    errors = _text("raiser_name", raiser.name, required=True, limit=200)
-    errors += _text("raiser_organisation", raiser.organisation, required=True, limit=200)
-    if raiser.agency not in AGENCIES:
-        errors.append(FieldError("raiser_agency", "choose your agency", "required"))
-    return errors
-
-
-def _views(session: Session, rows: Sequence[Escalation], now: datetime) -> list[EscalationView]:
-    names = child_names(session, {e.person_id for e in rows})
-    return [replace(_view(session, e, now, names=names)) for e in rows]
-
-
-def _view(
-    session: Session,
-    e: Escalation,
-    now: datetime,
-    *,
-    steps: bool = False,
-    names: dict[int, str] | None = None,
-) -> EscalationView:
-    names = names if names is not None else child_names(session, [e.person_id])
-    found = (
-        session.scalars(
-            select(EscalationStep)
-            .where(EscalationStep.escalation_id == e.id)
-            .order_by(EscalationStep.id)
-        ).all()
-        if steps
-        else []
-    )
-    return EscalationView(
-        id=e.id,
-        person_id=e.person_id,
-        child_name=names.get(e.person_id, ""),
-        subject=e.subject,
-        contact_id=e.contact_id,
-        case_id=e.case_id,
-        consultation_id=e.consultation_id,
-        raised_by=e.raised_by,
-        raiser=Raiser(e.raiser_name, e.raiser_organisation, e.raiser_agency),
-        reasons=e.reasons,
-        status=e.status,
-        stage=e.stage,
-        stage_started_on=e.stage_started_on,
-        stage_due_on=e.stage_due_on,
-        overdue=e.status == OPEN and clocks.is_overdue(e.stage_due_on, london_day(now)),
-        opened_at=e.opened_at,
-        resolved_at=e.resolved_at,
-        resolved_by=e.resolved_by,
-        resolution=e.resolution,
-        reopened_case_id=e.reopened_case_id,
-        new_contact_id=e.new_contact_id,
-        version=e.version,
-        steps=[
-            EscalationStepView(
-                s.kind, s.stage, s.started_on, s.due_on, s.note, s.recorded_by, s.recorded_at
-            )
-            for s in found
-        ],
     )
