@@ -27,6 +27,7 @@ from joinedup.chronology.service import get_chronology
 from joinedup.chronology.views import Chronology, Entry, Filters, Subject
 from joinedup.core.dates import UK, date_time, occurred, partial_date
 from joinedup.core.errors import FieldError, ValidationFailed
+from joinedup.core.spreadsheet import FORMULA_STARTS, neutralise
 from joinedup.people.circle import circle_of
 from joinedup.sharing.service import check_disclosure, record_disclosure
 from joinedup.sharing.views import BASIS_LABELS
@@ -34,6 +35,7 @@ from joinedup.sharing.views import BASIS_LABELS
 __all__ = [
     "CSV_COLUMNS",
     "FORMATS",
+    "FORMULA_STARTS",
     "ExportFile",
     "Preview",
     "export_chronology",
@@ -44,8 +46,6 @@ __all__ = [
 Format = Literal["pdf", "csv"]
 FORMATS: dict[str, str] = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 WHAT = "chronology_export"
-# A cell that a spreadsheet could read as a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +138,6 @@ def export_chronology(
 
 
 # -- the CSV file ------------------------------------------------------------------------------
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text: one that could start a formula gets a `'`."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _flag(value: bool) -> str:

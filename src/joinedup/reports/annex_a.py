@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
+from joinedup.core.spreadsheet import needs_care, workbook_text
 from joinedup.reports import annex_a_care, annex_a_lists
 from joinedup.reports import annex_a_labels as L
 from joinedup.reports.annex_a_lists import Context, Row, months_before
@@ -186,8 +187,16 @@ def _workbook(sheets: Sequence[tuple[str, Sequence[str], list[list[Any]]]], now:
 
 
 def _cell(sheet: Any, value: Any, font: Any = None) -> Any:
-    """A date (formatted dd/mm/yyyy) or a header (bold) as a cell; anything else as itself,
+    """A date (formatted dd/mm/yyyy) or a header (bold) as a cell; text that could run as a
+    formula, or holds a character XML forbids, made safe and typed as a string
+    (core/spreadsheet.py); anything else as itself,
     which the write-only sheet stores without making a cell object (most of the time)."""
+    if isinstance(value, str) and needs_care(value):
+        cell = WriteOnlyCell(sheet, value=workbook_text(value))
+        cell.data_type = "s"  # never a formula, whatever the text
+        if font is not None:
+            cell.font = font
+        return cell
     if not isinstance(value, date) and font is None:
         return value
     cell = WriteOnlyCell(sheet, value=value)

@@ -14,7 +14,7 @@ logger = logging.getLogger("joinedup.web")
 
 def mount(app: FastAPI) -> None:
     """Add the pages, their static files, the error pages and the security headers to `app`."""
-    from joinedup.web import errors, headers
+    from joinedup.web import csrf, errors, headers
     from joinedup.web.routes import (
         account,
         audit,
@@ -51,5 +51,6 @@ def mount(app: FastAPI) -> None:
               case_audits, incidents)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
+    app.add_middleware(csrf.CsrfGuard)  # every unsafe request: inside the catch-all and headers
     errors.install(app)  # adds the catch-all middleware first: it sits inside the headers
     app.add_middleware(headers.SecurityHeaders)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -15,12 +17,32 @@ ASSET_PATH = "/static/govuk/assets"
 SERVICE_NAME = "Joined Up"
 
 
+# The GOV.UK page template's one inline script (it marks the body `js-enabled`); the content
+# security policy allows no inline script, so it is left out and /static/app.js does the same.
+_INLINE_SCRIPT = re.compile(r"\n[ \t]*<script\b[^>]*>[^<]*</script>")
+_GOVUK_PAGE = "template.html"
+
+
+class GovukLoader(PackageLoader):
+    """The GOV.UK Frontend templates, with the page template's inline script taken out."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if template == _GOVUK_PAGE:
+            source, count = _INLINE_SCRIPT.subn("", source)
+            if count != 1:  # a new GOV.UK release changed its template: look again
+                raise RuntimeError(f"expected one inline script in {template}, found {count}")
+        return source, filename, uptodate
+
+
 def make_environment() -> Environment:
     """Our templates first, then `govuk_frontend_jinja/...` from the package; autoescape on."""
     loader = ChoiceLoader(
         [
             PackageLoader("joinedup.web", "templates"),
-            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            PrefixLoader({"govuk_frontend_jinja": GovukLoader("govuk_frontend_jinja")}),
         ]
     )
     env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -32,7 +54,7 @@ _ENVIRONMENT = make_environment()
 
 
 def page_context(request: Request, title: str, **values: Any) -> dict[str, Any]:
-    """What every page needs: who is signed in, their navigation, the nonce, the phase banner."""
+    """What every page needs: who is signed in, their navigation, the phase banner."""
     viewer = getattr(request.state, "viewer", None)
     settings = request.app.state.settings
     return {
@@ -41,7 +63,6 @@ def page_context(request: Request, title: str, **values: Any) -> dict[str, Any]:
         "viewer": viewer,
         "navigation": navigation_for(viewer.role if viewer else None, request.url.path),
         "demo": settings.demo_accounts,
-        "cspNonce": getattr(request.state, "csp_nonce", ""),
         "assetPath": ASSET_PATH,
         "serviceName": SERVICE_NAME,
         "error_list": error_list(values.get("errors") or {}),

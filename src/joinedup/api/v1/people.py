@@ -15,6 +15,7 @@ from joinedup.access.roles import Actor
 from joinedup.api.deps import api_actor, bearer
 from joinedup.api.v1.people_schemas import (
     DecisionIn,
+    ErrorsOut,
     MergeIn,
     MergeOut,
     PersonOut,
@@ -29,13 +30,15 @@ from joinedup.people import service as people
 router = APIRouter(tags=["identity review"])
 
 _ERROR = {
+    "model": ErrorsOut,
     "content": {
         "application/json": {
             "example": {"errors": [{"code": "NotFound", "message": "…", "field": None}]}
         }
-    }
+    },
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body could not be read as JSON.", **_ERROR},
     401: {"description": "No valid API token.", **_ERROR},
     403: {"description": "This account's role may not do this (the refusal is audited).", **_ERROR},
     404: {"description": "No such review task, person or merge.", **_ERROR},

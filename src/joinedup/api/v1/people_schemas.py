@@ -49,6 +49,18 @@ class MergeIn(BaseModel):
 # -- responses --------------------------------------------------------------------------------
 
 
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    field: str | None = Field(description="The field at fault, where there is one.")
+
+
+class ErrorsOut(BaseModel):
+    """Every error answer's shape: `{"errors": [{"code", "message", "field"}]}`."""
+
+    errors: list[ErrorOut]
+
+
 class ReviewTaskOut(_Out):
     id: int
     status: Literal["open", "confirmed", "rejected"]

@@ -9,6 +9,7 @@ import io
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from joinedup.core.spreadsheet import neutralise
 from joinedup.db.session import unit_of_work
 from joinedup.reports.dashboard import Dashboard, dashboard
 from joinedup.reports.dashboard_csv import csv_rows
@@ -35,11 +36,6 @@ def _page(request: Request, found: Dashboard) -> Response:
                   status_code=400 if found.errors else 200)  # fmt: skip
 
 
-def _cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (a team's name is typed by people)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @router.get("/dashboard")
 def index(request: Request, viewer: CurrentViewer) -> Response:
     return _page(request, _figures(request, viewer, "page"))
@@ -53,7 +49,7 @@ def download(request: Request, viewer: CurrentViewer) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(("figure", "month or label", "measure", "value"))
-    writer.writerows(tuple(_cell(v) for v in row) for row in csv_rows(found))
+    writer.writerows(tuple(neutralise(v) for v in row) for row in csv_rows(found))
     team = f"-{found.filters.team}" if found.filters.team else ""
     name = f"dashboard-{found.filters.start}-to-{found.filters.end}{team}.csv"
     safe = "".join(ch if ch.isalnum() or ch in "-._" else "_" for ch in name)
