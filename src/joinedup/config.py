@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     mail_from: str = Field(default="no-reply@joinedup.invalid", pattern=r"^[^@\s]+@[^@\s]+$")
     outbox_max_attempts: int = Field(default=8, ge=1)
+    # The e-mail channel: SMTP (above), or GOV.UK Notify through one template whose subject is
+    # ((subject)) and message ((body)) (sharing/notify_channel.py; docs/sharing.md).
+    mail_channel: Literal["smtp", "notify"] = "smtp"
+    notify_api_key: SecretStr | None = None
+    notify_template_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
+    notify_base_url: str = Field(
+        default="https://api.notifications.service.gov.uk", pattern=r"^https?://"
+    )
     # Operation Encompass: the authority's term dates, schools' DSL addresses and its elective
     # home education team (sharing/schooldays.py); None uses the demo authority's packaged file.
     school_calendar_path: Path | None = None
@@ -100,6 +108,15 @@ class Settings(BaseSettings):
     # partnership's escalation policy sets them. Early help: weeks between family plan reviews.
     escalation_working_days: tuple[int, int, int, int] = (2, 5, 10, 15)
     early_help_review_weeks: int = Field(default=6, ge=1, le=26)
+
+    @model_validator(mode="after")
+    def _notify_complete(self) -> Settings:
+        if self.mail_channel == "notify" and not (self.notify_api_key and self.notify_template_id):
+            raise ValueError(
+                "JOINEDUP_MAIL_CHANNEL=notify needs JOINEDUP_NOTIFY_API_KEY and "
+                "JOINEDUP_NOTIFY_TEMPLATE_ID"
+            )
+        return self
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Settings:

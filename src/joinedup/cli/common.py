@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -29,7 +31,15 @@ errors = Console(stderr=True, highlight=False)
 
 
 def settings() -> Settings:
-    return Settings()
+    """The settings from the environment; a bad one stops the command naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as invalid:
+        for problem in invalid.errors():
+            where = "_".join(str(p) for p in problem["loc"]).upper()
+            name = f"JOINEDUP_{where}: " if where else ""
+            errors.print(f"Settings: {name}{problem['msg']}")
+        raise typer.Exit(2) from None
 
 
 def engine(current: Settings) -> Engine:

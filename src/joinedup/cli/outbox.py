@@ -7,10 +7,12 @@ import time
 import typer
 
 from joinedup.cli import common
+from joinedup.config import Settings
 from joinedup.core.clock import SystemClock
 from joinedup.db.session import unit_of_work
 from joinedup.flows import notify
-from joinedup.sharing.outbox import RelayReport, SmtpMailer, relay_once, state
+from joinedup.sharing.notify_channel import NotifyMailer
+from joinedup.sharing.outbox import KEY_HEADER, Mailer, RelayReport, SmtpMailer, relay_once, state
 
 app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
 
@@ -20,21 +22,11 @@ def relay(
     once: bool = typer.Option(False, "--once", help="Send what is due now, then stop."),
     interval: float = typer.Option(5.0, min=0.1, help="Seconds between passes."),
 ) -> None:
-    """Send due e-mail by SMTP (JOINEDUP_SMTP_HOST, _PORT, JOINEDUP_MAIL_FROM), retrying with
-    back-off; runs until stopped unless --once."""
+    """Send due e-mail by SMTP (JOINEDUP_SMTP_HOST, _PORT, JOINEDUP_MAIL_FROM) or GOV.UK Notify
+    (JOINEDUP_MAIL_CHANNEL=notify), retrying with back-off; runs until stopped unless --once."""
     settings = common.settings()
     engine = common.engine(settings)
-    mailer = SmtpMailer(
-        settings.smtp_host,
-        settings.smtp_port,
-        settings.smtp_timeout_seconds,
-        starttls=settings.smtp_starttls,
-        ca_file=None if settings.smtp_ca_file is None else str(settings.smtp_ca_file),
-        username=settings.smtp_username,
-        password=None
-        if settings.smtp_password is None
-        else settings.smtp_password.get_secret_value(),
-    )
+    mailer = mailer_for(settings)
     total = RelayReport()
     try:
         while True:
@@ -56,6 +48,28 @@ def relay(
         engine.dispose()
     common.console.print(
         f"Sent {total.sent}; {total.retrying} waiting to retry; {total.failed} given up."
+    )
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    """The configured channel: SMTP, or GOV.UK Notify (JOINEDUP_MAIL_CHANNEL=notify)."""
+    if settings.mail_channel == "notify":
+        assert settings.notify_api_key and settings.notify_template_id  # noqa: S101 - validated
+        return NotifyMailer(
+            api_key=settings.notify_api_key.get_secret_value(),
+            template_id=settings.notify_template_id, key_header=KEY_HEADER,
+            base_url=settings.notify_base_url, timeout=settings.smtp_timeout_seconds,
+        )  # fmt: skip
+    return SmtpMailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_timeout_seconds,
+        starttls=settings.smtp_starttls,
+        ca_file=None if settings.smtp_ca_file is None else str(settings.smtp_ca_file),
+        username=settings.smtp_username,
+        password=None
+        if settings.smtp_password is None
+        else settings.smtp_password.get_secret_value(),
     )
 
 

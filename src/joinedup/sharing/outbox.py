@@ -324,6 +324,6 @@ def state(*, session: Session, now: datetime) -> OutboxState:
 
 
 def _code(error: Exception) -> str:
-    """An error as a code (its class and SMTP status), never the server's text."""
-    status = getattr(error, "smtp_code", None)
+    """An error as a code (its class and SMTP or HTTP status), never the server's text."""
+    status = getattr(error, "smtp_code", None) or getattr(error, "status", None)
     return f"{type(error).__name__}:{status}" if status else type(error).__name__

@@ -14,6 +14,7 @@ from joinedup.db.session import unit_of_work
 from joinedup.sharing import outbox
 from joinedup.sharing.models import Notification
 from joinedup.testing import FrozenClock
+from tests.unit.sharing.notify_server import API_KEY, TEMPLATE_ID, NotifyServer
 from tests.unit.sharing.smtp import SmtpServer
 from tests.unit.sharing.test_outbox import DELIVERIES, FEED, message, write
 
@@ -83,3 +84,28 @@ def test_status_counts_and_fails_when_something_is_overdue(
     late = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60,
                           check=False)  # fmt: skip
     assert late.returncode == 1 and "pending: 1" in late.stdout and "overdue: 1" in late.stdout
+
+
+def test_the_relay_sends_through_gov_uk_notify_when_configured(
+    clean_engine: Engine, database_url: str
+) -> None:
+    write(clean_engine, FrozenClock())
+    notify = NotifyServer()
+    notify.start()
+    env = {**os.environ, "JOINEDUP_DATABASE_URL": database_url, "JOINEDUP_MAIL_CHANNEL": "notify",
+           "JOINEDUP_NOTIFY_API_KEY": API_KEY, "JOINEDUP_NOTIFY_TEMPLATE_ID": TEMPLATE_ID,
+           "JOINEDUP_NOTIFY_BASE_URL": notify.url}  # fmt: skip
+    try:
+        sent = subprocess.run([JOINEDUP, "outbox", "relay", "--once"], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    finally:
+        notify.stop()
+    assert sent.returncode == 0 and "Sent 1;" in sent.stdout, sent.stdout + sent.stderr
+    assert [n["email_address"] for n in notify.accepted] == ["dsl@school.test"]
+    incomplete = {k: v for k, v in env.items() if k != "JOINEDUP_NOTIFY_TEMPLATE_ID"}
+    refused = subprocess.run([JOINEDUP, "outbox", "relay", "--once"], env=incomplete,
+                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "needs JOINEDUP_NOTIFY_API_KEY and JOINEDUP_NOTIFY_TEMPLATE_ID" in " ".join(
+        refused.stderr.split()
+    )
