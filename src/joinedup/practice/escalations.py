@@ -57,6 +57,7 @@ from joinedup.practice.escalation_rules import (
 )
 from joinedup.practice.models import Escalation, EscalationStep
 from joinedup.practice.views import EscalationView, Raiser
+from joinedup.sharing.outbox import INBOX, Delivery, Message, notify
 
 __all__ = [
     "AGENCIES",
@@ -509,5 +510,35 @@ def _step(
         agency=agency,
         organisation=organisation,
         author=chronicle.Author(actor.label, actor.role.value),
+        now=now,
+    )
+    if kind not in ("raised", "withdrawn"):
+        _tell_raiser(session, actor, escalation, step.id, summary, now)
+
+
+def _tell_raiser(
+    session: Session, actor: Actor, escalation: Escalation, step_id: int, summary: str,
+    now: datetime,
+) -> None:  # fmt: skip
+    """The raiser hears of each move and of the outcome in their inbox (not when it is their
+    own doing); recorded in the information-sharing register like every notification."""
+    if escalation.raised_by_user_id is None or escalation.raised_by == actor.label:
+        return
+    sender = actor if permits(actor.role, Action.NOTIFICATIONS_SEND) else _recorder(actor)
+    notify(
+        session=session,
+        actor=sender,
+        message=Message(
+            key=f"escalation:{escalation.id}:{step_id}",
+            kind="escalation",
+            subject=f"Your escalation ES-{escalation.id:06d}: "
+            f"{STATUS_TITLES[escalation.status].lower()}, "
+            f"{clocks.STAGE_TITLES[escalation.stage].lower()}",
+            body=summary,
+            person_ids=[escalation.person_id],
+            recipient_label=f"{escalation.raiser_name}, {escalation.raiser_organisation}",
+            purpose="Telling a practitioner what became of their professional challenge",
+        ),
+        deliveries=[Delivery(INBOX, f"user:{escalation.raised_by_user_id}")],
         now=now,
     )

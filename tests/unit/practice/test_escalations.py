@@ -13,6 +13,7 @@ from joinedup.casework.models import Case, Contact
 from joinedup.core.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
 from joinedup.practice import escalations
 from joinedup.practice.models import Escalation
+from joinedup.sharing.models import Notification
 from tests.unit.casework.support import AUTHORITY, DSL, MANAGER, MASH, Desk, desk
 from tests.unit.practice.support import (
     HEAD,
@@ -50,6 +51,10 @@ def test_a_midwife_escalates_an_nfa_and_the_upheld_challenge_reopens_it_as_a_ref
         assert expected in text
     actions = set(desk.session.scalars(select(AuditEntry.action)))
     assert {"escalations:raise", "escalations:resolve"} <= actions
+    (told,) = desk.session.scalars(
+        select(Notification).where(Notification.recipient == f"user:{MIDWIFE.user_id}")
+    ).all()
+    assert told.kind == "escalation" and "upheld" in told.subject and "case" in told.body
 
 
 def test_not_upheld_keeps_the_decision_and_records_the_reasons(desk: Desk) -> None:
