@@ -1,8 +1,8 @@
 """The role policy: one table of which roles may take which actions.
 
-Relationship-based rules (allocated worker, legitimate relationship) deepen this with the
-trust issue; every service already asks through `access.service.require`, so they will be
-enforced everywhere at once.
+Which children a permitted role may act on is `access.relationships` (role × relationship),
+and restricted children are `access.restriction`'s; both are enforced by
+`access.service.require` when the caller names the child (ADR 0012).
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ class Action(StrEnum):
     NOTIFICATIONS_SEND = "notifications:send"
     INBOX_READ = "inbox:read"
     CHILDREN_LOOKUP = "children:lookup"
+    CHILDREN_RESTRICT = "children:restrict"
+    CHILDREN_READ_RESTRICTED = "children:read_restricted"
+    CHILDREN_BREAK_GLASS = "children:break_glass"
     WORKFORCE_READ = "workforce:read"
     WORKFORCE_MANAGE = "workforce:manage"
     REPORTS_READ = "reports:read"
@@ -144,6 +147,17 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.INBOX_READ: frozenset(set(Role) - {Role.PARTNER_SYSTEM}),
     # The partner look-up: a flag for a child the partner has a legitimate relationship with.
     Action.CHILDREN_LOOKUP: frozenset({Role.PARTNER_PRACTITIONER, Role.SYSTEM}),
+    # Marking a child restricted (adoption, a staff member's own family, a public figure), and
+    # lifting it: managers and information governance (ADR 0012).
+    Action.CHILDREN_RESTRICT: frozenset(
+        {Role.SYSTEM, Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE}
+    ),
+    # Seeing every restricted child: the platform only; people see one when it names them.
+    Action.CHILDREN_READ_RESTRICTED: frozenset({Role.SYSTEM}),
+    # Opening a child's record without a relationship, with a written reason (ADR 0012).
+    Action.CHILDREN_BREAK_GLASS: frozenset(
+        {Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
+    ),
     # Caseloads, allocation suggestions and the workforce dashboard: the managers who allocate
     # and the senior leaders who staff the service. Teams and posts are kept by managers.
     Action.WORKFORCE_READ: frozenset({Role.SYSTEM, Role.TEAM_MANAGER, Role.SENIOR_LEADER}),

@@ -127,6 +127,7 @@ def get_contact(*, session: Session, actor: Actor, contact_id: int, now: datetim
         resource_ids=[contact_id],
         detail={"person": contact.person_id},
         now=now,
+        child=[contact.person_id],
     )
     return _view(session, contact, now)
 
@@ -251,6 +252,7 @@ def record_reply(
         resource_ids=[request_id],
         detail={"contact": contact.id, "person": contact.person_id},
         now=now,
+        child=[contact.person_id],
     )
     check_version(
         request, expected_version, {"reply": reply}, request.recorded_by, request.replied_at
@@ -348,6 +350,7 @@ def sign_off(
         resource_ids=[contact_id],
         detail={"person": contact.person_id, "approve": approve},
         now=now,
+        child=[contact.person_id],
     )
     check_version(contact, expected_version, {}, contact.updated_by, contact.updated_at)
     if not approve and not note.strip():
@@ -456,6 +459,7 @@ def reopen_as_referral(
         resource_ids=[contact_id],
         detail={"person": contact.person_id, "step": "reopen"},
         now=now,
+        child=[contact.person_id],
     )
     if contact.status != pathway.DECIDED or contact.decision not in REOPENABLE:
         raise InvalidTransition(
@@ -546,6 +550,7 @@ def _editable(
         resource_ids=[contact_id],
         detail={"person": contact.person_id, "step": action},
         now=now,
+        child=[contact.person_id],
     )
     if expected_version is not None:
         check_version(

@@ -79,6 +79,7 @@ def open_case(
         resource_ids=[case.id],
         detail={"person": person_id, "step": "open", "strategy": strategy},
         now=now,
+        child=[person_id],
     )
     work = Work(session, actor, authority, case, referral_on, now, "")
     work.open("assessment", clocks.assessment_due(referral_on))
@@ -116,6 +117,7 @@ def act(
         resource_ids=[case_id],
         detail={"person": case.person_id, "step": action, "outcome": outcome},
         now=now,
+        child=[case.person_id],
     )
     if action not in HANDLERS:
         raise InvalidTransition(f"'{action}' is not an action on a case")
@@ -163,6 +165,7 @@ def save_assessment(
         resource_ids=[step_id],
         detail={"person": case.person_id, "case": case.id, "step": "save_assessment"},
         now=now,
+        child=[case.person_id],
     )
     draft = steps.validate("save_assessment", fields).model_dump(mode="json")
     check_version(step, expected_version, draft, step.recorded_by, step.updated_at)
@@ -186,6 +189,7 @@ def get_case(*, session: Session, actor: Actor, case_id: int, now: datetime) -> 
         resource_ids=[case_id],
         detail={"person": case.person_id},
         now=now,
+        child=[case.person_id],
     )
     return _case_view(session, case, now)
 
@@ -207,6 +211,7 @@ def cases_of(
         resource_ids=[c.id for c in rows],
         detail={"persons": len(person_ids)},
         now=now,
+        child=list(person_ids),
     )
     return [_case_view(session, c, now) for c in rows]
 

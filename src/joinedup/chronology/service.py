@@ -7,7 +7,7 @@ every person whose records it shows, in the caller's transaction. Services flush
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Table, case, exists, insert, select
@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action, permits
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
 from joinedup.chronology import child, query
@@ -71,7 +72,8 @@ def get_chronology(
     agencies and types present are the whole chronology's, counted by the database in the
     statement that chooses the page's events.
     """
-    circle = circle_of(session=session, actor=actor, person_id=person_id, named=False)
+    circle = _visible(session, actor,
+                      circle_of(session=session, actor=actor, person_id=person_id, named=False))
     household = [m.person_id for m in circle.members] if filters.household else []
     _audit(session, actor, Action.CHRONOLOGY_READ, circle, household, now, filters)
     looked = _look(session, actor, circle.person_id, now)
@@ -104,7 +106,7 @@ def get_chronology(
 
 def get_child(*, session: Session, actor: Actor, person_id: int, now: datetime) -> ChildRecord:
     """The child page: identity, household and relationships, status, involvement, visibility."""
-    circle = circle_of(session=session, actor=actor, person_id=person_id)
+    circle = _visible(session, actor, circle_of(session=session, actor=actor, person_id=person_id))
     _audit(session, actor, Action.CHRONOLOGY_READ, circle, [], now, None, view="child")
     entries = _entries(session, actor, circle, [], None)
     facts = child.identity(session, circle.persons)
@@ -216,6 +218,8 @@ def _curate(
     if len(note) > NOTE_LIMIT:
         message = f"Enter a note of at most {NOTE_LIMIT} characters"
         raise ValidationFailed(message, [FieldError("note", message)])
+    # The role first: a refusal must not tell a child who exists from one who does not.
+    authorise(session=session, actor=actor, action=Action.CHRONOLOGY_MARK, resource_type="person")
     circle = circle_of(session=session, actor=actor, person_id=person_id)
     require(
         session=session,
@@ -225,6 +229,7 @@ def _curate(
         resource_ids=[circle.person_id],
         detail={"event_id": event_id, "action": action},
         now=now,
+        child=circle.persons,
     )
     if not _on_chronology(session, circle, event_id):
         raise NotFound(f"event {event_id} is not on this child's chronology")
@@ -238,6 +243,15 @@ def _curate(
           "at": now}],
     )  # fmt: skip
     session.flush()
+
+
+def _visible(session: Session, actor: Actor, circle: Circle) -> Circle:
+    """The circle without the restricted people the actor may not see (ADR 0012): a restricted
+    sibling or parent is left out of another child's household, relatives and chronology."""
+    hidden = hidden_from(session, actor, [m.person_id for m in circle.members])
+    if not hidden:
+        return circle
+    return replace(circle, members=tuple(m for m in circle.members if m.person_id not in hidden))
 
 
 def _on_chronology(session: Session, circle: Circle, event_id: int) -> bool:
@@ -323,4 +337,5 @@ def _audit(
         resource_ids=[*circle.persons, *household],
         detail=detail,
         now=now,
+        child=circle.persons,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from joinedup.access import auth_models
+from joinedup.access import auth_models, relationship_models
 from joinedup.access import models as access_models
 from joinedup.casework import models as casework_models
 from joinedup.chronology import models as chronology_models
@@ -27,6 +27,7 @@ __all__ = [
     "people_models",
     "practice_models",
     "quality_models",
+    "relationship_models",
     "rules_models",
     "sharing_models",
     "workforce_models",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
 from joinedup.config import Settings
@@ -315,6 +316,7 @@ def get_person(*, session: Session, actor: Actor, person_id: int) -> PersonDetai
         action=Action.PEOPLE_READ,
         resource_type="person",
         resource_ids=[person_id],
+        child=[person_id],
     )
     person = merges.person_or_raise(session, person_id)
     absorbed = review.absorbed(session, person_id)
@@ -429,8 +431,11 @@ def search_children(
     moment = now or datetime.now(UTC)
     terms = terms_of(query, moment.astimezone(UK).date())
     found = search.find(session, terms, (model or load_model()).equivalences)
-    shown = found.candidates[: max(limit, 1)]
-    more = found.truncated or len(found.candidates) > len(shown)
+    # A restricted child is left out for everyone it does not name (ADR 0012).
+    hidden = hidden_from(session, actor, [c.person_id for c in found.candidates])
+    visible = [c for c in found.candidates if c.person_id not in hidden]
+    shown = visible[: max(limit, 1)]
+    more = found.truncated or len(visible) > len(shown)
     fields = query.filled()
     require(
         session=session,

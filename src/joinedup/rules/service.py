@@ -205,6 +205,7 @@ def list_prompts(
         action=Action.PROMPTS_READ,
         resource_type="prompt",
         resource_ids=[p.id for p in found],
+        child=None if person_id is None else [person_id],
     )
     return found
 

@@ -19,6 +19,7 @@ def mount(app: FastAPI) -> None:
         account,
         audit,
         auth,
+        break_glass,
         case_audits,
         cases,
         children,
@@ -36,6 +37,7 @@ def mount(app: FastAPI) -> None:
         people,
         prompts,
         records,
+        restricted,
         review,
         search,
         workforce,
@@ -48,7 +50,7 @@ def mount(app: FastAPI) -> None:
     routes = (auth, home, records, search, exports, children, review, people, audit, account,
               concerns, front_door, cases, deadlines, prompts, partners,
               inbox, workforce, dashboard, early_help, escalations,
-              case_audits, incidents)  # fmt: skip
+              case_audits, incidents, break_glass, restricted)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     app.add_middleware(csrf.CsrfGuard)  # every unsafe request: inside the catch-all and headers

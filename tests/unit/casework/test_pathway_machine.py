@@ -71,7 +71,9 @@ FIELDS: dict[str, dict[str, Any]] = {
     "cin_review": {"notes": "Reviewed."},
     "close": {"closure_reason": "RC1"},
     "oversight": {"risk_analysis": "Risk reducing.", "decisions": "Continue."},
-    "allocate": {"label": "worker.two", "team": "Assessment team"},
+    # The desk's own worker and manager, so that they keep their relationship with the child.
+    "allocate": {"label": "worker.one", "user_id": 13, "team": "Assessment team",
+                 "manager_label": "manager.one"},
 }
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import QueryParams
 
 from joinedup.access.policy import Action, permits
+from joinedup.access.service import NoRelationship
 from joinedup.casework import service as casework
 from joinedup.chronology import service as chronology
 from joinedup.chronology.classify import SEVERITIES
@@ -31,6 +32,7 @@ from joinedup.web.deps import CurrentViewer, Viewer, now
 from joinedup.web.formatting import humanise
 from joinedup.web.forms import FormText, identifier
 from joinedup.web.paging import page_number, pagination
+from joinedup.web.routes import break_glass
 from joinedup.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,6 +65,13 @@ SEVERITY_TAGS = {"high": "govuk-tag--red", "medium": "govuk-tag--orange", "low":
 
 @router.get("/children/{person_id}")
 def child(request: Request, viewer: CurrentViewer, person_id: str) -> Response:
+    try:
+        return _child_page(request, viewer, person_id)
+    except NoRelationship as exc:  # offer break-glass (ADR 0012)
+        return break_glass.refused(request, exc)
+
+
+def _child_page(request: Request, viewer: Viewer, person_id: str) -> Response:
     number = identifier(person_id, "child")
     moment = now(request)
     with unit_of_work(request.app.state.engine) as session:
@@ -195,7 +204,10 @@ def chronology_page(
     request: Request, viewer: CurrentViewer, person_id: str, done: str = ""
 ) -> Response:
     number = identifier(person_id, "child")
-    return chronology_view(request, viewer, number, request.query_params, done=done)
+    try:
+        return chronology_view(request, viewer, number, request.query_params, done=done)
+    except NoRelationship as exc:  # offer break-glass (ADR 0012)
+        return break_glass.refused(request, exc)
 
 
 def chronology_view(
