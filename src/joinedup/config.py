@@ -100,6 +100,16 @@ class Settings(BaseSettings):
     # denominator of every rate per 10,000 children (the ONS mid-year estimate the DfE uses).
     # Unset, the page shows counts and says the rates need it; never guessed from the store.
     child_population: int | None = Field(default=None, ge=1, le=5_000_000)
+    # Retention (docs/governance.md): looked after to the 75th birthday, adoption 100 years,
+    # child protection 35 years after the case closed, anything else to the default birthday.
+    retention_looked_after_age: int = Field(default=75, ge=18, le=120)
+    retention_adoption_years: int = Field(default=100, ge=1, le=150)
+    retention_child_protection_years: int = Field(default=35, ge=1, le=100)
+    retention_default_age: int = Field(default=25, ge=18, le=120)
+    # The unusual-volume alert (docs/governance.md): an account that views more distinct
+    # children in a day than the larger of this number and `factor` times its own median day.
+    audit_alert_children: int = Field(default=50, ge=1, le=100_000)
+    audit_alert_factor: float = Field(default=3.0, ge=1, le=100)
     # Serious incidents (docs/quality.md): calendar months from commissioning a local child
     # safeguarding practice review to its publication (Working Together 2023: 6 months).
     lcspr_publication_months: int = Field(default=6, ge=1, le=24)

@@ -40,6 +40,7 @@ class Redactor:
     own_words: set[str]  # the data subject's and requester's own names, lower case
     names: set[str] = field(default_factory=set)
     counts: Counter[str] = field(default_factory=Counter)
+    placeholder: str = WITHHELD
     _pattern: re.Pattern[str] | None = None
 
     def withhold(self, reason: str, *names: str | None) -> dict[str, str]:
@@ -61,7 +62,7 @@ class Redactor:
             ordered = sorted(self.names, key=len, reverse=True)
             alternatives = "|".join(re.escape(n) for n in ordered)
             self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-        replaced, found = self._pattern.subn(WITHHELD, value)
+        replaced, found = self._pattern.subn(self.placeholder, value)
         self.counts[IN_TEXT] += found
         return replaced
 

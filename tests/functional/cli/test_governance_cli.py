@@ -13,6 +13,8 @@ from sqlalchemy import Engine, func, select
 from joinedup.access.roles import Actor
 from joinedup.config import Settings
 from joinedup.db.session import unit_of_work
+from joinedup.intake.models import Mention
+from joinedup.people.models import MentionLink
 from joinedup.sharing.models import Disclosure
 from joinedup.testing import FrozenClock
 from tests.unit.governance.support import Family, family
@@ -20,8 +22,10 @@ from tests.unit.governance.support import Family, family
 JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
 
 
-def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JOINEDUP_DATABASE_URL": url, "COLUMNS": "200"}
+def run(
+    url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**(env or os.environ), "JOINEDUP_DATABASE_URL": url, "COLUMNS": "200"}
     return subprocess.run([JOINEDUP, "governance", *args], env=env, capture_output=True,
                           text=True, timeout=120, check=False)  # fmt: skip
 
@@ -64,3 +68,43 @@ def test_sar_for_an_unknown_person_names_the_option_and_records_nothing(
     assert not (tmp_path / "out").exists()
     with clean_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Disclosure)) == 0
+
+
+def test_review_hold_decide_and_dispose_leave_the_audit_chain_whole(
+    clean_engine: Engine, database_url: str, feed_actor: Actor, clock: FrozenClock,
+    settings: Settings,
+) -> None:  # fmt: skip
+    with unit_of_work(clean_engine) as session:
+        known = family(session, feed_actor, clock, settings, born="2000-04-07")
+    env = {**os.environ, "JOINEDUP_RETENTION_DEFAULT_AGE": "18"}  # due on 2018-04-07
+    child = str(known.child)
+    listed = run(database_url, "retention", "--as-of", "2026-01-01", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert f"person {child}: child_in_need_or_other until 2018-04-07; status due" in listed.stdout
+    placed = run(database_url, "hold", "--person", child, "--reason", "Inquiry.", env=env)
+    assert placed.returncode == 0, placed.stderr
+    hold_id = placed.stdout.split("Legal hold ")[1].split()[0]
+    held = run(database_url, "decide", "--person", child, "--decision", "dispose",
+               "--reason", "Due.", env=env)  # fmt: skip
+    assert held.returncode == 2 and "a legal hold is in force" in held.stderr
+    bad = run(database_url, "decide", "--person", child, "--decision", "shred", "--reason", " ")
+    assert bad.returncode == 2
+    assert "--reason: Enter the reason; --decision: Choose retain, extend or dispose" in bad.stderr
+    assert run(database_url, "lift", "--hold", hold_id, "--reason", "Closed.").returncode == 0
+    decided = run(database_url, "decide", "--person", child, "--decision", "dispose",
+                  "--reason", "Due, closed, no hold.", env=env)  # fmt: skip
+    assert decided.returncode == 0, decided.stderr
+    disposed = run(database_url, "dispose", env=env)
+    assert disposed.returncode == 0, disposed.stderr
+    assert "Disposed of 1 children's personal data." in disposed.stdout
+    with clean_engine.connect() as connection:
+        names = connection.scalars(
+            select(Mention.given_names)
+            .join(MentionLink, MentionLink.mention_id == Mention.id)
+            .where(MentionLink.person_id == known.child)
+        ).all()
+    assert set(names) == {None}
+    verified = subprocess.run([JOINEDUP, "audit", "verify"], capture_output=True, text=True,
+                              env={**os.environ, "JOINEDUP_DATABASE_URL": database_url},
+                              timeout=120, check=False)  # fmt: skip
+    assert verified.returncode == 0, verified.stderr

@@ -31,9 +31,11 @@ class Family:
     school_contact: int
 
 
-def family(session: Session, actor: Actor, clock: FrozenClock, settings: Settings) -> Family:
+def family(
+    session: Session, actor: Actor, clock: FrozenClock, settings: Settings, born: str = "2016-04-07"
+) -> Family:
     store = Store(session, actor, clock, settings)
-    boy = child(nhs_number=nhs(7100))
+    boy = child(nhs_number=nhs(7100), date_of_birth=born)
     store.submit(
         rec(
             boy,
