@@ -37,6 +37,10 @@ def print_demo_accounts() -> None:
             table.add_row(account.username, account.role_title, account.description)
     common.console.print(table)
     common.console.print(f"Password for every demo sign-in: [bold]{DEMO_PASSWORD}[/bold]")
+    common.console.print(
+        "Demo sign-ins need no two-factor code (demo mode only); every other account sets up "
+        "an authenticator app on its first sign-in."
+    )
     if token:
         common.console.print(
             f"API token for the demo police feed (POST /api/v1/records): {token}",
