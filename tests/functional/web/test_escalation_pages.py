@@ -4,6 +4,8 @@ contact as a referral; a partner may not resolve, and a CSRF-less post is refuse
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from tests.functional.web.test_casework_pages import (
@@ -142,3 +144,29 @@ def test_pages_refuse_the_roles_they_are_not_for(client: TestClient, clean_engin
 
 def escalation_ref(number: int) -> str:
     return f"ES-{number:06d}"
+
+
+def test_a_consultation_records_the_concern_and_its_advice_can_be_challenged(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    assert raise_concern(client).status_code == 303
+    child = str(only(clean_engine, Contact).person_id)
+    assert client.get(f"/consultations/new?child={child}").status_code == 403  # a partner
+    signed_in(client, "mash")
+    call = {"person_id": child, "caller_name": "Dana Testdsl",
+            "caller_organisation": "Sample Primary School", "service": "school",
+            "caller_contact": "dsl@school.test", "concern": "", "advice": "no_referral",
+            "advice_reasons": "Universal services; school to monitor."}  # fmt: skip
+    page = f"/consultations/new?child={child}"
+    missing = post_form(client, page, "/consultations", **call)
+    assert missing.status_code == 422 and 'href="#concern"' in missing.text
+    done = post_form(client, page, "/consultations", **{**call, "concern": "Thin and tired."})
+    assert done.status_code == 200
+    reference = re.search(r"CN-\d{6}", done.text)
+    assert reference and "on the child's chronology" in text_of(done.text)
+    signed_in(client, "dsl.school")
+    challenged = post_form(client, "/escalations/new", "/escalations",
+                           **{**CHALLENGE, "subject": "not_to_refer",
+                              "reference": reference.group(0)})  # fmt: skip
+    assert challenged.status_code == 303
+    assert only(clean_engine, Escalation).subject == "not_to_refer"

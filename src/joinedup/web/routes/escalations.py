@@ -1,5 +1,6 @@
 """Professional challenge: raise an escalation, the managers' list of open ones, and one
-escalation from its stages to its resolution.
+escalation from its stages to its resolution; and consultations (advice calls to the front
+door), whose concern is recorded whatever the advice.
 
 Every read and write goes through `practice.escalations`, which checks the access policy (and
 who may act at each stage) and writes the audit entries and the chronology.
@@ -15,11 +16,13 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action, permits
 from joinedup.access.roles import Role
+from joinedup.casework.views import Referrer
 from joinedup.core.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
 from joinedup.db.session import unit_of_work
-from joinedup.practice import clocks, escalations
+from joinedup.flows.concerns import SERVICES
+from joinedup.practice import clocks, consultations, escalations
 from joinedup.practice.clocks import EscalationClock
-from joinedup.practice.views import Raiser
+from joinedup.practice.views import ConsultationView, Raiser
 from joinedup.web import csrf
 from joinedup.web.casework_forms import AGENCY_TITLES, Posted, authority, errors_of, text
 from joinedup.web.deps import CurrentViewer, Viewer, now, settings_of
@@ -52,7 +55,8 @@ def index(request: Request, viewer: CurrentViewer, done: str = "") -> Response:
         )
     return render(request, "escalations/list.html", title="Escalations", escalations=found,
                   manager=manager, stages=clocks.STAGE_TITLES,
-                  statuses=escalations.STATUS_TITLES, done=DONE.get(done, ""))  # fmt: skip
+                  statuses=escalations.STATUS_TITLES, done=DONE.get(done, ""),
+                  may_consult=permits(viewer.role, Action.CONSULTATIONS_RECORD))  # fmt: skip
 
 
 @router.get("/escalations/new")
@@ -196,3 +200,53 @@ def withdraw(request: Request, viewer: CurrentViewer, escalation_id: str, form: 
     values = {"withdraw-reasons": text(form, "reasons")}
     return _save(request, viewer, number, work, done="withdrawn", prefix="withdraw-",
                  default="withdraw-reasons", values=values)  # fmt: skip
+
+
+# -- consultations: an advice call to the front door; the concern is recorded whatever the advice
+
+CONSULTATION_FIELDS = ("person_id", "caller_name", "caller_organisation", "service",
+                       "caller_contact", "concern", "advice", "advice_reasons")  # fmt: skip
+
+
+@router.get("/consultations/new")
+def new_consultation(request: Request, viewer: CurrentViewer, child: str = "") -> Response:
+    if not permits(viewer.role, Action.CONSULTATIONS_RECORD):
+        raise NotPermitted(f"{viewer.role.value} may not {Action.CONSULTATIONS_RECORD.value}")
+    return consultation_page(request, {"person_id": child[:18]})
+
+
+def consultation_page(
+    request: Request, values: dict[str, str], errors: dict[str, str] | None = None,
+    done: ConsultationView | None = None,
+) -> Response:  # fmt: skip
+    return render(request, "escalations/consultation.html", title="Record a consultation",
+                  status_code=422 if errors else 200, values=values, errors=errors or {},
+                  services=[(k, s.title) for k, s in SERVICES.items()],
+                  advice=consultations.ADVICE, done=done)  # fmt: skip
+
+
+@router.post("/consultations")
+def record_consultation(request: Request, viewer: CurrentViewer, form: Posted) -> Response:
+    csrf.check(text(form, "csrf_token"), viewer.csrf_token)
+    values = {name: text(form, name) for name in CONSULTATION_FIELDS}
+    service = SERVICES.get(values["service"])
+    if service is None:
+        return consultation_page(request, values, {"service": "Choose where the caller works"})
+    person = values["person_id"].strip()
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            done = consultations.record_consultation(
+                session=session, actor=viewer.actor, authority=authority(request),
+                person_id=int(person) if person.isdigit() and len(person) < 18 else 0,
+                caller=Referrer(values["caller_name"], values["caller_organisation"],
+                                service.agency, values["caller_contact"]),
+                concern=values["concern"], advice=values["advice"],
+                advice_reasons=values["advice_reasons"],
+                referral_source=service.referral_source, now=now(request),
+            )  # fmt: skip
+    except ValidationFailed as exc:
+        errors = errors_of(exc, default="concern", labelled=False)
+        renamed = {"caller-name": "caller_name", "caller-organisation": "caller_organisation",
+                   "caller-agency": "service"}  # fmt: skip
+        return consultation_page(request, values, {renamed.get(k, k): v for k, v in errors.items()})
+    return consultation_page(request, {}, done=done)
