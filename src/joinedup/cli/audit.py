@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import typer
 
 from joinedup.access import chain
 from joinedup.cli import common
 from joinedup.db.session import unit_of_work
 
-app = typer.Typer(help="The audit log: verify its hash chain.", no_args_is_help=True)
+app = typer.Typer(help="The audit log: verify its hash chain; unusual-volume alerts.",
+                  no_args_is_help=True)  # fmt: skip
 
 
 @app.command("verify")
@@ -50,3 +53,23 @@ def _anchor(value: str) -> chain.Anchor:
     if not seq.isdigit() or len(digest) != 64:
         raise typer.BadParameter("expected POSITION:HASH, e.g. 1200:3f2a...", param_hint="--anchor")
     return chain.Anchor(seq=int(seq), hash=digest.lower())
+
+
+@app.command("alerts")
+def alerts(
+    day: datetime = typer.Option(..., "--day", formats=["%Y-%m-%d"], help="YYYY-MM-DD (UTC)."),
+) -> None:
+    """Alert information governance to each account that viewed an unusual number of children
+    on DAY (docs/governance.md). Safe to run again: each account and day alerts once."""
+    from joinedup.core.clock import SystemClock
+    from joinedup.governance.reports import Thresholds, raise_alerts
+
+    current = common.settings()
+    thresholds = Thresholds(current.audit_alert_children, current.audit_alert_factor)
+    with unit_of_work(common.engine(current)) as session:
+        raised = raise_alerts(session=session, actor=common.cli_actor(), day=day.date(),
+                              thresholds=thresholds, now=SystemClock().now())  # fmt: skip
+        found = [(a.actor_label, a.children, a.threshold) for a in raised]
+    common.console.print(f"{len(found)} new alerts for {day.date().isoformat()}.")
+    for account, children, limit in found:
+        common.console.print(f"  {account}: {children} children (threshold {limit})")

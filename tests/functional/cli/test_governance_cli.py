@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 from sqlalchemy import Engine, func, select
 
-from joinedup.access.roles import Actor
+from joinedup.access.policy import Action
+from joinedup.access.roles import Actor, Role
+from joinedup.access.service import require
 from joinedup.config import Settings
 from joinedup.db.session import unit_of_work
+from joinedup.governance.models import AuditAlert
 from joinedup.intake.models import Mention
-from joinedup.people.models import MentionLink
+from joinedup.people.models import MentionLink, Person
 from joinedup.sharing.models import Disclosure
 from joinedup.testing import FrozenClock
 from tests.unit.governance.support import Family, family
@@ -108,3 +112,27 @@ def test_review_hold_decide_and_dispose_leave_the_audit_chain_whole(
                               env={**os.environ, "JOINEDUP_DATABASE_URL": database_url},
                               timeout=120, check=False)  # fmt: skip
     assert verified.returncode == 0, verified.stderr
+
+
+def test_audit_alerts_for_a_day_raise_once_however_often_run(
+    clean_engine: Engine, database_url: str
+) -> None:
+    busy = Actor(role=Role.SOCIAL_WORKER, label="busy.one", user_id=31)
+    noon = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    with unit_of_work(clean_engine) as session:
+        kids = [Person(kind="child", created_at=noon) for _ in range(51)]
+        session.add_all(kids)
+        session.flush()
+        for kid in kids:
+            require(session=session, actor=busy, action=Action.PEOPLE_READ,
+                    resource_type="person", resource_ids=[kid.id], now=noon)  # fmt: skip
+    audit = [JOINEDUP, "audit", "alerts", "--day", "2026-11-20"]
+    env = {**os.environ, "JOINEDUP_DATABASE_URL": database_url}
+    first = subprocess.run(audit, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "1 new alerts for 2026-11-20." in first.stdout
+    assert "busy.one: 51 children (threshold 50)" in first.stdout
+    again = subprocess.run(audit, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert "0 new alerts for 2026-11-20." in again.stdout
+    with clean_engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(AuditAlert)) == 1
