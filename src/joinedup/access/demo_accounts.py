@@ -37,6 +37,11 @@ class DemoAccount:
         return ROLE_TITLES[self.role]
 
     @property
+    def email(self) -> str | None:
+        """A synthetic address (a reserved domain, RFC 2606) where notifications are e-mailed."""
+        return f"{self.username}@kestrelford.example" if self.signs_in else None
+
+    @property
     def signs_in(self) -> bool:
         """People sign in with the demo password; a partner system uses an API token instead."""
         return self.role is not Role.PARTNER_SYSTEM
@@ -123,7 +128,7 @@ def ensure_demo_accounts(
     )
     for account in DEMO_ACCOUNTS:
         if account.username not in existing:
-            create_user(
+            made = create_user(
                 session=session,
                 actor=actor,
                 username=account.username,
@@ -132,4 +137,5 @@ def ensure_demo_accounts(
                 password=DEMO_PASSWORD if account.signs_in else secrets.token_urlsafe(32),
                 now=now,
             )
+            made.email = account.email
     return list(DEMO_ACCOUNTS)

@@ -24,6 +24,8 @@ class User(Base):
     )
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where notifications for the account are e-mailed as well as put in its inbox (optional).
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from joinedup.cli import (
+    accounts,
     audit,
     db,
     demo,
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(accounts.app, name="accounts")
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")

@@ -40,6 +40,7 @@ from joinedup.intake.models import Event, Mention, Organisation
 from joinedup.people.circle import display_names
 from joinedup.people.models import MentionLink
 from joinedup.sharing import partners
+from joinedup.sharing.inbox import to_staff
 from joinedup.sharing.outbox import EMAIL, INBOX, Delivery, Message, notify
 from joinedup.sharing.schooldays import SchoolCalendar, load_calendar
 
@@ -144,7 +145,11 @@ def _cp_is(session: Session, actor: Actor, s: _Subject, name: str, now: datetime
     if case is None or case.stage not in CP_IS_STAGES:
         return []
     setting = (s.event.attributes or {}).get("setting", "")
-    recipient = f"user:{case.allocated_user_id}" if case.allocated_user_id else f"team:{case.team}"
+    deliveries = (
+        to_staff(session, case.allocated_user_id)
+        if case.allocated_user_id
+        else [Delivery(INBOX, f"team:{case.team}")]
+    )
     message = Message(
         key=f"cp_is:{s.event.source_record_id}:{s.person_id}",
         kind="cp_is",
@@ -160,7 +165,7 @@ def _cp_is(session: Session, actor: Actor, s: _Subject, name: str, now: datetime
     )
     return notify(
         session=session, actor=actor, message=message,
-        deliveries=[Delivery(INBOX, recipient)], now=now,
+        deliveries=deliveries, now=now,
     )  # fmt: skip
 
 

@@ -11,13 +11,14 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from joinedup.access.models import User
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import require
 from joinedup.core.errors import NotFound
 from joinedup.intake.models import Organisation
 from joinedup.sharing.models import Notification
-from joinedup.sharing.outbox import INBOX
+from joinedup.sharing.outbox import EMAIL, INBOX, Delivery
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,13 @@ def organisation_code(session: Session, actor: Actor) -> str | None:
     if actor.organisation_id is None:
         return None
     return session.scalar(select(Organisation.code).where(Organisation.id == actor.organisation_id))
+
+
+def to_staff(session: Session, user_id: int) -> list[Delivery]:
+    """A member of staff's deliveries: their inbox, and their e-mail when the account has one."""
+    email = session.scalar(select(User.email).where(User.id == user_id, User.active.is_(True)))
+    inbox = Delivery(INBOX, f"user:{user_id}")
+    return [inbox, Delivery(EMAIL, email)] if email else [inbox]
 
 
 def addresses_of(session: Session, actor: Actor) -> list[str]:

@@ -24,7 +24,7 @@ from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
 from joinedup.core.errors import NotPermitted
-from joinedup.sharing.inbox import organisation_code
+from joinedup.sharing.inbox import organisation_code, to_staff
 from joinedup.sharing.outbox import INBOX, Delivery, Message, notify
 
 SCHOOL_ROLL, GP_REGISTRATION, DECLARED_EPISODE = "school_roll", "gp_registration", "declared"
@@ -125,8 +125,10 @@ def _flag(facts: ChildFacts | None, relationship: str, contact_route: str) -> Pa
 def _tell_lead_worker(
     session: Session, actor: Actor, facts: ChildFacts, relationship: str, now: datetime
 ) -> None:
-    recipient = (
-        f"user:{facts.lead_user_id}" if facts.lead_user_id is not None else f"team:{facts.team}"
+    deliveries = (
+        to_staff(session, facts.lead_user_id)
+        if facts.lead_user_id is not None
+        else [Delivery(INBOX, f"team:{facts.team}")]
     )
     notify(
         session=session,
@@ -144,6 +146,6 @@ def _tell_lead_worker(
             purpose="Telling the lead worker that a partner looked up a child on a plan or "
             "looked after (partner look-up)",
         ),
-        deliveries=[Delivery(INBOX, recipient)],
+        deliveries=deliveries,
         now=now,
     )

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from joinedup.access.models import User
 from joinedup.access.roles import Actor, Role
 from joinedup.casework import contacts
 from joinedup.casework.models import Case
@@ -174,6 +175,24 @@ def test_cp_is_tells_the_lead_social_worker_of_a_child_on_a_plan_or_looked_after
         (item,) = inbox.list_inbox(session=session, actor=worker, now=clock.now())
         assert "an emergency department on 22 November 2026" in item.body
         assert "fall" not in item.body  # the clinical reason stays with health
+
+
+def test_cp_is_is_also_e_mailed_to_a_lead_worker_whose_account_has_an_address(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    worker = User(username="worker.two", display_name="Worker Two", role="social_worker",
+                  password_hash="x", active=True, created_at=clock.now(),
+                  email="worker.two@council.example")  # fmt: skip
+    session.add(worker)
+    session.flush()
+    person = person_of_pupil(session, feed_actor, clock, settings)
+    open_case(session, person, "child_protection", allocated_user_id=worker.id,
+              allocated_label="worker.two")  # fmt: skip
+    submit(session, feed_actor, clock, settings, attendance("ed:3"))
+    assert notifications(session) == [("cp_is", "inbox", f"user:{worker.id}"),
+                                      ("cp_is", "email", "worker.two@council.example")]  # fmt: skip
+    (mail,) = session.scalars(select(Notification).where(Notification.channel == "email"))
+    assert "emergency department" not in mail.body  # the e-mail only says where to read it
 
 
 def test_cp_is_goes_to_the_team_when_nobody_is_allocated(
