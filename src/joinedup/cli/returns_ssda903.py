@@ -51,6 +51,8 @@ def ssda903_command(
                          f"{time.monotonic() - started:,.1f} s: {counts}.")  # fmt: skip
     for gap, n in sorted(export.gaps.items()):
         common.console.print(f"  not recorded: {gap}: {n:,}")
+    for query, n in sorted(export.queries.items()):
+        common.console.print(f"  query {query}: {n:,}")
 
 
 def write(export: Ssda903Export, out: Path) -> None:

@@ -74,11 +74,13 @@ DOLO_FROM = 2027  # deprivation of liberty orders are collected from 2026-27
 
 @dataclass
 class Ssda903Export:
-    """Each table's rows (column → value), and what was not recorded (`gaps`)."""
+    """Each table's rows (column → value), what was not recorded (`gaps`), and what the DfE's
+    query-level rules would ask about (`queries`: true to the record, but worth a second look)."""
 
     year: CollectionYear
     tables: dict[str, list[Row]]
     gaps: Counter[str] = field(default_factory=Counter)
+    queries: Counter[str] = field(default_factory=Counter)
 
     def csv(self, table: str) -> str:
         """The table as the DfE's CSV: its columns in order, then one line per row."""

@@ -78,6 +78,11 @@ def reviews_and_missing(
     export.tables["Missing"].sort(key=lambda r: (int(r["CHILD"]), _sortable(r["MIS_START"])))
 
 
+QUERY_231 = (
+    "231: an unaccompanied asylum-seeking child under 11 on 31 March (check the date of birth)"
+)
+
+
 def uasc(export: Ssda903Export, periods: list[read.Period], facts: dict[int, ChildFacts]) -> None:
     """Children recorded as unaccompanied asylum seekers in a period of care in the year; the
     status ceases, at the latest, at 18 (rule 304): DUC is the 18th birthday once reached."""
@@ -90,6 +95,11 @@ def uasc(export: Ssda903Export, periods: list[read.Period], facts: dict[int, Chi
         seen.add(p.person_id)
         child = facts[p.person_id]
         eighteen = add_months(child.birth_date, 18 * 12) if child.birth_date else None
+        if child.birth_date and add_months(child.birth_date, 11 * 12) > window.end:
+            # Rule 231 (a query; upstream it crashes and never runs): asylum-seeking children
+            # are generally older, so a date of birth under 11 years before 31 March is asked
+            # about. It may be right: the DfE then wants a bypass request, not a changed date.
+            export.queries[QUERY_231] += 1
         export.tables["UASC"].append({
             "CHILD": child.la_child_id, "SEX": sex(child, window), "DOB": dob(child),
             "DUC": day(eighteen) if eighteen is not None and eighteen <= window.end else "",

@@ -18,6 +18,7 @@ from joinedup.reports import ssda903_read as read
 from joinedup.reports import ssda903_rows
 from joinedup.reports.ssda903 import COLUMNS, Ssda903Export, export_ssda903
 from joinedup.reports.ssda903_episodes import Episode, split
+from joinedup.reports.ssda903_rows import QUERY_231
 from tests.unit.casework.support import CHAIR, MANAGER, Desk, desk
 
 __all__ = ["desk"]  # the fixture
@@ -210,7 +211,11 @@ def test_previous_permanence_and_uasc_as_recorded_when_care_began(desk: Desk) ->
                                           "PREV_PERM": "P2", "LA_PERM": "991",
                                           "DATE_PERM": "01/05/2020"}]  # fmt: skip
     assert [(r["CHILD"], r["DUC"]) for r in export.tables["UASC"]] == [(str(desk.person_id), "")]
-    assert _export(desk, 2028).tables["PrevPerm"] == []  # only the year care began
+    # Rule 231 (query): born 7 April 2016, 10 on 31 March 2027, 11 on 31 March 2028.
+    assert export.queries == {QUERY_231: 1}
+    later = _export(desk, 2028)
+    assert later.tables["PrevPerm"] == []  # only the year care began
+    assert len(later.tables["UASC"]) == 1 and later.queries == {}
 
 
 def test_a_start_with_no_permanence_recorded_is_counted_not_guessed(desk: Desk) -> None:
