@@ -109,6 +109,12 @@ LINKS: tuple[Link, ...] = (
         "See who looked at or changed what, and every access that was refused.",
     ),
     Link(
+        "Information governance",
+        "/governance",
+        Action.GOVERNANCE_RETENTION,
+        "Who looked at a child, what an account looked at, retention, holds and subject access.",
+    ),
+    Link(
         "Inbox",
         "/inbox",
         Action.INBOX_READ,
