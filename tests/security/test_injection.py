@@ -235,3 +235,21 @@ def test_a_nul_is_refused_with_a_422_naming_the_field(
            f"(target {len(named)}); server errors "
            f"{sum(a.status_code >= 500 for a in answers.values())} (target 0)")  # fmt: skip
     assert all(named.values()), {f: (a.status_code, a.text[:200]) for f, a in answers.items()}
+
+
+def test_a_nul_typed_into_a_page_is_refused_not_a_server_error(client: TestClient) -> None:
+    token = sign_in(client, "dsl.school")
+    form = {"csrf_token": token, "given_names": "Nully", "family_name": "Testperson",
+            "date_of_birth-day": "7", "date_of_birth-month": "4", "date_of_birth-year": "2016",
+            "what_seen": NUL, "category": "neglect", "referrer_name": "R", "referrer_role": "T",
+            "referrer_contact": "0300 000 0000", "postcode": "ZZ1 1ZZ",
+            "organisation": "Sample Primary School", "service": "school"}  # fmt: skip
+    concern_page = client.post("/concerns", data=form, headers={"Origin": ORIGIN})
+    client.cookies.clear()
+    sign_in(client, "mash")
+    search_page = client.get("/children", params={"q": NUL})
+    answers = {"concern form": concern_page, "search box": search_page}
+    figure("NUL typed into pages: " + ", ".join(f"{k} {a.status_code}" for k, a in answers.items())
+           + " (target 4xx naming the field, never 500)")  # fmt: skip
+    assert concern_page.status_code == 400 and "what_seen" in concern_page.text
+    assert "NUL character" in concern_page.text and search_page.status_code < 500

@@ -67,6 +67,7 @@ def clear_sign_in_cookie(response: Response, *, secure: bool) -> None:
 # -- every unsafe request, in one place --------------------------------------------------------
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+NUL = "\x00"
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
@@ -128,21 +129,30 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def submitted_token(scope: Scope, receive: Receive) -> str | None:
-    """The token a form sent: its `csrf_token` field."""
+async def submitted_form(scope: Scope, receive: Receive) -> dict[str, list[str]]:
+    """A page form's text fields (name → values); empty for any other body."""
     request = Request(scope, receive)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return None
+        return {}
     try:
         form = await request.form()
     except Exception:  # a malformed body carries no token; the route will say what is wrong
-        return None
+        return {}
+    fields: dict[str, list[str]] = {}
     try:
-        value = form.get(FIELD)
-        return value if isinstance(value, str) else None
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                fields.setdefault(name, []).append(value)
+        return fields
     finally:
         await form.close()
+
+
+def nul_fields(fields: dict[str, list[str]]) -> list[str]:
+    """The fields holding a NUL, which no text column can store (PostgreSQL refuses it)."""
+    return [name.replace(NUL, "?") for name, values in fields.items()
+            if NUL in name or any(NUL in value for value in values)]  # fmt: skip
 
 
 class CsrfGuard:
@@ -156,6 +166,8 @@ class CsrfGuard:
       `csrf_token` field; the routes' own `check` stays as a second lock.
     - Without a live session nothing can be done as anyone: the route sends the person to sign
       in. The sign-in form's token is its double-submit cookie, checked by the sign-in route.
+    - A page form field holding a NUL is answered with a 400 page naming the field: no text
+      column can store it, and storing it must not become a 500.
     - The API is exempt from the token: it authenticates by a bearer token in the
       `Authorization` header, which a browser never attaches by itself, and never by a cookie.
     """
@@ -171,19 +183,21 @@ class CsrfGuard:
         if not same_origin(Headers(scope=scope)):
             await _refusal(scope, "foreign origin")(scope, receive, send)
             return
-        if is_api(path) or is_sign_in(path):
-            await self.app(scope, receive, send)
-            return
-        viewer = await _live_viewer(scope)
-        if viewer is None:
+        if is_api(path):
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
-        try:
-            check(await submitted_token(scope, _replaying(body, receive)), viewer.csrf_token)
-        except CsrfRefused as refused:
+        fields = await submitted_form(scope, _replaying(body, receive))
+        viewer = None if is_sign_in(path) else await _live_viewer(scope)
+        if viewer is not None:
             scope.setdefault("state", {})["viewer"] = viewer
-            await _refusal(scope, str(refused))(scope, _replaying(body, receive), send)
+            try:
+                check(fields.get(FIELD, [""])[0], viewer.csrf_token)
+            except CsrfRefused as refused:
+                await _refusal(scope, str(refused))(scope, _replaying(body, receive), send)
+                return
+        if held := nul_fields(fields):
+            await _nul_refusal(scope, held)(scope, _replaying(body, receive), send)
             return
         await self.app(scope, _replaying(body, receive), send)
 
@@ -195,6 +209,16 @@ async def _live_viewer(scope: Scope) -> Viewer | None:
     if SESSION_COOKIE not in request.cookies:
         return None
     return await run_in_threadpool(resolve_viewer, request)
+
+
+def _nul_refusal(scope: Scope, fields: list[str]) -> Response:
+    """A 400 page naming each field that holds a NUL (never the 500 storing it would give)."""
+    from joinedup.web.errors import error_page
+
+    logger.info("form with a NUL refused on %s %s", scope["method"], scope["path"])
+    problems = [f"The field “{name}” holds a NUL character, which cannot be stored: remove it "
+                "and send the form again." for name in fields]  # fmt: skip
+    return error_page(Request(scope), 400, title="There is a problem", problems=problems)
 
 
 def _refusal(scope: Scope, reason: str) -> Response:
