@@ -6,6 +6,7 @@ reference names a decision, and the views the services return.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -112,7 +113,10 @@ def subject_of(
             raise missing
         return consultation.person_id, {"consultation_id": consultation.id}
     case = session.get(Case, number)
-    if case is None:
+    if case is None or (
+        actor.role is Role.PARTNER_PRACTITIONER
+        and not _raised_about(session, actor, case.person_id)
+    ):  # a partner challenges only a case about a child they raised a concern about
         raise missing
     if subject == CASE_CLOSURE and case.stage != pathway.CLOSED:
         raise ValidationFailed("The escalation cannot be raised",
@@ -214,3 +218,19 @@ def view_of(
             for s in found
         ],
     )
+
+
+def _raised_about(session: Session, actor: Actor, person_id: int) -> bool:
+    found = session.scalar(
+        select(Contact.id).where(Contact.person_id == person_id, Contact.created_by == actor.label)
+    )
+    return found is not None
+
+
+def for_viewer(view: EscalationView, actor: Actor) -> EscalationView:
+    """What a partner sees of their own escalation: not the child's name as the store has it
+    (a reference may name a child they did not know), nor what the decision reopened."""
+    if actor.role is not Role.PARTNER_PRACTITIONER:
+        return view
+    return replace(view, child_name="", contact_id=None, case_id=None, reopened_case_id=None,
+                   new_contact_id=None)  # fmt: skip

@@ -166,7 +166,7 @@ def raise_escalation(
     )
     _step(session, actor, authority, escalation, "raised", first, summary, now,
           agency=raiser.agency, organisation=raiser.organisation.strip())  # fmt: skip
-    return rules.view_of(session, escalation, now)
+    return rules.for_viewer(rules.view_of(session, escalation, now), actor)
 
 
 def get_escalation(
@@ -182,7 +182,7 @@ def get_escalation(
     require(session=session, actor=actor, action=action, resource_type="escalation",
             resource_ids=[escalation_id], detail={"person": escalation.person_id},
             now=now)  # fmt: skip
-    return rules.view_of(session, escalation, now, steps=True)
+    return rules.for_viewer(rules.view_of(session, escalation, now, steps=True), actor)
 
 
 def list_open(*, session: Session, actor: Actor, now: datetime) -> list[EscalationView]:
@@ -212,7 +212,7 @@ def list_mine(*, session: Session, actor: Actor, now: datetime) -> list[Escalati
     require(session=session, actor=actor, action=Action.ESCALATIONS_RAISE,
             resource_type="escalation", resource_ids=[e.id for e in rows],
             detail={"list": "mine"}, now=now)  # fmt: skip
-    return rules.views_of(session, rows, now)
+    return [rules.for_viewer(v, actor) for v in rules.views_of(session, rows, now)]
 
 
 def resolve(
@@ -260,7 +260,7 @@ def resolve(
         now,
     )
     flush_versioned(session)
-    return rules.view_of(session, escalation, now, steps=True)
+    return rules.for_viewer(rules.view_of(session, escalation, now, steps=True), actor)
 
 
 def escalate(
@@ -285,7 +285,7 @@ def escalate(
     moved = clocks.moved_on(rules.position_of(escalation), london_day(now), clock)
     _move(session, _recorder(actor), authority, escalation, moved, "escalated", note.strip(), now)
     flush_versioned(session)
-    return rules.view_of(session, escalation, now, steps=True)
+    return rules.for_viewer(rules.view_of(session, escalation, now, steps=True), actor)
 
 
 def withdraw(
@@ -320,7 +320,7 @@ def withdraw(
     _step(session, actor, authority, escalation, WITHDRAWN, position, summary, now,
           agency=escalation.raiser_agency, organisation=escalation.raiser_organisation)  # fmt: skip
     flush_versioned(session)
-    return rules.view_of(session, escalation, now, steps=True)
+    return rules.for_viewer(rules.view_of(session, escalation, now, steps=True), actor)
 
 
 def sweep_overdue(

@@ -177,6 +177,7 @@ def test_the_lists_show_managers_every_open_one_and_partners_their_own(desk: Des
         escalations.list_open(session=desk.session, actor=MIDWIFE, now=desk.clock.now())
     own = escalations.list_mine(session=desk.session, actor=MIDWIFE, now=desk.clock.now())
     assert [v.id for v in own] == [mine.id]
+    assert own[0].child_name == "" and own[0].contact_id is None  # a partner sees no more
     assert escalations.get_escalation(session=desk.session, actor=MIDWIFE, escalation_id=mine.id,
                                       now=desk.clock.now()).id == mine.id  # fmt: skip
     with pytest.raises(NotPermitted):
@@ -190,3 +191,16 @@ def _row(desk: Desk, escalation_id: int) -> tuple[object, ...]:
     assert row is not None
     return (row.stage, row.stage_started_on, row.stage_due_on, row.status, row.version,
             row.resolution)  # fmt: skip
+
+
+def test_a_partner_challenges_only_a_case_about_a_child_they_raised_a_concern_about(
+    desk: Desk,
+) -> None:
+    case = desk.referred()  # raised by the school's DSL
+    with pytest.raises(ValidationFailed) as refused:
+        raised(desk, case.id, actor=MIDWIFE, subject="plan_ending", reference=str(case.id))
+    assert refused.value.errors[0].field == "reference"
+    closed_contact(desk)  # now the midwife has raised a concern about the child
+    e = raised(desk, case.id, actor=MIDWIFE, subject="plan_ending", reference=str(case.id))
+    assert e.case_id is None and e.child_name == ""  # her view; the row holds the case
+    assert desk.session.get(Escalation, e.id).case_id == case.id  # type: ignore[union-attr]
