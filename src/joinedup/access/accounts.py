@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from joinedup.access.auth_models import SignInChallenge
+from joinedup.access.auth_models import MfaCredential, RecoveryCode, SignInChallenge
 from joinedup.access.models import ApiToken, User, WebSession
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor, Role
@@ -184,6 +184,24 @@ def end_all_sessions(*, session: Session, user_id: int, now: datetime) -> None:
         update(WebSession)
         .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
         .values(ended_at=now)
+    )
+
+
+def reset_two_factor(*, session: Session, actor: Actor, user: User, now: datetime) -> None:
+    """An administrator's reset for a lost authenticator: the secret and recovery codes go, the
+    account's sessions end, and the person sets up a new app at their next sign-in."""
+    authorise(session=session, actor=actor, action=Action.ACCOUNTS_MANAGE, resource_type="user")
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.execute(delete(MfaCredential).where(MfaCredential.user_id == user.id))
+    end_all_sessions(session=session, user_id=user.id, now=now)
+    record(
+        session=session,
+        actor=actor,
+        action=Action.ACCOUNTS_MANAGE,
+        resource_type="user",
+        resource_ids=[user.id],
+        detail={"change": "two-factor reset"},
+        now=now,
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access import accounts, mfa, throttle
 from joinedup.access.roles import Actor, Role
+from joinedup.core.errors import NotPermitted
 from joinedup.testing import FrozenClock
 
 KEY = mfa.key_bytes(None)
@@ -102,3 +103,30 @@ def test_the_throttle_counts_pending_and_failed_attempts_in_the_window_only(
     assert not locked.allowed and locked.account_failures == 3
     clock.advance(timedelta(minutes=15, seconds=1))
     assert attempt(throttle.FAILED).account_failures == 1  # the window has moved on
+
+
+def test_an_administrator_resets_a_lost_authenticator(session: Session, clock: FrozenClock) -> None:
+    user_id = _user(session, clock)
+    enrolment = mfa.begin_enrolment(
+        session=session, user_id=user_id, username="a.user", key=KEY, now=clock.now()
+    )
+    code = pyotp.TOTP(enrolment.secret).at(clock.now())
+    mfa.confirm_enrolment(session=session, user_id=user_id, code=code, key=KEY, now=clock.now())
+    user = accounts.get_user(session=session, username="a.user")
+    assert user is not None and mfa.is_enrolled(session, user_id)
+    live = accounts.start_session(session=session, user=user, now=clock.now())
+    with pytest.raises(NotPermitted):
+        accounts.reset_two_factor(
+            session=session,
+            actor=Actor(role=Role.TEAM_MANAGER, label="tm", user_id=99),
+            user=user,
+            now=clock.now(),
+        )
+    accounts.reset_two_factor(
+        session=session, actor=Actor.system("test"), user=user, now=clock.now()
+    )
+    assert (
+        mfa.credential(session, user_id) is None and mfa.recovery_codes_left(session, user_id) == 0
+    )
+    session.refresh(live.web_session)
+    assert live.web_session.ended_at == clock.now()
