@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     demo_accounts: bool = False
     session_idle_minutes: int = Field(default=15, ge=1)
     session_absolute_hours: int = Field(default=10, ge=1)
+    # How long a break-glass grant opens a child's record for its holder (ADR 0012).
+    break_glass_minutes: int = Field(default=60, ge=5, le=720)
     cookie_secure: bool = False
     # Authentication (docs/security.md, ADR 0011). The key (32 random bytes, URL-safe base64)
     # encrypts two-factor secrets at rest and keys the sign-in throttle's hashes; production

@@ -17,7 +17,7 @@ from joinedup.db.session import unit_of_work
 from joinedup.flows import break_glass
 from joinedup.web import csrf
 from joinedup.web.casework_forms import Posted, text
-from joinedup.web.deps import CurrentViewer, now
+from joinedup.web.deps import CurrentViewer, now, settings_of
 from joinedup.web.forms import identifier
 from joinedup.web.templating import render
 
@@ -42,7 +42,8 @@ def open_record(request: Request, viewer: CurrentViewer, form: Posted, person_id
     try:
         with unit_of_work(request.app.state.engine) as session:
             break_glass.open_record(session=session, actor=viewer.actor, person_id=number,
-                                    reason=reason, now=now(request))  # fmt: skip
+                                    reason=reason, now=now(request),
+                                    minutes=settings_of(request).break_glass_minutes)  # fmt: skip
     except ValidationFailed as exc:
         errors = {"reason": exc.errors[0].message if exc.errors else exc.message}
         return _page(request, number, offer=True, status=400, reason=reason, errors=errors)
@@ -69,6 +70,6 @@ def _page(
         offer=offer,
         reason=reason,
         errors=errors or {},
-        minutes=grants.MINUTES,
+        minutes=settings_of(request).break_glass_minutes,
         reason_min=grants.REASON_MIN,
     )
