@@ -9,8 +9,8 @@ The ID token must be signed with an asymmetric algorithm by a key in the provide
 the configured issuer and this client as its audience, carry the nonce this request sent, and
 be within its lifetime (60 seconds' leeway). A person is matched to an existing account by the
 subject remembered at an earlier sign-on, or else by a verified e-mail address in the council's
-domain that is the account's username; the subject is then remembered. No account is ever made
-here: an unknown person is refused.
+domain that is the account's e-mail address (or its username); the subject is then
+remembered. No account is ever made here: an unknown person is refused.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from authlib.oidc.core import CodeIDToken  # type: ignore[import-untyped]
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError
 from joserfc.jwk import KeySet
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from joinedup.access.auth_models import ExternalIdentity, SsoRequest
@@ -217,7 +217,8 @@ def match_account(
     *, session: Session, identity: Identity, email_domain: str | None, now: datetime
 ) -> User:
     """The existing, active account this person is: by remembered subject, else by verified
-    e-mail (the account's username) in the council's domain; never a new account."""
+    e-mail in the council's domain (the account's e-mail address, or its username); never a
+    new account."""
     known = session.scalar(
         select(User)
         .join(ExternalIdentity, ExternalIdentity.user_id == User.id)
@@ -235,9 +236,18 @@ def match_account(
         raise SsoRefused("unknown subject and no verified e-mail")
     if email_domain and not email.endswith("@" + email_domain.strip().lower()):
         raise SsoRefused("e-mail outside the council's domain")
-    user = session.scalar(select(User).where(func.lower(User.username) == email))
-    if user is None or not user.active:
+    found = list(
+        session.scalars(
+            select(User).where(
+                or_(func.lower(User.email) == email, func.lower(User.username) == email)
+            )
+        )
+    )
+    if len(found) > 1:
+        raise SsoRefused("e-mail matches more than one account")
+    if not found or not found[0].active:
         raise SsoRefused("no matching account")
+    user = found[0]
     session.add(
         ExternalIdentity(
             user_id=user.id, issuer=identity.issuer, subject=identity.subject, created_at=now

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from tests.factories.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, serve
 from tests.factories.sign_in import audit_entries, make_user, password_step
 
@@ -225,6 +225,25 @@ def test_an_unknown_person_is_refused_and_no_account_is_made(
         assert session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
     assert refusals(clean_engine) == [f"single sign-on: {reason}"]
     figure(f"OIDC unknown subject ({reason}): refused, 0 accounts made (target 0)")
+
+
+def test_the_account_s_email_address_matches_too_but_never_two_accounts(
+    sso: FastAPI, clean_engine: Engine, clock: FrozenClock, idp: Provider
+) -> None:
+    first = make_user(clean_engine, clock.now(), username="k.osei")
+    with unit_of_work(clean_engine) as session:
+        session.execute(update(User).where(User.id == first).values(email=EMAIL.upper()))
+    with TestClient(sso, follow_redirects=False) as client:
+        _, callback = to_provider_and_back(client)
+        assert client.get(callback).headers["location"] == "/sign-in/set-up-two-factor"
+    with unit_of_work(clean_engine) as session:
+        session.execute(delete(ExternalIdentity))
+    make_user(clean_engine, clock.now(), username=EMAIL)  # a second account with that address
+    with TestClient(sso, follow_redirects=False) as client:
+        _, callback = to_provider_and_back(client)
+        refused = client.get(callback)
+    assert refused.status_code == 403 and "is not linked to a Joined Up account" in refused.text
+    assert refusals(clean_engine) == ["single sign-on: e-mail matches more than one account"]
 
 
 def test_single_sign_on_is_off_unless_configured(client: TestClient) -> None:

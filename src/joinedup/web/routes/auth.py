@@ -358,6 +358,7 @@ _NOT_LINKED = {
     "unknown subject and no verified e-mail",
     "e-mail outside the council's domain",
     "account not active",
+    "e-mail matches more than one account",
 }
 
 
