@@ -223,9 +223,14 @@ POLICY: dict[Action, frozenset[Role]] = {
     # Protecting an informant's identity (a referrer, a neighbour): whoever records or triages
     # the contact, and information governance.
     Action.IDENTITIES_PROTECT: frozenset(
-        {Role.SYSTEM, Role.INFORMATION_GOVERNANCE, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER,
-         Role.TEAM_MANAGER}
-    ),  # fmt: skip
+        {
+            Role.SYSTEM,
+            Role.INFORMATION_GOVERNANCE,
+            Role.MASH_PRACTITIONER,
+            Role.SOCIAL_WORKER,
+            Role.TEAM_MANAGER,
+        }
+    ),
     # Recording a decision not to share (the register's other half): whoever answers partners'
     # requests — the front door, the case-holding roles — and information governance.
     Action.SHARING_WITHHOLD: frozenset(

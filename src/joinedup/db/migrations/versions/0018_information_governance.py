@@ -55,9 +55,7 @@ def upgrade() -> None:
         sa.Column("disposed_at", WHEN, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_decisions")),
     )
-    op.create_index(
-        op.f("ix_retention_decisions_person_id"), "retention_decisions", ["person_id"]
-    )
+    op.create_index(op.f("ix_retention_decisions_person_id"), "retention_decisions", ["person_id"])
     op.create_table(
         "protected_identities",
         sa.Column("id", ID, nullable=False),
