@@ -234,9 +234,15 @@ POLICY: dict[Action, frozenset[Role]] = {
     # Recording a decision not to share (the register's other half): whoever answers partners'
     # requests — the front door, the case-holding roles — and information governance.
     Action.SHARING_WITHHOLD: frozenset(
-        {Role.SYSTEM, Role.INFORMATION_GOVERNANCE, Role.MASH_PRACTITIONER, Role.SOCIAL_WORKER,
-         Role.TEAM_MANAGER, Role.REVIEWING_OFFICER}
-    ),  # fmt: skip
+        {
+            Role.SYSTEM,
+            Role.INFORMATION_GOVERNANCE,
+            Role.MASH_PRACTITIONER,
+            Role.SOCIAL_WORKER,
+            Role.TEAM_MANAGER,
+            Role.REVIEWING_OFFICER,
+        }
+    ),
 }
 
 

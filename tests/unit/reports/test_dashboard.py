@@ -28,7 +28,7 @@ from joinedup.reports.months import period
 from joinedup.rules import service as rules
 from joinedup.testing import FrozenClock
 from joinedup.workforce.service import DEFAULT_RULES
-from tests.unit.casework.support import CHAIR, MANAGER, MASH, Desk
+from tests.unit.casework.support import CHAIR, MANAGER, MASH, WORKER, Desk
 from tests.unit.casework.test_pathway_machine import CONFERENCE, FIELDS
 from tests.unit.people.support import Store, adult, child, nhs, rec
 from tests.unit.rules.test_prompts import POLICE, incident, submit_and_evaluate
@@ -83,8 +83,9 @@ class Journeys:
         c.act(c1, "close", fields=FIELDS["close"])
         self.on(date(2025, 6, 2))
         c2 = c.referred(decision="strategy_discussion")  # 5 months after C's first
-        c2 = c.act(c2, "allocate", fields={"label": "worker.cp", "team": "Child protection"},
-                   actor=MANAGER)  # fmt: skip
+        # Allocated to the worker who takes the next steps (relationship access, ADR 0012).
+        held = {"user_id": WORKER.user_id, "label": WORKER.label, "team": "Child protection"}
+        c2 = c.act(c2, "allocate", fields=held, actor=MANAGER)
         self.on(date(2025, 6, 3))  # the enquiry starts
         c2 = c.act(c2, "strategy_discussion", "section47", STRATEGY)
         self.on(date(2025, 6, 20))  # casework's ICPC clock restarts from here
