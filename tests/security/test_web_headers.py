@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from sqlalchemy import Engine
 
 from joinedup.app import create_app
 from joinedup.config import Settings
+from joinedup.core.spreadsheet import is_formula_like
 from joinedup.testing import FrozenClock
 from joinedup.web import STATIC
 from joinedup.web.headers import CONTENT_SECURITY_POLICY
@@ -87,3 +90,14 @@ def test_hsts_when_served_over_https(database_url: str, clean_engine: Engine) ->
     app.state.engine.dispose()
     assert page.headers["strict-transport-security"].startswith("max-age=31536000")
     assert "strict-transport-security" in direct.headers
+
+
+def test_the_dashboard_csv_is_no_store_and_has_no_formula_cells(client: TestClient) -> None:
+    sign_in(client, "head.of.service")
+    answer = client.get("/dashboard.csv")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(answer.text, newline="")))
+    live = [cell for row in rows for cell in row if is_formula_like(cell)]
+    figure(f"dashboard CSV: {sum(map(len, rows))} cells, formula-like {len(live)} (target 0), "
+           f"Cache-Control {answer.headers['cache-control']} (target no-store)")  # fmt: skip
+    assert len(rows) > 3 and live == [] and answer.headers["cache-control"] == "no-store"
