@@ -115,6 +115,12 @@ LINKS: tuple[Link, ...] = (
         "Who looked at a child, what an account looked at, retention, holds and subject access.",
     ),
     Link(
+        "Sharing register",
+        "/sharing-register",
+        Action.SHARING_READ,
+        "Every disclosure of a child's information, and every decision not to share.",
+    ),
+    Link(
         "Inbox",
         "/inbox",
         Action.INBOX_READ,

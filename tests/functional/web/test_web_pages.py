@@ -48,7 +48,7 @@ def nav_links(response: httpx.Response) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "links"),
     [
-        ("ig.officer", ["/", "/audit", "/governance", "/inbox", "/account"]),
+        ("ig.officer", ["/", "/audit", "/governance", "/sharing-register", "/inbox", "/account"]),
         (
             "social.worker",
             [
