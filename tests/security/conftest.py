@@ -86,7 +86,7 @@ def figure(line: str) -> None:
 PERSONAL = re.compile(
     r"^/(api/v1/(records|persons|review-tasks|merges)"
     r"|children/\d+|people/\d+|people/review/\d+|records/\d+|contacts/\d+|cases/\d+"
-    r"|prompts/\d+|concerns$|search)"
+    r"|prompts/\d+|concerns$|children$)"
 )
 
 
@@ -99,7 +99,9 @@ class Exchange:
 
     @property
     def personal(self) -> bool:
-        return 200 <= self.status < 300 and PERSONAL.match(self.path) is not None
+        """A read answered 2xx, or a write answered 2xx or 303 (a form's "done, now see")."""
+        done = 200 <= self.status < 300 or (self.method != "GET" and self.status == 303)
+        return done and PERSONAL.match(self.path) is not None
 
     @property
     def covered(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Dialog, Page, expect
@@ -87,7 +88,7 @@ def test_no_dialog_fires_on_the_pages_that_show_the_corpus(
     page.goto(f"/children/{person}/chronology?per_page=100")
     for text in HOSTILE:
         expect(page.get_by_text(text).first).to_be_attached()
-    page.goto("/children?" + "q=" + SCRIPT)
+    page.goto("/children?" + urlencode({"given_names": SCRIPT, "family_name": IMG}))
     page.wait_for_load_state("load")
     figure(f"Chromium: {len(paths) + 1} pages showing the corpus, dialogs fired "
            f"{len(dialogs)} (target 0)")  # fmt: skip
