@@ -26,6 +26,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -333,7 +334,15 @@ def _build(engine: Engine, clock: FrozenClock, settings: Settings) -> World:
         session.add(CaseStep(case_id=cases[OWN], kind="initial_conference", status="open",
                              started_on=now.date(), details={}, created_at=now, updated_at=now,
                              version=1))  # fmt: skip
-        contacts = {t: _contact(session, persons[t], open_=t == OWN, now=now) for t in NAMES}
+        # The restricted child's contact is open and a visit is due, so that the front door's
+        # queue and the deadlines lists would show them if they did not leave them out.
+        contacts = {t: _contact(session, persons[t], open_=t in (OWN, SEALED), now=now)
+                    for t in NAMES}  # fmt: skip
+        for kind in ("visit", "oversight"):
+            session.add(CaseStep(case_id=cases[SEALED], kind=kind, status="open",
+                                 started_on=now.date(), due_on=now.date() - timedelta(days=30),
+                                 details={}, created_at=now, updated_at=now,
+                                 version=1))  # fmt: skip
         sealed = restrict(session, person_id=persons[SEALED], named=[]).id
     return World(persons, cases, contacts, events, sealed, engine)
 

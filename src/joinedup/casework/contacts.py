@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
 from joinedup.casework import chronicle, clocks, pathway, service
@@ -141,6 +142,8 @@ def front_door_queue(*, session: Session, actor: Actor, now: datetime) -> list[C
             .order_by(Contact.decision_due_at, Contact.id)
         )
     )
+    hidden = hidden_from(session, actor, [c.person_id for c in rows])  # ADR 0012
+    rows = [c for c in rows if c.person_id not in hidden]
     require(
         session=session,
         actor=actor,

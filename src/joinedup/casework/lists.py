@@ -7,11 +7,13 @@ read of the cases it names.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import require
 from joinedup.casework import clocks, pathway
@@ -49,7 +51,7 @@ def deadlines(
         query = query.where(Case.allocated_user_id == user_id)
     if team is not None:
         query = query.where(Case.team == team)
-    found = list(session.execute(query))
+    found = _visible(session, actor, list(session.execute(query)))
     contacts: list[Contact] = []
     if front_door or (user_id is None and team is None):
         contacts = list(
@@ -59,6 +61,8 @@ def deadlines(
                 .order_by(Contact.decision_due_at)
             )
         )
+        hidden = hidden_from(session, actor, [c.person_id for c in contacts])
+        contacts = [c for c in contacts if c.person_id not in hidden]
     require(
         session=session,
         actor=actor,
@@ -117,7 +121,7 @@ def overdue_requests(
     )
     if agency is not None:
         query = query.where(InformationRequest.agency == agency)
-    found = list(session.execute(query))
+    found = _visible(session, actor, list(session.execute(query)))
     require(
         session=session,
         actor=actor,
@@ -157,6 +161,7 @@ def no_oversight(*, session: Session, actor: Actor, now: datetime) -> list[DueIt
             .order_by(CaseStep.due_on)
         )
     )
+    found = _visible(session, actor, found)
     require(
         session=session,
         actor=actor,
@@ -183,3 +188,10 @@ def no_oversight(*, session: Session, actor: Actor, now: datetime) -> list[DueIt
         )
         for s, c in found
     ]
+
+
+def _visible(session: Session, actor: Actor, rows: list[Any]) -> list[Any]:
+    """The rows (anything, then its case or contact) without the restricted children the actor
+    may not see (ADR 0012): a restricted child is in no list of anyone it does not name."""
+    hidden = hidden_from(session, actor, [row[-1].person_id for row in rows])
+    return [row for row in rows if row[-1].person_id not in hidden] if hidden else rows

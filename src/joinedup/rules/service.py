@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
 from joinedup.casework import service as casework
@@ -199,6 +200,8 @@ def list_prompts(
     if live_only:
         query = query.where(Prompt.status.in_(LIVE))
     found = list(session.scalars(query))
+    hidden = hidden_from(session, actor, [p.person_id for p in found])  # ADR 0012
+    found = [p for p in found if p.person_id not in hidden]
     require(
         session=session,
         actor=actor,
