@@ -35,6 +35,10 @@ def test_the_reports_and_the_review_list_for_information_governance_only(
     known = _family(clean_engine, feed_actor, clock, settings)
     worker = signed_in(client, "social.worker")
     assert worker.get("/governance").status_code == 403
+    # Refused before the input is read: no form, no error summary for those it does not serve.
+    assert worker.get("/governance/who-looked?person=ten").status_code == 403
+    assert worker.get(f"/governance/who-looked?person={known.child}").status_code == 403
+    assert worker.get("/governance/retention").status_code == 403
     client.cookies.clear()
     ig = signed_in(client, "ig.officer")
     hub = ig.get("/governance")
