@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access import audit
 from joinedup.access.policy import Action
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
 from joinedup.core.errors import NotPermitted
@@ -91,6 +92,8 @@ def look_up(
     """The flag for a child (`facts` None when no child matched); NotPermitted, audited, when
     the partner has no relationship (the same answer whether or not the child exists)."""
     authorise(session=session, actor=actor, action=Action.CHILDREN_LOOKUP, resource_type="person")
+    if facts is not None and hidden_from(session, actor, list(facts.person_ids)):
+        facts = None  # a restricted child is, to those it does not name, not known (ADR 0012)
     reason = declared_reason.strip()[:REASON_LIMIT]
     relationship = relationship_of(organisation_code(session, actor), facts, reason)
     persons = list(facts.person_ids) if facts else []

@@ -23,6 +23,7 @@ from joinedup.db.session import _AFTER_ROLLBACK
 from joinedup.flows import break_glass
 from joinedup.people import service as persons
 from joinedup.people.service import SearchQuery
+from joinedup.sharing import partners
 from joinedup.sharing.inbox import list_inbox
 from joinedup.testing import FrozenClock
 from tests.factories.relationships import allocate, join_team, manage_team, restrict
@@ -219,3 +220,20 @@ def people_read(session: Session, actor: Actor, kid: int) -> object:
 def search_as(session: Session, actor: Actor, query: SearchQuery, clock: FrozenClock) -> list[int]:
     found = persons.search_children(session=session, actor=actor, query=query, now=clock.now())
     return [r.person_id for r in found.items]
+
+
+def test_a_restricted_child_is_not_known_to_the_partner_look_up(
+    session: Session, kid: int, clock: FrozenClock
+) -> None:
+    school = Actor(role=Role.PARTNER_PRACTITIONER, label="dsl.one", user_id=109)
+    facts = partners.ChildFacts([kid], None, None, "child_protection", 1, None, None, "Team")
+    declared = "Working with the family this term on attendance."
+
+    def look(found: partners.ChildFacts | None) -> partners.PartnerFlag:
+        return partners.look_up(session=session, actor=school, facts=found,
+                                declared_reason=declared, contact_route="MASH",
+                                now=clock.now())  # fmt: skip
+
+    assert look(facts).known  # a declared involvement is a legitimate relationship
+    restrict(session, person_id=kid, named=[])
+    assert look(facts) == look(None)  # restricted: the answer for a child not known
