@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from joinedup.access.accounts import create_user, end_all_sessions
+from joinedup.access.accounts import create_user, end_all_sessions, reset_two_factor
 from joinedup.access.models import ApiToken, User
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor, Role
@@ -115,6 +115,11 @@ def reset_password(*, session: Session, actor: Actor, username: str, now: dateti
     end_all_sessions(session=session, user_id=user.id, now=now)
     _changed(session, actor, user, "password reset", now)
     return password
+
+
+def reset_second_factor(*, session: Session, actor: Actor, username: str, now: datetime) -> None:
+    """A lost authenticator: the person sets up a new app at their next sign-in."""
+    reset_two_factor(session=session, actor=actor, user=_account(session, actor, username), now=now)
 
 
 def list_accounts(*, session: Session, actor: Actor, now: datetime) -> list[AccountRow]:

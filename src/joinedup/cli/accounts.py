@@ -115,6 +115,16 @@ def reset_password(username: str = typer.Argument(...)) -> None:
     common.console.print(found[0], markup=False)
 
 
+@app.command("reset-two-factor")
+def reset_two_factor(username: str = typer.Argument(...)) -> None:
+    """A lost authenticator: remove the account's app and recovery codes and end its sessions;
+    the person sets up a new app at their next sign-in."""
+    _run(lambda s, a, n: account_admin.reset_second_factor(session=s, actor=a, username=username,
+                                                           now=n))  # fmt: skip
+    common.console.print(f"{username}: two-factor reset; set up again at next sign-in.",
+                         markup=False)  # fmt: skip
+
+
 def _run(change: Callable[[Session, Actor, datetime], object]) -> None:
     settings = common.settings()
     try:

@@ -93,3 +93,8 @@ def test_disabling_ends_sessions_and_revokes_tokens_and_a_reset_password_replace
     found_user = user(clean_engine, "feed.two")
     assert found_user is not None and found_user.email == "feed@partner.example"
     assert run(database_url, "set-email", "feed.two", "not an address").returncode == 2
+    assert run(database_url, "reset-two-factor", "feed.two").returncode == 0
+    with unit_of_work(clean_engine, write=False) as session:
+        changes = [e.detail.get("change") for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "accounts:manage"))]  # fmt: skip
+    assert {"disabled", "enabled", "password reset", "email", "two-factor reset"} <= set(changes)
