@@ -72,8 +72,9 @@ def get_chronology(
     agencies and types present are the whole chronology's, counted by the database in the
     statement that chooses the page's events.
     """
-    circle = _visible(session, actor,
-                      circle_of(session=session, actor=actor, person_id=person_id, named=False))
+    circle = _visible(
+        session, actor, circle_of(session=session, actor=actor, person_id=person_id, named=False)
+    )
     household = [m.person_id for m in circle.members] if filters.household else []
     _audit(session, actor, Action.CHRONOLOGY_READ, circle, household, now, filters)
     looked = _look(session, actor, circle.person_id, now)

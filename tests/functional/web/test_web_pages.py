@@ -97,8 +97,16 @@ def nav_links(response: httpx.Response) -> list[str]:
         ),
         (
             "head.of.service",
-            ["/", "/escalations", "/workforce", "/dashboard", "/case-audits", "/incidents",
-             "/inbox", "/account"],
+            [
+                "/",
+                "/escalations",
+                "/workforce",
+                "/dashboard",
+                "/case-audits",
+                "/incidents",
+                "/inbox",
+                "/account",
+            ],
         ),
     ],
 )

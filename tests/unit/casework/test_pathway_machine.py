@@ -72,8 +72,12 @@ FIELDS: dict[str, dict[str, Any]] = {
     "close": {"closure_reason": "RC1"},
     "oversight": {"risk_analysis": "Risk reducing.", "decisions": "Continue."},
     # The desk's own worker and manager, so that they keep their relationship with the child.
-    "allocate": {"label": "worker.one", "user_id": 13, "team": "Assessment team",
-                 "manager_label": "manager.one"},
+    "allocate": {
+        "label": "worker.one",
+        "user_id": 13,
+        "team": "Assessment team",
+        "manager_label": "manager.one",
+    },
 }
 
 
