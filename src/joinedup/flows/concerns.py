@@ -56,6 +56,9 @@ SERVICES: dict[str, Service] = {
     "other": Service("Another organisation", "other", "10"),
 }
 CATEGORIES = CONCERN_CATEGORIES
+# The contact's summary is "Category: " and the words, within the contact's text limit: the form
+# takes what is left after the longest category, so a long concern is refused on its own field.
+WHAT_SEEN_LIMIT = contacts.TEXT_LIMIT - max(len(c) + 2 for c in CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,9 @@ def _errors(concern: Concern, now: datetime) -> list[FieldError]:
         errors.append(FieldError("service", "Choose where you work", "required"))
     if concern.date_of_birth is not None and concern.date_of_birth > now.date():
         errors.append(FieldError("date_of_birth", "Date of birth must be in the past"))
-    if len(concern.what_seen) > contacts.TEXT_LIMIT:
-        errors.append(FieldError("what_seen", "What you saw must be 10,000 characters or fewer"))
+    if len(concern.what_seen) > WHAT_SEEN_LIMIT:
+        too_long = f"What you saw must be {WHAT_SEEN_LIMIT:,} characters or fewer"
+        errors.append(FieldError("what_seen", too_long))
     return errors
 
 

@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from tests.functional.web.test_people_review import csrf_of, text_of
 from tests.functional.web.test_web_pages import signed_in
 
 from joinedup.access.models import AuditEntry
 from joinedup.casework.models import Case, Contact
 from joinedup.db.session import unit_of_work
+from joinedup.flows.concerns import CATEGORIES, WHAT_SEEN_LIMIT
 from joinedup.testing import FrozenClock
 
 CONCERN = {
@@ -149,6 +150,19 @@ def test_a_concern_with_missing_fields_names_each(client: TestClient) -> None:
     assert "Enter the child's given names" in words and "Choose where you work" in words
     assert 'href="#given_names"' in page.text and 'href="#what_seen"' in page.text
     assert 'value="Testchild"' in page.text  # the rest kept
+
+
+def test_a_concern_too_long_for_the_record_is_refused_on_its_own_field(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    page = raise_concern(client, what_seen="x" * (WHAT_SEEN_LIMIT + 1))
+    assert page.status_code == 422 and 'href="#what_seen"' in page.text
+    assert f"{WHAT_SEEN_LIMIT:,} characters or fewer" in text_of(page.text)
+    with unit_of_work(clean_engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0
+    longest = max(CATEGORIES, key=len)  # the longest summary the contact must hold
+    assert raise_concern(client, what_seen="y" * WHAT_SEEN_LIMIT,
+                         category=longest).status_code == 303  # fmt: skip
 
 
 def test_the_front_door_to_a_case_and_a_stale_save_names_who_saved(
