@@ -389,3 +389,30 @@ def test_the_assessment_is_completed_from_its_form(
     words = text_of(client.get(path).text)
     assert "Child and family assessment: Child in need" in words
     assert "Assessment factors (DfE codes, separated by commas) 16A, 2A" in words
+
+
+def test_a_decided_contact_and_a_closed_case_lead_to_challenge_and_early_help(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    assert raise_concern(client).status_code == 303
+    contact = only(clean_engine, Contact).id
+    path = f"/contacts/{contact}"
+    signed_in(client, "mash")
+    page = client.get(path).text
+    post_form(client, path, f"{path}/triage", urgency="green",
+              version=version_of(page, f"{path}/triage"))  # fmt: skip
+    page = client.get(path).text
+    assert "Challenge this decision" not in page  # nothing decided yet
+    post_form(client, path, f"{path}/decision", decision="early_help",
+              rationale="Family support fits.", version=version_of(client.get(path).text,
+                                                                   f"{path}/decision"))  # fmt: skip
+    signed_in(client, "team.manager")
+    post_form(client, path, f"{path}/sign-off", approve="yes",
+              version=version_of(client.get(path).text, f"{path}/sign-off"))  # fmt: skip
+    page = client.get(path).text
+    challenge = f"/escalations/new?reference=FD-{contact:06d}&amp;subject=contact_decision"
+    assert challenge in page and f"/early-help/new?contact={contact}" in page
+    form = client.get(challenge.replace("&amp;", "&")).text
+    assert f'value="FD-{contact:06d}"' in form
+    signed_in(client, "performance")  # may neither challenge nor start early help
+    assert client.get(path).status_code == 403

@@ -141,6 +141,8 @@ def case_page(
         detail_rows=detail_rows,
         suggestions=suggestions,
         over_cap=over_cap,
+        may_challenge=permits(viewer.role, Action.ESCALATIONS_RAISE),
+        may_early_help=permits(viewer.role, Action.EARLY_HELP_WRITE),
     )
 
 

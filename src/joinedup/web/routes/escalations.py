@@ -60,11 +60,14 @@ def index(request: Request, viewer: CurrentViewer, done: str = "") -> Response:
 
 
 @router.get("/escalations/new")
-def new(request: Request, viewer: CurrentViewer, reference: str = "") -> Response:
+def new(
+    request: Request, viewer: CurrentViewer, reference: str = "", subject: str = ""
+) -> Response:
     if not permits(viewer.role, Action.ESCALATIONS_RAISE):
         raise NotPermitted(f"{viewer.role.value} may not {Action.ESCALATIONS_RAISE.value}")
+    chosen = subject if subject in escalations.SUBJECTS else escalations.CONTACT_DECISION
     values = {"reference": reference[:20], "raiser_name": viewer.display_name,
-              "subject": escalations.CONTACT_DECISION}  # fmt: skip
+              "subject": chosen}  # fmt: skip
     return form_page(request, values)
 
 

@@ -91,6 +91,8 @@ def contact_page(
         done=DONE.get(done, ""),
         may_triage=may_triage,
         may_sign_off=permits(viewer.role, Action.CONTACTS_SIGN_OFF),
+        may_challenge=permits(viewer.role, Action.ESCALATIONS_RAISE),
+        may_early_help=permits(viewer.role, Action.EARLY_HELP_WRITE),
         status_titles=STATUS_TITLES,
         decisions=pathway.CONTACT_DECISIONS,
         agencies=AGENCY_TITLES,
