@@ -160,6 +160,7 @@ OPS: dict[tuple[str, str], Op] = {
     ("POST", "/contacts/{contact_id}/decision"): Op(A.CONTACTS_TRIAGE, child=True),
     ("POST", "/contacts/{contact_id}/sign-off"): Op(A.CONTACTS_SIGN_OFF, child=True),
     ("POST", "/contacts/{contact_id}/outcome"): Op(A.CONTACTS_TRIAGE, child=True),
+    ("POST", "/contacts/{contact_id}/protect-referrer"): Op(A.IDENTITIES_PROTECT, child=True),
     ("GET", "/cases/{case_id}"): Op(A.CASES_READ, child=True),
     ("POST", "/cases/{case_id}/actions/{action}"): Op(A.CASES_OVERSEE, child=True, form=_oversee),
     ("POST", "/cases/{case_id}/assessment"): Op(A.CASES_WRITE, child=True),
