@@ -416,3 +416,24 @@ def test_a_decided_contact_and_a_closed_case_lead_to_challenge_and_early_help(
     assert f'value="FD-{contact:06d}"' in form
     signed_in(client, "performance")  # may neither challenge nor start early help
     assert client.get(path).status_code == 403
+
+
+def test_the_front_door_protects_a_referrers_identity_with_a_reason(
+    client: TestClient, clean_engine: Engine
+) -> None:
+    assert raise_concern(client).status_code == 303
+    contact = only(clean_engine, Contact).id
+    path = f"/contacts/{contact}"
+    signed_in(client, "mash")
+    assert "Identity protected" not in client.get(path).text
+    blank = post_form(client, path, f"{path}/protect-referrer", reason="  ")
+    assert blank.status_code == 422 and 'href="#protect-reason"' in blank.text
+    done = post_form(client, path, f"{path}/protect-referrer", reason="Neighbour fears reprisal.")
+    assert done.status_code == 303
+    page = client.get(path).text
+    assert "Identity protected" in page and "Protect their identity" not in page
+    assert ("mash", "permitted") in audit(clean_engine, "identities:protect")
+    with unit_of_work(clean_engine, write=False) as session:
+        marked = AuditEntry.action == "identities:protect", AuditEntry.outcome == "permitted"
+        (entry,) = session.scalars(select(AuditEntry).where(*marked))
+        assert "reprisal" not in str(entry.detail)  # the reason stays out of the audit log

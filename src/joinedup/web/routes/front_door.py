@@ -18,6 +18,7 @@ from joinedup.casework import contacts, history, pathway
 from joinedup.core.errors import Conflict, InvalidTransition, ValidationFailed
 from joinedup.db.session import unit_of_work
 from joinedup.flows import notify
+from joinedup.governance import protection
 from joinedup.web import csrf
 from joinedup.web.casework_forms import AGENCY_TITLES, Posted, authority, errors_of, text
 from joinedup.web.deps import CurrentViewer, Viewer, now
@@ -34,6 +35,8 @@ DONE = {
     "approved": "You signed the decision off.",
     "returned": "You returned the decision with your note.",
     "told": "You told the referrer the outcome. It is in the information-sharing register.",
+    "protected": "The referrer's identity is protected: partners and subject access exports "
+    "will not show it.",
 }
 STATUS_TITLES = {
     pathway.RECEIVED: "Awaiting a decision",
@@ -74,6 +77,7 @@ def contact_page(
     with unit_of_work(request.app.state.engine) as session:
         found = contacts.get_contact(session=session, actor=viewer.actor, contact_id=number,
                                      now=moment)  # fmt: skip
+        shielded = number in protection.protected_referrers(session, [number])
         known = history.contact_history(
             session=session, actor=viewer.actor, authority=authority(request),
             person_id=found.person_id, now=moment, exclude_contact=number,
@@ -92,6 +96,8 @@ def contact_page(
         may_triage=may_triage,
         may_sign_off=permits(viewer.role, Action.CONTACTS_SIGN_OFF),
         may_challenge=permits(viewer.role, Action.ESCALATIONS_RAISE),
+        may_protect=permits(viewer.role, Action.IDENTITIES_PROTECT),
+        referrer_protected=shielded,
         may_early_help=permits(viewer.role, Action.EARLY_HELP_WRITE),
         status_titles=STATUS_TITLES,
         decisions=pathway.CONTACT_DECISIONS,
@@ -130,6 +136,24 @@ def _save(
 
 def _version(form_value: str) -> int:
     return int(form_value) if form_value.isdigit() and len(form_value) < 10 else -1
+
+
+@router.post("/contacts/{contact_id}/protect-referrer")
+def protect_referrer(
+    request: Request, viewer: CurrentViewer, contact_id: str, form: Posted
+) -> Response:
+    """Protect the referrer's identity: withheld from partners and subject access exports."""
+    csrf.check(text(form, "csrf_token"), viewer.csrf_token)
+    number = identifier(contact_id, "contact")
+    reason = text(form, "reason")
+
+    def work(session: Session) -> object:
+        return protection.protect_referrer(session=session, actor=viewer.actor,
+                                           contact_id=number, reason=reason,
+                                           now=now(request))  # fmt: skip
+
+    return _save(request, viewer, number, work, done="protected", prefix="protect-",
+                 default="protect-reason", values={"protect-reason": reason})  # fmt: skip
 
 
 @router.post("/contacts/{contact_id}/triage")
