@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
 from joinedup.access.roles import ROLE_TITLES, Actor
-from joinedup.access.service import authorise
+from joinedup.access.service import authorise, require
 from joinedup.chronology import child
 from joinedup.chronology.export_pdf import Cover, Row, render_pdf
 from joinedup.chronology.service import get_chronology
@@ -78,6 +78,7 @@ def preview_export(
         session=session, actor=actor, person_id=person_id, filters=filters, now=now,
         per_page=None,
     )  # fmt: skip
+    _may_export(session, actor, found.person_id, "preview", now)
     return Preview(
         person_id=found.person_id,
         name=found.name,
@@ -112,6 +113,7 @@ def export_chronology(
         session=session, actor=actor, person_id=person_id, filters=filters, now=now,
         per_page=None,
     )  # fmt: skip
+    _may_export(session, actor, found.person_id, "export", now)
     own = circle_of(session=session, actor=actor, person_id=found.person_id).persons
     if fmt == "pdf":
         cover = _cover(session, actor, found, own, recipient, purpose, lawful_basis, now)
@@ -135,6 +137,14 @@ def export_chronology(
         now=now,
     )  # fmt: skip
     return ExportFile(filename, FORMATS[fmt], content, disclosure_id)
+
+
+def _may_export(session: Session, actor: Actor, person_id: int, step: str, now: datetime) -> None:
+    """An export needs a relationship of the actor's own with the child: reading under
+    break-glass lets a worker see the record, never send it on (ADR 0012)."""
+    require(session=session, actor=actor, action=Action.CHRONOLOGY_EXPORT,
+            resource_type="person", resource_ids=[person_id], child=[person_id],
+            detail={"step": step}, now=now)  # fmt: skip
 
 
 # -- the CSV file ------------------------------------------------------------------------------

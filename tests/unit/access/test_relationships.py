@@ -15,6 +15,7 @@ from joinedup.access.service import NoRelationship
 from joinedup.casework import service as casework
 from joinedup.casework.chronicle import Authority
 from joinedup.casework.models import CaseStep
+from joinedup.chronology import exports
 from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
 from joinedup.config import Settings
@@ -170,6 +171,13 @@ def test_break_glass_grants_a_time_limited_read_audited_and_alerted(
     with pytest.raises(NoRelationship):  # reads only: no write rides on it
         chronology.mark_significant(session=session, actor=STRANGER, person_id=kid,
                                     event_id=1, note="", now=clock.now())  # fmt: skip
+    with pytest.raises(NoRelationship):  # nor an export: seeing is not sending on
+        exports.export_chronology(session=session, actor=STRANGER, person_id=kid,
+                                  filters=Filters(), fmt="csv", recipient="Sample Academy DSL",
+                                  purpose="Safety plan", lawful_basis="safeguarding",
+                                  now=clock.now())  # fmt: skip
+    assert exports.preview_export(session=session, actor=WORKER, person_id=kid,
+                                  filters=Filters(), now=clock.now()).person_id == kid  # fmt: skip
     clock.advance(timedelta(minutes=61))
     with pytest.raises(NoRelationship):
         read(session, STRANGER, kid, clock)

@@ -211,7 +211,9 @@ def test_each_export_is_recorded_in_the_register_and_the_audit_log(people: Store
     audit = people.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "chronology:export")
     ).all()
-    (entry,) = audit
+    (entry,) = [e for e in audit if "disclosure" in e.detail]
+    (check,) = [e for e in audit if e.detail.get("step") == "export"]  # the relationship first
+    assert check.resource_ids == [boy] and check.detail.get("relationship")
     assert entry.outcome == "permitted" and entry.resource_ids == row.person_ids
     assert entry.detail["format"] == "pdf" and entry.detail["entries"] == 1
     assert entry.detail["disclosure"] == row.id
