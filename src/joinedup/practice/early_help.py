@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor, Role
 from joinedup.access.service import authorise, record, require
 from joinedup.casework import chronicle, contacts, pathway
@@ -409,6 +410,8 @@ def list_episodes(
     rows = list(
         session.scalars(query.order_by(EarlyHelpEpisode.review_due_on, EarlyHelpEpisode.id))
     )
+    hidden = hidden_from(session, actor, [e.person_id for e in rows])  # ADR 0012
+    rows = [e for e in rows if e.person_id not in hidden]
     require(
         session=session,
         actor=actor,
@@ -436,6 +439,8 @@ def front_door_offers(*, session: Session, actor: Actor, now: datetime) -> list[
             .order_by(Contact.signed_off_at, Contact.id)
         )
     )
+    hidden = hidden_from(session, actor, [c.person_id for c in rows])  # ADR 0012
+    rows = [c for c in rows if c.person_id not in hidden]
     require(
         session=session,
         actor=actor,

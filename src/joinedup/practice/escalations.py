@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access import audit
 from joinedup.access.policy import Action, permits
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor, Role
 from joinedup.access.service import authorise, record, require
 from joinedup.casework import chronicle, contacts
@@ -194,6 +195,7 @@ def list_open(*, session: Session, actor: Actor, now: datetime) -> list[Escalati
             .order_by(Escalation.stage_due_on, Escalation.id)
         )
     )
+    rows = _visible(session, actor, rows)
     require(session=session, actor=actor, action=Action.ESCALATIONS_READ,
             resource_type="escalation", resource_ids=[e.id for e in rows],
             detail={"list": "open"}, now=now)  # fmt: skip
@@ -209,10 +211,18 @@ def list_mine(*, session: Session, actor: Actor, now: datetime) -> list[Escalati
             .order_by(Escalation.opened_at.desc(), Escalation.id.desc())
         )
     )
+    rows = _visible(session, actor, rows)
     require(session=session, actor=actor, action=Action.ESCALATIONS_RAISE,
             resource_type="escalation", resource_ids=[e.id for e in rows],
             detail={"list": "mine"}, now=now)  # fmt: skip
     return [rules.for_viewer(v, actor) for v in rules.views_of(session, rows, now)]
+
+
+def _visible(session: Session, actor: Actor, rows: list[Escalation]) -> list[Escalation]:
+    """Without the restricted children the actor may not see: a restricted child is in no list
+    of anyone it does not name (ADR 0012)."""
+    hidden = hidden_from(session, actor, [e.person_id for e in rows])
+    return [e for e in rows if e.person_id not in hidden] if hidden else rows
 
 
 def resolve(

@@ -13,6 +13,7 @@ from joinedup.casework.models import Contact
 from joinedup.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from joinedup.practice import early_help
 from joinedup.practice.views import Lead, Member, PlanAction
+from tests.factories.relationships import restrict
 from tests.unit.casework.support import ASSESSED, AUTHORITY, MANAGER, MASH, WORKER, Desk, desk
 from tests.unit.practice.support import MIDWIFE, OTHER_PARTNER, chronology_text, closed_contact
 
@@ -197,3 +198,19 @@ def _version(desk: Desk, episode_id: int) -> int:
     return early_help.get_episode(
         session=desk.session, actor=MASH, episode_id=episode_id, now=desk.clock.now()
     ).version
+
+
+def test_a_restricted_childs_offer_and_episode_are_in_no_list_of_anyone_it_does_not_name(
+    desk: Desk,
+) -> None:
+    contact = closed_contact(desk, "early_help")
+    restrict(desk.session, person_id=desk.person_id, named=[MASH])
+    assert [o.contact_id for o in early_help.front_door_offers(
+        session=desk.session, actor=MASH, now=desk.clock.now())] == [contact.id]  # fmt: skip
+    assert early_help.front_door_offers(session=desk.session, actor=MANAGER,
+                                        now=desk.clock.now()) == []  # fmt: skip
+    started(desk, origin="front_door", contact_id=contact.id)
+    assert len(early_help.list_episodes(session=desk.session, actor=MASH,
+                                        now=desk.clock.now())) == 1  # fmt: skip
+    assert early_help.list_episodes(session=desk.session, actor=MANAGER,
+                                    now=desk.clock.now()) == []  # fmt: skip

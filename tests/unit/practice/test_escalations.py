@@ -14,6 +14,7 @@ from joinedup.core.errors import Conflict, InvalidTransition, NotPermitted, Vali
 from joinedup.practice import escalations
 from joinedup.practice.models import Escalation
 from joinedup.sharing.models import Notification
+from tests.factories.relationships import restrict
 from tests.unit.casework.support import AUTHORITY, DSL, MANAGER, MASH, Desk, desk
 from tests.unit.practice.support import (
     HEAD,
@@ -204,3 +205,12 @@ def test_a_partner_challenges_only_a_case_about_a_child_they_raised_a_concern_ab
     e = raised(desk, case.id, actor=MIDWIFE, subject="plan_ending", reference=str(case.id))
     assert e.case_id is None and e.child_name == ""  # her view; the row holds the case
     assert desk.session.get(Escalation, e.id).case_id == case.id  # type: ignore[union-attr]
+
+
+def test_a_restricted_child_is_in_no_list_of_anyone_it_does_not_name(desk: Desk) -> None:
+    mine = raised(desk, closed_contact(desk).id)
+    restrict(desk.session, person_id=desk.person_id, named=[MANAGER])
+    named = escalations.list_open(session=desk.session, actor=MANAGER, now=desk.clock.now())
+    assert [v.id for v in named] == [mine.id]
+    assert escalations.list_open(session=desk.session, actor=HEAD, now=desk.clock.now()) == []
+    assert escalations.list_mine(session=desk.session, actor=MIDWIFE, now=desk.clock.now()) == []
