@@ -24,7 +24,13 @@ from joinedup.casework.names import child_names
 from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import ContactView, InformationRequestView, Referrer
 from joinedup.core import dfe_codes
-from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
+from joinedup.core.errors import (
+    FieldError,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+    text_errors,
+)
 from joinedup.people.service import person_kind
 from joinedup.sharing.service import record_disclosure
 
@@ -65,7 +71,7 @@ def raise_contact(
         errors.append(FieldError("source_kind", f"'{source_kind}' is not a kind of source"))
     if referral_source not in dfe_codes.REFERRAL_SOURCES:
         errors.append(FieldError("referral_source", f"'{referral_source}' is not a DfE code"))
-    errors += _text("summary", summary, required=True)
+    errors += text_errors("summary", summary, required=True)
     if received_at > now:
         errors.append(FieldError("received_at", "must not be in the future"))
     if person_kind(session, person_id) not in ("child", "unborn"):
@@ -198,8 +204,8 @@ def request_information(
         errors.append(FieldError("urgency", "triage the contact (red, amber or green) first"))
     if agency not in AGENCIES:
         errors.append(FieldError("agency", f"'{agency}' is not an agency"))
-    errors += _text("organisation", organisation, required=True, limit=200)
-    errors += _text("question", question, required=True)
+    errors += text_errors("organisation", organisation, required=True, limit=200)
+    errors += text_errors("question", question, required=True)
     if errors:
         raise ValidationFailed("The request cannot be sent", errors)
     assert contact.urgency is not None  # noqa: S101 - checked above
@@ -260,7 +266,7 @@ def record_reply(
     check_version(
         request, expected_version, {"reply": reply}, request.recorded_by, request.replied_at
     )
-    errors = _text("reply", reply, required=True) + _text(
+    errors = text_errors("reply", reply, required=True) + text_errors(
         "replied_by", replied_by, required=True, limit=200
     )
     if request.status != "open":
@@ -310,14 +316,14 @@ def decide(
         errors.append(
             FieldError("decision", "the child's case is open already: add this contact to it")
         )
-    errors += _text("rationale", rationale, required=True)
+    errors += text_errors("rationale", rationale, required=True)
     if contact.urgency is None:
         errors.append(FieldError("urgency", "triage the contact (red, amber or green) first"))
     if now > contact.decision_due_at and not late_reason.strip():
         errors.append(
             FieldError("late_reason", "the decision is after its deadline: say why", "required")
         )
-    errors += _text("late_reason", late_reason)
+    errors += text_errors("late_reason", late_reason)
     if errors:
         raise ValidationFailed("The decision cannot be recorded", errors)
     contact.decision, contact.rationale = decision, rationale.strip()
@@ -360,7 +366,7 @@ def sign_off(
         raise ValidationFailed(
             "Say why the decision is returned", [FieldError("note", "enter a note", "required")]
         )
-    errors = _text("note", note)
+    errors = text_errors("note", note)
     if errors:
         raise ValidationFailed("The sign-off cannot be recorded", errors)
     contact.status = pathway.next_contact_status(
@@ -412,7 +418,7 @@ def send_outcome(
         now,
         {"outcome_message": message.strip()},
     )
-    errors = _text("message", message, required=True)
+    errors = text_errors("message", message, required=True)
     if contact.outcome_sent_at is not None:
         errors.append(FieldError("message", "the outcome has been sent to the referrer already"))
     if errors:
@@ -468,7 +474,7 @@ def reopen_as_referral(
         raise InvalidTransition(
             "only a contact decided as no further action or early help can be reopened"
         )
-    errors = _text("reason", reason, required=True)
+    errors = text_errors("reason", reason, required=True)
     if errors:
         raise ValidationFailed("Say why the decision is reversed", errors)
     open_already = service.open_case_of(session, contact.person_id)
@@ -563,20 +569,10 @@ def _editable(
     return contact
 
 
-def _text(
-    name: str, value: str, *, required: bool = False, limit: int = TEXT_LIMIT
-) -> list[FieldError]:
-    if required and not value.strip():
-        return [FieldError(name, "enter this", "required")]
-    if len(value) > limit:
-        return [FieldError(name, f"must be {limit} characters or fewer")]
-    return []
-
-
 def _referrer_errors(referrer: Referrer) -> list[FieldError]:
-    errors = _text("referrer.name", referrer.name, required=True, limit=200)
-    errors += _text("referrer.organisation", referrer.organisation, required=True, limit=200)
-    errors += _text("referrer.contact", referrer.contact, required=True, limit=200)
+    errors = text_errors("referrer.name", referrer.name, required=True, limit=200)
+    errors += text_errors("referrer.organisation", referrer.organisation, required=True, limit=200)
+    errors += text_errors("referrer.contact", referrer.contact, required=True, limit=200)
     if referrer.agency not in AGENCIES:
         errors.append(FieldError("referrer.agency", f"'{referrer.agency}' is not an agency"))
     return errors

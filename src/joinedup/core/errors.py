@@ -17,6 +17,17 @@ class FieldError:
         return {"code": self.code, "field": self.field, "message": self.message}
 
 
+def text_errors(
+    name: str, value: str, *, required: bool = False, limit: int = 10_000
+) -> list[FieldError]:
+    """A free-text answer's problems: missing when required, or longer than `limit`."""
+    if required and not value.strip():
+        return [FieldError(name, "enter this", "required")]
+    if len(value) > limit:
+        return [FieldError(name, f"must be {limit:,} characters or fewer")]
+    return []
+
+
 @dataclass
 class JoinedUpError(Exception):
     """Base of every error the domains raise on purpose."""

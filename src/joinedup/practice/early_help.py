@@ -29,7 +29,14 @@ from joinedup.casework.models import Contact
 from joinedup.casework.names import child_names
 from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import Referrer
-from joinedup.core.errors import Conflict, FieldError, InvalidTransition, NotFound, ValidationFailed
+from joinedup.core.errors import (
+    Conflict,
+    FieldError,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+    text_errors,
+)
 from joinedup.people.service import person_kind
 from joinedup.practice import clocks
 from joinedup.practice import early_help_rules as rules
@@ -172,18 +179,16 @@ def agree_plan(
     """The family plan: what should change, the team around the family and their actions
     (each with an owner and a date). Agreeing it again adds to the team and the actions."""
     episode = _editable(session, actor, episode_id, "plan", expected_version, now)
-    errors = rules.text_errors("outcomes", outcomes, required=True)
+    errors = text_errors("outcomes", outcomes, required=True)
     for i, m in enumerate(members):
-        errors += rules.text_errors(f"members.{i}.name", m.name, required=True, limit=200)
-        errors += rules.text_errors(f"members.{i}.role", m.role, required=True, limit=200)
-        errors += rules.text_errors(
-            f"members.{i}.organisation", m.organisation, required=True, limit=200
-        )
+        errors += text_errors(f"members.{i}.name", m.name, required=True, limit=200)
+        errors += text_errors(f"members.{i}.role", m.role, required=True, limit=200)
+        errors += text_errors(f"members.{i}.organisation", m.organisation, required=True, limit=200)
         if m.agency not in contacts.AGENCIES:
             errors.append(FieldError(f"members.{i}.agency", "choose an agency", "required"))
     for i, a in enumerate(actions):
-        errors += rules.text_errors(f"actions.{i}.what", a.what, required=True)
-        errors += rules.text_errors(f"actions.{i}.owner", a.owner, required=True, limit=200)
+        errors += text_errors(f"actions.{i}.what", a.what, required=True)
+        errors += text_errors(f"actions.{i}.owner", a.owner, required=True, limit=200)
         if a.agency not in contacts.AGENCIES:
             errors.append(FieldError(f"actions.{i}.agency", "choose an agency", "required"))
         if a.due_on < agreed_on:
@@ -278,7 +283,7 @@ def record_review(
 ) -> EpisodeView:
     """A review of the family plan; the next is due the set weeks after it."""
     episode = _editable(session, actor, episode_id, "review", expected_version, now)
-    errors = rules.text_errors("summary", summary, required=True)
+    errors = text_errors("summary", summary, required=True)
     if held_on > london_day(now) or held_on < episode.started_on:
         errors.append(FieldError("held_on", "must be between the start and today"))
     if errors:
@@ -323,8 +328,8 @@ def step_up(
 ) -> EpisodeView:
     """Needs have risen above early help: a contact to the front door carrying its history."""
     episode = _editable(session, actor, episode_id, "step_up", expected_version, now)
-    errors = rules.text_errors("reasons", reasons, required=True)
-    errors += rules.text_errors("contact_route", contact_route, required=True, limit=200)
+    errors = text_errors("reasons", reasons, required=True)
+    errors += text_errors("contact_route", contact_route, required=True, limit=200)
     if errors:
         raise ValidationFailed("Early help cannot be stepped up", errors)
     history = rules.history_of(session, episode)
@@ -372,7 +377,7 @@ def close_episode(
     now: datetime,
 ) -> EpisodeView:
     episode = _editable(session, actor, episode_id, "close", expected_version, now)
-    errors = rules.text_errors("reason", reason, required=True)
+    errors = text_errors("reason", reason, required=True)
     if errors:
         raise ValidationFailed("Early help cannot be closed", errors)
     _end(episode, CLOSED, reason.strip(), now, actor)

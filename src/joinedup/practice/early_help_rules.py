@@ -15,7 +15,7 @@ from joinedup.casework.clocks import london_day
 from joinedup.casework.models import Case, CaseStep, Contact
 from joinedup.casework.names import child_names
 from joinedup.casework.work import STEP_TITLES
-from joinedup.core.errors import FieldError
+from joinedup.core.errors import FieldError, text_errors
 from joinedup.practice.models import (
     EarlyHelpAction,
     EarlyHelpEpisode,
@@ -110,16 +110,6 @@ def history_of(session: Session, episode: EarlyHelpEpisode) -> list[str]:
             break
         kept.append(line)
     return kept
-
-
-def text_errors(
-    name: str, value: str, *, required: bool = False, limit: int = 10_000
-) -> list[FieldError]:
-    if required and not value.strip():
-        return [FieldError(name, "enter this", "required")]
-    if len(value) > limit:
-        return [FieldError(name, f"must be {limit:,} characters or fewer")]
-    return []
 
 
 def lead_errors(lead: Lead) -> list[FieldError]:

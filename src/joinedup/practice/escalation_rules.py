@@ -17,7 +17,7 @@ from joinedup.casework import contacts, pathway
 from joinedup.casework.clocks import london_day
 from joinedup.casework.models import Case, Contact
 from joinedup.casework.names import child_names
-from joinedup.core.errors import FieldError, InvalidTransition, ValidationFailed
+from joinedup.core.errors import FieldError, InvalidTransition, ValidationFailed, text_errors
 from joinedup.practice import clocks
 from joinedup.practice.clocks import Position
 from joinedup.practice.models import Consultation, Escalation, EscalationStep
@@ -145,16 +145,6 @@ def what_of(escalation: Escalation) -> str:
            NOT_TO_REFER: f" (consultation CN-{escalation.consultation_id or 0:06d})"}.get(
         escalation.subject, f" (case {escalation.case_id})")  # fmt: skip
     return SUBJECTS[escalation.subject] + ref
-
-
-def text_errors(
-    name: str, value: str, *, required: bool = False, limit: int = TEXT_LIMIT
-) -> list[FieldError]:
-    if required and not value.strip():
-        return [FieldError(name, "enter this", "required")]
-    if len(value) > limit:
-        return [FieldError(name, f"must be {limit:,} characters or fewer")]
-    return []
 
 
 def raiser_errors(raiser: Raiser) -> list[FieldError]:

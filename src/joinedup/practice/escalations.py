@@ -36,6 +36,7 @@ from joinedup.core.errors import (
     NotFound,
     NotPermitted,
     ValidationFailed,
+    text_errors,
 )
 from joinedup.practice import clocks
 from joinedup.practice import escalation_rules as rules
@@ -104,7 +105,7 @@ def raise_escalation(
     authorise(
         session=session, actor=actor, action=Action.ESCALATIONS_RAISE, resource_type="escalation"
     )
-    errors = rules.raiser_errors(raiser) + rules.text_errors("reasons", reasons, required=True)
+    errors = rules.raiser_errors(raiser) + text_errors("reasons", reasons, required=True)
     if subject not in SUBJECTS:
         errors.append(FieldError("subject", "Choose what you are challenging", "required"))
         raise ValidationFailed("The escalation cannot be raised", errors)
@@ -243,7 +244,7 @@ def resolve(
         )
     action = "uphold" if outcome == UPHELD else "not_uphold"
     escalation = _editable(session, actor, escalation_id, action, expected_version, now)
-    errors = rules.text_errors("reasons", reasons, required=True)
+    errors = text_errors("reasons", reasons, required=True)
     if errors:
         raise ValidationFailed("Give the reasons for the outcome", errors)
     escalation.status = next_status(escalation.status, action)
@@ -287,7 +288,7 @@ def escalate(
     """Not resolved at this stage: move it to the next one now (its clock starts today)."""
     escalation = _editable(session, actor, escalation_id, "escalate", expected_version, now,
                            raiser_may=True)  # fmt: skip
-    errors = rules.text_errors("note", note, required=True)
+    errors = text_errors("note", note, required=True)
     if errors:
         raise ValidationFailed("Say why it goes to the next stage", errors)
     if clocks.next_stage(escalation.stage) is None:
@@ -319,7 +320,7 @@ def withdraw(
             detail={"person": escalation.person_id, "step": "withdraw"}, now=now)  # fmt: skip
     check_version(escalation, expected_version, {}, escalation.updated_by, escalation.updated_at)
     status = next_status(escalation.status, "withdraw")
-    errors = rules.text_errors("reasons", reasons, required=True)
+    errors = text_errors("reasons", reasons, required=True)
     if errors:
         raise ValidationFailed("Say why it is withdrawn", errors)
     escalation.status, escalation.resolution = status, reasons.strip()
