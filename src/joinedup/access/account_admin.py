@@ -117,6 +117,16 @@ def reset_password(*, session: Session, actor: Actor, username: str, now: dateti
     return password
 
 
+def set_organisation(
+    *, session: Session, actor: Actor, username: str, organisation_id: int | None, now: datetime
+) -> None:
+    """The partner organisation the account works for (its inbox gets the organisation's
+    notifications; the partner look-up reads its code)."""
+    user = _account(session, actor, username)
+    user.organisation_id = organisation_id
+    _changed(session, actor, user, "organisation", now)
+
+
 def reset_second_factor(*, session: Session, actor: Actor, username: str, now: datetime) -> None:
     """A lost authenticator: the person sets up a new app at their next sign-in."""
     reset_two_factor(session=session, actor=actor, user=_account(session, actor, username), now=now)

@@ -51,6 +51,7 @@ def build(
         code = _replay_casework(out / "casework.jsonl")
     if code == 0 and common.settings().demo_accounts:
         _seed_workforce()
+        _place_partners()
     common.console.print(f"Demo authority built in {time.monotonic() - started:,.0f} s.")
     if code != 0:
         raise typer.Exit(code)
@@ -105,6 +106,19 @@ def _seed_workforce() -> None:
         f"Workforce: {seeded.teams} teams and {seeded.posts} posts added "
         f"({seeded.vacancies} vacant, {seeded.agency} agency)."
     )
+
+
+def _place_partners() -> None:
+    """The demo DSL in the school with the biggest roll, the demo officer in the police force."""
+    from joinedup.core.clock import SystemClock
+    from joinedup.db.session import unit_of_work
+    from joinedup.demo.partners import place_demo_partners
+
+    with unit_of_work(common.engine(common.settings())) as session:
+        placed = place_demo_partners(session=session, actor=common.cli_actor(),
+                                     now=SystemClock().now())  # fmt: skip
+    for username, code in sorted(placed.items()):
+        common.console.print(f"Partner: {username} works for organisation {code}.")
 
 
 @app.command("accounts")

@@ -12,10 +12,11 @@ import orjson
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from joinedup.access.models import User
 from joinedup.app import create_app
 from joinedup.casework.models import Case
 from joinedup.config import Settings
-from joinedup.intake.models import SourceRecord
+from joinedup.intake.models import Mention, Organisation, SourceRecord
 from joinedup.workforce.models import Team
 from tests.factories.records import record
 
@@ -49,11 +50,20 @@ def test_build_ingests_every_generated_record_and_a_rebuild_changes_nothing(
         assert connection.scalar(select(func.count()).select_from(Case)) > 0
         assert connection.scalar(select(func.count()).select_from(Team)) == 3
     assert "Workforce: 3 teams and 15 posts added (4 vacant, 3 agency)." in first.stdout
+    placed = re.search(r"Partner: dsl.school works for organisation (\S+)\.", first.stdout)
+    assert placed and "Partner: pc.police works for organisation" in first.stdout
+    with clean_engine.connect() as connection:  # the school with pupils in the store
+        pupils = select(func.count()).select_from(Mention).where(
+            Mention.school_urn == placed.group(1))  # fmt: skip
+        assert connection.scalar(pupils) > 0
+        dsl = select(Organisation.code).join(User, User.organisation_id == Organisation.id)
+        assert connection.scalar(dsl.where(User.username == "dsl.school")) == placed.group(1)
     again = run(database_url, *args)
     assert "Using the authority already generated" in again.stdout
     assert f"accepted 0, unchanged {lines}, new versions 0, rejected 0" in again.stdout
     assert "The casework history is in the database already" in again.stdout
     assert "Workforce: 0 teams and 0 posts added" in again.stdout
+    assert "Partner:" not in again.stdout  # already placed: left where they are
     with clean_engine.connect() as connection:
         assert connection.scalar(count.where(~partners)) == made
 
