@@ -94,7 +94,9 @@ def status() -> None:
 @app.command("sweep")
 def sweep() -> None:
     """Escalate the information requests whose replies are overdue (the partner is reminded and
-    the front door told, once per request); run it on a schedule beside the relay."""
+    the front door told, once per request) and the Operation Encompass e-mails still undelivered
+    when their school day began (the front door told, to phone the school); run it on a
+    schedule beside the relay."""
     settings = common.settings()
     engine = common.engine(settings)
     try:
@@ -102,6 +104,12 @@ def sweep() -> None:
             escalated = notify.escalate_overdue_requests(
                 session=session, actor=common.cli_actor(), now=SystemClock().now()
             )
+            undelivered = notify.escalate_undelivered_encompass(
+                session=session, actor=common.cli_actor(), now=SystemClock().now()
+            )
     finally:
         engine.dispose()
     common.console.print(f"Escalated {escalated} overdue information requests.")
+    common.console.print(
+        f"Escalated {undelivered} Operation Encompass e-mails undelivered by the school day."
+    )

@@ -41,6 +41,7 @@ from joinedup.people.circle import display_names
 from joinedup.people.models import MentionLink
 from joinedup.sharing import partners
 from joinedup.sharing.inbox import to_staff
+from joinedup.sharing.models import Notification
 from joinedup.sharing.outbox import EMAIL, INBOX, Delivery, Message, notify
 from joinedup.sharing.schooldays import SchoolCalendar, load_calendar
 
@@ -321,6 +322,34 @@ def escalate_overdue_requests(*, session: Session, actor: Actor, now: datetime) 
         written = notify(session=session, actor=actor, message=message,
                          deliveries=[Delivery(INBOX, FRONT_DOOR_TEAM)], now=now)  # fmt: skip
         _tell_partner(session, actor, r, f"request_reminder:{r.id}", "Reminder: overdue", now)
+        escalated += bool(written)
+    return escalated
+
+
+def escalate_undelivered_encompass(*, session: Session, actor: Actor, now: datetime) -> int:
+    """Tell the front door of each Operation Encompass e-mail still undelivered when the school
+    day it was due for begins (the mail server down, the address refused), so that someone
+    phones the school's DSL; once per notice. How many were escalated now."""
+    late = session.scalars(
+        select(Notification)
+        .where(Notification.kind == "encompass", Notification.channel == EMAIL,
+               Notification.status.in_(("pending", "failed")), Notification.due_at < now)
+        .order_by(Notification.due_at, Notification.id)
+    ).all()  # fmt: skip
+    escalated = 0
+    for n in late:
+        assert n.due_at is not None  # noqa: S101 - selected on it
+        message = Message(
+            key=f"encompass_undelivered:{n.id}", kind="encompass_undelivered",
+            subject="Operation Encompass: a school has not been told",
+            body=(f"The Operation Encompass e-mail N{n.id} to {n.recipient} was due before "
+                  f"{_uk_time(n.due_at)} and has not been delivered ({n.status}, "
+                  f"{n.attempts} attempts). Phone the school's designated safeguarding lead."),
+            person_ids=list(n.person_ids or []), recipient_label="Front door",
+            purpose="Escalating an undelivered Operation Encompass notice to the front door",
+        )  # fmt: skip
+        written = notify(session=session, actor=actor, message=message,
+                         deliveries=[Delivery(INBOX, FRONT_DOOR_TEAM)], now=now)  # fmt: skip
         escalated += bool(written)
     return escalated
 

@@ -87,6 +87,28 @@ def test_encompass_tells_the_school_before_the_next_school_day(
     assert disclosure.recipient == "Designated safeguarding lead, Kestrelford Primary School"
 
 
+def test_an_encompass_e_mail_undelivered_by_the_school_day_goes_to_the_front_door_once(
+    session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
+) -> None:
+    submit(session, feed_actor, clock, settings, at_school("2026-09-10"))
+    submit(session, feed_actor, clock, settings, incident(record_id="p:9"))
+    sweep = {"session": session, "actor": Actor.system("test")}
+    before = datetime(2026, 11, 30, 8, 29, tzinfo=UTC)  # Monday, a minute before school
+    assert flow.escalate_undelivered_encompass(**sweep, now=before) == 0
+    late = datetime(2026, 11, 30, 8, 31, tzinfo=UTC)
+    assert flow.escalate_undelivered_encompass(**sweep, now=late) == 1
+    assert flow.escalate_undelivered_encompass(**sweep, now=late) == 0  # once per notice
+    (told,) = session.scalars(select(Notification).where(
+        Notification.kind == "encompass_undelivered"))  # fmt: skip
+    assert told.recipient == "team:front_door" and "Phone the school" in told.body
+    # Every e-mail delivered: a later incident's notice sent in time is not escalated.
+    submit(session, feed_actor, clock, settings, incident(record_id="p:10"))
+    for row in session.scalars(select(Notification).where(Notification.channel == "email")):
+        row.status = "sent"
+    session.flush()
+    assert flow.escalate_undelivered_encompass(**sweep, now=late + timedelta(days=1)) == 0
+
+
 def test_a_new_version_of_the_incident_does_not_notify_again(
     session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
 ) -> None:
