@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor, Role
 from joinedup.config import Settings
+from joinedup.db.session import make_engine
 from joinedup.testing import FrozenClock
 from joinedup.testing.database import empty_tables, fresh_database
 
@@ -21,8 +22,25 @@ from joinedup.testing.database import empty_tables, fresh_database
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("JOINEDUP_TEST_DATABASE_URL")
     if url:
-        return url
+        return _own_database(url)
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _own_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside the one named
+    (`test` → `test_gw0`, `test_gw1`), made afresh; run alone, the named one itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    own = f"{base.database}_{worker}"
+    postgres = base.set(database="postgres").render_as_string(hide_password=False)
+    maintenance = make_engine(postgres, isolation_level="AUTOCOMMIT")
+    with maintenance.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own}"'))
+    maintenance.dispose()
+    return base.set(database=own).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
-"""The corpus in a real browser: no script it carries ever runs (no dialog fires in Chromium)
-on the pages that show it, and each page shows the text itself."""
+"""The security battery's injection corpus (tests/security/corpus.py) in a real browser: no
+script it carries ever runs (no dialog fires in Chromium) on the pages that show it, and each
+page shows the text itself. Here, not in tests/security, so it shares the browser tests' one
+Chromium (their session fixtures) instead of starting another later in the run."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 from sqlalchemy import Engine, select
+from tests.factories.people import child, concern
+from tests.security.conftest import figure
+from tests.security.corpus import ATTRIBUTE, CORPUS, IMG, SCRIPT, SVG
 
 from joinedup.access.roles import Actor, Role
 from joinedup.config import Settings
@@ -19,17 +24,8 @@ from joinedup.intake.models import Mention, SourceRecord
 from joinedup.intake.validation import parse_object
 from joinedup.people.models import MentionLink
 from joinedup.testing import FrozenClock
-from tests.browser import conftest as on_chromium
-from tests.factories.people import child, concern
-from tests.security.conftest import figure
-from tests.security.corpus import ATTRIBUTE, CORPUS, IMG, SCRIPT, SVG
 
 pytestmark = pytest.mark.browser
-# The browser tests' fixtures (Debian's Chromium, the live server, the demo accounts).
-chromium_path, browser, live_server = (on_chromium.chromium_path, on_chromium.browser,
-                                       on_chromium.live_server)  # fmt: skip
-seeded, context, page, sign_in = (on_chromium.seeded, on_chromium.context, on_chromium.page,
-                                  on_chromium.sign_in)  # fmt: skip
 HOSTILE = [SCRIPT, IMG, SVG, ATTRIBUTE]
 
 
