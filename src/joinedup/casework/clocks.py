@@ -194,3 +194,11 @@ def days_late(due_on: date, completed_on: date) -> int:
     0 working days late; compare the dates to know whether it was late at all.
     """
     return working_days_between(due_on, completed_on)
+
+
+PATHWAY_REVIEW_MONTHS = 6  # Care Leavers (England) Regs 2010 r.7(1); Care Planning Regs r.43
+
+
+def pathway_review_due(last_plan_or_review_on: date) -> date:
+    """A pathway plan's review: at most 6 months after the plan or its last review."""
+    return add_months(last_plan_or_review_on, PATHWAY_REVIEW_MONTHS)

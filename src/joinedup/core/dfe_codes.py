@@ -92,3 +92,10 @@ REASON_PLACED_CEASED = frozenset({"RD1", "RD2", "RD3", "RD4"})
 ADOPTERS_SEX = frozenset({"M1", "F1", "MM", "FF", "MF"})
 ADOPTERS_LEGAL_STATUS = frozenset({"L0", "L11", "L12", "L2", "L3", "L4"})
 ADOPTED = frozenset({"E11", "E12"})
+# SSDA903 OC3, care leavers (RETURNS.md §5.2): in touch, activity, accommodation (a letter, then
+# 1 suitable or 2 not; no fixed abode and custody are never suitable, rule 133).
+IN_TOUCH = frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"})
+NOT_IN_TOUCH_NO_DETAILS = frozenset({"DIED", "RHOM"})  # activity, accommodation 0 (rule 344)
+ACTIVITY = frozenset({"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"})
+ACCOMMODATION = frozenset("BCDEGHKRSTUVWXYZ")
+NEVER_SUITABLE = frozenset({"S", "X"})

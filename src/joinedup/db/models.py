@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from joinedup.access import auth_models, relationship_models
 from joinedup.access import models as access_models
+from joinedup.casework import leaving_care_models
 from joinedup.casework import models as casework_models
 from joinedup.chronology import models as chronology_models
 from joinedup.db.base import Base
@@ -24,6 +25,7 @@ __all__ = [
     "chronology_models",
     "governance_models",
     "intake_models",
+    "leaving_care_models",
     "people_models",
     "practice_models",
     "quality_models",

@@ -27,7 +27,7 @@ from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
 from joinedup.core.spreadsheet import needs_care, workbook_text
-from joinedup.reports import annex_a_care, annex_a_lists
+from joinedup.reports import annex_a_care, annex_a_leavers, annex_a_lists
 from joinedup.reports import annex_a_labels as L
 from joinedup.reports.annex_a_lists import Context, Row, months_before
 from joinedup.reports.annex_a_read import read
@@ -40,8 +40,6 @@ BUILDERS: tuple[Callable[[Context], list[Row]] | None, ...] = (
     None, annex_a_care.list10, None,
 )  # fmt: skip
 NOT_HELD_LISTS = {
-    "List 9 Care leavers": "care leavers' eligibility, personal advisers, pathway plans, contact, "
-    "accommodation and activity are not recorded in Joined Up",
     "List 11 Adopters": "the adopters' journey (enquiry, stages 1 and 2, approval, matching) is "
     "not recorded in Joined Up",
 }
@@ -127,6 +125,7 @@ def annex_a(*, session: Session, actor: Actor, as_of: date, now: datetime) -> An
     ctx = Context(as_of, months_before(as_of, 6), since12, work, work.cases_of(),
                   annex_a_lists.disabilities(work))  # fmt: skip
     built = [build(ctx) if build is not None else [] for build in BUILDERS]
+    built[8] = annex_a_leavers.list9(session, ctx)
     facts = child_facts(session, {pid for rows in built for pid, _ in rows})
     sheets = [(name, columns, _rows(columns, rows, facts, as_of))
               for (name, columns), rows in zip(L.SHEETS, built, strict=True)]  # fmt: skip

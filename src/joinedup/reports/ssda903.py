@@ -27,6 +27,7 @@ from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
 from joinedup.casework.clocks import add_months
 from joinedup.core import dfe_codes
+from joinedup.reports import ssda903_care_leavers as care_leavers
 from joinedup.reports import ssda903_read as read
 from joinedup.reports import ssda903_rows as rows
 from joinedup.reports import ssda903_social_workers as social_workers
@@ -124,6 +125,7 @@ def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) 
     export.tables["SWEpisodes"] = social_workers.rows(
         session, children, window, {pid: dob(facts[pid]) for pid in children}, export.gaps
     )
+    _oc3(session, export, periods, children, facts)
     require(
         session=session,
         actor=actor,
@@ -188,6 +190,32 @@ def _header(export: Ssda903Export, children: list[int], facts: dict[int, ChildFa
             # Casework records no children of a looked-after girl: 0 (docs/returns-ssda903.md).
             "MOTHER": "0" if child.sex == "F" else "", "MC_DOB": "",
         })  # fmt: skip
+
+
+def _oc3(
+    session: Session,
+    export: Ssda903Export,
+    periods: list[read.Period],
+    children: list[int],
+    facts: dict[int, ChildFacts],
+) -> None:
+    """OC3 (`ssda903_care_leavers`); a care leaver with no episode this year joins the Header
+    (MOTHER blank: not asked of care leavers not looked after in the year, rule 628)."""
+    others = child_facts(session, {p.person_id for p in periods} - set(children))
+    known = {**others, **facts}
+    born = {pid: f.birth_date for pid, f in known.items() if f.birth_date is not None}
+    members = care_leavers.cohort(periods, born, export.year)
+    found = care_leavers.rows(session, members, export.gaps)
+    for leaver in found:
+        child = known[leaver.person_id]
+        export.tables["OC3"].append({
+            "CHILD": child.la_child_id, "DOB": dob(child), "IN_TOUCH": leaver.in_touch,
+            "ACTIV": leaver.activity, "ACCOM": leaver.accommodation,
+        })  # fmt: skip
+        if leaver.person_id not in facts:
+            before = len(export.tables["Header"])
+            _header(export, [leaver.person_id], known)
+            export.tables["Header"][before]["MOTHER"] = ""
 
 
 def _upn_unknown(child: ChildFacts, year: CollectionYear) -> str:

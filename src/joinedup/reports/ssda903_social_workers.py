@@ -10,6 +10,12 @@ SW_ID: Joined Up does not hold Social Work England registration numbers, so no S
 a stable digest of the name), the same in every return. SW_REASON is the reason recorded at
 allocation; when none was, the case's first worker is "FCONTA" and a later one "OTHERS", each
 counted in `gaps`.
+
+After care, the personal adviser of the young person's leaving-care record carries on
+(RETURNS.md: social worker episodes cover the year, including after leaving care; SW17STG2):
+each adviser allocated is an episode, until the next or the record's closure, beginning when
+no case of theirs has a social worker any more (the case's worker holds it until it closes).
+SW_REASON as recorded with the adviser, else "OTHERS" (counted).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from joinedup.reports import leaving_care_read as lc
 from joinedup.reports import ssda903_read as read
 from joinedup.reports.years import CollectionYear
 
@@ -75,21 +82,59 @@ def rows(
     for step in read.steps(session, [c.id for c in cases], ("allocation",)):
         allocations[step.case_id].append(step)
     found: list[tuple[int, date, dict[str, str]]] = []
+    held: dict[int, list[tuple[int, Worker]]] = defaultdict(list)
     for case in cases:
-        for i, w in enumerate(periods(case, allocations.get(case.id, []))):
+        held[case.person_id].extend(enumerate(periods(case, allocations.get(case.id, []))))
+    for pid, workers in advisers(session, children).items():
+        spans = [w for _, w in held.get(pid, [])]
+        held[pid].extend((len(spans) + i, w) for i, w in enumerate(_after_cases(workers, spans)))
+    for pid, numbered in held.items():
+        for i, w in numbered:
             if w.start > year.end or (w.stop is not None and w.stop < year.start):
                 continue
             reason = w.reason or (FIRST if i == 0 else OTHER)
             if not w.reason:
                 gaps["SWEpisodes.SW_REASON not recorded"] += 1
-            found.append((case.person_id, w.start, {
-                "CHILD": str(case.person_id), "DOB": dobs.get(case.person_id, ""),
+            found.append((pid, w.start, {
+                "CHILD": str(pid), "DOB": dobs.get(pid, ""),
                 "SW_ID": w.sw_id, "SW_DECOM": _day(w.start),
                 "SW_DEC": _day(w.stop) if w.stop is not None and w.stop <= year.end else "",
                 "SW_REASON": reason,
             }))  # fmt: skip
     found.sort(key=lambda f: (f[0], f[1]))
     return [row for _, _, row in found]
+
+
+def advisers(session: Session, children: Sequence[int]) -> dict[int, list[Worker]]:
+    """Each young person's personal advisers, from their leaving-care records."""
+    records = lc.records(session, children)
+    by_id = {r.id: r for r in records}
+    allocated: dict[int, list[lc.Step]] = defaultdict(list)
+    for step in lc.steps(session, by_id, ("adviser",)):
+        allocated[step.record_id].append(step)
+    found: dict[int, list[Worker]] = defaultdict(list)
+    for record in records:
+        mine = allocated.get(record.id, [])
+        for i, step in enumerate(mine):
+            stop = mine[i + 1].started_on if i + 1 < len(mine) else record.closed_on
+            who = sw_id(step.details.get("user_id"), step.details.get("label"))
+            reason = str(step.details.get("sw_reason") or "")
+            if stop is None or stop > step.started_on:
+                found[record.person_id].append(Worker(step.started_on, stop, who, reason))
+    return found
+
+
+def _after_cases(advisers: Sequence[Worker], cases: Sequence[Worker]) -> list[Worker]:
+    """The advisers' episodes from when no case worker holds the young person any more."""
+    out: list[Worker] = []
+    for w in advisers:
+        start: date | None = w.start
+        for c in sorted(cases, key=lambda c: c.start):
+            if start is not None and c.start <= start and (c.stop is None or c.stop > start):
+                start = c.stop
+        if start is not None and (w.stop is None or w.stop > start):
+            out.append(Worker(start, w.stop, w.sw_id, w.reason))
+    return out
 
 
 def _day(value: date) -> str:

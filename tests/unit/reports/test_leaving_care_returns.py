@@ -1,0 +1,112 @@
+"""Care leavers in the returns, from records made through the services (no demo authority):
+SSDA903 OC3 around the 17th to 21st birthdays, social worker episodes that go on with the
+personal adviser after care, Annex A List 9, no CIN census episode for leaving care support;
+and the DfE validator, run for real on the export, catching a broken OC3 row and an adviser's
+episode closed before 31 March."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+from sqlalchemy.orm import Session
+
+from joinedup.access.roles import Actor, Role
+from joinedup.config import Settings
+from joinedup.reports import validation
+from joinedup.reports.annex_a import annex_a
+from joinedup.reports.cin import export_cin
+from joinedup.reports.ssda903 import FILES, Ssda903Export, export_ssda903
+from tests.unit.casework.leaving_care_support import Leavers, build
+
+OFFICER = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=21)
+POSTCODES = Path(__file__).resolve().parents[2] / "fixtures" / "returns" / "ssda903_postcodes.csv"
+
+
+@pytest.fixture
+def leavers(session: Session, feed_actor: Actor, settings: Settings) -> Leavers:
+    return build(session, feed_actor, settings)
+
+
+def _export(leavers: Leavers, year: int) -> Ssda903Export:
+    return export_ssda903(session=leavers.session, actor=OFFICER, year=year,
+                          now=leavers.clock.now())  # fmt: skip
+
+
+def test_oc3_social_workers_after_care_list9_and_no_cin_episode(leavers: Leavers) -> None:
+    export = _export(leavers, 2026)
+    leaver, relevant = str(leavers.leaver), str(leavers.relevant)
+    # The girl who went home at 16 is 18 on 1 March 2026: her contact of 20 February counts.
+    assert export.tables["OC3"] == [{"CHILD": relevant, "DOB": "01/03/2008", "IN_TOUCH": "YES",
+                                     "ACTIV": "F5", "ACCOM": "U1"}]  # fmt: skip
+    # The boy left care on his 18th birthday: not asked about this year (rule 1016).
+    header = {row["CHILD"]: row for row in export.tables["Header"]}
+    assert set(header) == {leaver, relevant} and header[relevant]["MOTHER"] == ""
+    assert [r["CHILD"] for r in export.tables["Episodes"]] == [leaver]
+    assert export.tables["SWEpisodes"] == [
+        {"CHILD": leaver, "DOB": "10/09/2007", "SW_ID": "XX000013", "SW_DECOM": "03/06/2024",
+         "SW_DEC": "10/09/2025", "SW_REASON": "FCONTA"},
+        {"CHILD": leaver, "DOB": "10/09/2007", "SW_ID": "XX000031", "SW_DECOM": "10/09/2025",
+         "SW_DEC": "", "SW_REASON": "TSPROC"},
+    ]  # fmt: skip
+    # Her 17th birthday (1 March 2025), three months after she went home: no contact was
+    # recorded from December to April, so the authority was not in touch (counted).
+    earlier = _export(leavers, 2025)
+    assert [(r["CHILD"], r["IN_TOUCH"], r["ACTIV"], r["ACCOM"]) for r in earlier.tables["OC3"]
+            ] == [(relevant, "NO", "0", "0")]  # fmt: skip
+    assert earlier.gaps["OC3 no contact around the birthday (NO)"] == 1
+    # The census counts the boy's case (open in the year), never leaving care support.
+    cin = export_cin(session=leavers.session, actor=OFFICER, year=2026,
+                     now=leavers.clock.now(), authority_code="990")  # fmt: skip
+    assert cin.children == 1 and f"<LAchildID>{leaver}<" in cin.xml.decode()
+    book = annex_a(session=leavers.session, actor=OFFICER, as_of=date(2026, 4, 10),
+                   now=leavers.clock.now())  # fmt: skip
+    assert book.rows["List 9 Care leavers"] == 2
+    sheet = load_workbook(_xlsx(book.workbook), read_only=True)["List 9 Care leavers"]
+    rows = {str(r[0]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[leaver][5:] == (
+        "b) No",
+        "c) Unknown",
+        "Leaving care team",
+        "pa.one",
+        "pa.one",
+        "c) Former relevant",
+        _day(date(2025, 9, 15)),
+        "YES",
+        _day(date(2025, 12, 1)),
+        "U",
+        "a) Suitable",
+        "G5",
+    )
+    assert rows[relevant][10:13] == ("c) Former relevant", None, "YES")
+
+
+def test_the_validator_passes_the_export_and_catches_what_is_broken(
+    leavers: Leavers, tmp_path: Path
+) -> None:
+    export = _export(leavers, 2026)
+    leaver, relevant = str(leavers.leaver), str(leavers.relevant)
+    export.tables["SWEpisodes"][-1]["SW_DEC"] = "20/03/2026"  # the adviser stopped: SW17STG2
+    export.tables["OC3"][0]["ACTIV"] = "0"  # in touch with no activity: rule 345
+    for table, name in FILES.items():
+        if table in export.tables:
+            (tmp_path / name).write_text(export.csv(table), encoding="utf-8")
+    report = validation.validate(year=2026, ssda903=tmp_path, la_code="990",
+                                 patch_la_lookup=["990"], patch_postcodes=POSTCODES)  # fmt: skip
+    errors = {(f.rule, f.child) for f in report.failures
+              if f.level == "error" and not f.upstream_bug and not f.synthetic_la}  # fmt: skip
+    assert errors == {("SW17STG2", leaver), ("345", relevant)}
+
+
+def _xlsx(data: bytes) -> object:
+    import io
+
+    return io.BytesIO(data)
+
+
+def _day(day: date) -> object:
+    from datetime import datetime
+
+    return datetime.combine(day, datetime.min.time())
