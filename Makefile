@@ -53,8 +53,8 @@ demo-large: setup ## Build the 60,000-child authority (over a million records) u
 serve: setup ## Serve whatever database JOINEDUP_DATABASE_URL names
 	$(BIN)/joinedup serve --host $(HOST) --port $(PORT)
 
-test: setup ## Run every test, on every core (PostgreSQL too when JOINEDUP_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadfile
+test: setup ## Run every test, on every core (PostgreSQL too when JOINEDUP_TEST_DATABASE_URL is set; PYTEST_ARGS adds options)
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 lint: setup ## ruff: lint and formatting
 	$(BIN)/ruff check src tests bench

@@ -18,6 +18,29 @@ from joinedup.testing import FrozenClock
 from joinedup.testing.database import empty_tables, fresh_database
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--only-database-tests", action="store_true",
+        help="run only the tests that use the database (CI's PostgreSQL pass: the tests that "
+             "touch no database ran in its SQLite pass, and would run identically again)",
+    )  # fmt: skip
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --only-database-tests, keep the tests that reach the database: every one does so
+    through the `database_url` fixture (directly or through `engine`, `session`, `settings`),
+    which is the only reader of JOINEDUP_TEST_DATABASE_URL."""
+    if not config.getoption("--only-database-tests"):
+        return
+    kept, engine_free = [], []
+    for item in items:
+        uses = "database_url" in getattr(item, "fixturenames", ())
+        (kept if uses else engine_free).append(item)
+    if engine_free:
+        config.hook.pytest_deselected(items=engine_free)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("JOINEDUP_TEST_DATABASE_URL")
