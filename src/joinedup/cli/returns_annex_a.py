@@ -13,7 +13,6 @@ from joinedup.cli import common
 from joinedup.cli.returns import app
 from joinedup.core.clock import SystemClock
 from joinedup.db.session import unit_of_work
-from joinedup.reports.annex_a import annex_a
 
 
 @app.command("annex-a")
@@ -35,6 +34,9 @@ def annex_a_command(
         _refuse(f"{out.parent}: no such directory")
     if out.is_dir():
         _refuse(f"{out}: is a directory")
+    # Imported here: openpyxl (and numpy under it) would otherwise load on every `joinedup` start.
+    from joinedup.reports.annex_a import annex_a
+
     settings = common.settings()
     with unit_of_work(common.engine(settings)) as session:
         found = annex_a(session=session, actor=common.cli_actor(), as_of=day, now=now)

@@ -8,7 +8,6 @@ from joinedup.casework.clocks import london_day
 from joinedup.cli import common
 from joinedup.core.clock import SystemClock
 from joinedup.db.session import unit_of_work
-from joinedup.workforce.demand import demand
 from joinedup.workforce.seed import seed_demo_workforce
 
 app = typer.Typer(help="Teams, posts and caseloads.", no_args_is_help=True)
@@ -29,6 +28,9 @@ def seed_demo() -> None:
 @app.command("demand")
 def demand_ahead() -> None:
     """Print the 12-month forecast of contacts, referrals and open cases, and its back-test."""
+    # Imported here: statsmodels, scipy and pandas would otherwise load on every `joinedup` start.
+    from joinedup.workforce.demand import demand
+
     settings = common.settings()
     now = SystemClock().now()
     with unit_of_work(common.engine(settings)) as session:
