@@ -39,9 +39,9 @@ from joinedup.people.batchsql import among
 from joinedup.people.models import MentionLink, Person
 from joinedup.rules import engine, facts_sql
 from joinedup.rules.circles import CHILD_KINDS, read_scopes, without_jit
-from joinedup.rules.engine import ANY_TYPE, Reach, Rule
+from joinedup.rules.engine import ANY_TYPE, Finding, Reach, Rule
 from joinedup.rules.facts import Timeline
-from joinedup.rules.service import step
+from joinedup.rules.service import Answered, step
 
 CHUNK = 2000  # children read and evaluated together
 DAYS_A_YEAR = 365.25
@@ -172,7 +172,7 @@ def dry_run(reads: Sequence[tuple[Rule[Any], Reach]], timeline: Timeline) -> Ite
             sighted.add(f.occurred)
     opened_on: dict[str, date] = {}
     live: dict[str, list[int]] = {}
-    seen: dict[str, set[int]] = defaultdict(set)
+    answered: dict[str, list[Answered]] = defaultdict(list)
     plans = [(rule, reach.types, ANY_TYPE in reach.days, reach.sightings is not None)
              for rule, reach in reads]  # fmt: skip
     for day in sorted(kinds):
@@ -184,16 +184,34 @@ def dry_run(reads: Sequence[tuple[Rule[Any], Reach]], timeline: Timeline) -> Ite
             if finding is None:
                 continue
             same_day = live.get(rule.id) if opened_on.get(rule.id) == day else None
-            action = step(same_day, seen[rule.id], finding.evidence_ids)
+            earlier = answered[rule.id]
+            action = step(same_day, earlier if same_day is None else [], finding, day)
             if action is None:
                 continue
             what, ids = action
             if what == "open":
                 opened_on[rule.id], live[rule.id] = day, list(ids)
+                earlier.append(_answered(day, finding))
                 yield Opened(timeline.person_id, rule.id, day)
             else:
                 live[rule.id] = [*live[rule.id], *ids]
-            seen[rule.id].update(ids)
+                earlier[-1] = _grown(earlier[-1], finding)
+
+
+def _answered(day: date, finding: Finding) -> Answered:
+    """A prompt the dry run opened, as it will be answered by the next day."""
+    facts = finding.evidence
+    ids = frozenset(f.event_id for f in facts)
+    kinds = frozenset(f.agency for f in facts), frozenset(f.type for f in facts)
+    return Answered(day, finding.urgency, ids, *kinds)
+
+
+def _grown(prompt: Answered, finding: Finding) -> Answered:
+    """The same day's prompt with a later finding's evidence added (as live intake adds it)."""
+    more = _answered(prompt.as_of, finding)
+    urgency = max(prompt.urgency, more.urgency, key=engine.URGENCIES.index)
+    return Answered(prompt.as_of, urgency, prompt.evidence | more.evidence,
+                    prompt.agencies | more.agencies, prompt.types | more.types)  # fmt: skip
 
 
 # -- the generator's truth -----------------------------------------------------------------

@@ -7,6 +7,7 @@ change them in its rules file. A prompt is a question to a human, never a verdic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ from joinedup.rules.facts import Fact, Timeline, agencies, of_type
 Days = Annotated[int, Field(gt=0, le=3650)]
 Count = Annotated[int, Field(ge=1, le=100)]
 Months = Annotated[int, Field(ge=1, le=36)]
+Percent = Annotated[int, Field(ge=1, le=100)]
 
 CONCERN_TYPES = ("concern", "disclosure", "injury", "anonymous_report", "weight_faltering",
                  "domestic_abuse_incident", "missing_episode", "antenatal_concern")  # fmt: skip
@@ -34,6 +36,11 @@ NEGLECT_CATEGORIES = frozenset({"neglect", "hunger", "hygiene", "supervision", "
 SERIOUS_OFFENCES = frozenset({"violence", "sexual", "weapons"})
 ADULT_RISKS = frozenset({"substance_misuse", "mental_health", "domestic_abuse_perpetrator"})
 LEAVING_TYPES = ("elective_home_education", "missing_education")
+# A practitioner's worry about the child's welfare. An injury alone is not one (children hurt
+# themselves; an A&E visit is common): it is when its explanation was found inconsistent.
+WELFARE_TYPES = ("concern", "disclosure", "anonymous_report", "weight_faltering",
+                 "missing_episode", "antenatal_concern")  # fmt: skip
+SESSIONS_A_DAY = 2  # a school day is two sessions (morning and afternoon)
 NON_MOBILE_LOOKBACK_DAYS = 3650
 
 
@@ -43,31 +50,40 @@ class DomesticAbuseRepeatParams(Params):
 
 
 class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
-    id, version = "domestic-abuse-repeat", "1"
-    title = "Repeated domestic abuse in the child's household"
+    id, version = "domestic-abuse-repeat", "2"
+    title = "Domestic abuse in the child's household, and a concern from another agency"
     description = (
         "Two or more domestic abuse incidents involving the child or the adults they live with "
-        "within a year, or one high-risk incident with the children present."
+        "within a year, or one high-risk incident with the children present, and within the "
+        "same year a concern about the child's welfare, or an injury, recorded by another "
+        "agency: the police see the incidents, the school or the health visitor the child."
     )
 
     Parameters = DomesticAbuseRepeatParams
 
     def reach(self) -> Reach:
-        return Reach({"domestic_abuse_incident": self.params.window_days})
+        days = self.params.window_days
+        return _reach(("domestic_abuse_incident", *WELFARE_TYPES, "injury"), days)
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
-        incidents = of_type(timeline.within(as_of, p.window_days), "domestic_abuse_incident")
+        recent = timeline.within(as_of, p.window_days)
+        incidents = of_type(recent, "domestic_abuse_incident")
         severe = [f for f in incidents if f.attribute("children_present")
                   and f.attribute("risk_level") == "high"]  # fmt: skip
-        if len(incidents) >= p.count:
-            urgency = RED if severe else AMBER
-            text = f"{counted(len(incidents), 'domestic abuse incident')} in {p.window_days} days"
-            return self.found(timeline, as_of, incidents, urgency, text)
-        if severe:
-            text = "A high-risk domestic abuse incident with the children present"
-            return self.found(timeline, as_of, severe, RED, text)
-        return None
+        if len(incidents) < p.count and not severe:
+            return None
+        police = agencies(incidents)
+        others = [f for f in recent if f.about_child and f.agency not in police
+                  and (welfare(f) or f.type == "injury")]  # fmt: skip
+        if not others:
+            return None
+        shown = incidents if len(incidents) >= p.count else severe
+        what = (f"{counted(len(shown), 'domestic abuse incident')} in {p.window_days} days"
+                if len(incidents) >= p.count
+                else "A high-risk domestic abuse incident with the children present")  # fmt: skip
+        text = f"{what}, and {describe(others).lower()} about the child"
+        return self.found(timeline, as_of, [*shown, *others], RED if severe else AMBER, text)
 
 
 class InjuryNonMobileParams(Params):
@@ -104,15 +120,16 @@ class InjuryNonMobile(Rule[InjuryNonMobileParams]):
 
 class InjuryPatternParams(Params):
     count: Count = 2
+    agencies: Count = 2
     window_days: Days = 182
 
 
 class InjuryPattern(Rule[InjuryPatternParams]):
-    id, version = "injury-pattern", "1"
-    title = "Injuries with an inconsistent explanation, or repeated injuries"
+    id, version = "injury-pattern", "2"
+    title = "Injuries with an inconsistent explanation, or repeated injuries across agencies"
     description = (
         "An injury whose explanation a practitioner found inconsistent, or two or more injuries "
-        "to the child within six months."
+        "to the child within six months recorded by two or more agencies."
     )
 
     Parameters = InjuryPatternParams
@@ -125,7 +142,7 @@ class InjuryPattern(Rule[InjuryPatternParams]):
         injuries = [f for f in of_type(timeline.within(as_of, p.window_days), "injury")
                     if f.about_child]  # fmt: skip
         doubtful = [f for f in injuries if f.attribute("explanation_consistent") == "no"]
-        if len(injuries) >= p.count:
+        if len(injuries) >= p.count and len(agencies(injuries)) >= p.agencies:
             text = f"{describe(injuries)}: {len(injuries)} injuries in {p.window_days} days"
             return self.found(timeline, as_of, injuries, RED if doubtful else AMBER, text)
         if doubtful:
@@ -184,16 +201,18 @@ def _neglect(f: Fact) -> bool:
 
 class WasNotBroughtParams(Params):
     count: Count = 3
-    count_under_five: Count = 2
+    count_under_five: Count = 3
+    services: Count = 2
     window_days: Days = 365
 
 
 class WasNotBrought(Rule[WasNotBroughtParams]):
-    id, version = "was-not-brought", "1"
-    title = "Repeatedly not brought to health appointments"
+    id, version = "was-not-brought", "2"
+    title = "Not brought to appointments across health services"
     description = (
-        "Three or more appointments the child was not brought to within a year (two for a child "
-        "under five, who cannot take themselves)."
+        "Three or more appointments the child was not brought to within a year, at two or more "
+        "health services: each service follows up its own missed appointments (an under-five's "
+        "after the second), none sees the others'."
     )
 
     Parameters = WasNotBroughtParams
@@ -207,39 +226,81 @@ class WasNotBrought(Rule[WasNotBroughtParams]):
                   if f.about_child]  # fmt: skip
         age = timeline.age_in_days(as_of)
         needed = p.count_under_five if age is not None and age < 5 * 365 else p.count
-        if len(missed) >= needed:
-            text = f"Not brought to {len(missed)} health appointments in {p.window_days} days"
+        services = {f.attribute("service") or "unknown" for f in missed}
+        if len(missed) >= needed and len(services) >= p.services:
+            text = (f"Not brought to {len(missed)} appointments at {len(services)} health "
+                    f"services in {p.window_days} days")  # fmt: skip
             return self.found(timeline, as_of, missed, GREEN, text)
         return None
 
 
 class EducationWithdrawalParams(Params):
     window_days: Days = 182
+    severe_absence_percent: Percent = 50
 
 
 class EducationWithdrawal(Rule[EducationWithdrawalParams]):
-    id, version = "education-withdrawal", "1"
+    id, version = "education-withdrawal", "2"
     title = "Out of sight of school while there are concerns"
     description = (
-        "Withdrawal to elective home education, missing education or persistent absence, when "
-        "any agency has raised a concern about the child in the previous six months."
+        "Withdrawal to elective home education, missing education, or severe absence (half of "
+        "the sessions of a period or more), within six months of a concern about the child's "
+        "welfare: for severe absence, a concern from an agency other than the school."
     )
 
     Parameters = EducationWithdrawalParams
 
     def reach(self) -> Reach:
-        return _reach((*LEAVING_TYPES, "school_absence", *CONCERN_TYPES), self.params.window_days)
+        return _reach((*LEAVING_TYPES, "school_absence", *WELFARE_TYPES, "injury"),
+                      self.params.window_days)  # fmt: skip
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         recent = [f for f in timeline.within(as_of, p.window_days) if f.about_child]
-        gone = [f for f in recent if f.type in LEAVING_TYPES
-                or (f.type == "school_absence" and f.attribute("persistent"))]  # fmt: skip
-        worries = [f for f in recent if f.type in CONCERN_TYPES]
-        if gone and worries:
-            text = f"{describe(gone)} while {describe(worries).lower()} raised concerns"
-            return self.found(timeline, as_of, [*gone, *worries], AMBER, text)
-        return None
+        worries = [f for f in recent if welfare(f)]
+        if not worries:
+            return None
+        gone = [f for f in recent if f.type in LEAVING_TYPES]
+        severe = [f for f in recent if f.type == "school_absence"
+                  and absence_percent(f) >= p.severe_absence_percent]  # fmt: skip
+        elsewhere = [f for f in worries if f.agency != "education"]  # the school knows its own
+        if severe and elsewhere:
+            worries = worries if gone else elsewhere
+            gone = [*gone, *severe]
+        if not gone:
+            return None
+        text = f"{describe(gone)} while {describe(worries).lower()} raised concerns"
+        return self.found(timeline, as_of, [*gone, *worries], AMBER, text)
+
+
+def welfare(f: Fact) -> bool:
+    """A concern about the child's welfare: an injury counts only with an inconsistent
+    explanation."""
+    return f.type in WELFARE_TYPES or (
+        f.type == "injury" and f.attribute("explanation_consistent") == "no"
+    )
+
+
+def absence_percent(f: Fact) -> float:
+    """The share of a period's sessions missed, in per cent: the sessions missed over two a
+    weekday from the period's start to its end (bank holidays and training days make the true
+    number of sessions smaller, so this never overstates); 0 when the period is not given."""
+    missed, start, end = (f.attribute(k) for k in ("sessions_missed", "period_start",
+                                                    "period_end"))  # fmt: skip
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        days = weekdays(first, last)
+        return 100 * int(missed) / (SESSIONS_A_DAY * days) if days > 0 else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def weekdays(first: date, last: date) -> int:
+    """Monday to Friday from `first` to `last`, both included."""
+    if last < first:
+        return 0
+    whole, rest = divmod((last - first).days + 1, 7)
+    return whole * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
 
 
 class NewAdultWithViolenceParams(Params):
@@ -247,11 +308,12 @@ class NewAdultWithViolenceParams(Params):
 
 
 class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
-    id, version = "new-adult-violence", "1"
+    id, version = "new-adult-violence", "2"
     title = "A new adult in the household with a history of violence"
     description = (
         "An adult first recorded with the child in the last year who has a recorded offence of "
-        "violence, a sexual offence, a weapons offence or an offence against a child."
+        "violence, a sexual offence, a weapons offence or an offence against a child, and whom "
+        "an agency other than the one that holds the offence has recorded with the child."
     )
 
     Parameters = NewAdultWithViolenceParams
@@ -268,19 +330,23 @@ class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
         if not offences:
             return None
         first: dict[int, Fact] = {}
+        sightings: dict[int, list[Fact]] = {}
         for f in seen:
             if f.about_child:
                 for who in f.adults:
                     first.setdefault(who.person_id, f)
+                    sightings.setdefault(who.person_id, []).append(f)
         evidence: list[Fact] = []
         child_harm = False
         for f in offences:
             for who in f.adults:
                 joined = first.get(who.person_id)
-                if joined is None:
+                if joined is None or (as_of - joined.occurred).days > p.joined_within_days:
                     continue
-                if (as_of - joined.occurred).days <= p.joined_within_days:
-                    evidence += [joined, f]
+                elsewhere = [s for s in sightings[who.person_id] if s.agency != f.agency
+                             and (as_of - s.occurred).days <= p.joined_within_days]  # fmt: skip
+                if elsewhere:
+                    evidence += [joined, elsewhere[0], f]
                     child_harm |= bool(f.attribute("against_child")) or (
                         f.attribute("category") == "sexual"
                     )
@@ -295,65 +361,107 @@ class AdultRiskParams(Params):
 
 
 class AdultRisk(Rule[AdultRiskParams]):
-    id, version = "adult-risk", "1"
-    title = "An adult's crisis alongside a concern about the child"
+    id, version = "adult-risk", "2"
+    title = "An adult's crisis alongside a concern about the child from another agency"
     description = (
         "Substance misuse, a mental health crisis or domestic abuse perpetration by an adult in "
-        "the child's life, and a concern about the child, within six months."
+        "the child's life, and within six months a concern about the child's welfare recorded "
+        "by another agency than the one that recorded the adult's."
     )
 
     Parameters = AdultRiskParams
 
     def reach(self) -> Reach:
-        return _reach(("adult_risk", *CONCERN_TYPES), self.params.window_days)
+        return _reach(("adult_risk", *WELFARE_TYPES, "injury"), self.params.window_days)
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         recent = timeline.within(as_of, p.window_days)
         risks = [f for f in of_type(recent, "adult_risk") if f.attribute("category") in ADULT_RISKS]
-        worries = [f for f in recent if f.about_child and f.type in CONCERN_TYPES]
-        if risks and worries:
-            text = f"An adult's {risks[-1].attribute('category').replace('_', ' ')} and " + (
-                describe(worries).lower() + " about the child"
-            )
-            return self.found(timeline, as_of, [*risks, *worries], AMBER, text)
-        return None
+        worries = [f for f in recent if f.about_child and welfare(f)]
+        risks = [r for r in risks if any(w.agency != r.agency for w in worries)]
+        if not risks:
+            return None
+        worries = [w for w in worries if any(w.agency != r.agency for r in risks)]
+        text = f"An adult's {risks[-1].attribute('category').replace('_', ' ')} and " + (
+            describe(worries).lower() + " about the child"
+        )
+        return self.found(timeline, as_of, [*risks, *worries], AMBER, text)
 
 
 class FrequentMovesParams(Params):
     count: Count = 3
     window_days: Days = 365
     concern_days: Days = 182
+    same_move_days: Days = 31
+    home_authority: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class FrequentMoves(Rule[FrequentMovesParams]):
-    id, version = "frequent-moves", "1"
+    id, version = "frequent-moves", "2"
     title = "Frequent moves of address or between authorities"
     description = (
-        "Three or more changes of address within a year, or a move to another local authority "
-        "within six months of a concern: families on the move fall between services."
+        "Three or more moves of the child within a year (the same move told by several "
+        "agencies counted once), or a move of the child to another local authority within six "
+        "months of a concern about their welfare: families on the move fall between services."
     )
 
     Parameters = FrequentMovesParams
 
     def reach(self) -> Reach:
         p = self.params
-        return Reach({**_reach(CONCERN_TYPES, p.concern_days).days,
-                      "change_of_address": p.window_days})  # fmt: skip
+        return Reach({**_reach((*WELFARE_TYPES, "injury"), p.concern_days).days,
+                      "change_of_address": max(p.window_days, p.concern_days)})  # fmt: skip
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
-        moves = of_type(timeline.within(as_of, p.window_days), "change_of_address")
-        if len(moves) >= p.count:
-            text = f"{counted(len(moves), 'change')} of address in {p.window_days} days"
-            return self.found(timeline, as_of, moves, GREEN, text)
-        away = [m for m in moves if m.attribute("to_local_authority")]
+        records = [f for f in of_type(timeline.within(as_of, p.window_days), "change_of_address")
+                   if f.about_child]  # fmt: skip
+        found = moves(records, p.same_move_days)
+        if len(found) >= p.count:
+            text = f"{counted(len(found), 'move')} of the child in {p.window_days} days"
+            return self.found(timeline, as_of, records, GREEN, text)
+        if p.home_authority is None:
+            return None  # which authority is another is not known
+        home = p.home_authority.casefold()
+        away = [m for m in of_type(timeline.within(as_of, p.concern_days), "change_of_address")
+                if m.about_child and _authority(m, home) != home]  # fmt: skip
         worries = [f for f in timeline.within(as_of, p.concern_days)
-                   if f.about_child and f.type in CONCERN_TYPES]  # fmt: skip
+                   if f.about_child and welfare(f)]  # fmt: skip
         if away and worries:
             text = "A move to another local authority after " + describe(worries).lower()
             return self.found(timeline, as_of, [*away, *worries], AMBER, text)
         return None
+
+
+def moves(records: Sequence[Fact], same_days: int) -> list[list[Fact]]:
+    """Records of a change of address grouped into moves: the agencies that hear of one move
+    record it over the following weeks, so a record within `same_days` of a move's first record
+    is the same move, unless both name their new postcode and the postcodes differ."""
+    found: list[list[Fact]] = []
+    for f in sorted(records, key=lambda r: (r.occurred, r.event_id)):
+        current = found[-1] if found else None
+        near = current is not None and (f.occurred - current[0].occurred).days <= same_days
+        if current is not None and near and _same_place(current, f):
+            current.append(f)
+        else:
+            found.append([f])
+    return found
+
+
+def _authority(move: Fact, home: str) -> str:
+    """The authority a move went to, as written (home when the record does not say)."""
+    return str(move.attribute("to_local_authority") or home).strip().casefold()
+
+
+def _same_place(move: Sequence[Fact], record: Fact) -> bool:
+    to = _postcode(record)
+    known = {p for p in (_postcode(m) for m in move) if p}
+    return not to or not known or to in known
+
+
+def _postcode(f: Fact) -> str:
+    return str(f.attribute("to_postcode") or "").replace(" ", "").upper()
 
 
 class ManyAgenciesLowLevelParams(Params):

@@ -8,6 +8,7 @@ transition table; anything else raises `InvalidTransition`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -296,19 +297,65 @@ def _evaluate(
     return list(touched.values())
 
 
+# An answered prompt covers the kinds of record it showed for a year from the day it fired: a
+# later finding of its rule opens a new prompt only with new evidence of another kind (an agency
+# or a record type it did not show) or of a higher urgency; after a year, a fresh look.
+ANSWER_COVERS_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """An answered (decided) prompt, as a later finding of its rule for the child sees it."""
+
+    as_of: date
+    urgency: str
+    evidence: frozenset[int]
+    agencies: frozenset[str]
+    types: frozenset[str]
+
+
 def step(
-    live: Sequence[int] | None, seen: Collection[int], evidence: Sequence[int]
+    live: Sequence[int] | None, answered: Sequence[Answered], finding: Finding, as_of: date
 ) -> tuple[str, list[int]] | None:
     """What a finding does to a rule's prompts for a child: `("add", events)` to the live
-    prompt (evidence it has not got), `("open", evidence)` when some of its evidence no earlier
-    prompt saw, or nothing. Pure, so the backtest's dry run decides exactly as live does."""
+    prompt (evidence it has not got), `("open", evidence)` when it brings evidence no earlier
+    prompt had *of another kind* — from an agency or of a record type that no prompt answered in
+    the last year showed — or a higher urgency than theirs; or nothing: more of the same is not
+    a new question. Pure, so the backtest's dry run decides exactly as live does."""
+    evidence = finding.evidence_ids
     if live is not None:
         had = set(live)
         added = [e for e in evidence if e not in had]
         return ("add", added) if added else None
-    if set(evidence) - set(seen):
-        return ("open", list(evidence))
-    return None
+    seen = {e for a in answered for e in a.evidence}
+    new = [f for f in finding.evidence if f.event_id not in seen]
+    if not new:
+        return None
+    recent = [a for a in answered if (as_of - a.as_of).days < ANSWER_COVERS_DAYS]
+    if not recent:
+        return ("open", evidence)
+    agencies = {x for a in recent for x in a.agencies}
+    types = {x for a in recent for x in a.types}
+    other_kind = any(f.agency not in agencies or f.type not in types for f in new)
+    level = engine.URGENCIES.index
+    higher = level(finding.urgency) > max(level(a.urgency) for a in recent)
+    return ("open", evidence) if other_kind or higher else None
+
+
+def answered_of(session: Session, prompts: Iterable[Prompt]) -> list[Answered]:
+    """The decided prompts among these, with the agencies and types of their evidence."""
+    decided = [p for p in prompts if p.status == DECIDED]
+    if not decided:
+        return []
+    ids = {e for p in decided for e in p.evidence}
+    rows = session.execute(select(Event.id, Event.agency, Event.type).where(Event.id.in_(ids)))
+    kinds = {event: (agency, kind) for event, agency, kind in rows}
+    found = []
+    for p in decided:
+        known = [kinds[e] for e in p.evidence if e in kinds]
+        agencies, types = frozenset(a for a, _ in known), frozenset(t for _, t in known)
+        found.append(Answered(p.as_of, p.urgency, frozenset(p.evidence), agencies, types))
+    return found
 
 
 def _apply(
@@ -322,8 +369,8 @@ def _apply(
 ) -> Prompt | None:
     evidence = finding.evidence_ids
     live = next((p for p in earlier if p.status in LIVE), None)
-    seen = {e for p in earlier for e in p.evidence}
-    action = step(None if live is None else live.evidence, seen, evidence)
+    answered = [] if live is not None else answered_of(session, earlier)
+    action = step(None if live is None else live.evidence, answered, finding, as_of)
     if action is None:
         return None
     if live is not None:

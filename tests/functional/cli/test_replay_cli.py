@@ -67,10 +67,11 @@ def test_replay_writes_the_prompts_a_shuffled_time_line_would_have_raised(tmp_pa
     done = run("replay", str(source), "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     prompts = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    # the school's concern, known only to the month, is the police incidents' other half
     assert prompts == [
-        {"as_of": "2025-06-10", "rule_id": "domestic-abuse-repeat", "rule_version": "1",
+        {"as_of": "2025-06-10", "rule_id": "domestic-abuse-repeat", "rule_version": "2",
          "person_ref": prompts[0]["person_ref"], "child_names": ["Oliver Samplewood"],
-         "urgency": "amber", "evidence": ["pol:1", "pol:2"]},
+         "urgency": "amber", "evidence": ["pol:1", "sch:1", "pol:2"]},
     ]  # fmt: skip
     assert "3 records replayed; 1 prompts written" in done.stdout
 

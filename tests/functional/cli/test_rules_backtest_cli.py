@@ -21,6 +21,7 @@ from tests.unit.people.support import adult, child, nhs, rec
 JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
 POLICE = {"agency": "police", "organisation": "Testshire Police"}
 HOSPITAL = {"agency": "health", "organisation": "Testshire NHS Trust"}
+SCHOOL = {"agency": "education", "organisation": "Sample Primary School"}
 
 
 def run(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -36,6 +37,9 @@ def records() -> list[dict[str, Any]]:
     found = [rec(boy, adult(), type="domestic_abuse_incident", source=POLICE,
                  record_id=f"pol:{n}", attributes={"children_present": False},
                  occurred_at=f"2025-0{n}-01T22:00:00+00:00") for n in (1, 4)]  # fmt: skip
+    # the school's concern: the police incidents' other half
+    found.append(rec(boy, source=SCHOOL, record_id="sch:1", attributes={"category": "emotional"},
+                     occurred_at="2025-01-15T10:00:00+00:00"))  # fmt: skip
     found.append(rec(boy, type="injury", source=HOSPITAL, record_id="ed:1",
                      attributes={"explanation_consistent": "yes"},
                      occurred_at="2025-09-01T10:00:00+00:00"))  # fmt: skip
@@ -71,13 +75,14 @@ def test_the_backtest_reports_rates_recall_lead_time_and_a_chart(
     assert ingested.returncode == 0, ingested.stderr
     with clean_engine.connect() as connection:
         live = connection.scalar(select(func.count()).select_from(Prompt))
-    assert live == 1  # live intake opened the domestic abuse prompt
+    assert live == 1  # live intake opened the domestic abuse prompt; the injury joined it
     done = run(database_url, "rules", "backtest", "--truth", "truth.json", "--chart", "c.svg",
                cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
-    assert "2 children, 4 records" in out
-    assert "domestic-abuse-repeat │ 1 │" in out
+    assert "2 children, 5 records" in out
+    # answered by the next day, the prompt is asked again by the hospital's injury: another kind
+    assert "domestic-abuse-repeat │ 2 │" in out
     assert "found before the crisis │ 1 (100.0%)" in out
     assert "median lead time, first prompt to crisis │ 153 days" in out  # 1 April to 1 September
     assert "controls (signals, no crisis) with a prompt │ 0 of 1" in out

@@ -284,8 +284,9 @@ def test_open_prompts_are_on_the_child_page_and_only_when_there_are_some(
     # the family's records opened their prompts live, inside intake, as they arrived
     words = text_of(viewer.get(f"/children/{family['boy']}").text)
     assert "Open prompts" in words
-    assert "Repeated domestic abuse in the child's household" in words
-    assert "A high-risk domestic abuse incident with the children present (1 record)" in words
+    assert "Domestic abuse in the child's household, and a concern from another agency" in words
+    assert ("A high-risk domestic abuse incident with the children present, and 1 record from "
+            "education (1) about the child (2 records)") in words  # fmt: skip
     assert "24 November 2026 09:00" in words  # one working day after 23 November 2026 09:00
     with unit_of_work(clean_engine) as session:
         for prompt in rules.list_prompts(session=session, actor=Actor.system("test"),

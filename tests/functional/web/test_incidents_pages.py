@@ -200,9 +200,10 @@ def test_the_replay_shows_a_prompt_before_the_incident(
     path = record_incident(client, person).headers["location"]
     page = client.get(f"{path}/replay").text
     table = page.split('id="replay"', 1)[1].split("</table>", 1)[0]
-    # The second domestic abuse incident (15 July) would have prompted, 124 days before.
-    assert "15 July 2026" in table and "domestic-abuse-repeat" in table
-    assert "124 days before" in table
+    # The health visitor's concern (1 September), with the police's two incidents, would have
+    # prompted 76 days before.
+    assert "1 September 2026" in table and "domestic-abuse-repeat" in table
+    assert "76 days before" in table
 
 
 def test_learning_actions_are_tracked(

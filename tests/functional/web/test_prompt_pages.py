@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 from tests.functional.web.test_people_review import csrf_of, text_of
 from tests.functional.web.test_web_pages import signed_in
 from tests.unit.people.support import Store
-from tests.unit.rules.test_prompts import incident, submit_and_evaluate
+from tests.unit.rules.test_prompts import incident, submit_and_evaluate, worry
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
@@ -25,7 +25,7 @@ def prompt_id(
 ) -> int:
     with unit_of_work(clean_engine) as session:
         people = Store(session, Actor(role=Role.PARTNER_SYSTEM, label="feed"), clock, settings)
-        submit_and_evaluate(people, incident("2026-03-01"))
+        submit_and_evaluate(people, worry(), incident("2026-03-01"))
         (prompt,) = submit_and_evaluate(people, incident("2026-04-01"))
         return prompt.id
 
@@ -36,12 +36,14 @@ def test_the_front_door_sees_the_prompt_and_its_evidence_but_not_the_records_wor
     signed_in(client, "mash")
     queue = text_of(client.get("/prompts").text)
     assert (
-        "Prompt Child Urgency Answer by Repeated domestic abuse in the child's household" in queue
+        "Prompt Child Urgency Answer by Domestic abuse in the child's household, and a concern "
+        "from another agency" in queue
     )
     page = client.get(f"/prompts/{prompt_id}")
     assert page.status_code == 200
     words = text_of(page.text)
     assert words.count("Domestic abuse incident") == 2 and "Testshire Police" in words
+    assert "Sample School" in words  # the other agency's concern
     assert "Sent to the front door" in words
 
 

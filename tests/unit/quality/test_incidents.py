@@ -286,5 +286,6 @@ def test_rapid_review_and_replay_from_the_childs_records(session: Session, peopl
         session=session, actor=LEADER, incident_id=row.id, rules=default_rules().rules, now=NOW
     )
     repeat = [p for p in found if p.rule_id == "domestic-abuse-repeat"]
-    assert repeat and repeat[0].as_of == date(2026, 6, 10)  # the second incident
-    assert repeat[0].before_incident and repeat[0].days_before == 159
+    # the school's concern, another agency's, joins the police's two incidents
+    assert repeat and repeat[0].as_of == date(2026, 9, 1)
+    assert repeat[0].before_incident and repeat[0].days_before == 76

@@ -31,7 +31,7 @@ from joinedup.workforce.service import DEFAULT_RULES
 from tests.unit.casework.support import CHAIR, MANAGER, MASH, WORKER, Desk
 from tests.unit.casework.test_pathway_machine import CONFERENCE, FIELDS
 from tests.unit.people.support import Store, adult, child, nhs, rec
-from tests.unit.rules.test_prompts import POLICE, incident, submit_and_evaluate
+from tests.unit.rules.test_prompts import POLICE, SCHOOL, incident, submit_and_evaluate, worry
 
 LEADER = Actor(role=Role.SENIOR_LEADER, label="director.one", user_id=31)
 PERFORMANCE = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=32)
@@ -250,7 +250,7 @@ def test_prompts_by_month_by_outcome_and_by_rule(
     session: Session, feed_actor: Actor, clock: FrozenClock, settings: Settings
 ) -> None:
     people = Store(session, feed_actor, clock, settings)  # Monday 23 November 2026
-    submit_and_evaluate(people, incident("2026-03-01"))
+    submit_and_evaluate(people, worry(), incident("2026-03-01"))
     (first,) = submit_and_evaluate(people, incident("2026-04-01"))
     rules.decide_prompt(session=session, actor=MASH, prompt_id=first.id,
                         outcome="no_further_action", rationale="Known; plan in place.",
@@ -262,6 +262,8 @@ def test_prompts_by_month_by_outcome_and_by_rule(
         address={"lines": ["5 Far Road"], "town": "Elsewhere", "postcode": "ZZ5 5ZZ"},
     )
     carer = adult(given_names="Zara", family_name="Otherfamily", date_of_birth="1979-03-03")
+    submit_and_evaluate(people, rec(boy2, carer, source=SCHOOL,
+                                    occurred_at="2026-04-15T10:00:00+00:00"))  # fmt: skip
     for day in ("2026-05-01", "2026-06-01"):
         submit_and_evaluate(people, rec(boy2, carer, type="domestic_abuse_incident",
                                         source=POLICE, occurred_at=f"{day}T22:00:00+00:00",

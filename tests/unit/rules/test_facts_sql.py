@@ -101,7 +101,12 @@ def records() -> list[dict[str, Any]]:
             boy(),
             type="school_absence",
             source=SCHOOL,
-            attributes={"persistent": True},
+            attributes={
+                "persistent": True,
+                "sessions_missed": 12,
+                "period_start": "2024-09-02",
+                "period_end": "2024-09-13",
+            },
             **at("2024-09-15"),
         ),
         rec(

@@ -46,37 +46,67 @@ def fires(rule: lib.Rule[Any], timeline: Timeline, on: date = DAY) -> bool:
 # -- domestic abuse ---------------------------------------------------------------------------
 
 
-def test_domestic_abuse_two_in_a_year_fires_and_two_a_day_too_far_apart_do_not() -> None:
+def school(days_before: int, **changes: Any) -> Fact:
+    """A concern about the child's welfare from the school: another agency than the police."""
+    return fact("concern", days_before, "education", category="emotional", **changes)
+
+
+def test_domestic_abuse_two_in_a_year_with_another_agencys_concern_fires() -> None:
     rule = lib.DomesticAbuseRepeat()
-    assert fires(
-        rule, line(fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 365))
-    )
+    two = (fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 365))
+    assert fires(rule, line(*two, school(365)))
+    assert not fires(rule, line(*two))  # the police see the incidents themselves
+    assert not fires(rule, line(*two, school(366)))  # the concern a day too early
     assert not fires(rule, line(fact("domestic_abuse_incident", 0),
-                                fact("domestic_abuse_incident", 366)))  # fmt: skip
-    assert not fires(rule, line(fact("domestic_abuse_incident", 0)))
+                                fact("domestic_abuse_incident", 366), school(10)))  # fmt: skip
+    assert not fires(rule, line(fact("domestic_abuse_incident", 0), school(10)))
+    assert not fires(rule, line(*two, fact("concern", 10, "police")))  # the same agency
+    sister = Who(9, "child", "sibling")
+    assert not fires(rule, line(*two, school(10, about_child=False, subjects=(sister,))))
+    assert fires(rule, line(*two, fact("injury", 10, "health")))  # an injury corroborates
+    assert not fires(rule, line(*two, fact("was_not_brought", 10, "health")))
 
 
-def test_one_high_risk_incident_with_children_present_is_red() -> None:
+def test_a_month_known_concern_counts_from_the_start_of_its_month() -> None:
+    """A record known only to the month sits on its first day (2024-07-01: 364 days before)."""
+    rule = lib.DomesticAbuseRepeat()
+    two = (fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 5))
+    assert fires(rule, line(*two, school(364, precision="month")))
+
+
+def test_one_high_risk_incident_with_children_present_and_a_concern_is_red() -> None:
     rule = lib.DomesticAbuseRepeat()
     severe = fact("domestic_abuse_incident", 0, children_present=True, risk_level="high")
-    found = rule.evaluate(line(severe), DAY)
-    assert found is not None and found.urgency == "red" and found.evidence == (severe,)
+    worry = school(30)
+    found = rule.evaluate(line(severe, worry), DAY)
+    assert found is not None and found.urgency == "red" and found.evidence == (worry, severe)
+    assert not fires(rule, line(severe))  # MARAC and Encompass already act on it alone
     assert not fires(rule, line(fact("domestic_abuse_incident", 0, children_present=False,
-                                     risk_level="high")))  # fmt: skip
+                                     risk_level="high"), worry))  # fmt: skip
 
 
 def test_a_later_record_does_not_count_before_it_happened() -> None:
     """Records arriving out of order: as of a day, only what had happened by then counts."""
     rule = lib.DomesticAbuseRepeat()
     early, late = fact("domestic_abuse_incident", 100), fact("domestic_abuse_incident", 10)
-    timeline = line(late, early)
+    timeline = line(late, school(5), early)
     assert not fires(rule, timeline, DAY - timedelta(days=50))
+    assert not fires(rule, timeline, DAY - timedelta(days=8))  # the concern not yet recorded
     assert fires(rule, timeline, DAY)
+
+
+def test_incidents_at_the_household_reach_the_child_through_the_adults() -> None:
+    """An incident naming only the mother and her partner is on the child's time line."""
+    rule = lib.DomesticAbuseRepeat()
+    adults = (MUM, PARTNER)
+    two = [fact("domestic_abuse_incident", d, about_child=False, subjects=adults)
+           for d in (0, 40)]  # fmt: skip
+    assert fires(rule, line(*two, school(20)))
 
 
 def test_parameters_change_the_threshold() -> None:
     rule = lib.DomesticAbuseRepeat(lib.DomesticAbuseRepeatParams(count=3))
-    two = line(fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 5))
+    two = line(fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 5), school(1))
     assert not fires(rule, two)
     with pytest.raises(ValueError, match="count"):
         lib.DomesticAbuseRepeatParams(count=0)
@@ -103,14 +133,17 @@ def test_a_date_of_birth_known_only_to_the_year_never_makes_a_baby() -> None:
                                 precision="year"))  # fmt: skip
 
 
-def test_injury_pattern_two_within_six_months_or_an_inconsistent_explanation() -> None:
+def test_injury_pattern_two_within_six_months_from_two_agencies_or_an_inconsistent_one() -> None:
     rule = lib.InjuryPattern()
     assert fires(rule, line(fact("injury", 0, "health"), fact("injury", 182, "education")))
     assert not fires(rule, line(fact("injury", 0, "health"), fact("injury", 183, "education")))
+    assert not fires(rule, line(fact("injury", 0, "health"), fact("injury", 20, "health")))
     found = rule.evaluate(line(fact("injury", 0, explanation_consistent="no")), DAY)
     assert found is not None and found.urgency == "amber"
     sibling = fact("injury", 5, about_child=False, subjects=(Who(9, "child", "sibling"),))
     assert not fires(rule, line(fact("injury", 0), sibling))
+    one_agency = lib.InjuryPattern(lib.InjuryPatternParams(agencies=1))
+    assert fires(one_agency, line(fact("injury", 0, "health"), fact("injury", 20, "health")))
 
 
 # -- neglect, health, education ---------------------------------------------------------------
@@ -125,25 +158,56 @@ def test_neglect_seen_by_two_agencies_fires_by_one_does_not() -> None:
     assert not fires(rule, line(school, fact("concern", 20, "health", category="behaviour")))
 
 
-def test_was_not_brought_three_in_a_year_or_two_for_an_under_five() -> None:
+def wnb(days_before: int, service: str) -> Fact:
+    return fact("was_not_brought", days_before, "health", service=service)
+
+
+def test_was_not_brought_three_in_a_year_at_two_services() -> None:
     rule = lib.WasNotBrought()
-    two = (fact("was_not_brought", 0, "health"), fact("was_not_brought", 300, "health"))
+    two = (wnb(0, "gp"), wnb(300, "dental"))
     assert not fires(rule, line(*two))
-    assert fires(rule, line(*two, fact("was_not_brought", 365, "health")))
-    assert not fires(rule, line(*two, fact("was_not_brought", 366, "health")))
-    toddler = line(*two, born=DAY - timedelta(days=3 * 365))
-    found = rule.evaluate(toddler, DAY)
+    assert fires(rule, line(*two, wnb(365, "gp")))
+    assert not fires(rule, line(*two, wnb(366, "gp")))
+    assert not fires(rule, line(wnb(0, "gp"), wnb(10, "gp"), wnb(20, "gp")))  # one service
+    toddler = DAY - timedelta(days=3 * 365)
+    assert not fires(rule, line(*two, born=toddler))  # the service acts on an under-five's 2nd
+    found = rule.evaluate(line(*two, wnb(100, "immunisation"), born=toddler), DAY)
     assert found is not None and found.urgency == "amber"  # green, raised for an under-five
+    sooner = lib.WasNotBrought(lib.WasNotBroughtParams(count_under_five=2))
+    assert fires(sooner, line(*two, born=toddler))
+    assert not fires(sooner, line(*two, born=DAY - timedelta(days=5 * 365)))
 
 
-def test_withdrawn_from_school_while_concerns_are_open() -> None:
+def absence(days_before: int, missed: int, agency: str = "education", **period: str) -> Fact:
+    """Absence over two school weeks, Monday 2 June to Friday 13 June 2025: 20 sessions."""
+    period = period or {"period_start": "2025-06-02", "period_end": "2025-06-13"}
+    return fact("school_absence", days_before, agency, sessions_missed=missed,
+                persistent=missed >= 2, **period)  # fmt: skip
+
+
+def test_withdrawn_from_school_while_there_are_welfare_concerns() -> None:
     rule = lib.EducationWithdrawal()
     home = fact("elective_home_education", 0, "education")
     assert not fires(rule, line(home))
     assert fires(rule, line(home, fact("concern", 182, "health", category="neglect")))
     assert not fires(rule, line(home, fact("concern", 183, "health", category="neglect")))
-    absent = fact("school_absence", 0, "education", persistent=False)
-    assert not fires(rule, line(absent, fact("concern", 10, "police")))
+    assert fires(rule, line(home, school(30)))  # the school's own concern, now unseen
+    assert fires(rule, line(fact("missing_education", 0, "education"), school(30)))
+    assert not fires(rule, line(home, fact("injury", 10, "health")))  # an injury alone
+    assert fires(rule, line(home, fact("injury", 10, "health", explanation_consistent="no")))
+
+
+def test_severe_absence_at_half_the_sessions_with_another_agencys_concern() -> None:
+    rule = lib.EducationWithdrawal()
+    police = fact("concern", 10, "police", category="supervision")
+    assert fires(rule, line(absence(0, 10), police))  # 10 of 20 sessions: 50 %
+    assert not fires(rule, line(absence(0, 9), police))  # 45 %: persistent, not severe
+    assert not fires(rule, line(absence(0, 10), school(10)))  # the school knows its own
+    assert not fires(rule, line(absence(0, 20, period_start="2025-06-02"), police))  # no end
+    assert lib.absence_percent(absence(0, 10)) == 50
+    assert lib.weekdays(date(2025, 6, 7), date(2025, 6, 8)) == 0  # a weekend
+    lower = lib.EducationWithdrawal(lib.EducationWithdrawalParams(severe_absence_percent=40))
+    assert fires(lower, line(absence(0, 9), police))
 
 
 # -- adults in the household --------------------------------------------------------------------
@@ -166,26 +230,82 @@ def test_a_new_adult_with_a_violent_offence_fires_an_adult_known_for_years_does_
     assert found is not None and found.urgency == "red"
 
 
-def test_an_adults_crisis_with_a_concern_about_the_child() -> None:
+def test_a_new_adult_seen_with_the_child_only_by_the_police_is_theirs_to_see() -> None:
+    """The police hold the offence: it is a joined-up signal when another agency sees him."""
+    rule = lib.NewAdultWithViolence()
+    offence = fact("adult_offence", 2000, about_child=False, subjects=(PARTNER,),
+                   category="violence")  # fmt: skip
+    at_incident = fact("domestic_abuse_incident", 30, subjects=(CHILD, PARTNER))
+    assert not fires(rule, line(at_incident, offence))
+    at_school = fact("note", 365, "education", subjects=(CHILD, PARTNER))
+    found = rule.evaluate(line(at_incident, at_school, offence), DAY)
+    assert found is not None and at_school in found.evidence
+    too_early = fact("note", 366, "education", subjects=(CHILD, PARTNER))
+    assert not fires(rule, line(at_incident, offence, too_early))
+
+
+def test_an_adults_crisis_with_another_agencys_concern_about_the_child() -> None:
     rule = lib.AdultRisk()
     crisis = fact("adult_risk", 0, "health", about_child=False, subjects=(MUM,),
                   category="mental_health")  # fmt: skip
     assert not fires(rule, line(crisis))
     assert fires(rule, line(crisis, fact("concern", 182, "education", category="neglect")))
     assert not fires(rule, line(crisis, fact("concern", 183, "education", category="neglect")))
+    assert not fires(rule, line(crisis, fact("concern", 10, "health", category="neglect")))
+    assert not fires(rule, line(crisis, fact("injury", 10, "education")))  # an injury alone
+    disability = fact("adult_risk", 0, "health", about_child=False, subjects=(MUM,),
+                      category="learning_disability")  # fmt: skip
+    assert not fires(rule, line(disability, school(10)))
+    found = rule.evaluate(line(crisis, fact("concern", 5, "health"), school(10)), DAY)
+    assert found is not None and {f.agency for f in found.evidence} == {"health", "education"}
+    assert len(found.evidence) == 2  # the health visitor's own concern is not the pattern
 
 
 # -- moves, many agencies, start again ----------------------------------------------------------
 
 
-def test_three_moves_in_a_year_or_a_move_away_after_a_concern() -> None:
+def move(days_before: int, agency: str = "housing", postcode: str | None = None,
+         **attributes: Any) -> Fact:  # fmt: skip
+    if postcode:
+        attributes["to_postcode"] = postcode
+    return fact("change_of_address", days_before, agency, **attributes)
+
+
+def test_three_moves_of_the_child_in_a_year() -> None:
     rule = lib.FrequentMoves()
-    moves = [fact("change_of_address", d, "housing") for d in (0, 100, 365)]
+    moves = [move(d) for d in (0, 100, 365)]
     assert fires(rule, line(*moves))
-    assert not fires(rule, line(*moves[:2], fact("change_of_address", 366, "housing")))
-    away = fact("change_of_address", 0, "education", to_local_authority="E08000025")
-    assert not fires(rule, line(away))
-    assert fires(rule, line(away, fact("concern", 30, "health")))
+    assert not fires(rule, line(*moves[:2], move(366)))
+    mum_only = move(200, about_child=False, subjects=(MUM,))
+    assert not fires(rule, line(*moves[:2], mum_only))  # an adult's move is not the child's
+
+
+def test_one_move_told_by_several_agencies_is_one_move() -> None:
+    rule = lib.FrequentMoves()
+    first = move(300, "housing", "KF1 1AA")
+    same = [move(290, "health", "kf11aa"), move(269, "education", "KF1 1AA")]  # within 31 days
+    later = move(10, "health", "KF2 2BB")
+    assert not fires(rule, line(first, *same, later))  # two moves, four records
+    assert fires(rule, line(first, *same, move(150, "education"), later))
+    assert not fires(rule, line(first, move(270, "health"), later))  # no postcode: same move
+    assert fires(rule, line(first, move(268, "health"), later))  # 32 days on: another move
+    assert fires(rule, line(first, move(290, "health", "KF3 3CC"), later))  # another place
+    found = rule.evaluate(line(first, *same, move(150, "education"), later), DAY)
+    assert found is not None and len(found.evidence) == 5  # every record, counted as 3 moves
+
+
+def test_a_move_to_another_authority_after_a_concern_when_the_home_authority_is_known() -> None:
+    away = move(0, "education", to_local_authority="Ashcombe")
+    worry = fact("concern", 182, "health", category="neglect")
+    assert not fires(lib.FrequentMoves(), line(away, worry))  # which authority is home?
+    rule = lib.FrequentMoves(lib.FrequentMovesParams(home_authority="Kestrelford"))
+    assert fires(rule, line(away, worry))
+    assert not fires(rule, line(away, fact("concern", 183, "health", category="neglect")))
+    within = move(0, "education", to_local_authority="kestrelford")
+    assert not fires(rule, line(within, worry))
+    assert not fires(rule, line(away, fact("injury", 10, "health")))
+    with pytest.raises(ValueError, match="home_authority"):
+        lib.FrequentMovesParams(home_authority="")
 
 
 def test_concerns_from_three_agencies_within_six_months() -> None:
@@ -224,5 +344,6 @@ def test_every_default_rule_has_an_id_version_and_description_and_evaluates() ->
     rules = [cls() for cls in lib.DEFAULT_RULES]
     assert len({r.id for r in rules}) == len(rules)
     assert all(r.version and r.description and r.title for r in rules)
-    busy = line(*(fact(t, 10) for t in ("domestic_abuse_incident", "domestic_abuse_incident")))
+    busy = line(*(fact(t, 10) for t in ("domestic_abuse_incident", "domestic_abuse_incident")),
+                school(20))  # fmt: skip
     assert [f.rule_id for f in evaluate(rules, busy, DAY)] == ["domestic-abuse-repeat"]

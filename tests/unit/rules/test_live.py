@@ -34,6 +34,13 @@ def incident(day: str, *subjects: dict[str, Any], **attributes: Any) -> dict[str
                occurred_at=f"{day}T22:00:00+00:00", date_precision="minute")  # fmt: skip
 
 
+def worry(day: str = "2026-02-01") -> dict[str, Any]:
+    """The school's concern about the boy: the incidents' joined-up other half."""
+    return rec(child(nhs_number=nhs(5100)), adult(), attributes={"category": "emotional"},
+               source={"agency": "education", "organisation": "Sample School"},
+               occurred_at=f"{day}T10:00:00+00:00", date_precision="minute")  # fmt: skip
+
+
 def token(engine: Engine, clock: FrozenClock) -> str:
     system = Actor.system("test")
     with unit_of_work(engine) as session:
@@ -64,13 +71,14 @@ def prompts(engine: Engine) -> list[Prompt]:
 def test_a_record_sent_through_the_api_opens_a_prompt_in_the_same_transaction(
     client: TestClient, clean_engine: Engine
 ) -> None:
-    assert client.post("/api/v1/records", json=[incident("2026-03-01")]).status_code == 200
+    sent = [worry(), incident("2026-03-01")]
+    assert client.post("/api/v1/records", json=sent).status_code == 200
     assert prompts(clean_engine) == []
     assert client.post("/api/v1/records", json=[incident("2026-05-01")]).status_code == 200
     (prompt,) = prompts(clean_engine)
     assert (prompt.rule_id, prompt.route, prompt.status) == ("domestic-abuse-repeat",
                                                              "front_door", "open")  # fmt: skip
-    assert prompt.as_of.isoformat() == "2026-05-01" and len(prompt.evidence) == 2
+    assert prompt.as_of.isoformat() == "2026-05-01" and len(prompt.evidence) == 3
     with unit_of_work(clean_engine, write=False) as session:
         audited = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "prompts:evaluate")).all()  # fmt: skip
@@ -89,6 +97,7 @@ def test_a_partnerships_rules_file_from_the_settings_decides_what_fires(
     rules.write_text("rules:\n  domestic-abuse-repeat: {count: 3}\n", encoding="utf-8")
     chosen = settings.model_copy(update={"rules_path": rules})
     for client in api(chosen, clean_engine, clock):
+        assert client.post("/api/v1/records", json=[worry()]).status_code == 200
         for day in ("2026-03-01", "2026-05-01"):
             assert client.post("/api/v1/records", json=[incident(day)]).status_code == 200
         assert prompts(clean_engine) == []  # two incidents: below this partnership's count
@@ -100,7 +109,8 @@ def test_a_record_about_an_adult_touches_the_children_they_live_with(people: Sto
     boy = child(nhs_number=nhs(5200))
     girl = child(ref="c2", given_names="Bella", date_of_birth="2014-09-01", sex="F",
                  nhs_number=nhs(5300))  # fmt: skip
-    people.submit(rec(boy, girl, adult(), source=HEALTH, attributes={"category": "hunger"},
+    school = {"agency": "education", "organisation": "Sample School"}  # another agency's concern
+    people.submit(rec(boy, girl, adult(), source=school, attributes={"category": "hunger"},
                       occurred_at="2026-02-01T10:00:00+00:00"))  # fmt: skip
     people.submit(rec(adult(), type="adult_risk", source=HEALTH,
                       attributes={"category": "substance_misuse"},

@@ -14,7 +14,7 @@ from joinedup.flows.prompts import decide_prompt
 from joinedup.rules import service as rules
 from tests.unit.casework.support import AUTHORITY, MANAGER, MASH, WORKER, Desk
 from tests.unit.people.support import Store, people
-from tests.unit.rules.test_prompts import incident, submit_and_evaluate
+from tests.unit.rules.test_prompts import incident, submit_and_evaluate, worry
 
 __all__ = ["people"]  # the fixture
 
@@ -28,7 +28,7 @@ ALLOCATION = {
 
 def test_a_prompt_about_a_child_with_an_allocated_case_goes_to_their_worker(people: Store) -> None:
     first = incident("2026-03-01")
-    people.submit(first)
+    people.submit(worry(), first)
     desk = Desk(people.session, people.clock, people.person(first["record_id"]))
     case = desk.referred()
     desk.act(case, "allocate", fields=ALLOCATION, actor=MANAGER)
@@ -52,7 +52,7 @@ def test_a_prompt_about_a_child_with_an_allocated_case_goes_to_their_worker(peop
 
 
 def test_a_prompt_answered_with_a_contact_raises_it_at_the_front_door(people: Store) -> None:
-    submit_and_evaluate(people, incident("2026-03-01"))
+    submit_and_evaluate(people, worry(), incident("2026-03-01"))
     (prompt,) = submit_and_evaluate(people, incident("2026-04-01"))
     assert prompt.route == "front_door" and prompt.assigned_user_id is None
     queue = rules.list_prompts(session=people.session, actor=MASH, queue="front_door")
@@ -78,7 +78,7 @@ def test_a_prompt_answered_with_a_contact_raises_it_at_the_front_door(people: St
 
 
 def test_a_prompt_cannot_be_added_to_a_case_that_is_not_open(people: Store) -> None:
-    submit_and_evaluate(people, incident("2026-03-01"))
+    submit_and_evaluate(people, worry(), incident("2026-03-01"))
     (prompt,) = submit_and_evaluate(people, incident("2026-04-01"))
     with pytest.raises(ValidationFailed) as refused:
         decide_prompt(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +12,8 @@ from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from joinedup.rules import service as rules
+from joinedup.rules.engine import Finding
+from joinedup.rules.facts import Fact
 from joinedup.rules.library import DEFAULT_RULES
 from joinedup.rules.models import Prompt
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
@@ -22,6 +24,8 @@ RULES = [cls() for cls in DEFAULT_RULES]
 MASH = Actor(role=Role.MASH_PRACTITIONER, label="mash.one", user_id=7)
 POLICE = {"agency": "police", "organisation": "Testshire Police"}
 CSC = {"agency": "childrens_social_care", "organisation": "Testshire Council"}
+SCHOOL = {"agency": "education", "organisation": "Sample School"}
+HEALTH = {"agency": "health", "organisation": "Testshire NHS Trust"}
 NHS = nhs(7100)
 
 
@@ -35,6 +39,13 @@ def incident(day: str, **attributes: Any) -> dict[str, Any]:
                attributes=attributes, occurred_at=f"{day}T22:00:00+00:00")  # fmt: skip
 
 
+def worry(day: str = "2026-02-01", source: dict[str, str] = SCHOOL) -> dict[str, Any]:
+    """Another agency's concern about the boy: with the police's incidents, a joined-up pattern
+    (the domestic abuse rule asks for one)."""
+    return rec(boy(), source=source, attributes={"category": "emotional"},
+               occurred_at=f"{day}T10:00:00+00:00")  # fmt: skip
+
+
 def submit_and_evaluate(people: Store, *records: dict[str, Any]) -> list[Prompt]:
     """Submit through the flow, which evaluates the rules live; the prompts it opened or grew."""
     before = {p.id: len(p.history) for p in people.session.scalars(select(Prompt))}
@@ -43,15 +54,15 @@ def submit_and_evaluate(people: Store, *records: dict[str, Any]) -> list[Prompt]
     return [p for p in after if before.get(p.id) != len(p.history)]
 
 
-def test_a_second_incident_fires_one_prompt_with_both_records_as_evidence(people: Store) -> None:
-    assert submit_and_evaluate(people, incident("2026-03-01")) == []
+def test_a_second_incident_fires_one_prompt_with_its_records_as_evidence(people: Store) -> None:
+    assert submit_and_evaluate(people, worry(), incident("2026-03-01")) == []
     (prompt,) = submit_and_evaluate(people, incident("2026-09-01"))
     assert (prompt.rule_id, prompt.rule_version, prompt.status) == (
-        "domestic-abuse-repeat", "1", "open")  # fmt: skip
-    assert len(prompt.evidence) == 2 and prompt.as_of.isoformat() == "2026-09-01"
+        "domestic-abuse-repeat", "2", "open")  # fmt: skip
+    assert len(prompt.evidence) == 3 and prompt.as_of.isoformat() == "2026-09-01"
     assert prompt.route == "front_door" and prompt.urgency == "amber"
     records = rules.evidence_records(people.session, [prompt])[prompt.id]
-    assert len(records) == 2
+    assert len(records) == 3
     audit = people.session.scalars(
         select(AuditEntry).where(
             AuditEntry.action == "prompts:evaluate", AuditEntry.resource_type == "prompt"
@@ -60,45 +71,46 @@ def test_a_second_incident_fires_one_prompt_with_both_records_as_evidence(people
     assert audit.resource_ids == [prompt.id]
 
 
-def test_new_evidence_joins_the_open_prompt_and_a_decided_one_refires_only_on_new_evidence(
+def test_new_evidence_joins_the_open_prompt_and_an_answered_one_refires_only_on_another_kind(
     people: Store,
 ) -> None:
-    submit_and_evaluate(people, incident("2026-03-01"))
+    submit_and_evaluate(people, worry(), incident("2026-03-01"))
     (first,) = submit_and_evaluate(people, incident("2026-09-01"))
     (same,) = submit_and_evaluate(people, incident("2026-10-01", children_present=True,
                                                    risk_level="high"))  # fmt: skip
-    assert same.id == first.id and len(same.evidence) == 3 and same.urgency == "red"
+    assert same.id == first.id and len(same.evidence) == 4 and same.urgency == "red"
     assert [h["event"] for h in same.history] == ["fired", "evidence_added"]
     rules.decide_prompt(session=people.session, actor=MASH, prompt_id=first.id,
-                        outcome="contact_created", rationale="Referred to MASH.",
+                        outcome="no_further_action", rationale="Known; safety plan in place.",
                         now=people.clock.now())  # fmt: skip
-    # a later record of another kind finds the same incidents again: nothing new, no prompt
-    school = rec(boy(), source={"agency": "education", "organisation": "Sample School"},
-                 occurred_at="2026-10-20T10:00:00+00:00")  # fmt: skip
-    assert submit_and_evaluate(people, school) == []
-    (again,) = submit_and_evaluate(people, incident("2026-11-01"))
-    assert again.id != first.id and again.status == "open"
+    # more of the same — another incident, another concern from the school — asks nothing
+    assert submit_and_evaluate(people, worry("2026-10-20")) == []
+    assert submit_and_evaluate(people, incident("2026-11-01")) == []
+    # another agency's concern is evidence of another kind: a new question
+    found = submit_and_evaluate(people, worry("2026-11-10", HEALTH))
+    (again,) = [p for p in found if p.rule_id == "domestic-abuse-repeat"]
+    assert again.id != first.id and again.status == "open" and len(again.evidence) == 7
 
 
 def test_a_late_record_fires_on_the_day_the_pattern_it_completes_became_visible(
     people: Store,
 ) -> None:
-    submit_and_evaluate(people, incident("2026-06-01"))
+    submit_and_evaluate(people, worry(), incident("2026-06-01"))
     (prompt,) = submit_and_evaluate(people, incident("2026-01-15"))
     # the pattern became visible on the later incident's day, once the earlier one was known
-    assert prompt.as_of.isoformat() == "2026-06-01" and len(prompt.evidence) == 2
+    assert prompt.as_of.isoformat() == "2026-06-01" and len(prompt.evidence) == 3
 
 
 def test_a_prompt_is_routed_to_the_case_when_one_is_open(people: Store) -> None:
     people.submit(rec(boy(), type="referral", source=CSC, attributes={"referral_source": "1B"},
                       occurred_at="2026-01-02T10:00:00+00:00"))  # fmt: skip
-    submit_and_evaluate(people, incident("2026-03-01"))
+    submit_and_evaluate(people, worry(), incident("2026-03-01"))
     (prompt,) = submit_and_evaluate(people, incident("2026-04-01"))
     assert prompt.route == "case"
 
 
 def test_decisions_need_an_outcome_and_a_rationale_and_happen_once(people: Store) -> None:
-    submit_and_evaluate(people, incident("2026-03-01"))
+    submit_and_evaluate(people, worry(), incident("2026-03-01"))
     (prompt,) = submit_and_evaluate(people, incident("2026-04-01"))
     kw: dict[str, Any] = {"session": people.session, "prompt_id": prompt.id,
                           "now": people.clock.now()}  # fmt: skip
@@ -116,7 +128,7 @@ def test_decisions_need_an_outcome_and_a_rationale_and_happen_once(people: Store
 
 
 def test_an_unanswered_prompt_escalates_after_one_working_day(people: Store) -> None:
-    submit_and_evaluate(people, incident("2026-03-01"))
+    submit_and_evaluate(people, worry(), incident("2026-03-01"))
     (prompt,) = submit_and_evaluate(people, incident("2026-04-01"))
     system = Actor.system("sweep")
     assert rules.escalate_overdue(session=people.session, actor=system,
@@ -129,3 +141,36 @@ def test_an_unanswered_prompt_escalates_after_one_working_day(people: Store) -> 
                         outcome="added_to_case", rationale="Added to the open assessment.",
                         now=people.clock.now() + timedelta(days=2))  # fmt: skip
     assert prompt.status == "decided"
+
+
+# -- what an answered prompt covers (service.step, pure) -----------------------------------------
+
+
+def _fact(n: int, agency: str, kind: str) -> Fact:
+    return Fact(n, f"r{n}", date(2026, 1, n), "day", agency, kind, {}, True)
+
+
+def _finding(urgency: str, *facts: Fact) -> Finding:
+    return Finding("domestic-abuse-repeat", "2", urgency, facts, "x")
+
+
+def test_an_answered_prompt_covers_its_kinds_of_record_for_a_year() -> None:
+    police, school = _fact(1, "police", "domestic_abuse_incident"), _fact(2, "education", "concern")
+    answered = [rules.Answered(date(2026, 1, 2), "amber", frozenset({1, 2}),
+                               frozenset({"police", "education"}),
+                               frozenset({"domestic_abuse_incident", "concern"}))]  # fmt: skip
+    day = date(2026, 3, 1)
+    same = _fact(3, "police", "domestic_abuse_incident")
+    assert rules.step(None, answered, _finding("amber", police, school), day) is None  # all seen
+    assert rules.step(None, answered, _finding("amber", police, same), day) is None
+    other_agency = _fact(4, "health", "concern")
+    assert rules.step(None, answered, _finding("amber", same, other_agency), day) == (
+        "open", [3, 4])  # fmt: skip
+    other_type = _fact(5, "education", "missing_episode")
+    assert rules.step(None, answered, _finding("amber", other_type), day) == ("open", [5])
+    assert rules.step(None, answered, _finding("red", same), day) == ("open", [3])  # graver
+    assert rules.step(None, answered, _finding("amber", same), date(2027, 1, 1)) is None
+    assert rules.step(None, answered, _finding("amber", same), date(2027, 1, 2)) == (
+        "open", [3])  # fmt: skip
+    assert rules.step([1, 2], [], _finding("amber", police, same), day) == ("add", [3])
+    assert rules.step(None, [], _finding("green", same), day) == ("open", [3])
