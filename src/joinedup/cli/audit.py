@@ -57,7 +57,7 @@ def _anchor(value: str) -> chain.Anchor:
 
 @app.command("alerts")
 def alerts(
-    day: datetime = typer.Option(..., "--day", formats=["%Y-%m-%d"], help="YYYY-MM-DD (UTC)."),
+    day: datetime = typer.Option(..., "--day", formats=["%Y-%m-%d"], help="YYYY-MM-DD (a UK day)."),
 ) -> None:
     """Alert information governance to each account that viewed an unusual number of children
     on DAY (docs/governance.md). Safe to run again: each account and day alerts once."""

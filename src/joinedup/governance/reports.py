@@ -7,6 +7,8 @@
   `audit_alert_children` (default 50) and `audit_alert_factor` (default 3) times its own median
   over the days it was active in the previous 30, is reported to information governance's
   inbox, once per account and day (the dedup key `audit-alert:DAY:ACCOUNT`).
+Days are the UK's (midnight to midnight in London, 23 or 25 hours when the clocks change), as
+the people who read the reports count them: a night shift's 00:30 in summer is the next day.
 Reading the log is itself audited (access.reports); the alert's entry names no child.
 """
 
@@ -26,6 +28,7 @@ from joinedup.access.reports import AuditRow, entries_about, entries_by
 from joinedup.access.roles import Actor, Role
 from joinedup.access.service import require
 from joinedup.casework.models import Case
+from joinedup.core.dates import UK
 from joinedup.governance import subjects
 from joinedup.governance.models import AuditAlert
 from joinedup.people.models import Person
@@ -51,9 +54,8 @@ def who_looked(*, session: Session, actor: Actor, person_id: int, now: datetime)
 def user_activity(
     *, session: Session, actor: Actor, account: str, since: date, until: date, now: datetime
 ) -> UserActivity:
-    """Entries from the start of `since` to the end of `until` (UTC days)."""
-    start = datetime.combine(since, time(), tzinfo=UTC)
-    end = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC)
+    """Entries from the start of `since` to the end of `until` (UK days)."""
+    start, end = _midnight(since), _midnight(until + timedelta(days=1))
     rows = entries_by(session=session, actor=actor, actor_label=account, since=start, until=end,
                       now=now)  # fmt: skip
     children = _children(session, rows)
@@ -116,13 +118,12 @@ def raise_alerts(
 def _daily_children(
     session: Session, first: date, last: date, account: str | None = None
 ) -> dict[str, dict[date, int]]:
-    """Account -> day -> distinct children viewed by people (not systems), UTC days."""
+    """Account -> day -> distinct children viewed by people (not systems), UK days."""
     query = (
         select(AuditEntry.id, AuditEntry.occurred_at, AuditEntry.actor_label,
                AuditEntry.resource_type, AuditEntry.resource_ids, AuditEntry.action)
-        .where(AuditEntry.occurred_at >= datetime.combine(first, time(), tzinfo=UTC))
-        .where(AuditEntry.occurred_at < datetime.combine(last + timedelta(days=1), time(),
-                                                         tzinfo=UTC))
+        .where(AuditEntry.occurred_at >= _midnight(first))
+        .where(AuditEntry.occurred_at < _midnight(last + timedelta(days=1)))
         .where(AuditEntry.outcome == "permitted", AuditEntry.actor_role.not_in(_MACHINES))
         .where(AuditEntry.resource_type.in_(("person", "case")))
     )  # fmt: skip
@@ -137,8 +138,13 @@ def _daily_children(
     seen: dict[str, dict[date, set[int]]] = defaultdict(lambda: defaultdict(set))
     for r in rows:
         if r.id in named:
-            seen[r.actor_label][r.occurred_at.astimezone(UTC).date()] |= named[r.id]
+            seen[r.actor_label][r.occurred_at.astimezone(UK).date()] |= named[r.id]
     return {a: {d: len(c) for d, c in days.items()} for a, days in seen.items()}
+
+
+def _midnight(day: date) -> datetime:
+    """The instant a UK day begins, in UTC."""
+    return datetime.combine(day, time(), tzinfo=UK).astimezone(UTC)
 
 
 def _raise(

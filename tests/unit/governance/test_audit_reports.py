@@ -111,3 +111,27 @@ def test_an_unusual_day_alerts_information_governance_once(
                                  day=DAY + timedelta(days=1), thresholds=thresholds,
                                  now=clock.now())  # fmt: skip
     assert [(a.actor_label, a.children, a.threshold) for a in later] == [("steady.one", 121, 120)]
+
+
+def test_days_are_the_uks_so_a_summer_night_after_midnight_is_the_next_day(
+    session: Session, clock: FrozenClock
+) -> None:
+    kids = _children(session, 60)
+    late = datetime(2026, 7, 19, 23, 30, tzinfo=UTC)  # 00:30 on 20 July in London (BST)
+    for child in kids[:51]:
+        _read(session, BUSY, "person", [child], late)
+    thresholds = reports.Thresholds(children=50, factor=3.0)
+    system = Actor.system("test")
+    before = reports.raise_alerts(session=session, actor=system, day=date(2026, 7, 19),
+                                  thresholds=thresholds, now=clock.now())  # fmt: skip
+    after = reports.raise_alerts(session=session, actor=system, day=date(2026, 7, 20),
+                                 thresholds=thresholds, now=clock.now())  # fmt: skip
+    assert before == []
+    assert [(a.actor_label, a.children) for a in after] == [("busy.one", 51)]
+    seen = reports.user_activity(session=session, actor=IG, account=BUSY.label,
+                                 since=date(2026, 7, 20), until=date(2026, 7, 20),
+                                 now=clock.now())  # fmt: skip
+    assert len(seen.children) == 51
+    assert reports.user_activity(session=session, actor=IG, account=BUSY.label,
+                                 since=date(2026, 7, 19), until=date(2026, 7, 19),
+                                 now=clock.now()).children == []  # fmt: skip
