@@ -164,6 +164,8 @@ OPS: dict[tuple[str, str], Op] = {
     ("GET", "/cases/{case_id}"): Op(A.CASES_READ, child=True),
     ("POST", "/cases/{case_id}/actions/{action}"): Op(A.CASES_OVERSEE, child=True, form=_oversee),
     ("POST", "/cases/{case_id}/assessment"): Op(A.CASES_WRITE, child=True),
+    ("GET", "/children/{person_id}/leaving-care"): Op(A.CASES_READ, child=True),
+    ("POST", "/children/{person_id}/leaving-care/{action}"): Op(A.CASES_WRITE, child=True),
     ("GET", "/deadlines"): Op(A.CASES_READ),
     ("GET", "/deadlines/partners"): Op(A.CONTACTS_READ),
     ("GET", "/deadlines/oversight"): Op(A.CASES_READ),

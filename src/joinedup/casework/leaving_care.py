@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
-from joinedup.access.service import authorise, require
+from joinedup.access.service import NO_SUCH_CHILD, authorise, require
 from joinedup.casework import chronicle, clocks, eligibility
 from joinedup.casework import leaving_care_steps as lcs
 from joinedup.casework.chronicle import Authority
@@ -33,7 +33,7 @@ from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import StepView
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.intake.models import Mention
-from joinedup.people.models import MentionLink
+from joinedup.people.models import MentionLink, Person
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 STEP_TITLES = {
@@ -227,6 +227,35 @@ def get_record(*, session: Session, actor: Actor, record_id: int, now: datetime)
             resource_ids=[record_id], detail={"person": record.person_id}, now=now,
             child=[record.person_id])  # fmt: skip
     return _view(session, record, now)
+
+
+@dataclass(frozen=True)
+class YoungPerson:
+    """What the leaving care page shows for a young person: their latest record (None when
+    none was opened) and, without one, the category the law gives them today."""
+
+    person_id: int
+    name: str
+    record: LeavingCareView | None
+    category: str | None
+
+
+def of_person(*, session: Session, actor: Actor, person_id: int, now: datetime) -> YoungPerson:
+    """The young person's leaving care support (audited as a read of their record)."""
+    authorise(session=session, actor=actor, action=Action.CASES_READ, resource_type="leaving_care")
+    if session.get(Person, person_id) is None:
+        raise NotFound(NO_SUCH_CHILD)  # as for a restricted child: nothing told apart
+    latest = session.scalar(select(LeavingCare).where(LeavingCare.person_id == person_id)
+                            .order_by(LeavingCare.id.desc()).limit(1))  # fmt: skip
+    require(session=session, actor=actor, action=Action.CASES_READ, resource_type="leaving_care",
+            resource_ids=[latest.id] if latest is not None else [],
+            detail={"person": person_id}, now=now, child=[person_id])  # fmt: skip
+    if latest is not None:
+        view = _view(session, latest, now)
+        return YoungPerson(person_id, view.young_person, view, view.category)
+    name = child_names(session, [person_id]).get(person_id, "")
+    return YoungPerson(person_id, name, None,
+                       category_of(session, person_id, clocks.london_day(now)))  # fmt: skip
 
 
 # -- the actions -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from joinedup.casework import pathway as p
-from joinedup.demo import casecare
+from joinedup.demo import casecare, caseleaving
 from joinedup.demo import caseplan as plan
 from joinedup.demo import casetext as text
 from joinedup.demo.context import Ctx
@@ -42,6 +42,7 @@ ORDER = {
     "cla_end": 9,
     "cp_plan_end": 9,
     "case_closed": 10,
+    "leaving_care": 11,
 }
 ASSESSED = {
     "not_in_need": "no_further_action",
@@ -77,6 +78,7 @@ def episode(ep: Episode, steps: list[Step]) -> None:
             if s.child is child or (s.child is None and s.day - child.dob < ADULT_DAYS)
         ]
         mine = casecare.after_care(ep, child, mine + casecare.care_steps(ep, child))
+        mine += caseleaving.steps(ep, child)
         days = _days(mine)
         mine.sort(key=lambda s: (days[id(s)], ORDER.get(s.rtype, 7)))
         first = next((s for s in mine if s.rtype == "referral"), None)
@@ -160,6 +162,8 @@ def _step(ctx: Ctx, t: plan.Track, s: Step, day: int, mine: list[Step]) -> bool:
         return plan.act(ctx, t, day, "end_looked_after", "", ending)
     if r == "case_closed":
         return _close(ctx, t, s, day)
+    if r == "leaving_care":
+        return plan.leaving_care(t, day, attrs)
     if r == "core_group":
         return t.stage != p.CHILD_PROTECTION or plan.act(
             ctx,

@@ -67,6 +67,7 @@ class Track:
     ids: list[str] = field(default_factory=list)  # plan ids of the statutory steps
     minutes: dict[int, int] = field(default_factory=dict)  # the last minute used on each day
     last_day: int = 0  # of the latest step planned
+    adviser: str = ""  # the personal adviser of the child's leaving care support
 
 
 def at_time(t: Track, day: int, minute: int) -> str:
@@ -195,6 +196,22 @@ def act(
         t.ids.append(plan_id)
     for metric in _metrics(action, outcome, was):
         t.counts.append((day, metric))
+    return True
+
+
+def leaving_care(t: Track, day: int, attrs: Json) -> bool:
+    """One step of the child's leaving care support (`demo.caseleaving`): not an action on the
+    case, so the pathway does not gate it; the replay takes it to `casework.leaving_care`."""
+    action, fields = str(attrs["action"]), attrs.get("fields") or {}
+    assert isinstance(fields, dict)  # noqa: S101 - caseleaving writes a dict
+    if action == "allocate_adviser":
+        t.adviser = str(fields["label"])
+    who = "manager" if action == "allocate_adviser" else t.adviser or t.worker
+    line: Json = {"action": f"leaving_care:{action}", "on": date.fromordinal(day).isoformat(),
+                  "fields": dict(fields), "actor": who}  # fmt: skip
+    if attrs.get("late_reason"):
+        line["late_reason"] = attrs["late_reason"]
+    add(t, day, line)
     return True
 
 

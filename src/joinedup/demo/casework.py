@@ -27,11 +27,12 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.models import User
 from joinedup.access.roles import Actor, Role
-from joinedup.casework import contacts, service
+from joinedup.casework import contacts, leaving_care, service
 from joinedup.casework.chronicle import Authority
+from joinedup.casework.leaving_care_models import LeavingCare
 from joinedup.casework.models import Case, Contact
 from joinedup.casework.views import Referrer
-from joinedup.core.errors import JoinedUpError
+from joinedup.core.errors import JoinedUpError, NotFound
 from joinedup.db.session import unit_of_work
 from joinedup.intake.models import Mention, RecordVersion, SourceRecord
 from joinedup.people.models import MentionLink
@@ -109,6 +110,8 @@ class Replay:
             with session.begin_nested():
                 if line["action"] == "contact":
                     self.contact(session, episode, line, now)
+                elif line["action"].startswith("leaving_care:"):
+                    self.leaving_care(session, episode, line, now)
                 else:
                     self.act(session, episode, line, now)
         except JoinedUpError as exc:
@@ -162,6 +165,31 @@ class Replay:
                 user_id=fields.get("user_id"), label=str(fields["label"]),
                 team=str(fields.get("team") or ""), on=on, over_cap=False, now=now,
             )  # fmt: skip
+
+    def leaving_care(
+        self, session: Session, ep: _Episode, line: dict[str, Any], now: datetime
+    ) -> None:
+        """A step of the young person's leaving care support (demo/caseleaving.py)."""
+        assert ep.person_id is not None  # noqa: S101 - checked by the caller
+        action = line["action"].removeprefix("leaving_care:")
+        on, actor = date.fromisoformat(line["on"]), self.actor(line["actor"])
+        fields = dict(line.get("fields") or {})
+        if action == "open":
+            leaving_care.open_record(session=session, actor=actor, authority=self.authority,
+                                     person_id=ep.person_id, on=on,
+                                     fields={**fields, "case_id": ep.case_id}, now=now)  # fmt: skip
+            return
+        if action == "allocate_adviser" and fields["label"] in self.user_ids:
+            fields["user_id"] = self.user_ids[fields["label"]]
+        record_id = leaving_care.open_record_of(session, ep.person_id)
+        if record_id is None:
+            raise NotFound("no leaving care support is open for this young person")
+        record = session.get(LeavingCare, record_id)
+        assert record is not None  # noqa: S101 - found above
+        leaving_care.act(session=session, actor=actor, authority=self.authority,
+                         record_id=record_id, action=action, on=on, fields=fields,
+                         expected_version=record.version,
+                         late_reason=line.get("late_reason", ""), now=now)  # fmt: skip
 
     def trace(self, session: Session, plan_id: str, before: int) -> None:
         """Which chronology records a traced step wrote (for truth.json's `statutory`)."""

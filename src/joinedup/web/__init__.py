@@ -34,6 +34,7 @@ def mount(app: FastAPI) -> None:
         home,
         inbox,
         incidents,
+        leaving_care,
         partners,
         people,
         prompts,
@@ -51,7 +52,8 @@ def mount(app: FastAPI) -> None:
     routes = (auth, home, records, search, exports, children, review, people, audit, account,
               concerns, front_door, cases, deadlines, prompts, partners,
               inbox, workforce, dashboard, early_help, escalations,
-              case_audits, incidents, break_glass, restricted, governance)  # fmt: skip
+              case_audits, incidents, break_glass, restricted, governance,
+              leaving_care)  # fmt: skip
     for module in routes:
         app.include_router(module.router)
     app.add_middleware(csrf.CsrfGuard)  # every unsafe request: inside the catch-all and headers

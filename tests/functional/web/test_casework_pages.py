@@ -15,9 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from tests.functional.web.test_people_review import csrf_of, text_of
 from tests.functional.web.test_web_pages import signed_in
+from tests.unit.casework.leaving_care_support import build
 
 from joinedup.access.models import AuditEntry
+from joinedup.access.roles import Actor
 from joinedup.casework.models import Case, Contact
+from joinedup.config import Settings
 from joinedup.db.session import unit_of_work
 from joinedup.flows.concerns import CATEGORIES, WHAT_SEEN_LIMIT
 from joinedup.testing import FrozenClock
@@ -437,3 +440,32 @@ def test_the_front_door_protects_a_referrers_identity_with_a_reason(
         marked = AuditEntry.action == "identities:protect", AuditEntry.outcome == "permitted"
         (entry,) = session.scalars(select(AuditEntry).where(*marked))
         assert "reprisal" not in str(entry.detail)  # the reason stays out of the audit log
+
+
+def test_leaving_care_page_records_a_contact_and_refuses_a_bad_one(
+    client: TestClient, clean_engine: Engine, feed_actor: Actor, settings: Settings
+) -> None:
+    """A young person's leaving care support: a contact refused naming its field, then saved;
+    a partner refused (records made through the services, no demo build)."""
+    with unit_of_work(clean_engine) as session:
+        leavers = build(session, feed_actor, settings)
+        person, record = leavers.relevant, leavers.records[leavers.relevant]
+    signed_in(client, "social.worker")
+    page = f"/children/{person}/leaving-care"
+    shown = client.get(page)
+    assert shown.status_code == 200
+    assert "Former relevant" in shown.text and "pa.two" in shown.text
+    action = f"{page}/keeping_in_touch"
+    day = {"keeping_in_touch-on-day": "1", "keeping_in_touch-on-month": "11",
+           "keeping_in_touch-on-year": "2026"}  # fmt: skip
+    base = {"record_id": str(record.id), "version": str(record.version), **day}
+    bad = post_form(client, page, action, **base, **{"keeping_in_touch-in_touch": "YES"})
+    assert bad.status_code == 422
+    assert 'href="#keeping_in_touch-activity"' in bad.text and "required when in touch" in bad.text
+    good = post_form(client, page, action, **base, **{
+        "keeping_in_touch-in_touch": "YES", "keeping_in_touch-activity": "F2",
+        "keeping_in_touch-accommodation": "U", "keeping_in_touch-suitable": "yes"})  # fmt: skip
+    assert good.status_code == 303
+    assert "U: Independent living" in client.get(good.headers["location"]).text
+    signed_in(client, "dsl.school")
+    assert client.get(page).status_code == 403
