@@ -55,8 +55,8 @@ class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
     description = (
         "Two or more domestic abuse incidents involving the child or the adults they live with "
         "within a year, or one high-risk incident with the children present, and within the "
-        "same year a concern about the child's welfare, or an injury, recorded by another "
-        "agency: the police see the incidents, the school or the health visitor the child."
+        "same year a concern about the child's welfare recorded by another agency: the police "
+        "see the incidents, the school or the health visitor the child."
     )
 
     Parameters = DomesticAbuseRepeatParams
@@ -75,7 +75,7 @@ class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
             return None
         police = agencies(incidents)
         others = [f for f in recent if f.about_child and f.agency not in police
-                  and (welfare(f) or f.type == "injury")]  # fmt: skip
+                  and welfare(f)]  # fmt: skip
         if not others:
             return None
         shown = incidents if len(incidents) >= p.count else severe
@@ -470,11 +470,12 @@ class ManyAgenciesLowLevelParams(Params):
 
 
 class ManyAgenciesLowLevel(Rule[ManyAgenciesLowLevelParams]):
-    id, version = "many-agencies", "1"
+    id, version = "many-agencies", "2"
     title = "Several agencies each holding a concern"
     description = (
-        "Concerns about the child from three or more different agencies within six months: each "
-        "below its own threshold, together a pattern."
+        "Concerns about the child's welfare, or domestic abuse incidents involving them, from "
+        "three or more different agencies within six months: each below its own threshold, "
+        "together a pattern."
     )
 
     Parameters = ManyAgenciesLowLevelParams
@@ -484,8 +485,8 @@ class ManyAgenciesLowLevel(Rule[ManyAgenciesLowLevelParams]):
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
-        worries = [f for f in timeline.within(as_of, p.window_days)
-                   if f.about_child and f.type in CONCERN_TYPES]  # fmt: skip
+        worries = [f for f in timeline.within(as_of, p.window_days) if f.about_child
+                   and (welfare(f) or f.type == "domestic_abuse_incident")]  # fmt: skip
         if len(agencies(worries)) >= p.agencies:
             return self.found(timeline, as_of, worries, AMBER, describe(worries))
         return None

@@ -63,7 +63,8 @@ def test_domestic_abuse_two_in_a_year_with_another_agencys_concern_fires() -> No
     assert not fires(rule, line(*two, fact("concern", 10, "police")))  # the same agency
     sister = Who(9, "child", "sibling")
     assert not fires(rule, line(*two, school(10, about_child=False, subjects=(sister,))))
-    assert fires(rule, line(*two, fact("injury", 10, "health")))  # an injury corroborates
+    assert not fires(rule, line(*two, fact("injury", 10, "health")))  # an injury alone
+    assert fires(rule, line(*two, fact("injury", 10, "health", explanation_consistent="no")))
     assert not fires(rule, line(*two, fact("was_not_brought", 10, "health")))
 
 
@@ -315,6 +316,8 @@ def test_concerns_from_three_agencies_within_six_months() -> None:
     assert fires(rule, line(*two, fact("concern", 182, "police")))
     assert not fires(rule, line(*two, fact("concern", 183, "police")))
     assert not fires(rule, line(*two, fact("note", 10, "police")))
+    assert not fires(rule, line(*two, fact("injury", 10, "police")))  # an injury alone
+    assert fires(rule, line(*two, fact("domestic_abuse_incident", 10, "police")))
 
 
 def test_contacts_closed_three_times_in_a_year() -> None:
