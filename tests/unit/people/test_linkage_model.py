@@ -196,3 +196,21 @@ def test_a_persons_decision_that_two_are_different_is_never_overruled(model: Lin
 def test_placeholder_names_are_no_name(model: LinkageModel) -> None:
     for name in ("Baby Boy", "Baby Gril", "Unborn", "Baby"):
         assert model.features(replace(CHILD, given_names=name))["given"] is None
+
+
+def test_a_slip_one_agency_copies_into_every_record_is_attested_once(
+    model: LinkageModel,
+) -> None:
+    ruta = [
+        model.features(replace(CHILD, given_names="Ruta", postcode=p, source_agency=s))
+        for p, s in (("A", "health"), ("B", "education"), ("C", "early_years"))
+    ]
+    rtua = [model.features(replace(CHILD, given_names="Rtua", postcode=p)) for p in "DEF"]
+    rows = ruta + rtua
+    edges = [(0, 1, 20.0), (1, 2, 20.0), (3, 4, 20.0), (4, 5, 20.0), (2, 3, 15.0)]
+    one_agency = [frozenset({a}) for a in ("health", "education", "early_years")]
+    labels, _ = cluster(rows, edges, sources=[*one_agency, *[frozenset({"police"})] * 3])
+    assert len(set(labels)) == 1  # police's "Rtua", three times over, is one slip
+    # Twins whose similar names several agencies each attest stay apart.
+    labels, _ = cluster(rows, edges, sources=[*one_agency, *one_agency])
+    assert labels[0] != labels[3]

@@ -101,7 +101,9 @@ def link(
         candidates, guarded = _candidates(linker, model, prepared.rows, threshold, engine)
         cut = logit(threshold)
         edges = [(c.a, c.b, c.weight) for c in candidates if c.weight >= cut]
-        row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
+        row_labels, refused = cluster(
+            prepared.rows, edges, must=row_must, cannot=row_cannot, sources=prepared.sources
+        )
         # Names are as common as the persons who bear them, not as the records that repeat
         # them, and the share of pairs that match follows from the persons found: recalibrate
         # on the first clustering, re-weigh every candidate pair (in Python: only the prior
@@ -113,7 +115,9 @@ def link(
             for c in candidates
             if (w := _reweighed(c, prepared.rows, first_model, model)) >= cut
         ]
-        row_labels, refused = cluster(prepared.rows, edges, must=row_must, cannot=row_cannot)
+        row_labels, refused = cluster(
+            prepared.rows, edges, must=row_must, cannot=row_cannot, sources=prepared.sources
+        )
         pairs = len(candidates)
         timings["predict"] = time.perf_counter() - step
     first: dict[int, int] = {}

@@ -19,8 +19,12 @@ _NAME_FIELDS = ("given", "given_all", "given_var", "family_all")
 _DOB_FIELDS = ("dob_y", "dob_m", "dob_d", "dob_o")
 _DOB_AGREE = frozenset({"exact", "day and month swapped", "one part different"})
 # A spelling held by this many identities of a group is the person's name, not a slip: two
-# groups whose names are only similar ("Lily" and "Lila", twins) are not joined on it.
+# groups whose names are only similar ("Lily" and "Lila", twins) are not joined on it. Where the
+# identities' sources are known, independent sources are counted instead: an agency that copies
+# its own slip ("Rtua") into every later record attests it once, while twins are each known by
+# name to several agencies (health, school, early years).
 ATTESTED = 3
+ATTESTING_SOURCES = 2
 
 
 @dataclass(slots=True)
@@ -31,6 +35,7 @@ class _Group:
     sex: set[str] = field(default_factory=set)
     names: dict[tuple[object, ...], Features] = field(default_factory=dict)
     named_rows: int = 0
+    name_sources: set[str] = field(default_factory=set)
     dobs: dict[int, Features] = field(default_factory=dict)
 
 
@@ -68,8 +73,10 @@ class Clustering:
         self,
         rows: Sequence[Features],
         cannot: Mapping[int, set[int]] | None = None,
+        sources: Sequence[frozenset[str]] | None = None,
     ) -> None:
         self.rows = rows
+        self.sources = sources
         self.parent = list(range(len(rows)))
         self.groups: dict[int, _Group] = {}  # made when a row is first joined
         self.cannot = cannot or {}
@@ -90,6 +97,8 @@ class Clustering:
         if row.get("given") and all(f in row for f in _NAME_FIELDS):
             group.names[_name_key(row)] = {f: row[f] for f in _NAME_FIELDS}
             group.named_rows = 1
+            if self.sources is not None:  # a row of unknown source is a source of its own
+                group.name_sources.update(self.sources[root] or {f"row {root}"})
         if row.get("dob_o") is not None and all(f in row for f in _DOB_FIELDS):
             group.dobs[row["dob_o"]] = {f: row[f] for f in _DOB_FIELDS}
         return group
@@ -122,8 +131,13 @@ class Clustering:
             return True  # every full date of birth of one disagrees with every one of the other
         return self._names_conflict(x, y)
 
-    @staticmethod
-    def _names_conflict(x: _Group, y: _Group) -> bool:
+    def _attested(self, x: _Group, y: _Group) -> bool:
+        """Whether each group's names are attested often enough to be names, not slips."""
+        if self.sources is None:
+            return min(x.named_rows, y.named_rows) >= ATTESTED
+        return min(len(x.name_sources), len(y.name_sources)) >= ATTESTING_SOURCES
+
+    def _names_conflict(self, x: _Group, y: _Group) -> bool:
         if not (x.names and y.names):
             return False
         labels = {
@@ -132,7 +146,7 @@ class Clustering:
         if labels & {"exact", "equivalent", "swapped"}:
             return False
         if "similar" in labels:
-            return min(x.named_rows, y.named_rows) >= ATTESTED
+            return self._attested(x, y)
         return True
 
     def _forbidden(self, x: _Group, y: _Group) -> bool:
@@ -164,6 +178,7 @@ class Clustering:
         x.sex |= y.sex
         x.names.update(y.names)
         x.named_rows += y.named_rows
+        x.name_sources |= y.name_sources
         x.dobs.update(y.dobs)
         del self.groups[rb]
         return True
@@ -178,16 +193,18 @@ def cluster(
     *,
     must: Iterable[tuple[int, int]] = (),
     cannot: Iterable[tuple[int, int]] = (),
+    sources: Sequence[frozenset[str]] | None = None,
 ) -> tuple[list[int], int]:
     """A cluster label for every row, and how many joins the constraints refused.
 
-    `edges` are (row, row, match weight) pairs already above the threshold and without a guard.
+    `edges` are (row, row, match weight) pairs already above the threshold and without a guard;
+    `sources` (optional) the source agencies that sent each row.
     """
     cannot_map: dict[int, set[int]] = {}
     for a, b in cannot:
         cannot_map.setdefault(a, set()).add(b)
         cannot_map.setdefault(b, set()).add(a)
-    clustering = Clustering(rows, cannot_map)
+    clustering = Clustering(rows, cannot_map, sources)
     for a, b in must:
         clustering.union(a, b, force=True)
     for a, b, _ in sorted(edges, key=lambda e: -e[2]):

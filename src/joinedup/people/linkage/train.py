@@ -47,6 +47,7 @@ class Prepared:
     rows: list[Features]
     row_of: list[int]  # input index -> index into rows
     equivalences: dict[str, frozenset[str]]
+    sources: list[frozenset[str]] | None = None  # each row's agencies, where several sent rows
 
 
 def learn_equivalences(identities: Sequence[Identity]) -> dict[str, frozenset[str]]:
@@ -82,6 +83,8 @@ def prepare(identities: Sequence[Identity], equivalences: dict[str, frozenset[st
     rows: list[Features] = []
     index_of: dict[str, int] = {}
     row_of: list[int] = []
+    sources: list[frozenset[str]] = []
+    interned: dict[frozenset[str], frozenset[str]] = {}
     # Millions of small dicts, none of them cyclic: the cycle collector would only walk them.
     collecting = gc.isenabled()
     gc.disable()
@@ -92,11 +95,17 @@ def prepare(identities: Sequence[Identity], equivalences: dict[str, frozenset[st
             if index is None:
                 index = index_of[feats["sig"]] = len(rows)
                 rows.append(feats)
+                sources.append(frozenset())
             row_of.append(index)
+            if identity.source_agency and identity.source_agency not in sources[index]:
+                found = sources[index] | {identity.source_agency}
+                sources[index] = interned.setdefault(found, found)
     finally:
         if collecting:
             gc.enable()
-    return Prepared(rows, row_of, equivalences)
+    # Sources tell attestations apart only where a file has several (clustering counts rows else).
+    several = len(set().union(*interned)) > 1
+    return Prepared(rows, row_of, equivalences, sources if several else None)
 
 
 _LIST = pa.list_(pa.string())
