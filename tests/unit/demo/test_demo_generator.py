@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from joinedup.casework import pathway
+from joinedup.casework import leaving_care, pathway
 from joinedup.core.identifiers import nhs_number_valid, upn_valid
 from joinedup.demo.generator import GenerationSummary, generate
 from joinedup.demo.names import FORBIDDEN_NAMES
@@ -492,6 +492,7 @@ def test_the_casework_plan_follows_the_pathway_in_time_order(medium: Run) -> Non
     """Each episode opens with a contact naming a record of the child, then takes only the
     actions the transition table allows, in order; a step is late only with its reason."""
     stages: dict[str, str] = {}
+    leaving: dict[str, list[str]] = {}
     children = _plan_children(medium)
     kinds = {p["person_id"]: p["kind"] for p in medium.truth["people"]}
     assert [line["at"] for line in medium.plan] == sorted(line["at"] for line in medium.plan)
@@ -502,11 +503,18 @@ def test_the_casework_plan_follows_the_pathway_in_time_order(medium: Run) -> Non
             decision = line["fields"]["decision"]
             stages[line["episode"]] = pathway.ASSESSMENT if decision in pathway.OPENS_CASE else ""
             continue
-        stage = stages[line["episode"]]
-        stages[line["episode"]] = pathway.next_stage(stage, line["action"], line.get("outcome", ""))
         assert line["on"] == line["at"][:10]  # taken in the working day it is dated
         assert line.get("late_reason", "x")
-    actions = Counter(line["action"] for line in medium.plan)
+        if line["action"].startswith("leaving_care:"):  # the young person's, not the case's
+            leaving.setdefault(line["episode"], []).append(line["action"].split(":")[1])
+            continue
+        stage = stages[line["episode"]]
+        stages[line["episode"]] = pathway.next_stage(stage, line["action"], line.get("outcome", ""))
+    # Leaving care support opens, then its adviser, before anything else is recorded in it.
+    assert leaving and all(a[:2] == ["open", "allocate_adviser"] for a in leaving.values())
+    assert {a for found in leaving.values() for a in found} <= {"open", *leaving_care.ACTIONS}
+    actions = Counter(line["action"] for line in medium.plan
+                      if not line["action"].startswith("leaving_care:"))  # fmt: skip
     assert set(actions) == {"contact", *pathway.ACTION_TITLES} - {"save_assessment",
         "book_conference", "cin_plan", "cin_review"}  # fmt: skip
     assert sum("late_reason" in line for line in medium.plan) > 50
