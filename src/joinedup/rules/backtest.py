@@ -13,7 +13,8 @@ nothing it did not find before: the circles are the store's as they are now, unl
 which grow as records arrive). A finding opens a prompt exactly as live intake decides
 (`service.step`): a prompt stays open for the day it opened (new evidence that day joins it)
 and is taken as answered by the next (the deadline is one working day), so a later finding
-opens a new prompt only with evidence no earlier prompt had.
+opens a new prompt only with evidence of a kind the prompts answered in the last year did not
+show (another agency or record type), or a graver urgency.
 """
 
 from __future__ import annotations

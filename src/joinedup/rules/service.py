@@ -56,9 +56,9 @@ def evaluate_children(
     reading each child's whole chronology (the reference path; live intake reads only what the
     rules reach, `evaluate_records`).
 
-    Returns the prompts opened or given new evidence. Findings whose evidence was all seen by an
-    earlier prompt of the same rule for the same child open nothing (a re-fire needs new
-    evidence); while a prompt is open, new evidence is added to it.
+    Returns the prompts opened or given new evidence. While a prompt is open, new evidence is
+    added to it; once it is answered, a finding of the same rule for the same child opens a new
+    prompt only with evidence of another kind or a graver urgency (`step`).
     """
     timelines = chronology.get_timelines(
         session=session, actor=actor, person_ids=sorted(person_ids), now=now
@@ -86,8 +86,8 @@ def evaluate_records(
 
     Reads only what the rules reach (`facts_sql`), for the whole batch in a few statements;
     otherwise exactly as `evaluate_children`: the same findings, one open prompt per rule and
-    child, a re-fire only on new evidence, and the same audit entries (the persons read, and
-    the prompts opened or given new evidence)."""
+    child, a re-fire only on evidence of another kind, and the same audit entries (the persons
+    read, and the prompts opened or given new evidence)."""
     if not rules or not event_ids:
         return []
     authorise(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person")
