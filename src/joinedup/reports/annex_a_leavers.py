@@ -6,7 +6,9 @@ relevant, former relevant or qualifying. The columns come from their leaving-car
 the personal adviser, the latest pathway plan review (or the plan, before its first review),
 and the latest contact up to the day (in touch as the SSDA903 codes it; the date of the latest
 contact in which they were in touch; accommodation, its suitability and activity). A young
-person owed the service with no record has those columns blank: nothing is guessed.
+person owed the service with no record has those columns blank: nothing is guessed. A young
+person whose care ended with a transfer to another authority (E3) is that authority's care
+leaver, not this one's, and one whose care ended in their death (E2) is not listed.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from joinedup.reports import leaving_care_read as lc
 from joinedup.reports import ssda903_read as read
 from joinedup.reports.annex_a_lists import Context, Row
 from joinedup.reports.children import child_facts
-from joinedup.reports.ssda903_care_leavers import care
+from joinedup.reports.ssda903_care_leavers import NOT_A_CARE_LEAVER, care
 
 CATEGORY = {
     eligibility.ELIGIBLE: "a) Eligible",
@@ -53,6 +55,8 @@ def list9(session: Session, ctx: Context) -> list[Row]:
         born = facts[pid].birth_date
         record = latest.get(pid)
         if born is None or (record is not None and _closed(record, day)):
+            continue
+        if (mine[-1].reason or "") in NOT_A_CARE_LEAVER:  # another authority's care leaver
             continue
         extended = record is not None and record.extended_on is not None
         category = eligibility.category(born=born, periods=care(mine), on=day, extended=extended)
