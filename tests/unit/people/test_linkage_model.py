@@ -85,6 +85,23 @@ def test_given_and_family_names_swapped(model: LinkageModel) -> None:
     assert linked(model, CHILD, swapped)
 
 
+def test_given_and_family_names_swapped_with_a_slip(model: LinkageModel) -> None:
+    swapped = replace(CHILD, given_names="Szymańska", family_name="Zoffia", source_agency="police")
+    assert levels(model, CHILD, swapped)["given"] == "swapped"
+    assert linked(model, CHILD, swapped)
+
+
+@pytest.mark.parametrize(("full", "short"), [("Abdullahi", "Abdi"), ("Oluwaseun", "Seun")])
+def test_a_short_form_keeps_the_beginning_or_the_end_of_the_name(
+    model: LinkageModel, full: str, short: str
+) -> None:
+    a = replace(CHILD, given_names=full, sex="M")
+    b = replace(a, given_names=short, source_agency="early_years")
+    assert levels(model, a, b)["given"] == "equivalent"
+    assert linked(model, a, b)
+    assert levels(model, a, replace(b, given_names=short[:2]))["given"] == "different"
+
+
 @pytest.mark.parametrize(
     ("date_of_birth", "label"),
     [

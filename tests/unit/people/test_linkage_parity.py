@@ -45,6 +45,9 @@ def test_sql_and_python_give_every_pair_the_same_levels(
         zofia,
         replace(zofia, date_of_birth="2015-07-03"),
         replace(zofia, given_names="Nowak", family_name="Zofia"),
+        replace(zofia, given_names="Nowakk", family_name="Zofia"),  # swapped with a slip
+        replace(zofia, given_names="Zof"),  # a short form
+        replace(zofia, given_names="Zo"),  # too short to be one
         home,
         replace(home, address="Flat 9, Ash House, 1 Ash Road"),
         replace(home, postcode="KF9 9ZZ"),

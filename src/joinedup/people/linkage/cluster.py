@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from joinedup.people.linkage.comparisons import DOB, GIVEN
 from joinedup.people.linkage.types import Features
 
-_NAME_FIELDS = ("given", "given_all", "given_var", "family_all")
+_NAME_FIELDS = ("given", "given_all", "given_var", "family", "family_all")
 _DOB_FIELDS = ("dob_y", "dob_m", "dob_d", "dob_o")
 _DOB_AGREE = frozenset({"exact", "day and month swapped", "one part different"})
 # A spelling held by this many identities of a group is the person's name, not a slip: two
@@ -207,7 +207,7 @@ def cluster(
     clustering = Clustering(rows, cannot_map, sources)
     for a, b in must:
         clustering.union(a, b, force=True)
-    for a, b, _ in sorted(edges, key=lambda e: -e[2]):
+    for a, b, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):  # ties: reproducibly
         clustering.union(a, b)
     return clustering.labels(), clustering.refused
 

@@ -87,6 +87,38 @@ def _similar_sql(column: str) -> str:
     )
 
 
+def _alike_sql(left: str, right: str) -> str:
+    """`_similar` between two columns of either side ('"given_l"', '"family_r"')."""
+    return (
+        f"({{jw}}({left}, {right}) >= {SIMILAR} OR (length({left}) >= 4 AND length({right}) >= 4"
+        f" AND levenshtein({left}, {right}) <= 1))"
+    )
+
+
+# A short form keeps the beginning or the end of the full name ("Abdi" for "Abdullahi", "Seun"
+# for "Oluwaseun", "Xander" for "Alexander"): at least this many letters of it.
+SHORT_FORM = 3
+
+
+def _short_form(x: str | None, y: str | None) -> bool:
+    if x is None or y is None or x == y:
+        return False
+    short, full = (x, y) if len(x) < len(y) else (y, x)
+    return len(short) >= SHORT_FORM and (full.startswith(short) or full.endswith(short))
+
+
+def _short_form_sql() -> str:
+    ends = " OR ".join(
+        f'{side}("{a}", length("{b}")) = "{b}"'
+        for side in ("left", "right")
+        for a, b in (("given_l", "given_r"), ("given_r", "given_l"))
+    )
+    return (
+        f'(least(length("given_l"), length("given_r")) >= {SHORT_FORM}'
+        f' AND "given_l" <> "given_r" AND ({ends}))'
+    )
+
+
 def _overlap(x: list[str] | None, y: list[str] | None) -> bool:
     return bool(x) and bool(y) and not set(x).isdisjoint(y)  # type: ignore[arg-type]
 
@@ -96,7 +128,10 @@ def _has(xs: list[str] | None, value: str | None) -> bool:
 
 
 def _swapped(a: Features, b: Features) -> bool:
-    return _has(b["family_all"], a["given"]) and _has(a["family_all"], b["given"])
+    """Given and family names exchanged, each crossing exact or with a slip ("Llloyd William")."""
+    return (_has(b["family_all"], a["given"]) or _similar(a["given"], b["family"])) and (
+        _has(a["family_all"], b["given"]) or _similar(b["given"], a["family"])
+    )
 
 
 def _null(*columns: str) -> LevelSpec:
@@ -132,12 +167,15 @@ def _identifier(name: str, title: str) -> ComparisonSpec:
     )
 
 
-_SWAP_SQL = '{contains}("family_all_r", "given_l") AND {contains}("family_all_l", "given_r")'
+_SWAP_SQL = (
+    '({contains}("family_all_r", "given_l") OR ' + _alike_sql('"given_l"', '"family_r"') + ")"
+    ' AND ({contains}("family_all_l", "given_r") OR ' + _alike_sql('"given_r"', '"family_l"') + ")"
+)
 
 GIVEN = ComparisonSpec(
     "given",
     "given name",
-    ("given", "given_all", "given_var", "family_all"),
+    ("given", "given_all", "given_var", "family", "family_all"),
     (
         _null("given"),
         LevelSpec(
@@ -150,14 +188,15 @@ GIVEN = ComparisonSpec(
         LevelSpec(
             "equivalent",
             '{overlaps}("given_all_l", "given_all_r") OR {overlaps}("given_all_l", "given_var_r")'
-            ' OR {overlaps}("given_var_l", "given_all_r")',
+            f' OR {{overlaps}}("given_var_l", "given_all_r") OR {_short_form_sql()}',
             lambda a, b: (
                 _overlap(a["given_all"], b["given_all"])
                 or _overlap(a["given_all"], b["given_var"])
                 or _overlap(a["given_var"], b["given_all"])
+                or _short_form(a["given"], b["given"])
             ),
-            "a known form of the same given name (a nickname, a middle name, an alias,"
-            " or a spelling seen for the same NHS number or UPN)",
+            "a known form of the same given name (a nickname, a short form, a middle name, an"
+            " alias, or a spelling seen for the same NHS number or UPN)",
         ),
         LevelSpec(
             "similar",
