@@ -66,6 +66,17 @@ SW12_BUG = (
     "validator bug, not a fault in the return)"
 )
 
+# 903 rules that look for a care leaver's care in this year's and last year's episodes only
+# (their own messages say they may then fail a young person whose care ended before last year;
+# the DfE's system holds every year). A failure of one for a care leaver with no episode in
+# either year is listed with this note, not counted.
+TWO_YEARS = frozenset({"1001", "1002"})
+TWO_YEARS_LIMIT = (
+    "the rule looks for the care leaver's care in this year's and last year's episodes only (its "
+    "own message says it may fail a young person whose care ended before last year), and this "
+    "young person has no episode in either (a limit of the validator, not a fault in the return)"
+)
+
 
 class InputError(Exception):
     """An input the validators cannot use: reported with exit 2."""
@@ -406,6 +417,14 @@ def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
     return False
 
 
+def _no_care_seen(store: dict[str, Any], child: str) -> bool:
+    """Whether neither this year's nor last year's episodes (when given) have the child."""
+    return not any(
+        frame is not None and (frame["CHILD"].astype(str) == child).any()
+        for frame in (store.get("Episodes"), store.get("Episodes_last"))
+    )
+
+
 def _903_failures(
     code: str,
     rule: Any,
@@ -446,6 +465,13 @@ def _903_failures(
                 and _sw12_wrongly_failed(store, row)
             ):
                 failure["upstream_bug"] = SW12_BUG
+            if (
+                code in TWO_YEARS
+                and table == "OC3"
+                and child is not None
+                and _no_care_seen(store, child)
+            ):
+                failure["upstream_bug"] = TWO_YEARS_LIMIT
             found.append(failure)
     return found
 
