@@ -231,3 +231,12 @@ def test_a_slip_one_agency_copies_into_every_record_is_attested_once(
     # Twins whose similar names several agencies each attest stay apart.
     labels, _ = cluster(rows, edges, sources=[*one_agency, *one_agency])
     assert labels[0] != labels[3]
+
+
+def test_a_mistyped_postcode_still_finds_the_same_home(model: LinkageModel) -> None:
+    vague = replace(CHILD, given_names="Zoffia", family_name=None, date_of_birth=None)
+    slipped = model.blocking_keys(model.features(replace(vague, postcode="KF3 6BU")))
+    shared = set(slipped) & set(model.blocking_keys(model.features(CHILD)))
+    assert shared == {"k_da:KF3|35 sallow house"}
+    homeless = model.blocking_keys(model.features(replace(vague, address=None)))
+    assert not any(k.startswith("k_da:") for k in homeless)

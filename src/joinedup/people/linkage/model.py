@@ -33,7 +33,7 @@ FEATURE_COLUMNS = (
     "dob_y", "dob_m", "dob_d", "dob_o", "sex", "pc", "pcd", "addr", "addr_no",
     "school", "adults",
 )  # fmt: skip
-KEY_COLUMNS = ("k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp")
+KEY_COLUMNS = ("k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp", "k_da")
 TF_COLUMNS = ("given", "family")
 
 
@@ -221,7 +221,16 @@ def block_values(features: Features) -> dict[str, str | None]:
         "k_pg": f"{pc}|{given}" if pc and given else None,
         "k_pf": f"{pc}|{family}" if pc and family else None,
         "k_dp": f"{dob}|{pc}" if dob is not None and pc else None,
+        "k_da": _district_address(features),
     }
+
+
+def _district_address(features: Features) -> str | None:
+    """The postcode district and the address's first words: one home, whatever the postcode's
+    inward code (often mistyped: "KF9 7UE" as "KF9 7EU") or the names' spellings."""
+    if not features["pcd"] or not features["addr"]:
+        return None
+    return f"{features['pcd']}|{' '.join(features['addr'].split()[:3])}"
 
 
 def _adult_key(name: str) -> str:
