@@ -17,6 +17,7 @@ from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import require
 from joinedup.casework import clocks, pathway
+from joinedup.casework.leaving_care_models import LeavingCare, LeavingCareStep
 from joinedup.casework.models import Case, CaseStep, Contact, InformationRequest
 from joinedup.casework.names import child_names
 from joinedup.casework.views import DueItem
@@ -106,7 +107,47 @@ def deadlines(
         )
         for c in contacts
     ]
+    if not front_door or user_id is not None or team is not None:
+        items += _pathway_reviews(session, actor, now, user_id, team, within_days)
     return sorted(items, key=lambda i: (i.due_on, i.kind))
+
+
+def _pathway_reviews(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    user_id: int | None,
+    team: str | None,
+    within_days: int,
+) -> list[DueItem]:
+    """Leaving care support's pathway plan reviews due (the personal adviser's, the team's, or
+    everyone's), audited as a read of the records they name."""
+    today = clocks.london_day(now)
+    query = (
+        select(LeavingCareStep, LeavingCare)
+        .join(LeavingCare, LeavingCare.id == LeavingCareStep.record_id)
+        .where(LeavingCareStep.status == OPEN, LeavingCareStep.due_on.is_not(None),
+               LeavingCareStep.due_on <= today + timedelta(days=within_days))
+    )  # fmt: skip
+    if user_id is not None:
+        query = query.where(LeavingCare.adviser_user_id == user_id)
+    if team is not None:
+        query = query.where(LeavingCare.team == team)
+    found = _visible(session, actor, list(session.execute(query)))
+    if not found:
+        return []
+    require(session=session, actor=actor, action=Action.CASES_READ, resource_type="leaving_care",
+            resource_ids=sorted({r.id for _, r in found}), detail={"list": "deadlines"},
+            now=now)  # fmt: skip
+    names = child_names(session, {r.person_id for _, r in found})
+    return [
+        DueItem(kind=s.kind, title="Pathway plan review", due_on=s.due_on,
+                overdue=s.due_on < today, case_id=None, contact_id=None, person_id=r.person_id,
+                child_name=names.get(r.person_id, ""), allocated_label=r.adviser_label,
+                team=r.team, agency=None)
+        for s, r in found
+        if s.due_on is not None
+    ]  # fmt: skip
 
 
 def overdue_requests(

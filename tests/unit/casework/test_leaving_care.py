@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor
-from joinedup.casework import clocks, eligibility
+from joinedup.casework import clocks, eligibility, lists
 from joinedup.casework.eligibility import Care
 from joinedup.casework.leaving_care_models import LeavingCareStep
 from joinedup.config import Settings
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from tests.unit.casework.leaving_care_support import IN_TOUCH, Leavers, build
-from tests.unit.casework.support import DSL
+from tests.unit.casework.support import DSL, WORKER
 
 BORN = date(2008, 3, 1)  # 14 on 1 March 2022, 16 on 1 March 2024, 18 on 1 March 2026
 
@@ -130,3 +130,12 @@ def test_who_may_open_and_who_is_refused(leavers: Leavers) -> None:
     with pytest.raises(ValidationFailed) as too_young:  # 16 on 1 March 2024: care began later
         leavers.open(leavers.relevant, date(2024, 2, 1))
     assert [e.field for e in too_young.value.errors] == ["on"]
+
+
+def test_pathway_reviews_due_are_in_the_advisers_deadlines(leavers: Leavers) -> None:
+    mine = lists.deadlines(session=leavers.session, actor=WORKER, now=leavers.clock.now(),
+                           user_id=31)  # fmt: skip
+    assert [(i.kind, i.person_id, i.due_on, i.overdue, i.allocated_label) for i in mine] == [
+        ("pathway_review", leavers.leaver, date(2026, 3, 15), True, "pa.one")]  # fmt: skip
+    assert lists.deadlines(session=leavers.session, actor=WORKER, now=leavers.clock.now(),
+                           user_id=32) == []  # fmt: skip
