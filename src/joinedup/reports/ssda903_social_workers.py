@@ -87,7 +87,7 @@ def rows(
         held[case.person_id].extend(enumerate(periods(case, allocations.get(case.id, []))))
     for pid, workers in advisers(session, children).items():
         spans = [w for _, w in held.get(pid, [])]
-        held[pid].extend((len(spans) + i, w) for i, w in enumerate(_after_cases(workers, spans)))
+        held[pid].extend((len(spans) + i, w) for i, w in enumerate(after_cases(workers, spans)))
     for pid, numbered in held.items():
         for i, w in numbered:
             if w.start > year.end or (w.stop is not None and w.stop < year.start):
@@ -124,17 +124,31 @@ def advisers(session: Session, children: Sequence[int]) -> dict[int, list[Worker
     return found
 
 
-def _after_cases(advisers: Sequence[Worker], cases: Sequence[Worker]) -> list[Worker]:
-    """The advisers' episodes from when no case worker holds the young person any more."""
+def after_cases(advisers: Sequence[Worker], cases: Sequence[Worker]) -> list[Worker]:
+    """The advisers' episodes where no case worker holds the young person: each adviser's time
+    less every case worker's (a case open again later has its worker, and the adviser after)."""
     out: list[Worker] = []
     for w in advisers:
-        start: date | None = w.start
-        for c in sorted(cases, key=lambda c: c.start):
-            if start is not None and c.start <= start and (c.stop is None or c.stop > start):
-                start = c.stop
-        if start is not None and (w.stop is None or w.stop > start):
-            out.append(Worker(start, w.stop, w.sw_id, w.reason))
-    return out
+        pieces: list[tuple[date, date | None]] = [(w.start, w.stop)]
+        for c in cases:
+            pieces = [part for p in pieces for part in _less(p, (c.start, c.stop))]
+        out.extend(Worker(start, stop, w.sw_id, w.reason) for start, stop in pieces)
+    return sorted(out, key=lambda w: w.start)
+
+
+def _less(
+    span: tuple[date, date | None], cut: tuple[date, date | None]
+) -> list[tuple[date, date | None]]:
+    """`span` without `cut` (each from its first day up to, not including, its stop)."""
+    (start, stop), (c_start, c_stop) = span, cut
+    if (c_stop is not None and c_stop <= start) or (stop is not None and c_start >= stop):
+        return [span]
+    kept: list[tuple[date, date | None]] = []
+    if c_start > start:
+        kept.append((start, c_start))
+    if c_stop is not None and (stop is None or c_stop < stop):
+        kept.append((c_stop, stop))
+    return kept
 
 
 def _day(value: date) -> str:

@@ -19,6 +19,7 @@ from joinedup.reports import validation
 from joinedup.reports.annex_a import annex_a
 from joinedup.reports.cin import export_cin
 from joinedup.reports.ssda903 import FILES, Ssda903Export, export_ssda903
+from joinedup.reports.ssda903_social_workers import Worker, after_cases
 from tests.unit.casework.leaving_care_support import Leavers, build
 
 OFFICER = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=21)
@@ -130,3 +131,15 @@ def _day(day: date) -> object:
     from datetime import datetime
 
     return datetime.combine(day, datetime.min.time())
+
+
+def test_the_adviser_holds_the_young_person_whenever_no_case_worker_does() -> None:
+    def w(start: date, stop: date | None, who: str = "XXPA") -> Worker:
+        return Worker(start, stop, who, "TSPROC")
+
+    case = w(date(2024, 1, 1), date(2025, 3, 1), "XXSW")
+    again = w(date(2025, 9, 1), date(2025, 12, 1), "XXSW2")  # a case opened again at 18
+    adviser = w(date(2025, 2, 20), None)
+    assert after_cases([adviser], [case, again]) == [
+        w(date(2025, 3, 1), date(2025, 9, 1)), w(date(2025, 12, 1), None)]  # fmt: skip
+    assert after_cases([w(date(2024, 2, 1), date(2024, 6, 1))], [case]) == []
