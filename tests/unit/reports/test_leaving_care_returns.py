@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor, Role
 from joinedup.config import Settings
+from joinedup.reports import ssda903_read as read
 from joinedup.reports import validation
 from joinedup.reports.annex_a import annex_a
 from joinedup.reports.cin import export_cin
 from joinedup.reports.ssda903 import FILES, Ssda903Export, export_ssda903
+from joinedup.reports.ssda903_care_leavers import cohort
 from joinedup.reports.ssda903_social_workers import Worker, after_cases
+from joinedup.reports.years import collection_year
 from tests.unit.casework.leaving_care_support import Leavers, build
 
 OFFICER = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=21)
@@ -143,3 +146,29 @@ def test_the_adviser_holds_the_young_person_whenever_no_case_worker_does() -> No
     assert after_cases([adviser], [case, again]) == [
         w(date(2025, 3, 1), date(2025, 9, 1)), w(date(2025, 12, 1), None)]  # fmt: skip
     assert after_cases([w(date(2024, 2, 1), date(2024, 6, 1))], [case]) == []
+
+
+def _period(pid: int, start: date, end: date | None, reason: str | None) -> read.Period:
+    return read.Period(pid, pid, start, end, reason, {"legal_status": "C2"}, "N1")
+
+
+def test_who_is_in_oc3_known_answers() -> None:
+    """Born 1 June 2007 (17 on 1 June 2024, 18 on 1 June 2025), looked after from 2022."""
+    born = date(2007, 6, 1)
+    periods = [
+        _period(1, date(2022, 1, 1), date(2024, 3, 1), "E13"),  # home at 16: in at 17 and 18
+        _period(2, date(2022, 1, 1), date(2025, 6, 1), "E5"),  # left on the 18th birthday
+        _period(3, date(2022, 1, 1), date(2024, 3, 1), "E3"),  # another authority's care leaver
+        _period(4, date(2024, 1, 1), date(2024, 3, 1), "E13"),  # 8 weeks: not relevant
+        _period(5, date(2022, 1, 1), date(2023, 3, 1), "E13"),  # left before 16: not relevant
+    ]
+    ages = {pid: born for pid in range(1, 6)}
+    assert cohort(periods, ages, collection_year(2025)) == {1: date(2024, 6, 1)}
+    assert cohort(periods, ages, collection_year(2026)) == {1: date(2025, 6, 1)}
+    assert cohort(periods, ages, collection_year(2027)) == {1: date(2026, 6, 1),
+                                                            2: date(2026, 6, 1)}  # fmt: skip
+    assert cohort(periods, ages, collection_year(2029)) == {
+        1: date(2028, 6, 1),
+        2: date(2028, 6, 1),
+    }  # 21st
+    assert cohort(periods, ages, collection_year(2030)) == {}  # 22 and over: not asked
