@@ -7,7 +7,6 @@ change them in its rules file. A prompt is a question to a human, never a verdic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -24,23 +23,26 @@ from joinedup.rules.engine import (
     describe,
 )
 from joinedup.rules.facts import Fact, Timeline, agencies, of_type
+from joinedup.rules.signals import (
+    ADULT_RISKS,
+    CONCERN_TYPES,
+    LEAVING_TYPES,
+    WELFARE_TYPES,
+    absence_percent,
+    counted,
+    moved_to,
+    moves,
+    neglect_sign,
+    reach_for,
+    serious_offence,
+    welfare,
+)
 
 Days = Annotated[int, Field(gt=0, le=3650)]
 Count = Annotated[int, Field(ge=1, le=100)]
 Months = Annotated[int, Field(ge=1, le=36)]
 Percent = Annotated[int, Field(ge=1, le=100)]
 
-CONCERN_TYPES = ("concern", "disclosure", "injury", "anonymous_report", "weight_faltering",
-                 "domestic_abuse_incident", "missing_episode", "antenatal_concern")  # fmt: skip
-NEGLECT_CATEGORIES = frozenset({"neglect", "hunger", "hygiene", "supervision", "development"})
-SERIOUS_OFFENCES = frozenset({"violence", "sexual", "weapons"})
-ADULT_RISKS = frozenset({"substance_misuse", "mental_health", "domestic_abuse_perpetrator"})
-LEAVING_TYPES = ("elective_home_education", "missing_education")
-# A practitioner's worry about the child's welfare. An injury alone is not one (children hurt
-# themselves; an A&E visit is common): it is when its explanation was found inconsistent.
-WELFARE_TYPES = ("concern", "disclosure", "anonymous_report", "weight_faltering",
-                 "missing_episode", "antenatal_concern")  # fmt: skip
-SESSIONS_A_DAY = 2  # a school day is two sessions (morning and afternoon)
 NON_MOBILE_LOOKBACK_DAYS = 3650
 
 
@@ -63,7 +65,7 @@ class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
 
     def reach(self) -> Reach:
         days = self.params.window_days
-        return _reach(("domestic_abuse_incident", *WELFARE_TYPES, "injury"), days)
+        return reach_for(("domestic_abuse_incident", *WELFARE_TYPES, "injury"), days)
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
@@ -73,8 +75,8 @@ class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
                   and f.attribute("risk_level") == "high"]  # fmt: skip
         if len(incidents) < p.count and not severe:
             return None
-        police = agencies(incidents)
-        others = [f for f in recent if f.about_child and f.agency not in police
+        recorders = agencies(incidents)  # the police, as a rule
+        others = [f for f in recent if f.about_child and f.agency not in recorders
                   and welfare(f)]  # fmt: skip
         if not others:
             return None
@@ -167,36 +169,15 @@ class HungerNeglect(Rule[HungerNeglectParams]):
     Parameters = HungerNeglectParams
 
     def reach(self) -> Reach:
-        return _reach(("weight_faltering", "concern"), self.params.window_days)
+        return reach_for(("weight_faltering", "concern"), self.params.window_days)
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         recent = [f for f in timeline.within(as_of, p.window_days) if f.about_child]
-        signs = [f for f in recent if _neglect(f)]
+        signs = [f for f in recent if neglect_sign(f)]
         if len(agencies(signs)) >= p.agencies:
             return self.found(timeline, as_of, signs, AMBER, describe(signs) + " of neglect")
         return None
-
-
-def _serious(offence: Fact) -> bool:
-    return offence.attribute("category") in SERIOUS_OFFENCES or bool(
-        offence.attribute("against_child")
-    )
-
-
-def _reach(types: tuple[str, ...], days: int) -> Reach:
-    return Reach(dict.fromkeys(types, days))
-
-
-def counted(n: int, noun: str) -> str:
-    """`1 contact`, `3 contacts`; `1 change`, `2 changes`."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _neglect(f: Fact) -> bool:
-    return f.type == "weight_faltering" or (
-        f.type == "concern" and f.attribute("category") in NEGLECT_CATEGORIES
-    )
 
 
 class WasNotBroughtParams(Params):
@@ -251,7 +232,7 @@ class EducationWithdrawal(Rule[EducationWithdrawalParams]):
     Parameters = EducationWithdrawalParams
 
     def reach(self) -> Reach:
-        return _reach((*LEAVING_TYPES, "school_absence", *WELFARE_TYPES, "injury"),
+        return reach_for((*LEAVING_TYPES, "school_absence", *WELFARE_TYPES, "injury"),
                       self.params.window_days)  # fmt: skip
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
@@ -271,36 +252,6 @@ class EducationWithdrawal(Rule[EducationWithdrawalParams]):
             return None
         text = f"{describe(gone)} while {describe(worries).lower()} raised concerns"
         return self.found(timeline, as_of, [*gone, *worries], AMBER, text)
-
-
-def welfare(f: Fact) -> bool:
-    """A concern about the child's welfare: an injury counts only with an inconsistent
-    explanation."""
-    return f.type in WELFARE_TYPES or (
-        f.type == "injury" and f.attribute("explanation_consistent") == "no"
-    )
-
-
-def absence_percent(f: Fact) -> float:
-    """The share of a period's sessions missed, in per cent: the sessions missed over two a
-    weekday from the period's start to its end (bank holidays and training days make the true
-    number of sessions smaller, so this never overstates); 0 when the period is not given."""
-    missed, start, end = (f.attribute(k) for k in ("sessions_missed", "period_start",
-                                                    "period_end"))  # fmt: skip
-    try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-        days = weekdays(first, last)
-        return 100 * int(missed) / (SESSIONS_A_DAY * days) if days > 0 else 0.0
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def weekdays(first: date, last: date) -> int:
-    """Monday to Friday from `first` to `last`, both included."""
-    if last < first:
-        return 0
-    whole, rest = divmod((last - first).days + 1, 7)
-    return whole * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
 
 
 class NewAdultWithViolenceParams(Params):
@@ -326,7 +277,7 @@ class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
         if "adult_offence" not in timeline.kinds:
             return None
         seen = timeline.upto(as_of)
-        offences = [f for f in of_type(seen, "adult_offence") if f.adults and _serious(f)]
+        offences = [f for f in of_type(seen, "adult_offence") if f.adults and serious_offence(f)]
         if not offences:
             return None
         first: dict[int, Fact] = {}
@@ -372,7 +323,7 @@ class AdultRisk(Rule[AdultRiskParams]):
     Parameters = AdultRiskParams
 
     def reach(self) -> Reach:
-        return _reach(("adult_risk", *WELFARE_TYPES, "injury"), self.params.window_days)
+        return reach_for(("adult_risk", *WELFARE_TYPES, "injury"), self.params.window_days)
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
@@ -410,7 +361,7 @@ class FrequentMoves(Rule[FrequentMovesParams]):
 
     def reach(self) -> Reach:
         p = self.params
-        return Reach({**_reach((*WELFARE_TYPES, "injury"), p.concern_days).days,
+        return Reach({**reach_for((*WELFARE_TYPES, "injury"), p.concern_days).days,
                       "change_of_address": max(p.window_days, p.concern_days)})  # fmt: skip
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
@@ -425,43 +376,13 @@ class FrequentMoves(Rule[FrequentMovesParams]):
             return None  # which authority is another is not known
         home = p.home_authority.casefold()
         away = [m for m in of_type(timeline.within(as_of, p.concern_days), "change_of_address")
-                if m.about_child and _authority(m, home) != home]  # fmt: skip
+                if m.about_child and moved_to(m, home) != home]  # fmt: skip
         worries = [f for f in timeline.within(as_of, p.concern_days)
                    if f.about_child and welfare(f)]  # fmt: skip
         if away and worries:
             text = "A move to another local authority after " + describe(worries).lower()
             return self.found(timeline, as_of, [*away, *worries], AMBER, text)
         return None
-
-
-def moves(records: Sequence[Fact], same_days: int) -> list[list[Fact]]:
-    """Records of a change of address grouped into moves: the agencies that hear of one move
-    record it over the following weeks, so a record within `same_days` of a move's first record
-    is the same move, unless both name their new postcode and the postcodes differ."""
-    found: list[list[Fact]] = []
-    for f in sorted(records, key=lambda r: (r.occurred, r.event_id)):
-        current = found[-1] if found else None
-        near = current is not None and (f.occurred - current[0].occurred).days <= same_days
-        if current is not None and near and _same_place(current, f):
-            current.append(f)
-        else:
-            found.append([f])
-    return found
-
-
-def _authority(move: Fact, home: str) -> str:
-    """The authority a move went to, as written (home when the record does not say)."""
-    return str(move.attribute("to_local_authority") or home).strip().casefold()
-
-
-def _same_place(move: Sequence[Fact], record: Fact) -> bool:
-    to = _postcode(record)
-    known = {p for p in (_postcode(m) for m in move) if p}
-    return not to or not known or to in known
-
-
-def _postcode(f: Fact) -> str:
-    return str(f.attribute("to_postcode") or "").replace(" ", "").upper()
 
 
 class ManyAgenciesLowLevelParams(Params):
@@ -481,7 +402,7 @@ class ManyAgenciesLowLevel(Rule[ManyAgenciesLowLevelParams]):
     Parameters = ManyAgenciesLowLevelParams
 
     def reach(self) -> Reach:
-        return _reach(CONCERN_TYPES, self.params.window_days)
+        return reach_for(CONCERN_TYPES, self.params.window_days)
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params

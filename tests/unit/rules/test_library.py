@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from joinedup.rules import library as lib
+from joinedup.rules import signals
 from joinedup.rules.engine import evaluate, for_age
 from joinedup.rules.facts import Fact, Timeline, Who
 
@@ -205,8 +206,8 @@ def test_severe_absence_at_half_the_sessions_with_another_agencys_concern() -> N
     assert not fires(rule, line(absence(0, 9), police))  # 45 %: persistent, not severe
     assert not fires(rule, line(absence(0, 10), school(10)))  # the school knows its own
     assert not fires(rule, line(absence(0, 20, period_start="2025-06-02"), police))  # no end
-    assert lib.absence_percent(absence(0, 10)) == 50
-    assert lib.weekdays(date(2025, 6, 7), date(2025, 6, 8)) == 0  # a weekend
+    assert signals.absence_percent(absence(0, 10)) == 50
+    assert signals.weekdays(date(2025, 6, 7), date(2025, 6, 8)) == 0  # a weekend
     lower = lib.EducationWithdrawal(lib.EducationWithdrawalParams(severe_absence_percent=40))
     assert fires(lower, line(absence(0, 9), police))
 
