@@ -95,7 +95,7 @@ def _alike_sql(left: str, right: str) -> str:
     )
 
 
-# A short form keeps the beginning or the end of the full name ("Abdi" for "Abdullahi", "Seun"
+# A short form keeps the beginning or the end of the full name ("Bart" for "Bartosz", "Seun"
 # for "Oluwaseun", "Xander" for "Alexander"): at least this many letters of it.
 SHORT_FORM = 3
 
