@@ -34,6 +34,10 @@ FEATURE_COLUMNS = (
     "school", "adults",
 )  # fmt: skip
 KEY_COLUMNS = ("k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp", "k_da")
+# Keys batch linkage blocks on but online look-ups do not: a home's key finds every record of
+# the household for each mention, look-ups the online budget cannot spare; a record it alone
+# would find becomes a new person online, and the next batch re-linking joins it.
+BATCH_ONLY_KEYS = frozenset({"k_da"})
 TF_COLUMNS = ("given", "family")
 
 
@@ -183,7 +187,11 @@ def features(identity: Identity, equivalences: Mapping[str, frozenset[str]]) -> 
 
 def blocking_keys(features: Features) -> list[str]:
     """The look-up keys of an identity: blocking keys, and its NHS number and UPN if valid."""
-    keys = [f"{column}:{value}" for column, value in block_values(features).items() if value]
+    keys = [
+        f"{column}:{value}"
+        for column, value in block_values(features).items()
+        if value and column not in BATCH_ONLY_KEYS
+    ]
     if features["nhs"]:
         keys.append(f"n:{features['nhs']}")
     if features["upn"]:
@@ -203,7 +211,8 @@ def signature(features: Mapping[str, Any]) -> str:
 
 
 def block_values(features: Features) -> dict[str, str | None]:
-    """The blocking keys as columns (batch) — online look-ups use the same values as strings.
+    """The blocking keys as columns (batch) — online look-ups use the same values as strings,
+    less BATCH_ONLY_KEYS.
 
     Each key pairs two facts so that one error (a swapped name, a slipped date, a move) still
     leaves another key shared: date of birth with given or family sound, the two names' sounds
