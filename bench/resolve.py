@@ -77,6 +77,9 @@ SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "bi", "da",
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$")
 STORE_TABLES = ("persons", "person_identities", "person_keys")
+# The audit chain refuses deletes (triggers; SQLite's cannot be switched off): earlier
+# measurements' audit entries stay, which changes nothing a later measurement reads.
+APPEND_ONLY = frozenset({"audit_entries", "audit_chain_head"})
 
 
 # -- the authority and what is held out of the store -------------------------------------------
@@ -451,6 +454,7 @@ def reset(engine: Engine, max_ids: dict[str, int]) -> None:
 
     Foreign keys are not checked while deleting: persons has no index on every column that
     refers to it (person_keys.person_id), so each deleted person would scan millions of keys.
+    The append-only audit tables are left as they are.
     """
     postgres = engine.dialect.name == "postgresql"
     raw = engine.raw_connection()
@@ -462,6 +466,8 @@ def reset(engine: Engine, max_ids: dict[str, int]) -> None:
             cursor.execute("PRAGMA foreign_keys=OFF")
             cursor.execute("BEGIN IMMEDIATE")
         for table in reversed(Base.metadata.sorted_tables):
+            if table.name in APPEND_ONLY:
+                continue
             where = f" WHERE id > {max_ids[table.name]:d}" if table.name in max_ids else ""
             cursor.execute(f'DELETE FROM "{table.name}"{where}')  # noqa: S608 - our own tables
         cursor.execute("COMMIT")
