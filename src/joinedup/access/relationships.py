@@ -8,12 +8,15 @@ importing casework would be a cycle. ADR 0012 explains the rule and why.
 | relationship | the actor is ... |
 |---|---|
 | allocated   | the worker allocated to the child's open case |
-| team        | in the team the open case is allocated to (workforce posts) |
+| adviser     | the personal adviser allocated to the young person's open leaving-care record |
+| team        | in the team the open case or leaving-care record is allocated to (workforce posts) |
 | manager     | the manager of that team, or the manager named on the case |
 | chair       | a reviewing officer, and the open case has a conference or review step |
-| front_door  | a MASH practitioner, and the child has an open contact or no allocated open case |
+| front_door  | a MASH practitioner, and the child has an open contact or no allocated worker or
+|             | adviser |
 | duty        | in children's social care, and nobody holds the child (no open case allocated to a
-|             | worker or a team): a child on nobody's caseload is the front door's and duty's |
+|             | worker or a team, no adviser): a child on nobody's caseload is the front door's
+|             | and duty's |
 | break_glass | holding an unexpired break-glass grant for the child (reads only) |
 
 Partners' legitimate relationships (school roll, GP registration, a declared involvement) are
@@ -38,6 +41,7 @@ from joinedup.access.roles import Actor, Role
 
 class Relationship(StrEnum):
     ALLOCATED = "allocated"
+    ADVISER = "adviser"
     TEAM = "team"
     MANAGER = "manager"
     CHAIR = "chair"
@@ -47,7 +51,7 @@ class Relationship(StrEnum):
 
 
 R = Relationship
-_HOLDERS = frozenset({R.ALLOCATED, R.TEAM, R.MANAGER, R.CHAIR})
+_HOLDERS = frozenset({R.ALLOCATED, R.ADVISER, R.TEAM, R.MANAGER, R.CHAIR})
 READ = frozenset({*_HOLDERS, R.FRONT_DOOR, R.DUTY, R.BREAK_GLASS})
 WRITE = frozenset({*_HOLDERS, R.DUTY})
 
@@ -61,7 +65,7 @@ NEEDS: dict[Action, frozenset[Relationship]] = {
     Action.CHRONOLOGY_EXPORT: READ - {R.BREAK_GLASS},
     Action.CHRONOLOGY_MARK: WRITE,
     Action.CASES_WRITE: WRITE,
-    Action.CASES_CHAIR: frozenset({R.CHAIR, R.MANAGER, R.ALLOCATED, R.TEAM, R.DUTY}),
+    Action.CASES_CHAIR: frozenset({R.CHAIR, R.MANAGER, R.ALLOCATED, R.ADVISER, R.TEAM, R.DUTY}),
     Action.CASES_OVERSEE: frozenset({R.MANAGER, R.DUTY}),
 }
 # The platform itself (command line, rules, replays) acts on every child.
@@ -79,6 +83,11 @@ _cases = table(
     column("manager_label"),
 )
 _steps = table("case_steps", column("case_id"), column("kind"))
+# A leaving-care record's adviser and team are those of its latest adviser allocation step.
+_leaving = table(
+    "leaving_care", column("person_id"), column("adviser_user_id"), column("adviser_label"),
+    column("team"), column("closed_on"),
+)  # fmt: skip
 _contacts = table("contacts", column("person_id"), column("status"))
 _teams = table(
     "workforce_teams", column("id"), column("name"), column("manager_user_id"),
@@ -120,24 +129,38 @@ def relationships_of(
                _cases.c.manager_label)
         .where(_cases.c.person_id.in_(ids), _cases.c.stage != "closed")
     ))  # fmt: skip
-    held = [c for c in open_cases if c.allocated_user_id is not None or c.allocated_label
-            or c.team is not None]  # fmt: skip
-    if not held:
+    advisers = _advisers(session, ids)
+    holders = [*open_cases, *advisers]
+    if not any(h.allocated_user_id is not None or h.allocated_label or h.team is not None
+               for h in holders):  # fmt: skip
         found.add(R.DUTY)
     if actor.role is Role.MASH_PRACTITIONER and (
-        all(c.allocated_user_id is None and not c.allocated_label for c in open_cases)
+        all(h.allocated_user_id is None and not h.allocated_label for h in holders)
         or _open_contact(session, ids)
     ):
         found.add(R.FRONT_DOOR)
-    found |= _holding(session, actor, open_cases)
+    found |= _holding(session, actor, open_cases, advisers)
     if actor.user_id is not None and _granted(session, actor.user_id, ids, now):
         found.add(R.BREAK_GLASS)
     return frozenset(found)
 
 
-def _holding(session: Session, actor: Actor, cases: Sequence[Row[Any]]) -> set[Relationship]:
-    """Allocated, team, manager and chair: matched by account id, or by account name (a case
-    and a post name their holder by account name too, so a replay by name is held the same)."""
+def _advisers(session: Session, ids: list[int]) -> list[Row[Any]]:
+    """The personal adviser and team of the young person's open leaving-care record (named as
+    a case names its worker, so that both hold the young person alike)."""
+    return list(session.execute(
+        select(_leaving.c.team, _leaving.c.adviser_user_id.label("allocated_user_id"),
+               _leaving.c.adviser_label.label("allocated_label"))
+        .where(_leaving.c.person_id.in_(ids), _leaving.c.closed_on.is_(None))
+    ))  # fmt: skip
+
+
+def _holding(
+    session: Session, actor: Actor, cases: Sequence[Row[Any]], advisers: Sequence[Row[Any]]
+) -> set[Relationship]:
+    """Allocated, adviser, team, manager and chair: matched by account id, or by account name
+    (a case and a post name their holder by account name too, so a replay by name is held the
+    same). The adviser's team and its manager hold the young person as a case's team does."""
     found: set[Relationship] = set()
     me = actor.user_id
 
@@ -146,9 +169,11 @@ def _holding(session: Session, actor: Actor, cases: Sequence[Row[Any]]) -> set[R
 
     if any(mine(c.allocated_user_id, c.allocated_label) for c in cases):
         found.add(R.ALLOCATED)
+    if any(mine(a.allocated_user_id, a.allocated_label) for a in advisers):
+        found.add(R.ADVISER)
     if any(c.manager_label == actor.label for c in cases):
         found.add(R.MANAGER)
-    teams = {c.team for c in cases if c.team is not None}
+    teams = {h.team for h in (*cases, *advisers) if h.team is not None}
     if teams:
         found |= _in_teams(session, actor, teams)
     case_ids = [c.id for c in cases]

@@ -1,7 +1,9 @@
 """The leaving care service: open a young person's leaving-care record, act on it, read it.
 
 Every function checks the policy and writes its audit entry through `access.require` (the child
-named) in the caller's transaction, as `service` does for cases. The category (eligible,
+named) in the caller's transaction, as `service` does for cases; the adviser an open record
+names holds the young person as a case's allocated worker does (relationship `adviser`,
+`access.relationships`, ADR 0012). The category (eligible,
 relevant, former relevant, qualifying) is never typed in: it follows from the young person's
 periods of care and date of birth (`eligibility.category`), and a record is opened only for
 someone it names. Steps are kept as `CaseStep`s are: the personal adviser's allocations (done

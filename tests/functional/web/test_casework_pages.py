@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
+from tests.factories.relationships import join_team
 from tests.functional.web.test_people_review import csrf_of, text_of
 from tests.functional.web.test_web_pages import signed_in
 from tests.unit.casework.leaving_care_support import build
 
 from joinedup.access.models import AuditEntry
-from joinedup.access.roles import Actor
+from joinedup.access.roles import Actor, Role
 from joinedup.casework.models import Case, Contact
 from joinedup.config import Settings
 from joinedup.db.session import unit_of_work
@@ -445,13 +446,18 @@ def test_the_front_door_protects_a_referrers_identity_with_a_reason(
 def test_leaving_care_page_records_a_contact_and_refuses_a_bad_one(
     client: TestClient, clean_engine: Engine, feed_actor: Actor, settings: Settings
 ) -> None:
-    """A young person's leaving care support: a contact refused naming its field, then saved;
-    a partner refused (records made through the services, no demo build)."""
+    """A young person's leaving care support: refused to a worker of another team (the adviser
+    holds the young person), open to one in the adviser's team; a contact refused naming its
+    field, then saved; a partner refused (records made through the services, no demo build)."""
     with unit_of_work(clean_engine) as session:
         leavers = build(session, feed_actor, settings)
         person, record = leavers.relevant, leavers.records[leavers.relevant]
     signed_in(client, "social.worker")
     page = f"/children/{person}/leaving-care"
+    assert client.get(page).status_code == 403
+    with unit_of_work(clean_engine) as session:
+        join_team(session, actor=Actor(role=Role.SOCIAL_WORKER, label="social.worker"),
+                  team="Leaving care team")  # fmt: skip
     shown = client.get(page)
     assert shown.status_code == 200
     assert "Former relevant" in shown.text and "pa.two" in shown.text

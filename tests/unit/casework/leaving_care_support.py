@@ -4,7 +4,9 @@ no demo authority), for the leaving care and returns tests.
 - `leaver` (born 10 September 2007): looked after from 5 June 2024, leaves care at 18 (E5) on
   10 September 2025; leaving care support from the next day, a personal adviser, a pathway plan
   and a contact in December 2025.
-Each case is allocated to worker.one (user 13) on the day of the referral (3 June 2024).
+Each case is allocated to worker.one (user 13) on the day of the referral (3 June 2024); once
+a record has its personal adviser (pa.one, user 31; pa.two, user 32), the adviser acts on it
+(the case has closed: the adviser holds the young person, ADR 0012).
 - `relevant` (born 1 March 2008, a girl): looked after from 5 June 2024, home at 16 (E13) on
   1 December 2024; leaving care support, an adviser, and a contact around the 18th birthday
   (1 March 2026): in touch, independent living, suitable, training full time.
@@ -18,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from joinedup.access.roles import Actor
+from joinedup.access.roles import Actor, Role
 from joinedup.casework import leaving_care
 from joinedup.casework.leaving_care import LeavingCareView
 from joinedup.config import Settings
@@ -34,6 +36,9 @@ ASSESSED = {"child_seen": True, "seen_alone": True, "child_views": "Wants to sta
 WORKER_ALLOCATED = {"label": "worker.one", "team": "Children in care", "user_id": 13,
                     "sw_reason": "FCONTA"}  # fmt: skip
 ADVISER = {"label": "pa.one", "team": "Leaving care team", "sw_reason": "TSPROC", "user_id": 31}
+PA_ONE = Actor(role=Role.SOCIAL_WORKER, label="pa.one", user_id=31)
+PA_TWO = Actor(role=Role.SOCIAL_WORKER, label="pa.two", user_id=32)
+_ADVISERS = {a.label: a for a in (PA_ONE, PA_TWO)}
 IN_TOUCH = {"in_touch": "YES", "activity": "F5", "accommodation": "U", "suitable": True}
 
 
@@ -46,7 +51,9 @@ class Leavers:
     records: dict[int, LeavingCareView]
 
     def act(self, record: LeavingCareView, action: str, fields: dict[str, Any], on: date,
-            actor: Actor = WORKER, late_reason: str = "") -> LeavingCareView:  # fmt: skip
+            actor: Actor | None = None, late_reason: str = "") -> LeavingCareView:  # fmt: skip
+        """The action, by `actor` or else the record's adviser (or else worker.one)."""
+        actor = actor or _ADVISERS.get(record.adviser_label or "", WORKER)
         return leaving_care.act(session=self.session, actor=actor, authority=AUTHORITY,
                                 record_id=record.id, action=action, on=on, fields=fields,
                                 expected_version=record.version, late_reason=late_reason,
