@@ -213,3 +213,20 @@ def test_sw12stg2_still_counts_a_start_of_care_with_no_worker(tmp_path: Path) ->
     report = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
     assert "LAC1" in [f.child for f in report.errors if f.rule == "SW12STG2"]
     assert not [b for b in report.known_bugs if b.rule == "SW12STG2"]
+
+
+def test_rule_202_failing_a_boy_coded_1_last_year_and_m_this_year_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    """The 903 sex codes changed from 1/2 to M/F in 2024-25; rule 202 compares them as text.
+    The same boy in both codings is listed as the validator's bug; a real change still counts."""
+    this_year = shutil.copytree(SSDA903_PREVIOUS, tmp_path / "903")  # a 2024-25 return: M/F
+    last_year = shutil.copytree(SSDA903_PREVIOUS, tmp_path / "903-last")
+    replace(last_year / "header.csv", "LAC2,M,", "LAC2,1,")  # 2023-24's coding of the same boy
+    report = run(year=2025, ssda903=this_year, ssda903_previous=last_year)
+    assert [(b.rule, b.child) for b in report.known_bugs if b.rule == "202"] == [("202", "LAC2")]
+    assert not [f for f in report.errors if f.rule == "202"]
+    assert any("rule 202" in note for note in report.returns[0].notes)
+    replace(last_year / "header.csv", "LAC2,1,", "LAC2,2,")  # last year a girl: a real conflict
+    changed = run(year=2025, ssda903=this_year, ssda903_previous=last_year)
+    assert [(f.rule, f.child) for f in changed.errors if f.rule == "202"] == [("202", "LAC2")]

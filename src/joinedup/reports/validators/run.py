@@ -58,6 +58,14 @@ K3_BUG = (
     "valid code K3 (a validator bug, not a fault in the return)"
 )
 
+SEX_RECODED_BUG = (
+    "this ruleset's rule 202 compares this year's sex code with last year's as text, but the "
+    "code changed from 1/2 to M/F in 2024-25, so a child recorded as the same sex in both years "
+    "fails (a validator bug, not a fault in the return)"
+)
+# The same sex in the two codings: this year's M/F against last year's 1/2.
+SAME_SEX_RECODED = frozenset({("M", "1"), ("F", "2")})
+
 SW12_BUG = (
     "this ruleset's rule SW12STG2 fails an episode if any one of the child's social worker "
     "episodes fails its test, so a worker from before care (which the DfE asks for) fails the "
@@ -272,6 +280,9 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
     sw12_bug = _fails_open_moves(registry.get("SW12STG2"), args.year)
     if sw12_bug:
         summary["notes"].append(f"{ruleset}: {SW12_BUG}")
+    sex_bug = _fails_recoded_sex(registry.get("202"))
+    if sex_bug:
+        summary["notes"].append(f"{ruleset}: {SEX_RECODED_BUG}")
     failures: list[dict[str, Any]] = []
     for code in sorted(registry, key=lambda c: (c in MUTATES_DATA, c)):
         rule = registry[code]
@@ -288,7 +299,7 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
             summary["skipped"].append(code)  # the tables it needs were not given
             continue
         summary["ran"].append(code)
-        failures.extend(_903_failures(code, rule, result, store, k3_bug, sw12_bug))
+        failures.extend(_903_failures(code, rule, result, store, k3_bug, sw12_bug, sex_bug))
     for failure in failures:
         _mark_synthetic(failure, store, args.synthetic_la, lambda frame, row: frame.loc[row])
     return summary, failures
@@ -355,6 +366,33 @@ def _rejects_k3(rule: Any) -> bool:
     except Exception:
         return False
     return bool(result.get("Episodes"))
+
+
+def _fails_recoded_sex(rule: Any) -> bool:
+    """Whether this ruleset's rule 202 fails a boy coded M this year and 1 last year."""
+    if rule is None:
+        return False
+    import pandas as pd
+
+    header = pd.DataFrame({"CHILD": ["P1"], "SEX": ["M"]})
+    last = pd.DataFrame({"CHILD": ["P1"], "SEX": ["1"]})
+    try:
+        result = rule.func({"Header": header, "Header_last": last})
+    except Exception:
+        return False
+    return bool(result.get("Header"))
+
+
+def _same_sex_recoded(store: dict[str, Any], row: Any) -> bool:
+    """Whether rule 202's failure of this Header row is only the change of coding: M this year
+    and 1 last year, or F and 2."""
+    header, last = store["Header"], store.get("Header_last")
+    if last is None:
+        return False
+    child = str(header.at[row, "CHILD"])
+    before = last.loc[last["CHILD"].astype(str) == child, "SEX"].astype(str).tolist()
+    now = str(header.at[row, "SEX"])
+    return bool(before) and all((now, was) in SAME_SEX_RECODED for was in before)
 
 
 def _fails_open_moves(rule: Any, year: int) -> bool:
@@ -432,6 +470,7 @@ def _903_failures(
     store: dict[str, Any],
     k3_bug: bool,
     sw12_bug: bool = False,
+    sex_bug: bool = False,
 ) -> list[dict[str, Any]]:
     import pandas as pd
 
@@ -465,6 +504,15 @@ def _903_failures(
                 and _sw12_wrongly_failed(store, row)
             ):
                 failure["upstream_bug"] = SW12_BUG
+            if (
+                sex_bug
+                and code == "202"
+                and table == "Header"
+                and frame is not None
+                and row in frame.index
+                and _same_sex_recoded(store, row)
+            ):
+                failure["upstream_bug"] = SEX_RECODED_BUG
             if (
                 code in TWO_YEARS
                 and table == "OC3"
