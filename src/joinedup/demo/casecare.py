@@ -202,9 +202,12 @@ def care_steps(ep: Episode, child: Person) -> list[Step]:
 
 
 # Ends of care after which the child goes home, and stays a child in need with their social
-# worker while the return settles (the care plan's support for the return home). A care leaver
-# at 18 (E5, E17) is an adult: the leaving care service takes over, which casework does not hold.
-RETURNED_HOME = frozenset({"E4A", "E4B", "E13", "E8"})
+# worker while the return settles (the care plan's support for the return home). A remand that
+# ends (E14) sends the child home too (`care.RETURNS_HOME`): the youth justice service works with
+# them, and their social worker stays while the return settles, as after any return home. A care
+# leaver at 18 (E5, E17) is an adult: the leaving care service takes over, which casework does
+# not hold. A transfer (E3) is the other authority's child: the case closes (RC5).
+RETURNED_HOME = frozenset({"E4A", "E4B", "E13", "E8", "E14"})
 SUPPORT_DAYS = (150, 0.5, 60, 365)  # median, spread (lognormal), shortest, longest
 HOME_VISIT = "Visit after the return home: child seen alone; settling back with the family."
 
