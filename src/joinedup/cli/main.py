@@ -1,49 +1,83 @@
-"""The `joinedup` command line: thin — parse, call a service, print."""
+"""The `joinedup` command line: thin — parse, call a service, print.
+
+Each command's module is imported only when that command runs (or when help lists them all), so
+`joinedup outbox relay` from cron, or `joinedup link` on a file, does not first load the returns,
+the forecasting and the web stack it does not use.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
+from typing import Any
 
-from joinedup.cli import (
-    accounts,
-    audit,
-    db,
-    demo,
-    governance,
-    intake,
-    link,
-    outbox,
-    practice,
-    quality,
-    replay,
-    returns,
-    rules,
-    serve,
-    workforce,
-)
+import typer
+from typer import _click as click  # typer 0.29 carries its own click; its groups take these types
+from typer.core import TyperGroup
+
+# name -> (module in joinedup.cli, its attribute): a Typer of subcommands, or one command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "accounts": ("accounts", "app"),
+    "audit": ("audit", "app"),
+    "db": ("db", "app"),
+    "demo": ("demo", "app"),
+    "governance": ("governance", "app"),
+    "rules": ("rules", "app"),
+    "outbox": ("outbox", "app"),
+    "practice": ("practice", "app"),
+    "workforce": ("workforce", "app"),
+    "quality": ("quality", "app"),
+    "returns": ("returns", "app"),
+    "ingest": ("intake", "ingest"),
+    "link": ("link", "link"),
+    "replay": ("replay", "replay_command"),
+    "serve": ("serve", "serve"),
+}
+
+
+def load(name: str) -> click.Command:
+    """The click command for `name`, built as `add_typer`/`command` would have built it."""
+    module, attribute = COMMANDS[name]
+    target: Any = getattr(importlib.import_module(f"joinedup.cli.{module}"), attribute)
+    holder = typer.Typer(add_completion=False)
+    holder.callback()(_nothing)  # a callback makes the holder a group, whatever it holds
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)  # noqa: S101 - the holder has a callback
+    return group.commands[name]
+
+
+def _nothing() -> None:
+    pass
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists every command, imports one when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(dict.fromkeys([*super().list_commands(ctx), *COMMANDS]))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="joinedup",
-    help="Joined Up: multi-agency child safeguarding.",
+    cls=LazyGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(accounts.app, name="accounts")
-app.add_typer(audit.app, name="audit")
-app.add_typer(db.app, name="db")
-app.add_typer(demo.app, name="demo")
-app.add_typer(governance.app, name="governance")
-app.add_typer(rules.app, name="rules")
-app.add_typer(outbox.app, name="outbox")
-app.add_typer(practice.app, name="practice")
-app.add_typer(workforce.app, name="workforce")
-app.add_typer(quality.app, name="quality")
-app.add_typer(returns.app, name="returns")
-app.command("ingest")(intake.ingest)
-app.command("link")(link.link)
-app.command("replay")(replay.replay_command)
-app.command("serve")(serve.serve)
+
+
+@app.callback()
+def root() -> None:
+    """Joined Up: multi-agency child safeguarding."""
+
 
 if __name__ == "__main__":
     app()
