@@ -223,6 +223,18 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class ActionForm:
+    """One action's form (a case's or a leaving-care record's), with what to show in it."""
+
+    action: str
+    title: str
+    outcomes: list[tuple[str, str]]
+    fields: list[Field]
+    shown: dict[str, Any]
+    open: bool
+
+
 def fields_of(action: str) -> list[Field]:
     model = steps.MODELS[action]
     return [_field(name, info.annotation, info.is_required()) for name, info in

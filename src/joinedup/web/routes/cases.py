@@ -9,7 +9,6 @@ saved, and the form comes back with the person's input kept. Every read and writ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -39,7 +38,7 @@ from joinedup.web.casework_forms import (
     ATTENDEE_ROWS,
     CATEGORY_TITLES,
     LABELS,
-    Field,
+    ActionForm,
     Posted,
     authority,
     date_values,
@@ -86,18 +85,6 @@ ASSESSMENT_ACTIONS = ("save_assessment", "complete_assessment")
 # not recorded).
 NOT_ON_THE_PAGE = frozenset({("allocate", "sw_reason")})
 ASSESSMENT = "assessment-"
-
-
-@dataclass(frozen=True)
-class ActionForm:
-    """One action's form, with what to show in it."""
-
-    action: str
-    title: str
-    outcomes: list[tuple[str, str]]
-    fields: list[Field]
-    shown: dict[str, Any]
-    open: bool
 
 
 @router.get("/cases/{case_id}")

@@ -9,7 +9,6 @@ young person) and writes the audit entries; a refused field comes back named, th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +22,7 @@ from joinedup.core.errors import Conflict, InvalidTransition, NotFound, Validati
 from joinedup.db.session import unit_of_work
 from joinedup.web import csrf
 from joinedup.web.casework_forms import (
+    ActionForm,
     Field,
     Posted,
     authority,
@@ -62,16 +62,6 @@ FIELDS: dict[str, list[Field]] = {
         Field("notes", "Notes", "textarea", False),
     ],
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ActionForm:
-    action: str
-    title: str
-    outcomes: list[tuple[str, str]]
-    fields: list[Field]
-    shown: dict[str, Any]
-    open: bool
 
 
 @router.get("/children/{person_id}/leaving-care")
