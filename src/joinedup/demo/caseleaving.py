@@ -19,7 +19,7 @@ import random
 from datetime import date
 from typing import TYPE_CHECKING
 
-from joinedup.casework import eligibility
+from joinedup.casework import clocks, eligibility
 from joinedup.demo.emitter import Json
 from joinedup.demo.model import Person
 from joinedup.demo.timeutil import birthday
@@ -68,22 +68,28 @@ def steps(ep: Episode, child: Person) -> list[Step]:
     planned = end + r.randint(7, 28)
     if planned <= last:
         out.append(_step(planned, child, "pathway_plan", {"notes": "Pathway plan agreed."}))
-    review = planned + 182
-    while review <= last:
-        day = review - r.randint(0, 20)
+    due = _review_due(planned)
+    while due <= last:
+        day = due - r.randint(0, 20)
         late = r.random() < 0.1
         if late:
-            day = review + r.randint(3, 30)
+            day = due + r.randint(3, 30)
         if day > last:
             break
         fields: Json = {"notes": "Pathway plan reviewed with the young person."}
         out.append(_step(day, child, "pathway_review", fields,
                          "Young person unavailable; rearranged." if late else ""))  # fmt: skip
-        review = day + 182
+        due = _review_due(day)
     out.extend(_contacts(r, child, end, last))
     if birthday(child.dob, 21) <= ctx.world.end:
         out.append(_step(birthday(child.dob, 21), child, "close", {"reason": "age"}))
     return out
+
+
+def _review_due(day: int) -> int:
+    """The review's due day by casework's own clock (six calendar months: 181 days after 31
+    August, so a fixed 182 days would make an on-time review late)."""
+    return clocks.pathway_review_due(date.fromordinal(day)).toordinal()
 
 
 def _contacts(r: random.Random, child: Person, end: int, last: int) -> list[Step]:

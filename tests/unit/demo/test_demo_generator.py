@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from joinedup.casework import leaving_care, pathway
+from joinedup.casework import clocks, leaving_care, pathway
 from joinedup.core.identifiers import nhs_number_valid, upn_valid
 from joinedup.demo.generator import GenerationSummary, generate
 from joinedup.demo.names import FORBIDDEN_NAMES
@@ -512,6 +512,14 @@ def test_the_casework_plan_follows_the_pathway_in_time_order(medium: Run) -> Non
         stages[line["episode"]] = pathway.next_stage(stage, line["action"], line.get("outcome", ""))
     # Leaving care support opens, then its adviser, before anything else is recorded in it.
     assert leaving and all(a[:2] == ["open", "allocate_adviser"] for a in leaving.values())
+    # A pathway review with no late reason is on time by casework's own clock.
+    planned: dict[str, date] = {}
+    for line in medium.plan:
+        if line["action"] in ("leaving_care:pathway_plan", "leaving_care:pathway_review"):
+            on = date.fromisoformat(line["on"])
+            if line["action"].endswith("review") and "late_reason" not in line:
+                assert on <= clocks.pathway_review_due(planned[line["episode"]]), line
+            planned[line["episode"]] = on
     assert {a for found in leaving.values() for a in found} <= {"open", *leaving_care.ACTIONS}
     actions = Counter(line["action"] for line in medium.plan
                       if not line["action"].startswith("leaving_care:"))  # fmt: skip
