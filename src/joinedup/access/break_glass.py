@@ -4,8 +4,8 @@ A practitioner whose role reads children's records, but who holds no relationshi
 child (ADR 0012), may still open the record when the work cannot wait (a duty call about a
 child of another team, out of hours). They write why; the grant lets them read (never write)
 the child's record for `MINUTES`; the grant is an audit entry with the outcome "break_glass"
-and the reason; information governance and the allocated worker are told (`flows.break_glass`
-writes their inbox notifications, since access may not import sharing).
+and the reason; information governance, the allocated worker and the personal adviser are told
+(`flows.break_glass` writes their inbox notifications, since access may not import sharing).
 
 A restricted child cannot be broken into: for everyone the restriction does not name they do
 not exist (`relationships.hidden_from`), so break-glass answers "not found" as every read does.
@@ -33,6 +33,8 @@ REASON_MIN, REASON_MAX = 20, 2000
 OUTCOME = "break_glass"
 _persons = table("persons", column("id"), column("merged_into_id"))
 _cases = table("cases", column("person_id"), column("stage"), column("allocated_user_id"))
+_leaving = table("leaving_care", column("person_id"), column("adviser_user_id"),
+                 column("closed_on"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Grant:
     id: int
     person_id: int
     expires_at: datetime
-    alert_user_ids: list[int]  # information governance, and the allocated worker if any
+    alert_user_ids: list[int]  # information governance, the allocated worker and adviser if any
 
 
 def open_record(
@@ -90,4 +92,11 @@ def _alerted(session: Session, actor: Actor, person_id: int) -> list[int]:
             _cases.c.allocated_user_id.is_not(None),
         )
     )
-    return sorted({*officers, *allocated} - {actor.user_id})
+    advisers = session.scalars(
+        select(_leaving.c.adviser_user_id).where(
+            _leaving.c.person_id == person_id,
+            _leaving.c.closed_on.is_(None),
+            _leaving.c.adviser_user_id.is_not(None),
+        )
+    )
+    return sorted({*officers, *allocated, *advisers} - {actor.user_id})

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from joinedup.access import break_glass
 from joinedup.access.models import AuditEntry
 from joinedup.access.relationships import Relationship, relationships_of
 from joinedup.access.roles import Actor, Role
@@ -100,6 +101,16 @@ def test_the_adviser_and_their_manager_hold_the_young_person_and_duty_no_longer_
         AuditEntry.actor_label == ADVISER.label, AuditEntry.outcome == "permitted"))  # fmt: skip
     rested = [e.detail["relationship"] for e in entries if "relationship" in (e.detail or {})]
     assert len(rested) >= 3 and set(rested) == {"adviser"}  # two reads and a write
+
+
+def test_breaking_the_glass_on_a_care_leaver_alerts_their_adviser(
+    session: Session, young: int, clock: FrozenClock
+) -> None:
+    advise(session, young, clock)
+    reason = "Out of hours: the young person is at the hospital and asks for their adviser."
+    grant = break_glass.open_record(session=session, actor=STRANGER, person_id=young,
+                                    reason=reason, now=clock.now())  # fmt: skip
+    assert grant.alert_user_ids == [ADVISER.user_id]
 
 
 def test_once_the_record_closes_the_adviser_holds_the_young_person_no_longer(
