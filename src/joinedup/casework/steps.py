@@ -410,6 +410,25 @@ class AdoptionDecision(Details):
         return value
 
 
+# What the adopters' legal status says of their sexes (SSDA903 rules 519, 520 and 522): a
+# married couple of different sexes is MF, of the same sex MM or FF, a civil partnership a couple.
+SEXES_OF_STATUS = {"L11": ("MF",), "L12": ("FF", "MM"), "L2": ("FF", "MF", "MM")}
+ONE_ADOPTER = frozenset({"M1", "F1"})
+
+
+def _adopters_agree(name: str | None, value: str, data: dict[str, Any]) -> None:
+    """The adopters' number, sexes and legal status tell one story."""
+    if name == "adopters_sex":
+        count = data.get("adopters")
+        if count is not None and (count == 1) != (value in ONE_ADOPTER):
+            who = "one adopter" if value in ONE_ADOPTER else "a couple"
+            raise ValueError(f"{value} is for {who}: the number of adopters given is {count}")
+        return
+    sexes, allowed = data.get("adopters_sex"), SEXES_OF_STATUS.get(value, ())
+    if sexes and allowed and sexes not in allowed:
+        raise ValueError(f"{value} needs the adopters' sexes {' or '.join(allowed)}, not {sexes}")
+
+
 class EndLookedAfter(Details):
     """The end of a period of care; an adoption (E11, E12) with its SSDA903 AD1 details: the
     best-interest decision and the match, whether the adopters were the foster carers, how
@@ -438,7 +457,9 @@ class EndLookedAfter(Details):
         codes = (dfe_codes.ADOPTERS_SEX if info.field_name == "adopters_sex"
                  else dfe_codes.ADOPTERS_LEGAL_STATUS)  # fmt: skip
         if value:
-            return _code(value, codes, f"one of {', '.join(sorted(codes))}")
+            value = _code(value, codes, f"one of {', '.join(sorted(codes))}")
+            _adopters_agree(info.field_name, value, info.data)
+            return value
         if info.data.get("reason_ceased") in dfe_codes.ADOPTED:
             raise ValueError("an adoption needs this for the SSDA903 (AD1)")
         return value

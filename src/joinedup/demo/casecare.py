@@ -18,6 +18,7 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from joinedup.casework.steps import SEXES_OF_STATUS
 from joinedup.demo.emitter import Json
 from joinedup.demo.model import Person
 from joinedup.demo.places import HOME, NEIGHBOURS, Authority, make_address
@@ -113,11 +114,20 @@ def adoption_fields(ctx: Ctx, child: Person, day: int, start: int, seen: dict[st
         "adoption_matched_on": iso_day(matched),
         "adopted_by_foster_carers": False,  # placed for adoption with new carers (A6)
         "adopters": (adopters := r.choice((1, 2, 2, 2))),
-        "adopters_sex": r.choice(("M1", "F1", "F1")) if adopters == 1 else _pick(
-            r, (("MF", 80), ("FF", 10), ("MM", 10))),
-        "adopters_legal_status": "L0" if adopters == 1 else _pick(
-            r, (("L11", 70), ("L12", 5), ("L2", 5), ("L3", 15), ("L4", 5))),
+        **_adopters(r, adopters),
     }  # fmt: skip
+
+
+def _adopters(r: random.Random, adopters: int) -> dict[str, str]:
+    """The adopters' sexes and legal status, one story (casework.steps.SEXES_OF_STATUS)."""
+    if adopters == 1:
+        return {"adopters_sex": r.choice(("M1", "F1", "F1")), "adopters_legal_status": "L0"}
+    status = _pick(r, (("L11", 70), ("L12", 5), ("L2", 5), ("L3", 15), ("L4", 5)))
+    sexes = _pick(r, (("MF", 80), ("FF", 10), ("MM", 10)))
+    allowed = SEXES_OF_STATUS.get(status)
+    if allowed is not None and sexes not in allowed:
+        sexes = r.choice(allowed)
+    return {"adopters_sex": sexes, "adopters_legal_status": status}
 
 
 def participation(ctx: Ctx, child: Person, day: int) -> str:

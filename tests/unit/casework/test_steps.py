@@ -148,3 +148,28 @@ def test_an_adoption_ending_needs_its_ad1_details_named() -> None:
     assert "MF" in _named("end_looked_after", {"reason_ceased": "E13", "adopters_sex": "XY"})[
         "adopters_sex"]  # fmt: skip
     assert steps.validate("end_looked_after", {"reason_ceased": "E13"})
+
+
+ADOPTION = {"reason_ceased": "E12", "adoption_decided_on": "2025-01-10",
+            "adoption_matched_on": "2025-02-03", "adopted_by_foster_carers": False}  # fmt: skip
+
+
+@pytest.mark.parametrize(("count", "sexes", "status", "field"), [
+    (2, "FF", "L11", "adopters_legal_status"),  # a married couple of different sexes is MF (520)
+    (2, "MF", "L12", "adopters_legal_status"),  # of the same sex, MM or FF (522)
+    (2, "M1", "L2", "adopters_sex"),  # M1 is one adopter, and a civil partnership two (519)
+    (1, "MF", "L0", "adopters_sex"),
+])  # fmt: skip
+def test_the_adopters_number_sexes_and_legal_status_must_agree(
+    count: int, sexes: str, status: str, field: str
+) -> None:
+    fields = {**ADOPTION, "adopters": count, "adopters_sex": sexes, "adopters_legal_status": status}
+    assert set(_named("end_looked_after", fields)) == {field}
+
+
+@pytest.mark.parametrize(("count", "sexes", "status"), [
+    (2, "MF", "L11"), (2, "FF", "L12"), (2, "MM", "L2"), (2, "FF", "L3"), (1, "F1", "L0"),
+])  # fmt: skip
+def test_adopters_that_agree_are_kept(count: int, sexes: str, status: str) -> None:
+    fields = {**ADOPTION, "adopters": count, "adopters_sex": sexes, "adopters_legal_status": status}
+    assert steps.validate("end_looked_after", fields)

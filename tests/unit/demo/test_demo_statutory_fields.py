@@ -129,3 +129,21 @@ def test_an_enquiry_that_found_nothing_still_names_its_concern(plan: list[Line])
                 checked += 1
                 assert line["fields"]["factors"] != ["21"]
     assert checked > 0
+
+
+def test_the_demos_adopters_always_tell_one_story() -> None:
+    """Every draw of adopters is one casework accepts: number, sexes and legal status agree."""
+    import random
+
+    from joinedup.casework import steps
+
+    base = {"reason_ceased": "E12", "adoption_decided_on": "2025-01-10",
+            "adoption_matched_on": "2025-02-03", "adopted_by_foster_carers": False}  # fmt: skip
+    seen = set()
+    for seed in range(400):
+        r = random.Random(seed)
+        count = r.choice((1, 2))
+        drawn = casecare._adopters(r, count)
+        steps.validate("end_looked_after", {**base, "adopters": count, **drawn})
+        seen.add((drawn["adopters_sex"], drawn["adopters_legal_status"]))
+    assert {("MF", "L11"), ("F1", "L0")} <= seen and any(s == "L12" for _, s in seen)

@@ -64,6 +64,7 @@ SEX_RECODED_BUG = (
     "fails (a validator bug, not a fault in the return)"
 )
 # The same sex in the two codings: this year's M/F against last year's 1/2.
+SEX_RECODED_YEAR = 2025
 SAME_SEX_RECODED = frozenset({("M", "1"), ("F", "2")})
 
 SW12_BUG = (
@@ -280,7 +281,8 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
     sw12_bug = _fails_open_moves(registry.get("SW12STG2"), args.year)
     if sw12_bug:
         summary["notes"].append(f"{ruleset}: {SW12_BUG}")
-    sex_bug = _fails_recoded_sex(registry.get("202"))
+    # Only 2024-25 compares the two codings: its previous year (2023-24) is the last coded 1/2.
+    sex_bug = args.year == SEX_RECODED_YEAR and _fails_recoded_sex(registry.get("202"))
     if sex_bug:
         summary["notes"].append(f"{ruleset}: {SEX_RECODED_BUG}")
     failures: list[dict[str, Any]] = []
