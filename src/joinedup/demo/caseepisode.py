@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from joinedup.demo.statutory import Episode, Step
 
 ADULT_DAYS = 6574  # 18 years
-SETTLING_DAYS = 7  # a case allocated less than a week ago stays with its worker when care begins
 ORDER = {
     "contact_outcome": 0,
     "referral": 0,
@@ -275,11 +274,7 @@ def _looked_after(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
         return False
     t.adoption = {"placed": day} if str(fields["placement_type"]).startswith("A") else {}
     number = ctx.plan_rng.randint(1, text.CIC_WORKERS)
-    if day - t.allocated_on < SETTLING_DAYS:
-        # Removed within days of the referral: the worker who knows the child keeps them (a
-        # transfer the next day would be a social worker episode of a day, SSDA903 SW09STG2).
-        return True
-    t.worker, t.allocated_on = f"sw.cic.{number:02d}", day
+    t.worker = f"sw.cic.{number:02d}"
     return plan.act(
         ctx,
         t,

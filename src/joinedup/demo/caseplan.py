@@ -68,7 +68,6 @@ class Track:
     minutes: dict[int, int] = field(default_factory=dict)  # the last minute used on each day
     last_day: int = 0  # of the latest step planned
     adviser: str = ""  # the personal adviser of the child's leaving care support
-    allocated_on: int = 0  # the day the current worker took the case
 
 
 def at_time(t: Track, day: int, minute: int) -> str:
@@ -137,7 +136,6 @@ def _open(ctx: Ctx, t: Track, day: int, strategy: bool) -> None:
     ctx.last_referral[t.child.pid] = day
     number = ctx.plan_rng.randint(0, text.WORKERS)
     t.worker = text.DEMO_WORKER if number == 0 else f"sw.assess.{number:02d}"
-    t.allocated_on = day
     allocation: Json = {
         "label": t.worker,
         "team": text.ASSESSMENT_TEAM,
