@@ -8,6 +8,7 @@ that each child is named by a record of their own; counts for truth.json are app
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from joinedup.casework import pathway as p
@@ -159,6 +160,8 @@ def _step(ctx: Ctx, t: plan.Track, s: Step, day: int, mine: list[Step]) -> bool:
         if reason in casecare.ADOPTION and t.cla is not None:
             start = t.cla[0].toordinal()
             ending.update(casecare.adoption_fields(ctx, t.child, day, start, t.adoption))
+        elif "decided" in t.adoption and not _adoption_reversed(ctx, t, day, reason):
+            return False
         return plan.act(ctx, t, day, "end_looked_after", "", ending)
     if r == "case_closed":
         return _close(ctx, t, s, day)
@@ -253,6 +256,16 @@ def _conference(ctx: Ctx, t: plan.Track, s: Step, day: int, mine: list[Step]) ->
         return plan.act(ctx, t, day, "initial_conference", result, fields)
     result = "continue" if outcome == "plan_continues" else "end_plan"
     return plan.act(ctx, t, day, "review_conference", result, fields)
+
+
+def _adoption_reversed(ctx: Ctx, t: plan.Track, day: int, reason: str) -> bool:
+    """Care ends other than by adoption after a decision to place for adoption: the decision
+    ceases that day (SSDA903 PlacedAdoption, rule 557), for the other authority's care after a
+    transfer (RD4, any other reason) or because the child's needs changed (RD1)."""
+    decided = date.fromordinal(t.adoption.pop("decided")).isoformat()
+    fields: Json = {"decided_on": decided, "ceased_on": date.fromordinal(day).isoformat(),
+                    "reason_placed_ceased": "RD4" if reason == "E3" else "RD1"}  # fmt: skip
+    return plan.act(ctx, t, day, "adoption_decision", "", fields)
 
 
 def _looked_after(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:

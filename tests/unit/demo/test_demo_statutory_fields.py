@@ -147,3 +147,32 @@ def test_the_demos_adopters_always_tell_one_story() -> None:
         steps.validate("end_looked_after", {**base, "adopters": count, **drawn})
         seen.add((drawn["adopters_sex"], drawn["adopters_legal_status"]))
     assert {("MF", "L11"), ("F1", "L0")} <= seen and any(s == "L12" for _, s in seen)
+
+
+@pytest.mark.parametrize(("reason", "why"), [("E3", "RD4"), ("E8", "RD1")])
+def test_care_ending_without_adoption_after_a_decision_reverses_it(reason: str, why: str) -> None:
+    """SSDA903 rule 557: a child with a decision to place for adoption who leaves care other
+    than by adoption has the decision's end recorded that day, with a reason casework takes."""
+    import random
+    from types import SimpleNamespace
+
+    from joinedup.casework import pathway, steps
+    from joinedup.demo import caseepisode
+    from joinedup.demo.caseplan import Track
+    from joinedup.demo.model import Person
+
+    child = Person(pid="c1", given="Test", sex="F", dob=date(2015, 1, 1).toordinal(),
+                   culture="en", surnames=[(0, "Child")], nhs="", ethnicity="WBRI",
+                   language="en")  # fmt: skip
+    decided, ended = date(2023, 3, 1), date(2024, 6, 3)
+    track = Track(episode="E1", child=child, worker="sw.cic.01", stage=pathway.LOOKED_AFTER,
+                  cla=(date(2022, 9, 1), False),
+                  adoption={"decided": decided.toordinal()})  # fmt: skip
+    ctx: Any = SimpleNamespace(plan_rng=random.Random(1))
+    assert caseepisode._adoption_reversed(ctx, track, ended.toordinal(), reason)
+    line = track.lines[-1][1]
+    assert (line["action"], line["on"]) == ("adoption_decision", ended.isoformat())
+    assert line["fields"] == {"decided_on": decided.isoformat(), "ceased_on": ended.isoformat(),
+                              "reason_placed_ceased": why}  # fmt: skip
+    assert steps.validate("adoption_decision", line["fields"])
+    assert "decided" not in track.adoption  # reversed once
