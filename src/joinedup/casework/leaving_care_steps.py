@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
-from joinedup.casework.steps import Details, Short, Text, Words, _code, _message
+from joinedup.casework.steps import Details, Short, SwReason, Text, Words, _code, _message
 from joinedup.core import dfe_codes
 from joinedup.core.errors import FieldError, ValidationFailed
 
@@ -58,13 +58,7 @@ class Adviser(Details):
     user_id: int | None = None
     label: Short
     team: Short
-    sw_reason: Text = ""
-
-    @field_validator("sw_reason")
-    @classmethod
-    def _reason(cls, value: str) -> str:
-        return value and _code(value, dfe_codes.SW_REASON,
-                               "an SSDA903 reason for a new social worker")  # fmt: skip
+    sw_reason: SwReason = ""
 
 
 class PathwayPlan(Details):

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -180,6 +181,13 @@ def _code(value: str, codes: frozenset[str], what: str) -> str:
         raise ValueError(f"'{value}' is not {what}")
     return value
 
+
+def _sw_reason(value: str) -> str:
+    return value and _code(value, dfe_codes.SW_REASON, "an SSDA903 reason for a new social worker")
+
+
+# Why a social worker (or personal adviser) took over: an SSDA903 SW_REASON, or blank.
+SwReason = Annotated[Text, AfterValidator(_sw_reason)]
 
 # A UK postcode's shape (outward code, space optional, inward code); blank when not known.
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
@@ -522,13 +530,7 @@ class Allocation(Details):
     team: Short
     manager_label: Text = ""
     # Why the child's social worker changed (SSDA903 SW_REASON); blank when not said.
-    sw_reason: Text = ""
-
-    @field_validator("sw_reason")
-    @classmethod
-    def _reason(cls, value: str) -> str:
-        return value and _code(value, dfe_codes.SW_REASON,
-                               "an SSDA903 reason for a new social worker")  # fmt: skip
+    sw_reason: SwReason = ""
 
 
 MODELS: dict[str, type[Details]] = {

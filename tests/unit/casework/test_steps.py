@@ -173,3 +173,17 @@ def test_the_adopters_number_sexes_and_legal_status_must_agree(
 def test_adopters_that_agree_are_kept(count: int, sexes: str, status: str) -> None:
     fields = {**ADOPTION, "adopters": count, "adopters_sex": sexes, "adopters_legal_status": status}
     assert steps.validate("end_looked_after", fields)
+
+
+def test_a_reason_for_a_new_worker_or_adviser_must_be_an_ssda903_one() -> None:
+    from joinedup.casework import leaving_care_steps
+
+    for module, action in ((steps, "allocate"), (leaving_care_steps, "allocate_adviser")):
+        fields = {"label": "sw.one", "team": "Team A", "sw_reason": "NOPE"}
+        with pytest.raises(ValidationFailed) as refused:
+            module.validate(action, fields)
+        assert [(e.field, e.message) for e in refused.value.errors] == [
+            ("sw_reason", "'NOPE' is not an SSDA903 reason for a new social worker")
+        ]
+        assert module.validate(action, {**fields, "sw_reason": "FCONTA"}).sw_reason == "FCONTA"
+        assert module.validate(action, {**fields, "sw_reason": ""}).sw_reason == ""
