@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from joinedup.core.errors import FieldError, ValidationFailed
 from joinedup.core.workdays import add_working_days, working_days_between
 
 UK = ZoneInfo("Europe/London")
@@ -59,6 +60,14 @@ def london_day(instant: datetime) -> date:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError("instant must be timezone-aware")
     return instant.astimezone(UK).date()
+
+
+def refuse_future(on: date, now: datetime) -> None:
+    """A step's date (the form's `on`) cannot be after today in London."""
+    if on > london_day(now):
+        raise ValidationFailed(
+            "Dates cannot be in the future", [FieldError("on", "not after today")]
+        )
 
 
 def end_of_day(day: date) -> datetime:

@@ -146,7 +146,7 @@ def open_record(
     authorise(session=session, actor=actor, action=Action.CASES_WRITE,
               resource_type="leaving_care")  # fmt: skip
     details = lcs.validate("open", fields)
-    _not_future(on, now)
+    clocks.refuse_future(on, now)
     existing = open_record_of(session, person_id)
     if existing is not None:
         raise InvalidTransition(f"leaving care support is open for this young person ({existing})")
@@ -208,7 +208,7 @@ def act(
     check_version(record, expected_version, fields, record.updated_by, record.updated_at)
     if record.closed_on is not None:
         raise InvalidTransition("this leaving care support is closed")
-    _not_future(on, now)
+    clocks.refuse_future(on, now)
     if on < record.opened_on:
         raise ValidationFailed("The date is before support began", [FieldError(
             "on", f"not before {record.opened_on:%-d %B %Y}")])  # fmt: skip
@@ -403,13 +403,6 @@ def _chronicle(
         occurred_at=datetime.combine(on, time(12), clocks.UK), summary=summary,
         author=chronicle.Author(actor.label, actor.role.value), now=now,
     )  # fmt: skip
-
-
-def _not_future(on: date, now: datetime) -> None:
-    if on > clocks.london_day(now):
-        raise ValidationFailed(
-            "Dates cannot be in the future", [FieldError("on", "not after today")]
-        )
 
 
 def _record(session: Session, record_id: int, *, lock: bool = False) -> LeavingCare:

@@ -123,10 +123,7 @@ def act(
         raise InvalidTransition(f"'{action}' is not an action on a case")
     check_version(case, expected_version, fields, case.updated_by, case.updated_at)
     stage = pathway.next_stage(case.stage, action, outcome)
-    if on > clocks.london_day(now):
-        raise ValidationFailed(
-            "Dates cannot be in the future", [FieldError("on", "not after today")]
-        )
+    clocks.refuse_future(on, now)
     if on < case.referral_on:
         message = f"not before the referral ({case.referral_on:%-d %B %Y})"
         raise ValidationFailed("The date is before the case began", [FieldError("on", message)])

@@ -316,3 +316,13 @@ def test_closed_after_assessment_fits_an_assessment_alone(desk: Desk) -> None:
     case = desk.referred()
     case = desk.act(case, "complete_assessment", "no_further_action", ASSESSED)
     assert desk.act(case, "close", fields={"closure_reason": "RC8"}).stage == "closed"
+
+
+def test_a_step_dated_after_today_is_refused_naming_the_date(desk: Desk) -> None:
+    case = desk.referred()
+    fields = {"attendees": ATTENDEES, "reasons": "Bruising reported."}
+    with pytest.raises(ValidationFailed) as refused:
+        desk.act(case, "strategy_discussion", "section47", fields,
+                 on=date.fromordinal(desk.today().toordinal() + 1))  # fmt: skip
+    assert [(e.field, e.message) for e in refused.value.errors] == [("on", "not after today")]
+    assert desk.case(case.id).stage == "assessment"  # nothing moved

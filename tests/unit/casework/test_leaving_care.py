@@ -109,6 +109,9 @@ def test_a_bad_contact_is_refused_naming_its_field_and_nothing_is_written(
         leavers.act(leavers.records[leavers.relevant], "keeping_in_touch",
                     {**IN_TOUCH, "accommodation": "T"}, date(2026, 2, 1))  # fmt: skip
     assert [e.field for e in young.value.errors] == ["accommodation"]
+    with pytest.raises(ValidationFailed) as ahead:  # the clock stands at 10 April 2026
+        leavers.act(record, "keeping_in_touch", IN_TOUCH, date(2026, 4, 11))
+    assert [(e.field, e.message) for e in ahead.value.errors] == [("on", "not after today")]
     assert _steps(leavers.session) == before
 
 
