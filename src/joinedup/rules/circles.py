@@ -33,12 +33,12 @@ _BODY = """
 up(start, id, into_id) AS (
   SELECT p.id, p.id, p.merged_into_id FROM persons p WHERE {p_in_start}
   UNION
-  SELECT up.start, p.id, p.merged_into_id FROM persons p JOIN up ON p.id = up.into_id),
+  SELECT up.start, p.id, p.merged_into_id FROM {up_step}),
 top(start, id) AS (SELECT start, id FROM up WHERE into_id IS NULL),
 down(top, id) AS (
   SELECT DISTINCT id, id FROM top
   UNION
-  SELECT down.top, p.id FROM persons p JOIN down ON p.merged_into_id = down.id),
+  SELECT down.top, p.id FROM {down_step}),
 stays(top, household_id, from_date, to_date) AS (
   SELECT d.top, hm.household_id, MIN(hm.from_date), MAX(hm.to_date)
   FROM household_members hm JOIN down d ON hm.person_id = d.id
@@ -58,7 +58,7 @@ chain(top, id, into_id, kind) AS (
   SELECT o.top, p.id, p.merged_into_id, p.kind FROM persons p JOIN others o ON p.id = o.person_id
   WHERE {p_in_others}
   UNION
-  SELECT c.top, p.id, p.merged_into_id, p.kind FROM persons p JOIN chain c ON p.id = c.into_id)
+  SELECT c.top, p.id, p.merged_into_id, p.kind FROM {chain_step})
 SELECT 0 AS part, t.start AS a, t.id AS b, p.kind AS kind
   FROM top t JOIN persons p ON p.id = t.id
 UNION ALL SELECT 1, d.top, d.id, CAST(NULL AS VARCHAR(8)) FROM down d
@@ -79,11 +79,26 @@ _WANTED = {
 }
 
 
+# Each recursive step (a merge followed up or down) joins the few rows found so far to persons.
+# PostgreSQL guesses the work table at hundreds of rows and hashes the whole persons table for
+# it (a sequential scan of every person, each step, for the one or two rows there are); as a
+# lateral look-up behind `OFFSET 0`, which it cannot flatten, each row is one index probe.
+_STEPS = {  # the work table, the join, the columns
+    "up_step": ("up", "p.id = up.into_id", "p.id, p.merged_into_id"),
+    "down_step": ("down", "p.merged_into_id = down.id", "p.id"),
+    "chain_step": ("chain c", "p.id = c.into_id", "p.id, p.merged_into_id, p.kind"),
+}
+
+
 def _wanted(dialect: str) -> dict[str, str]:
     """The conditions, from this module's constants only (no value is ever formatted in)."""
     form = "{} = ANY(ARRAY(SELECT {} FROM {}))" if dialect == "postgresql" else (
         "{} IN (SELECT {} FROM {})")  # fmt: skip
-    return {k: form.format(*parts) for k, parts in _WANTED.items()}
+    found = {k: form.format(*parts) for k, parts in _WANTED.items()}
+    step = "{0} CROSS JOIN LATERAL (SELECT {2} FROM persons p WHERE {1} OFFSET 0) p" if (
+        dialect == "postgresql") else "persons p JOIN {0} ON {1}"  # fmt: skip
+    found.update((key, step.format(*parts)) for key, parts in _STEPS.items())
+    return found
 
 
 _START = {

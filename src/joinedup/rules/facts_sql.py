@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import (
@@ -33,12 +33,16 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    cast,
     exists,
     false,
     func,
+    literal,
     literal_column,
+    null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -81,12 +85,20 @@ def read_timelines(
     plan = _plan(reach) if since is not None else None
     if plan is not None and since is not None:
         values.update({f"start_{back}": _start(since, back) for back in _windows(plan)})
-    rows: list[Any] = list(session.execute(_facts_statement(dialect, plan), values).all())
+    owns = {s.child: s.own for s in scopes}
+    if dialect == "postgresql":  # one round trip: the links, their events, the dates of birth
+        values["own"] = _ids(dialect, (p for own in owns.values() for p in own))
+        rows, events, born = _read_together(session, plan, values)
+    else:  # in-process: three plain statements are quicker than one compound
+        rows = list(session.execute(_facts_statement(dialect, plan), values).all())
+        events, born = [], None
     if since is not None and reach.sightings is not None:
         rows += _first_sightings(session, scopes, rows, {r.event_id for r in rows})
-    wanted = {"events": _ids(dialect, {r.event_id for r in rows})}
-    events = session.execute(_events_statement(dialect), wanted).all()
-    births = read_births(session, {s.child: s.own for s in scopes})
+    unread = {r.event_id for r in rows} - {e[0] for e in events}
+    if unread:
+        wanted = {"events": _ids(dialect, unread)}
+        events += session.execute(_events_statement(dialect), wanted).all()
+    births = read_births(session, owns) if born is None else _tally(owns, born)
     store = _Store(rows, events)
     return {s.child: store.timeline(s, births.get(s.child)) for s in scopes}
 
@@ -97,6 +109,12 @@ def read_births(session: Session, owns: Mapping[int, Collection[int]]) -> dict[i
     dialect = _dialect(session)
     persons = {p for own in owns.values() for p in own}
     rows = session.execute(_births_statement(dialect), {"persons": _ids(dialect, persons)})
+    return _tally(owns, rows)
+
+
+def _tally(owns: Mapping[int, Collection[int]], rows: Iterable[Any]) -> dict[int, str]:
+    """`read_births`'s choice from the rows of its statement (person, date of birth, how many
+    records, the first record's time and mention)."""
     tally: dict[int, dict[str, list[Any]]] = defaultdict(dict)
     whose = defaultdict(list)
     for child, own in owns.items():
@@ -241,7 +259,7 @@ def _windows(plan: _Plan) -> list[int]:
 
 
 @cache
-def _births_statement(dialect: str) -> Select[Any]:
+def _births_statement(dialect: str, persons: str = "persons") -> Select[Any]:
     found: Any = (
         select(
             ML.c.person_id,
@@ -253,11 +271,71 @@ def _births_statement(dialect: str) -> Select[Any]:
         .select_from(ML)
         .join(M, M.c.id == ML.c.mention_id)
         .join(E, E.c.id == M.c.event_id)
-        .where(_in(dialect, ML.c.person_id, "persons"))
+        .where(_in(dialect, ML.c.person_id, persons))
         .where(E.c.superseded == false(), M.c.date_of_birth.is_not(None), M.c.date_of_birth != "")
         .group_by(ML.c.person_id, M.c.date_of_birth)
     )
     return found  # type: ignore[no-any-return]
+
+
+def _read_together(
+    session: Session, plan: _Plan | None, values: dict[str, Any]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The facts statement's links, their events and the dates of birth of `:own`, read in one
+    statement (`_together`) and told apart by its first column."""
+    links: list[Any] = []
+    events: list[Any] = []
+    births: list[Any] = []
+    for row in session.execute(_together(plan), values):
+        part, event, occurred_at, record_id, precision, agency, kind, attributes = row[:8]
+        person, mention, role, relationship, victim, perpetrator, dob, n = row[8:]
+        if part == 0:
+            links.append(_Link(person, mention, event, role, relationship, victim, perpetrator,
+                               kind))  # fmt: skip
+        elif part == 1:
+            events.append((event, occurred_at, record_id, precision, agency, kind, attributes))
+        else:
+            births.append((person, dob, n, occurred_at, mention))
+    return links, events, births
+
+
+@cache
+def _together(plan: _Plan | None) -> Any:
+    """PostgreSQL: the facts statement (a CTE, read once), the events it names and the dates of
+    birth, as one `UNION ALL` of rows of the events' columns then the links' (the rest NULL).
+    The events come first, so the result's column types (an instant in UTC, a JSON document)
+    are theirs."""
+    links = _facts_statements("postgresql", plan).cte("links")
+    born = _births_statement("postgresql", "own").subquery("born")
+    cols = [E.c.id, E.c.occurred_at, SR.c.record_id, E.c.date_precision, E.c.agency, E.c.type,
+            E.c.attributes]  # fmt: skip
+    tails = [ML.c.person_id, M.c.id, M.c.role, M.c.relationship, M.c.victim, M.c.perpetrator,
+             M.c.date_of_birth, born.c[2]]  # fmt: skip
+
+    def none(columns: Sequence[Any]) -> list[Any]:
+        return [cast(null(), c.type) for c in columns]
+
+    events = select(literal(1), *cols, *none(tails)).join(SR, SR.c.id == E.c.source_record_id)
+    events = events.where(E.c.id.in_(select(links.c.event_id)))
+    facts = select(literal(0), links.c.event_id, *none(cols[1:5]), links.c.type, *none(cols[6:]),
+                   links.c.person_id, links.c.mention_id, links.c.role, links.c.relationship,
+                   links.c.victim, links.c.perpetrator, *none(tails[6:]))  # fmt: skip
+    births = select(literal(2), *none(cols[:1]), born.c[3], *none(cols[2:]), born.c[0],
+                    born.c[4], *none(tails[2:6]), born.c[1], born.c[2])  # fmt: skip
+    return union_all(events, facts, births)
+
+
+class _Link(NamedTuple):
+    """A row of the facts statement."""
+
+    person_id: int
+    mention_id: int
+    event_id: int
+    role: str
+    relationship: str | None
+    victim: bool | None
+    perpetrator: bool | None
+    type: str
 
 
 def _dialect(session: Session) -> str:
