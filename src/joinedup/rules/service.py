@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -110,6 +111,7 @@ def evaluate_records(
     )
 
     def routed(child: int) -> Callable[[], dict[str, Any]]:
+        @cache  # read once for the child, however many of their prompts open
         def route() -> dict[str, Any]:
             allocation = casework.allocations(session, [child]).get(child)
             return _route(allocation, facts_sql.case_open(session, scopes[child]))
@@ -267,18 +269,25 @@ def _evaluate(
     rules: Sequence[Rule[Any]],
     now: datetime,
 ) -> list[Prompt]:
-    """Each child's findings applied to their prompts; one audit entry for the prompts."""
+    """Each child's findings applied to their prompts; one audit entry for the prompts.
+
+    The prompts of every child with a finding are read in one statement, and the kinds of the
+    answered ones' evidence (`answered_of`) in one more, only when a finding needs them."""
+    found = [(facts.person_id, route, f) for facts, route in lines
+             if (f := _findings(rules, facts, new))]  # fmt: skip
+    if not found:
+        return []
+    children = sorted({child for child, _, _ in found})
+    earlier: dict[tuple[int, str], list[Prompt]] = {}
+    query = select(Prompt).where(Prompt.person_id.in_(children)).order_by(Prompt.id)
+    for p in session.scalars(query):
+        earlier.setdefault((p.person_id, p.rule_id), []).append(p)
+    kinds = _Kinds(session, [p for ps in earlier.values() for p in ps if p.status == DECIDED])
     touched: dict[int, Prompt] = {}
-    for facts, route in lines:
-        found = _findings(rules, facts, new)
-        if not found:
-            continue
-        earlier: dict[str, list[Prompt]] = {}
-        for p in session.scalars(select(Prompt).where(Prompt.person_id == facts.person_id)):
-            earlier.setdefault(p.rule_id, []).append(p)
-        for as_of, finding in found:
-            prompts = earlier.setdefault(finding.rule_id, [])
-            prompt = _apply(session, facts.person_id, prompts, finding, as_of, route, now)
+    for child, route, findings in found:
+        for as_of, finding in findings:
+            prompts = earlier.setdefault((child, finding.rule_id), [])
+            prompt = _apply(session, child, prompts, finding, as_of, route, now, kinds)
             if prompt is not None:
                 touched[prompt.id] = prompt
                 if prompt not in prompts:
@@ -345,17 +354,35 @@ def step(
 def answered_of(session: Session, prompts: Iterable[Prompt]) -> list[Answered]:
     """The decided prompts among these, with the agencies and types of their evidence."""
     decided = [p for p in prompts if p.status == DECIDED]
-    if not decided:
-        return []
-    ids = {e for p in decided for e in p.evidence}
-    rows = session.execute(select(Event.id, Event.agency, Event.type).where(Event.id.in_(ids)))
-    kinds = {event: (agency, kind) for event, agency, kind in rows}
-    found = []
-    for p in decided:
-        known = [kinds[e] for e in p.evidence if e in kinds]
-        agencies, types = frozenset(a for a, _ in known), frozenset(t for _, t in known)
-        found.append(Answered(p.as_of, p.urgency, frozenset(p.evidence), agencies, types))
-    return found
+    return _Kinds(session, decided).answered(decided)
+
+
+class _Kinds:
+    """The agency and type of every record in the evidence of some decided prompts, read in one
+    statement the first time they are asked for (and never, if they are not)."""
+
+    def __init__(self, session: Session, decided: Sequence[Prompt]) -> None:
+        self.session, self.decided = session, decided
+        self.known: dict[int, tuple[str, str]] | None = None
+
+    def answered(self, prompts: Iterable[Prompt]) -> list[Answered]:
+        """The decided prompts among these (each one of `decided`), as `step` sees them."""
+        found = []
+        for p in prompts:
+            if p.status != DECIDED:
+                continue
+            kinds = self._read()
+            known = [kinds[e] for e in p.evidence if e in kinds]
+            agencies, types = frozenset(a for a, _ in known), frozenset(t for _, t in known)
+            found.append(Answered(p.as_of, p.urgency, frozenset(p.evidence), agencies, types))
+        return found
+
+    def _read(self) -> dict[int, tuple[str, str]]:
+        if self.known is None:
+            ids = sorted({e for p in self.decided for e in p.evidence})
+            query = select(Event.id, Event.agency, Event.type).where(Event.id.in_(ids))
+            self.known = {e: (agency, kind) for e, agency, kind in self.session.execute(query)}
+        return self.known
 
 
 def _apply(
@@ -366,10 +393,11 @@ def _apply(
     as_of: date,
     route: Callable[[], dict[str, Any]],
     now: datetime,
+    kinds: _Kinds,
 ) -> Prompt | None:
     evidence = finding.evidence_ids
     live = next((p for p in earlier if p.status in LIVE), None)
-    answered = [] if live is not None else answered_of(session, earlier)
+    answered = [] if live is not None else kinds.answered(earlier)
     action = step(None if live is None else live.evidence, answered, finding, as_of)
     if action is None:
         return None
