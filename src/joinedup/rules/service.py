@@ -283,23 +283,24 @@ def _evaluate(
     for p in session.scalars(query):
         earlier.setdefault((p.person_id, p.rule_id), []).append(p)
     kinds = _Kinds(session, [p for ps in earlier.values() for p in ps if p.status == DECIDED])
-    touched: dict[int, Prompt] = {}
+    touched: dict[int, Prompt] = {}  # by identity: new prompts have no id until the flush
     for child, route, findings in found:
         for as_of, finding in findings:
             prompts = earlier.setdefault((child, finding.rule_id), [])
             prompt = _apply(session, child, prompts, finding, as_of, route, now, kinds)
             if prompt is not None:
-                touched[prompt.id] = prompt
+                touched[id(prompt)] = prompt
                 if prompt not in prompts:
                     prompts.append(prompt)
     if touched:
+        session.flush()  # the prompts opened, in one statement, and those given evidence
         children = sorted({p.person_id for p in touched.values()})
         record(
             session=session,
             actor=actor,
             action=Action.PROMPTS_EVALUATE,
             resource_type="prompt",
-            resource_ids=sorted(touched),
+            resource_ids=sorted(p.id for p in touched.values()),
             detail={"children": children},
             now=now,
         )
@@ -407,7 +408,6 @@ def _apply(
         live.urgency = max(live.urgency, finding.urgency, key=engine.URGENCIES.index)
         live.explanation, live.updated_at = finding.explanation, now
         live.history = [*live.history, _event(now, "evidence_added", events=added)]
-        session.flush()
         return live
     prompt = Prompt(
         person_id=person,
@@ -424,8 +424,7 @@ def _apply(
         history=[_event(now, "fired", events=evidence)],
         **route(),
     )
-    session.add(prompt)
-    session.flush()
+    session.add(prompt)  # flushed with the others (`_evaluate`)
     return prompt
 
 
