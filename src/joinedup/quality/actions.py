@@ -2,7 +2,8 @@
 
 An action is `open` until its owner's completion is recorded (`done`, with a note); an open
 action past its due date is overdue. Audit actions need `case_audits:conduct`; learning actions
-`incidents:manage`.
+`incidents:manage`. An action is about its audit's or incident's child: a restricted child's
+(ADR 0012) are in no list of, and "not found" for, anyone the restriction does not name.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import require
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
-from joinedup.quality.common import SHORT_LIMIT, check_version, text, today
+from joinedup.quality.common import SHORT_LIMIT, check_version, text, today, visible
 from joinedup.quality.models import CaseAudit, QualityAction, SeriousIncident
 
 OPEN, DONE = "open", "done"
@@ -76,11 +77,15 @@ def complete(*, session: Session, actor: Actor, action_id: int, note: str,
 def list_for(*, session: Session, actor: Actor, audit_ids: Sequence[int] = (),
              incident_id: int | None = None, now: datetime) -> list[ActionView]:  # fmt: skip
     """The actions of some audits, or of one incident, open first then by due date."""
-    statement = select(QualityAction)
+    statement = select(QualityAction, CaseAudit.person_id).outerjoin(
+        CaseAudit, CaseAudit.id == QualityAction.audit_id
+    )
     if incident_id is not None:
+        incident = session.get(SeriousIncident, incident_id)
         require(session=session, actor=actor, action=Action.INCIDENTS_MANAGE,
                 resource_type="incident", resource_ids=[incident_id],
-                detail={"view": "actions"}, now=now)  # fmt: skip
+                detail={"view": "actions"}, now=now,
+                child=[incident.person_id] if incident is not None else None)  # fmt: skip
         statement = statement.where(QualityAction.incident_id == incident_id)
     else:
         require(session=session, actor=actor, action=Action.CASE_AUDITS_CONDUCT,
@@ -89,7 +94,10 @@ def list_for(*, session: Session, actor: Actor, audit_ids: Sequence[int] = (),
         statement = statement.where(QualityAction.audit_id.is_not(None))
         if audit_ids:
             statement = statement.where(QualityAction.audit_id.in_(list(audit_ids)))
-    rows = session.scalars(statement).all()
+    found = session.execute(statement).all()
+    if incident_id is None:  # each action's audit names its child
+        found = visible(session, actor, found, lambda r: int(r.person_id))
+    rows = [r[0] for r in found]
     on = today(now)
     ordered = sorted(rows, key=lambda r: (r.status != OPEN, r.due_on, r.id))
     return [ActionView(r, r.status == OPEN and r.due_on < on) for r in ordered]
@@ -103,11 +111,14 @@ def _require(session: Session, actor: Actor, audit_id: int | None, incident_id: 
             raise NotFound(f"case audit {audit_id} does not exist")
         require(session=session, actor=actor, action=Action.CASE_AUDITS_CONDUCT,
                 resource_type="case", resource_ids=[audit.case_id],
-                detail={"action": f"{doing}_action", "audit": audit_id}, now=now)  # fmt: skip
+                detail={"action": f"{doing}_action", "audit": audit_id}, now=now,
+                child=[audit.person_id])  # fmt: skip
         return
     assert incident_id is not None  # noqa: S101 - the caller's check
-    if session.get(SeriousIncident, incident_id) is None:
+    incident = session.get(SeriousIncident, incident_id)
+    if incident is None:
         raise NotFound(f"serious incident {incident_id} does not exist")
     require(session=session, actor=actor, action=Action.INCIDENTS_MANAGE,
             resource_type="incident", resource_ids=[incident_id],
-            detail={"action": f"{doing}_action"}, now=now)  # fmt: skip
+            detail={"action": f"{doing}_action"}, now=now,
+            child=[incident.person_id])  # fmt: skip

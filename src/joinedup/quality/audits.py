@@ -6,7 +6,9 @@ Who audits (ADR 0016): team managers, heads of service and independent reviewing
 never moderates their own audit: both are refused here, for every face.
 
 A case audit moves `to_do` → `submitted` (the auditor may save again until it is moderated)
-→ `moderated`. Every read and write is audited in the caller's transaction.
+→ `moderated`. Every read and write is audited in the caller's transaction. A restricted child
+(ADR 0012) is in no round's list of anyone the restriction does not name, and their audit is
+"not found" for them, as in every other list and read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, column, func, or_, select, table
+from sqlalchemy import column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
@@ -25,7 +27,7 @@ from joinedup.access.service import authorise, record, require
 from joinedup.casework.models import Case, CaseStep
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.quality import sampling
-from joinedup.quality.common import SHORT_LIMIT, check_version, same_person, text, today
+from joinedup.quality.common import SHORT_LIMIT, check_version, same_person, text, today, visible
 from joinedup.quality.models import AuditRound, CaseAudit
 
 STANDARDS = {
@@ -161,17 +163,15 @@ def redraw(*, session: Session, actor: Actor, round_id: int) -> list[int]:
 
 
 def list_rounds(*, session: Session, actor: Actor) -> list[tuple[AuditRound, int, int]]:
-    """Every round, newest first, with its audits and how many are moderated."""
+    """Every round, newest first, with its audits and how many are moderated (counting only the
+    audits of children the actor may see, as `get_round` lists them)."""
     require(session=session, actor=actor, action=Action.CASE_AUDITS_CONDUCT,
             resource_type="audit_round", detail={"view": "list"})  # fmt: skip
-    counts = {
-        round_id: (int(total), int(done or 0))
-        for round_id, total, done in session.execute(
-            select(CaseAudit.round_id, func.count(),
-                   func.sum(case((CaseAudit.status == MODERATED, 1), else_=0)))
-            .group_by(CaseAudit.round_id)
-        )
-    }  # fmt: skip
+    rows = session.execute(select(CaseAudit.round_id, CaseAudit.person_id, CaseAudit.status)).all()
+    counts: dict[int, tuple[int, int]] = {}
+    for round_id, _, status in visible(session, actor, rows, lambda r: int(r.person_id)):
+        total, done = counts.get(round_id, (0, 0))
+        counts[round_id] = (total + 1, done + (status == MODERATED))
     rounds = session.scalars(select(AuditRound).order_by(AuditRound.id.desc())).all()
     return [(r, *counts.get(r.id, (0, 0))) for r in rounds]
 
@@ -183,7 +183,7 @@ def get_round(*, session: Session, actor: Actor, round_id: int) -> RoundView:
     audits = session.scalars(
         select(CaseAudit).where(CaseAudit.round_id == round_id).order_by(CaseAudit.id)
     ).all()
-    return RoundView(row, list(audits))
+    return RoundView(row, visible(session, actor, audits, lambda a: a.person_id))
 
 
 # -- one case's audit ------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def get_audit(*, session: Session, actor: Actor, audit_id: int, now: datetime) -
     require(session=session, actor=actor, action=Action.CASE_AUDITS_CONDUCT,
             resource_type="case", resource_ids=[audit.case_id],
             detail={"view": "case_audit", "audit": audit_id, "person": audit.person_id},
-            now=now)  # fmt: skip
+            now=now, child=[audit.person_id])  # fmt: skip
     drawn = _round(session, audit.round_id)
     return AuditView(audit, drawn, case_facts(session, audit.case_id, drawn.drawn_on))
 
@@ -207,7 +207,8 @@ def submit(*, session: Session, actor: Actor, audit_id: int, grades: Mapping[str
     audit = _audit(session, audit_id)
     require(session=session, actor=actor, action=Action.CASE_AUDITS_CONDUCT,
             resource_type="case", resource_ids=[audit.case_id],
-            detail={"action": "submit", "audit": audit_id}, now=now)  # fmt: skip
+            detail={"action": "submit", "audit": audit_id}, now=now,
+            child=[audit.person_id])  # fmt: skip
     if audit.status == MODERATED:
         raise InvalidTransition("This audit has been moderated: its grades cannot change")
     if audit.status == SUBMITTED and not same_person(actor, audit.auditor_user_id,
@@ -244,7 +245,8 @@ def moderate(*, session: Session, actor: Actor, audit_id: int, outcome: str, gra
     audit = _audit(session, audit_id)
     require(session=session, actor=actor, action=Action.CASE_AUDITS_MODERATE,
             resource_type="case", resource_ids=[audit.case_id],
-            detail={"action": "moderate", "audit": audit_id}, now=now)  # fmt: skip
+            detail={"action": "moderate", "audit": audit_id}, now=now,
+            child=[audit.person_id])  # fmt: skip
     if audit.status != SUBMITTED:
         raise InvalidTransition("Only an audit awaiting moderation can be moderated")
     if same_person(actor, audit.auditor_user_id, audit.auditor_label):

@@ -1,16 +1,22 @@
-"""What the quality services share: text checks, versions and the London day."""
+"""What the quality services share: text checks, versions, the London day and the rows an
+actor may see."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.orm import Session
+
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.casework.clocks import london_day
 from joinedup.core.errors import Conflict, FieldError
 
 TEXT_LIMIT = 4000
 SHORT_LIMIT = 120
+T = TypeVar("T")
 
 
 def today(now: datetime) -> date:
@@ -43,3 +49,11 @@ def same_person(actor: Actor, user_id: int | None, label: str | None) -> bool:
     if actor.user_id is not None and user_id is not None:
         return actor.user_id == user_id
     return label is not None and actor.label == label
+
+
+def visible(session: Session, actor: Actor, rows: Sequence[T],
+            person_of: Callable[[T], int]) -> list[T]:  # fmt: skip
+    """The rows without the restricted children the actor may not see (ADR 0012): a restricted
+    child is in no list of anyone it does not name, not even by a number, as in casework's."""
+    hidden = hidden_from(session, actor, [person_of(r) for r in rows])
+    return [r for r in rows if person_of(r) not in hidden] if hidden else list(rows)

@@ -5,7 +5,9 @@ suspected (Working Together 2023, ch. 5). The local authority notifies the natio
 Safeguarding Practice Review Panel within 5 working days of becoming aware; the safeguarding
 partners complete a rapid review within 15 working days of the notification and decide whether
 to commission a local child safeguarding practice review, published within 6 months by default.
-The clocks are `quality.clocks`; every read and write is audited (`incidents:manage`).
+The clocks are `quality.clocks`; every read and write is audited (`incidents:manage`). A
+restricted child's incidents (ADR 0012) are in no list of, and "not found" for, anyone the
+restriction does not name.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.policy import Action
+from joinedup.access.relationships import hidden_from
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, record, require
 from joinedup.casework.models import Contact
@@ -28,7 +31,7 @@ from joinedup.chronology.views import Entry, Filters
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.people.models import Person
 from joinedup.quality import clocks
-from joinedup.quality.common import check_version, text, today
+from joinedup.quality.common import check_version, text, today, visible
 from joinedup.quality.models import SeriousIncident
 from joinedup.quality.replay import Replayed, replay_child
 from joinedup.rules.engine import Rule
@@ -107,7 +110,12 @@ def notify(*, session: Session, actor: Actor, person_id: int, kind: str, inciden
     errors: list[FieldError] = []
     on = today(now)
     person = session.get(Person, person_id)
-    if person is None or person.merged_into_id is not None or person.kind == "adult":
+    if (
+        person is None
+        or person.merged_into_id is not None
+        or person.kind == "adult"
+        or hidden_from(session, actor, [person_id])
+    ):  # restricted: as if no such child
         errors.append(FieldError("person_id", "Enter the Joined Up number of a child"))
     if kind not in KINDS:
         errors.append(FieldError("kind", "Choose what happened", "required"))
@@ -233,6 +241,7 @@ def list_incidents(*, session: Session, actor: Actor, now: datetime,
     require(session=session, actor=actor, action=Action.INCIDENTS_MANAGE,
             resource_type="incident", detail={"view": "list"}, now=now)  # fmt: skip
     rows = session.scalars(select(SeriousIncident).order_by(SeriousIncident.id.desc())).all()
+    rows = visible(session, actor, rows, lambda r: r.person_id)
     on = today(now)
     return [IncidentView(r, clocks_of(r, on, publication_months)) for r in rows]
 
@@ -303,7 +312,7 @@ def _open(session: Session, actor: Actor, incident_id: int, doing: str | None,
     detail = {"incident": incident_id, **({"action": doing} if doing else {})}
     require(session=session, actor=actor, action=Action.INCIDENTS_MANAGE,
             resource_type="person", resource_ids=[row.person_id], detail=detail,
-            now=now)  # fmt: skip
+            now=now, child=[row.person_id])  # fmt: skip
     return row
 
 
