@@ -37,6 +37,7 @@ from joinedup.reports.ssda903_rows import day, dob
 from joinedup.reports.years import CollectionYear, collection_year
 
 Row = dict[str, str]
+SHORT_BREAKS = frozenset({"V3", "V4"})  # a series of short-term placements: not CLA on 31 March
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
     "Episodes": ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
@@ -122,8 +123,9 @@ def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) 
     rows.oc2(export, recorded, mine, episodes, facts)
     rows.previous_permanence(export, mine, facts)
     rows.adopted(export, mine, facts)
+    at_end = looked_after_at_end({pid: [e for _, e in episodes[pid]] for pid in children})
     export.tables["SWEpisodes"] = social_workers.rows(
-        session, children, window, {pid: dob(facts[pid]) for pid in children}, export.gaps
+        session, at_end, window, {pid: dob(facts[pid]) for pid in at_end}, export.gaps
     )
     _oc3(session, export, periods, children, facts)
     require(
@@ -135,6 +137,18 @@ def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) 
         now=now,
     )
     return export
+
+
+def looked_after_at_end(episodes: dict[int, list[Episode]]) -> list[int]:
+    """The children looked after on 31 March, whom SWEpisodes is for: an episode still open at
+    the year's end, not under a short-break legal status (V3, V4), as the DfE defines
+    CLA_AT_31_MARCH (docs/returns-ssda903.md, "SWEpisodes: children looked after on 31
+    March")."""
+    return sorted(
+        pid
+        for pid, found in episodes.items()
+        if any(e.end is None and e.legal_status not in SHORT_BREAKS for e in found)
+    )
 
 
 def _tables(year: int) -> list[str]:

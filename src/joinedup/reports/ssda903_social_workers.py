@@ -11,10 +11,13 @@ a stable digest of the name), the same in every return. SW_REASON is the reason 
 allocation; when none was, the case's first worker is "FCONTA" and a later one "OTHERS", each
 counted in `gaps`.
 
-After care, the personal adviser of the young person's leaving-care record carries on
-(RETURNS.md: social worker episodes cover the year, including after leaving care; SW17STG2):
-each adviser allocated is an episode, until the next or the record's closure, beginning when
-no case of theirs has a social worker any more (the case's worker holds it until it closes).
+The table is for the children looked after on 31 March only (`ssda903.looked_after_at_end`):
+the DfE asks for their social workers through the whole year, before care too (SW01STG1,
+SW12STG2, SW17STG2; docs/returns-ssda903.md). A child whose care ended in the year is not in it.
+
+The personal adviser of a young person's leaving-care record holds them whenever no case worker
+does (`after_cases`): each adviser allocated is an episode, until the next or the record's
+closure. In the return that matters only for a care leaver looked after again by 31 March.
 SW_REASON as recorded with the adviser, else "OTHERS" (counted).
 """
 

@@ -1,6 +1,6 @@
 """Care leavers in the returns, from records made through the services (no demo authority):
-SSDA903 OC3 around the 17th to 21st birthdays, social worker episodes that go on with the
-personal adviser after care, Annex A List 9, no CIN census episode for leaving care support;
+SSDA903 OC3 around the 17th to 21st birthdays, social worker episodes only while looked after
+on 31 March, Annex A List 9, no CIN census episode for leaving care support;
 and the DfE validator, run for real on the export, catching a broken OC3 row and an adviser's
 episode closed before 31 March."""
 
@@ -49,11 +49,12 @@ def test_oc3_social_workers_after_care_list9_and_no_cin_episode(leavers: Leavers
     header = {row["CHILD"]: row for row in export.tables["Header"]}
     assert set(header) == {leaver, relevant} and header[relevant]["MOTHER"] == ""
     assert [r["CHILD"] for r in export.tables["Episodes"]] == [leaver]
-    assert export.tables["SWEpisodes"] == [
+    # SWEpisodes is for the children looked after on 31 March: the boy was on 31 March 2025,
+    # with his social worker since care began; by 31 March 2026 he had left care at 18.
+    assert export.tables["SWEpisodes"] == []
+    assert _export(leavers, 2025).tables["SWEpisodes"] == [
         {"CHILD": leaver, "DOB": "10/09/2007", "SW_ID": "XX000013", "SW_DECOM": "03/06/2024",
-         "SW_DEC": "10/09/2025", "SW_REASON": "FCONTA"},
-        {"CHILD": leaver, "DOB": "10/09/2007", "SW_ID": "XX000031", "SW_DECOM": "10/09/2025",
-         "SW_DEC": "", "SW_REASON": "TSPROC"},
+         "SW_DEC": "", "SW_REASON": "FCONTA"},
     ]  # fmt: skip
     # Her 17th birthday (1 March 2025), three months after she went home: no contact was
     # recorded from December to April, so the authority was not in touch (counted).
@@ -92,12 +93,19 @@ def test_the_validator_passes_the_export_and_catches_what_is_broken(
 ) -> None:
     export = _export(leavers, 2026)
     leaver, relevant = str(leavers.leaver), str(leavers.relevant)
-    export.tables["SWEpisodes"][-1]["SW_DEC"] = "20/03/2026"  # the adviser stopped: SW17STG2
     export.tables["OC3"][0]["ACTIV"] = "0"  # in touch with no activity: rule 345
     this = _written(export, tmp_path / "2026")
     report = validation.validate(year=2026, ssda903=this, la_code="990", patch_la_lookup=["990"],
                                  patch_postcodes=POSTCODES)  # fmt: skip
-    assert _counted(report) == {("SW17STG2", leaver), ("345", relevant)}
+    assert _counted(report) == {("345", relevant)}
+    # The boy, looked after on 31 March 2025: his worker's episode given an end date days
+    # before it, with none after, fails SW11bSTG2.
+    earlier = _export(leavers, 2025)
+    earlier.tables["SWEpisodes"][-1]["SW_DEC"] = "28/03/2025"
+    broken = validation.validate(year=2025, ssda903=_written(earlier, tmp_path / "2025"),
+                                 la_code="990", patch_la_lookup=["990"],
+                                 patch_postcodes=POSTCODES)  # fmt: skip
+    assert ("SW11bSTG2", leaver) in _counted(broken)
     # 2026-27 with 2025-26 before it: the girl's care (June to December 2024) is in neither
     # year the validator sees, so its two-year rule 1002 fails her: listed with why, not
     # counted; the boy's care is in last year's episodes and passes it.

@@ -16,7 +16,7 @@ from joinedup.casework.views import CaseView
 from joinedup.core.errors import NotPermitted, ValidationFailed
 from joinedup.reports import ssda903_read as read
 from joinedup.reports import ssda903_rows
-from joinedup.reports.ssda903 import COLUMNS, Ssda903Export, export_ssda903
+from joinedup.reports.ssda903 import COLUMNS, Ssda903Export, export_ssda903, looked_after_at_end
 from joinedup.reports.ssda903_episodes import Episode, split
 from joinedup.reports.ssda903_rows import QUERY_231
 from tests.unit.casework.support import CHAIR, MANAGER, Desk, desk
@@ -183,6 +183,30 @@ def test_social_workers_cover_the_year_and_the_last_is_open_at_31_march(desk: De
     )
     assert starts[0] == export.tables["Episodes"][0]["DECOM"] and starts[1:] == ends[:-1]
     assert ends[-1] == ""
+
+
+def test_social_workers_only_for_children_looked_after_on_31_march(desk: Desk) -> None:
+    # The DfE asks for the social workers of the children looked after on 31 March (SW01STG1,
+    # SW12STG2, SW17STG2): a child whose care ended in the year is in Episodes, not SWEpisodes,
+    # even while their case (and its worker) goes on after care.
+    case = _looked_after(desk, date(2026, 11, 25))
+    case = desk.act(case, "allocate", "", {"team": "Children in care", "label": "worker.cic",
+                    "user_id": 31}, actor=MANAGER, on=date(2026, 11, 25))  # fmt: skip
+    desk.act(case, "end_looked_after", "", {"reason_ceased": "E4A"}, actor=MANAGER,
+             on=date(2027, 5, 1))  # fmt: skip
+    before, after = _export(desk, 2027), _export(desk, 2028)
+    assert _column(before, "SWEpisodes", "SW_DEC") == [""]  # looked after on 31 March 2027
+    assert _column(after, "Episodes", "REC") == ["E4A"]
+    assert after.tables["SWEpisodes"] == []  # went home in May 2027
+
+
+def test_looked_after_at_end_leaves_out_ended_care_and_short_breaks() -> None:
+    def e(pid: int, end: date | None, legal: str = "C2") -> Episode:
+        return Episode(pid, date(2026, 4, 1), "S", legal, {}, end=end)
+
+    found = {1: [e(1, date(2026, 6, 1)), e(1, None)], 2: [e(2, date(2026, 9, 1))],
+             3: [e(3, None, "V4")], 4: [e(4, None, "V3"), e(4, None, "C1")]}  # fmt: skip
+    assert looked_after_at_end(found) == [1, 4]
 
 
 def test_one_audit_entry_with_counts_only_and_only_for_performance(desk: Desk) -> None:

@@ -74,6 +74,12 @@ SW12_BUG = (
     "care, so every child still in care after a move or a change of legal status fails it (a "
     "validator bug, not a fault in the return)"
 )
+SW12_LEFT_BUG = (
+    "this ruleset's rule SW12STG2 ('If a child is looked after on 31 March then all social "
+    "worker episodes ...') also fails the episodes of a child whose care ended in the year and "
+    "who is not looked after on 31 March, whom the return rightly leaves out of SWEpisodes (a "
+    "validator bug, not a fault in the return)"
+)
 
 # 903 rules that look for a care leaver's care in this year's and last year's episodes only
 # (their own messages say they may then fail a young person whose care ended before last year;
@@ -281,6 +287,9 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
     sw12_bug = _fails_open_moves(registry.get("SW12STG2"), args.year)
     if sw12_bug:
         summary["notes"].append(f"{ruleset}: {SW12_BUG}")
+    sw12_left_bug = _fails_care_ended(registry.get("SW12STG2"), args.year)
+    if sw12_left_bug:
+        summary["notes"].append(f"{ruleset}: {SW12_LEFT_BUG}")
     # Only 2024-25 compares the two codings: its previous year (2023-24) is the last coded 1/2.
     sex_bug = args.year == SEX_RECODED_YEAR and _fails_recoded_sex(registry.get("202"))
     if sex_bug:
@@ -301,7 +310,9 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
             summary["skipped"].append(code)  # the tables it needs were not given
             continue
         summary["ran"].append(code)
-        failures.extend(_903_failures(code, rule, result, store, k3_bug, sw12_bug, sex_bug))
+        failures.extend(
+            _903_failures(code, rule, result, store, k3_bug, sw12_bug, sex_bug, sw12_left_bug)
+        )
     for failure in failures:
         _mark_synthetic(failure, store, args.synthetic_la, lambda frame, row: frame.loc[row])
     return summary, failures
@@ -432,6 +443,43 @@ def _fails_open_moves(rule: Any, year: int) -> bool:
     return {1, 2} <= set(result.get("Episodes", []))
 
 
+def _fails_care_ended(rule: Any, year: int) -> bool:
+    """Whether this ruleset's SW12STG2 fails P3, looked after from May to August and home
+    since (E4A), so not looked after on 31 March and not in SWEpisodes, beside P4, looked
+    after since May with one social worker from that day (who passes)."""
+    if rule is None:
+        return False
+    import pandas as pd
+
+    blank, y = pd.NA, year - 1
+    episodes = pd.DataFrame(
+        [
+            {"CHILD": "P3", "DECOM": f"01/05/{y}", "DEC": f"01/08/{y}", "REC": "E4A",
+             "RNE": "S", "LS": "C2"},
+            {"CHILD": "P4", "DECOM": f"01/05/{y}", "DEC": blank, "REC": blank, "RNE": "S",
+             "LS": "C2"},
+        ]
+    )  # fmt: skip
+    workers = pd.DataFrame([{"CHILD": "P4", "SW_DECOM": f"01/05/{y}", "SW_DEC": blank}])
+    metadata = {"collection_start": f"01/04/{y}", "collection_end": f"31/03/{year}"}
+    try:
+        result = rule.func({"Episodes": episodes, "SWEpisodes": workers, "metadata": metadata})
+    except Exception:
+        return False
+    return set(result.get("Episodes", [])) == {0}
+
+
+def _not_looked_after_at_end(store: dict[str, Any], row: Any) -> bool:
+    """Whether the child of this Episodes row has no episode open at the year's end (other than
+    a short break, V3 or V4): not looked after on 31 March."""
+    import pandas as pd
+
+    episodes = store["Episodes"]
+    mine = episodes[episodes["CHILD"] == episodes.at[row, "CHILD"]]
+    dec = pd.to_datetime(mine["DEC"], format="%d/%m/%Y", errors="coerce")
+    return not (dec.isna() & ~mine["LS"].isin(["V3", "V4"])).any()
+
+
 def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
     """SW12STG2's failure of this episode is the validator's bug: the episode is still open and
     did not start the period of care (the rule can never pass it), or one of the child's social
@@ -473,6 +521,7 @@ def _903_failures(
     k3_bug: bool,
     sw12_bug: bool = False,
     sex_bug: bool = False,
+    sw12_left_bug: bool = False,
 ) -> list[dict[str, Any]]:
     import pandas as pd
 
@@ -506,6 +555,15 @@ def _903_failures(
                 and _sw12_wrongly_failed(store, row)
             ):
                 failure["upstream_bug"] = SW12_BUG
+            if (
+                sw12_left_bug
+                and code == "SW12STG2"
+                and table == "Episodes"
+                and frame is not None
+                and row in frame.index
+                and _not_looked_after_at_end(store, row)
+            ):
+                failure["upstream_bug"] = SW12_LEFT_BUG
             if (
                 sex_bug
                 and code == "202"
