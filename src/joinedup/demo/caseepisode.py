@@ -8,6 +8,7 @@ that each child is named by a record of their own; counts for truth.json are app
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from joinedup.demo.statutory import Episode, Step
 
 ADULT_DAYS = 6574  # 18 years
+TRANSFER_AFTER_CARE = (5, 20)  # days from care to the children in care team's worker
+
 ORDER = {
     "contact_outcome": 0,
     "referral": 0,
@@ -93,9 +96,11 @@ def episode(ep: Episode, steps: list[Step]) -> None:
         decision = p.STRATEGY if strategy else p.REFERRAL
         t = plan.contact(ctx, child, first.day, source, decision, first.text)
         for s in mine:
+            _transfer_due(ctx, t, days[id(s)])
             done = s.rtype in ("referral", "contact_outcome", "cp_plan_start")  # with the contact
             if not done and not _step(ctx, t, s, days[id(s)], mine):
                 _skip(ctx, s.rtype if s.rtype != "note" else s.kind)
+        _transfer_due(ctx, t, ctx.world.end)
         ctx.plan_tracks.append(t)
         ctx.plan_last[child.pid] = t
         ep.ids.extend(t.ids)
@@ -287,20 +292,26 @@ def _looked_after(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
         return False
     t.adoption = {"placed": day} if str(fields["placement_type"]).startswith("A") else {}
     number = ctx.plan_rng.randint(1, text.CIC_WORKERS)
-    t.worker = f"sw.cic.{number:02d}"
-    return plan.act(
-        ctx,
-        t,
-        day,
-        "allocate",
-        "",
-        {
-            "label": t.worker,
-            "team": text.CIC_TEAM,
-            "manager_label": text.CIC_MANAGER,
-            "sw_reason": "TSPROC",
-        },  # moved to the children in care team as the process has it
-    )
+    # The case moves to the children in care team as the process has it, at a transfer planned
+    # some days after care begins (the worker who brought the child into care settles the
+    # placement first), never the same day: an episode of a day or two is not a social worker's
+    # (SSDA903 SW09STG2). Drawn from its own seed, so the rest of the plan is unchanged.
+    delay = random.Random(f"{t.episode}:{day}:transfer").randint(*TRANSFER_AFTER_CARE)
+    t.transfer = (day + delay, {
+        "label": f"sw.cic.{number:02d}", "team": text.CIC_TEAM,
+        "manager_label": text.CIC_MANAGER, "sw_reason": "TSPROC",
+    })  # fmt: skip
+    return True
+
+
+def _transfer_due(ctx: Ctx, t: plan.Track, day: int) -> None:
+    """The planned move to the children in care team, on its day, if the child is still looked
+    after then (a child home within days stays with the worker who had them)."""
+    if t.transfer is None or day < t.transfer[0]:
+        return
+    (on, fields), t.transfer = t.transfer, None
+    if t.stage == p.LOOKED_AFTER and plan.act(ctx, t, on, "allocate", "", fields):
+        t.worker = str(fields["label"])
 
 
 def _transfer(ctx: Ctx, t: plan.Track, day: int) -> bool:

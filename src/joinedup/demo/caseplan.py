@@ -68,6 +68,7 @@ class Track:
     minutes: dict[int, int] = field(default_factory=dict)  # the last minute used on each day
     last_day: int = 0  # of the latest step planned
     adviser: str = ""  # the personal adviser of the child's leaving care support
+    transfer: tuple[int, Json] | None = None  # the planned move to the children in care team
 
 
 def at_time(t: Track, day: int, minute: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -176,3 +177,22 @@ def test_care_ending_without_adoption_after_a_decision_reverses_it(reason: str, 
                               "reason_placed_ceased": why}  # fmt: skip
     assert steps.validate("adoption_decision", line["fields"])
     assert "decided" not in track.adoption  # reversed once
+
+
+def test_the_children_in_care_team_takes_over_days_after_care_begins(plan: list[Line]) -> None:
+    """The case moves to the children in care team at a transfer planned 5 to 20 days after care
+    begins, never the day care begins: so no social worker holds a child for a day or two
+    (SSDA903 SW09STG2), however soon after the referral care began."""
+    moves = 0
+    for lines in _episodes(plan).values():
+        began = [date.fromisoformat(x["on"]) for x in lines if x["action"] == "start_looked_after"]
+        held = [(date.fromisoformat(x["on"]), x["fields"]) for x in lines
+                if x["action"] == "allocate"]  # fmt: skip
+        for (on, _), (then, _) in pairwise(held):
+            assert (then - on).days >= 3
+        for on, fields in held:
+            if fields.get("team") == "Children in care team":
+                moves += 1
+                since = max(b for b in began if b <= on)
+                assert 5 <= (on - since).days <= 20
+    assert moves > 0

@@ -204,6 +204,20 @@ def test_sw12stg2_failing_a_start_of_care_for_the_worker_before_care_is_the_vali
     assert report.passed, [(f.rule, f.child, f.message) for f in report.errors]
 
 
+def test_sw12stg2_failing_a_start_of_care_held_by_the_worker_from_before_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    """LAC1's one social worker has held them since April, before care began in June (the
+    children in care team's transfer not yet made): the rule's own message asks for that episode,
+    yet SW12STG2 fails the start of care for it. Listed as the validator's, not counted."""
+    ssda903 = shutil.copytree(SSDA903, tmp_path / "903")
+    replace(ssda903 / "sw_episodes.csv", "LAC1,15/03/2015,SW100001,10/06/2025,,FCONTA",
+            "LAC1,15/03/2015,SW100001,01/04/2025,,FCONTA")  # fmt: skip
+    report = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    assert [b.child for b in report.known_bugs if b.rule == "SW12STG2"] == ["LAC1"]
+    assert report.passed, [(f.rule, f.child, f.message) for f in report.errors]
+
+
 def test_sw12stg2_still_counts_a_start_of_care_with_no_worker(tmp_path: Path) -> None:
     """The rule's real finding stands: LAC1's only social worker episode ended before care
     began, so nothing covers the start of care."""

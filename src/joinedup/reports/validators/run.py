@@ -412,7 +412,7 @@ def _fails_open_moves(rule: Any, year: int) -> bool:
     """Whether this ruleset's SW12STG2 fails children rightly reported: P1 in care since May,
     moved in August and still there, with one social worker throughout (its row 1); P2 in care
     since June with the worker they had before care and a new one from the day care began
-    (its row 2)."""
+    (its row 2); P5 in care since June with the one worker they have had since April (row 3)."""
     if rule is None:
         return False
     import pandas as pd
@@ -426,6 +426,8 @@ def _fails_open_moves(rule: Any, year: int) -> bool:
              "LS": "C2"},
             {"CHILD": "P2", "DECOM": f"01/06/{y}", "DEC": blank, "REC": blank, "RNE": "S",
              "LS": "C2"},
+            {"CHILD": "P5", "DECOM": f"01/06/{y}", "DEC": blank, "REC": blank, "RNE": "S",
+             "LS": "C2"},
         ]
     )  # fmt: skip
     workers = pd.DataFrame(
@@ -433,6 +435,7 @@ def _fails_open_moves(rule: Any, year: int) -> bool:
             {"CHILD": "P1", "SW_DECOM": f"01/05/{y}", "SW_DEC": blank},
             {"CHILD": "P2", "SW_DECOM": f"01/04/{y}", "SW_DEC": f"01/06/{y}"},
             {"CHILD": "P2", "SW_DECOM": f"01/06/{y}", "SW_DEC": blank},
+            {"CHILD": "P5", "SW_DECOM": f"01/04/{y}", "SW_DEC": blank},
         ]
     )
     metadata = {"collection_start": f"01/04/{y}", "collection_end": f"31/03/{year}"}
@@ -440,7 +443,7 @@ def _fails_open_moves(rule: Any, year: int) -> bool:
         result = rule.func({"Episodes": episodes, "SWEpisodes": workers, "metadata": metadata})
     except Exception:
         return False
-    return {1, 2} <= set(result.get("Episodes", []))
+    return {1, 2, 3} <= set(result.get("Episodes", []))
 
 
 def _fails_care_ended(rule: Any, year: int) -> bool:
@@ -484,7 +487,8 @@ def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
     """SW12STG2's failure of this episode is the validator's bug: the episode is still open and
     did not start the period of care (the rule can never pass it), or one of the child's social
     worker episodes passes the rule's own test for it (the rule fails the episode if any one of
-    them does not: a worker from before care, which the DfE asks for, fails it)."""
+    them does not: a worker from before care, which the DfE asks for, fails it), or the episode
+    starts care and each worker failing it held the child from before care began."""
     import pandas as pd
 
     episodes, workers = store["Episodes"], store.get("SWEpisodes")
@@ -496,13 +500,20 @@ def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
     if workers is None:
         return False
     mine = workers[workers["CHILD"] == episodes.at[row, "CHILD"]]
-    for value in mine["SW_DECOM"]:
+    held_when_care_began = not mine.empty and rne == "S" and not pd.isna(decom)
+    for value, ended in zip(mine["SW_DECOM"], mine["SW_DEC"], strict=True):
         start = pd.to_datetime(value, format="%d/%m/%Y", errors="coerce")
         if pd.isna(start):
+            held_when_care_began = False
             continue
         if (not pd.isna(dec) and start <= dec and rec != "X1") or (start >= decom and rne == "S"):
             return True
-    return False
+        stop = pd.to_datetime(ended, format="%d/%m/%Y", errors="coerce")
+        if not (start < decom and (pd.isna(stop) or stop >= decom)):
+            held_when_care_began = False
+    # Every worker fails only for having held the child since before care began, which the
+    # rule's own message asks for ("even those whilst they were not looked after").
+    return held_when_care_began
 
 
 def _no_care_seen(store: dict[str, Any], child: str) -> bool:
