@@ -26,6 +26,9 @@ from joinedup.core.ids import new_token, sha256_hex
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so that timing does not reveal which do.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+# The first step of a sign-in, as its audit entry names it.
+PASSWORD, SINGLE_SIGN_ON = "password", "single sign-on"
+_SSO_PREFIX = "sso:"  # a challenge's purpose after single sign-on: `sso:verify`, `sso:enrol`
 
 
 @dataclass(frozen=True)
@@ -96,20 +99,29 @@ def burn_password_check(password: str) -> None:
         _hasher.verify(_DUMMY_HASH, password)
 
 
-def start_challenge(*, session: Session, user: User, purpose: str, now: datetime) -> str:
-    """The step between the password and the code: a random cookie token, only its hash kept."""
+def start_challenge(
+    *, session: Session, user: User, purpose: str, now: datetime, first_step: str = PASSWORD
+) -> str:
+    """The step between the password (or single sign-on) and the code: a random cookie token,
+    only its hash kept. The first step is kept with the purpose (`sso:verify`), so that the
+    sign-in's audit entry names the step actually taken (`first_step_of`)."""
     token = new_token()
     session.add(
         SignInChallenge(
             token_hash=sha256_hex(token.encode()),
             user_id=user.id,
-            purpose=purpose,
+            purpose=_SSO_PREFIX + purpose if first_step == SINGLE_SIGN_ON else purpose,
             csrf_token=new_token(24),
             created_at=now,
         )
     )
     session.flush()
     return token
+
+
+def first_step_of(challenge: SignInChallenge) -> str:
+    """How the person got to the code step: `password` or `single sign-on`."""
+    return SINGLE_SIGN_ON if challenge.purpose.startswith(_SSO_PREFIX) else PASSWORD
 
 
 def live_challenge(
@@ -120,7 +132,7 @@ def live_challenge(
         .join(User, User.id == SignInChallenge.user_id)
         .where(
             SignInChallenge.token_hash == sha256_hex(token.encode()),
-            SignInChallenge.purpose == purpose,
+            SignInChallenge.purpose.in_((purpose, _SSO_PREFIX + purpose)),
             SignInChallenge.ended_at.is_(None),
             User.active.is_(True),
         )

@@ -24,12 +24,15 @@ from sqlalchemy.orm import Session
 
 from joinedup.access import audit, mfa, oidc, throttle
 from joinedup.access.accounts import (
+    PASSWORD,
+    SINGLE_SIGN_ON,
     actor_for,
     authenticate,
     burn_password_check,
     end_all_sessions,
     end_challenge,
     end_session,
+    first_step_of,
     live_challenge,
     resume_session,
     start_challenge,
@@ -128,8 +131,8 @@ def sign_in(
             session=session, attempt_id=reservation.attempt_id, state=throttle.SUCCEEDED, now=now
         )
         if is_demo_exempt(settings, user.username):
-            return _finish(session, user, now, {"method": "password", "second_factor": "demo"})
-        return _challenge(session, settings, user, now)
+            return _finish(session, user, now, {"method": PASSWORD, "second_factor": "demo"})
+        return _challenge(session, settings, user, now, PASSWORD)
 
 
 def sso_client(settings: Settings, redirect_uri: str) -> oidc.Client:
@@ -188,15 +191,15 @@ def sso_finish(
                 session=session, identity=identity, email_domain=client.email_domain, now=now
             )
             if settings.oidc_trusted_for_mfa:
-                detail = {"method": "single sign-on", "second_factor": "identity provider"}
+                detail = {"method": SINGLE_SIGN_ON, "second_factor": "identity provider"}
                 return SsoResult(_finish(session, user, now, detail), next_path)
-            return SsoResult(_challenge(session, settings, user, now), next_path)
+            return SsoResult(_challenge(session, settings, user, now, SINGLE_SIGN_ON), next_path)
     except oidc.SsoRefused as refused:
         with unit_of_work(engine) as session:
             _end_previous(session, settings, previous_token, now)
             row = _row(None, SIGN_IN, "refused", [], now)
             row["reason"] = f"single sign-on: {refused.reason}"
-            row["detail"] = {"method": "single sign-on"}
+            row["detail"] = {"method": SINGLE_SIGN_ON}
             audit.append(session, row)
         return SsoResult(Attempt("wrong"), next_path, refused.reason)
 
@@ -205,6 +208,14 @@ def challenge_user(
     *, engine: Engine, settings: Settings, token: str | None, purpose: str, now: datetime
 ) -> tuple[int, str, str] | None:
     """The live challenge behind a cookie: (user id, username, its form token), or None."""
+    found = _live(engine, settings, token, purpose, now)
+    return found[:3] if found is not None else None
+
+
+def _live(
+    engine: Engine, settings: Settings, token: str | None, purpose: str, now: datetime
+) -> tuple[int, str, str, str] | None:
+    """(user id, username, form token, the first step: password or single sign-on), or None."""
     if not token:
         return None
     with unit_of_work(engine) as session:
@@ -214,7 +225,7 @@ def challenge_user(
         if found is None:
             return None
         challenge, user = found
-        return user.id, user.username, challenge.csrf_token
+        return user.id, user.username, challenge.csrf_token, first_step_of(challenge)
 
 
 def begin_enrolment(
@@ -250,10 +261,10 @@ def give_code(
     now: datetime,
 ) -> Attempt:
     """The second step: a code (or, to sign in, a recovery code); to set up, the first code."""
-    found = challenge_user(engine=engine, settings=settings, token=token, purpose=purpose, now=now)
+    found = _live(engine, settings, token, purpose, now)
     if found is None:
         return Attempt("expired")
-    user_id, username, _ = found
+    user_id, username, _, first_step = found
     reservation = _reserve(engine, settings, username, client, now)
     if not reservation.allowed:
         _refuse_locked(engine, settings, username, reservation, previous_token, now)
@@ -285,7 +296,8 @@ def give_code(
         end_challenge(session=session, token=token, now=now)
         if purpose == ENROL:
             _audit(session, actor_for(user), TWO_FACTOR_SET_UP, "permitted", [user.id], now)
-        signed_in = _finish(session, user, now, {"method": "password", "second_factor": factor})
+        detail = {"method": first_step, "second_factor": factor}
+        signed_in = _finish(session, user, now, detail)
         return Attempt("signed_in", signed_in.token, codes)
 
 
@@ -377,9 +389,13 @@ def _refuse_locked(
         audit.append(session, row)
 
 
-def _challenge(session: Session, settings: Settings, user: User, now: datetime) -> Attempt:
+def _challenge(
+    session: Session, settings: Settings, user: User, now: datetime, first_step: str
+) -> Attempt:
     purpose = VERIFY if mfa.is_enrolled(session, user.id) else ENROL
-    token = start_challenge(session=session, user=user, purpose=purpose, now=now)
+    token = start_challenge(
+        session=session, user=user, purpose=purpose, now=now, first_step=first_step
+    )
     return Attempt(purpose, token)  # type: ignore[arg-type]
 
 

@@ -5,6 +5,7 @@ nothing mocked. Every bad answer is refused with a clear page and an audit entry
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx2 as httpx
@@ -14,7 +15,15 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine, delete, func, select, update
 from tests.factories.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, serve
-from tests.factories.sign_in import audit_entries, make_user, password_step
+from tests.factories.sign_in import (
+    audit_entries,
+    code_for,
+    code_step,
+    give_code,
+    make_user,
+    password_step,
+    secret_on,
+)
 
 from joinedup.access.auth_models import ExternalIdentity
 from joinedup.access.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
@@ -134,6 +143,29 @@ def test_a_provider_trusted_for_mfa_signs_straight_in(
     signed = [(e.actor_label, e.detail) for e in entries if e.outcome == "permitted"]
     assert signed[-1] == (EMAIL, {"method": "single sign-on", "second_factor": "identity provider"})
     figure("OIDC trusted for MFA: signed straight in, the earlier session ended (target: rotated)")
+
+
+def test_after_single_sign_on_the_code_steps_entry_names_single_sign_on(
+    sso: FastAPI, clean_engine: Engine, clock: FrozenClock, idp: Provider
+) -> None:
+    """The provider is not trusted for MFA: the code step follows, and the sign-in's entry
+    names the first step taken (single sign-on), never the password that was not typed."""
+    make_user(clean_engine, clock.now(), username=EMAIL)
+    with TestClient(sso, follow_redirects=False) as client:
+        _, callback = to_provider_and_back(client)
+        step = client.get(callback).headers["location"]
+        assert step == "/sign-in/set-up-two-factor"
+        page = client.get(step)
+        code = code_for(secret_on(page.text), clock.now())
+        assert give_code(client, step, page.text, code).status_code == 200
+        assert EMAIL in client.get("/account").text
+        _, callback = to_provider_and_back(client)  # again, now the code of an enrolled account
+        assert client.get(callback).headers["location"] == "/sign-in/two-factor"
+        clock.advance(timedelta(seconds=30))
+        assert code_step(client, code_for(secret_on(page.text), clock.now())).status_code == 303
+    signed = [e.detail for e in audit_entries(clean_engine, "account:sign_in")
+              if e.outcome == "permitted"]  # fmt: skip
+    assert signed == [{"method": "single sign-on", "second_factor": "totp"}] * 2
 
 
 @pytest.mark.parametrize(
