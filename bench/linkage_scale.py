@@ -102,7 +102,7 @@ def run_ours(records: Path, size: int) -> Result:
     watch = Stopwatch()
     watch.wrap(batch, "_candidates", "score")  # Splink's predict, then the guard in Python
     watch.wrap(LinkerInference, "predict", "splink_predict")
-    watch.wrap(batch, "cluster", "cluster")  # both passes
+    watch.wrap(batch, "cluster", "cluster")
     watch.wrap(batch, "to_arrow", "rows")
     started = time.perf_counter()
     result = batch.link(given, threshold=Settings().link_upper, engine="duckdb")

@@ -6,13 +6,14 @@ link decision at the default threshold, so a change that breaks a difficulty fai
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
 from joinedup.config import Settings
 from joinedup.people.linkage.cluster import cluster
 from joinedup.people.linkage.model import LinkageModel, block_values, load_model
+from joinedup.people.linkage.train import _held, prepare
 from joinedup.people.linkage.types import Identity
 
 UPPER = Settings().link_upper
@@ -241,3 +242,13 @@ def test_a_mistyped_postcode_still_finds_the_same_home_in_batch(model: LinkageMo
     assert home["k_da"] == "KF3|35 sallow house"
     assert block_values(model.features(replace(vague, address=None)))["k_da"] is None
     assert not any(k.startswith("k_da:") for k in model.blocking_keys(model.features(CHILD)))
+
+
+def test_an_identity_sent_by_several_agencies_is_one_row_with_every_source() -> None:
+    # Features ignore only the source: the key that spares repeats their features holds the rest.
+    assert len(_held(CHILD)) == len(fields(CHILD)) - 1
+    police = replace(CHILD, source_agency="police")
+    prepared = prepare([CHILD, police, replace(police, sex="M")], {})
+    assert prepared.row_of == [0, 0, 1]
+    assert prepared.sources is not None
+    assert prepared.sources[0] == {"health", "police"}

@@ -7,6 +7,7 @@ clusters are drawn in Python from the scored pairs with the constraints of clust
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import tempfile
@@ -17,6 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from joinedup.people.linkage.cluster import cluster
 from joinedup.people.linkage.comparisons import COMPARISONS, GUARDED, guard, spell
@@ -82,6 +86,7 @@ def link(
     with _registered(engine, prepared) as data:
         from splink import Linker
 
+        linker = None
         if model is None:
             step = time.perf_counter()
             say("training the model (Splink: u by random sampling, m by EM)")
@@ -97,24 +102,21 @@ def link(
         row_must = [(prepared.row_of[a], prepared.row_of[b]) for a, b in must]
         row_cannot = [(prepared.row_of[a], prepared.row_of[b]) for a, b in cannot]
         say("scoring blocked pairs")
-        linker = Linker(data, _spelled(model.splink, engine))
+        if linker is None:  # scored by the linker just trained, else by one made from the model
+            linker = Linker(data, _spelled(model.splink, engine))
         candidates, guarded = _candidates(linker, model, prepared.rows, threshold, engine)
         cut = logit(threshold)
-        edges = [(c.a, c.b, c.weight) for c in candidates if c.weight >= cut]
-        row_labels, refused = cluster(
-            prepared.rows, edges, must=row_must, cannot=row_cannot, sources=prepared.sources
-        )
         # Names are as common as the persons who bear them, not as the records that repeat
         # them, and the share of pairs that match follows from the persons found: recalibrate
-        # on the first clustering, re-weigh every candidate pair (in Python: only the prior
-        # and the name frequencies change) and cluster again.
+        # on a first estimate of the persons (Splink's own clustering, the connected components
+        # of the unguarded pairs above the threshold, with the links people confirmed),
+        # re-weigh every candidate pair (in Python: only the prior and the name frequencies
+        # change) and cluster once, with every constraint.
+        above = [(c.a, c.b) for c in candidates if c.weight >= cut]
+        estimate = _components(len(prepared.rows), [*above, *row_must])
         say("re-weighing on the persons found")
-        first_model, model = model, recalibrated(model, prepared.rows, row_labels)
-        edges = [
-            (c.a, c.b, w)
-            for c in candidates
-            if (w := _reweighed(c, prepared.rows, first_model, model)) >= cut
-        ]
+        first_model, model = model, recalibrated(model, prepared.rows, estimate)
+        edges = _reweighed(candidates, prepared.rows, first_model, model, cut)
         row_labels, refused = cluster(
             prepared.rows, edges, must=row_must, cannot=row_cannot, sources=prepared.sources
         )
@@ -152,6 +154,23 @@ class _Candidate:
 MARGIN_BITS = 6.0
 
 
+def _components(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
+    """A label for each of n rows: the connected components of `pairs` (union-find)."""
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+    return [find(i) for i in range(n)]
+
+
 def logit(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 
@@ -163,40 +182,61 @@ def _candidates(
 
     The guard reads the levels of four comparisons; Splink returns each comparison's weight,
     which names its level wherever the levels' weights differ (else the level is recomputed).
+    The guard is asked once for each combination of levels, not once for each pair.
     """
     floor = logit(threshold) - MARGIN_BITS
     predictions = linker.inference.predict(threshold_match_weight=floor)
-    named = [f"mw_{spec.name}" for spec in GUARDED]
-    columns = [
-        "unique_id_l", "unique_id_r", "match_weight", "mw_tf_adj_given", "mw_tf_adj_family",
-        *named,
-    ]  # fmt: skip
-    data = _as_arrow(predictions, engine).select(columns).to_pydict()
-    by_weight = _labels_by_weight(model)
-    found: list[_Candidate] = []
-    guarded = 0
-    for left, right, weight, tf_given, tf_family, *parts in zip(
-        *(data[c] for c in columns), strict=True
-    ):
-        labels = {}
-        for spec, part in zip(GUARDED, parts, strict=True):
-            label = by_weight[spec.name].get(round(part, 9))
-            if label is None:
-                a, b = rows[int(left)], rows[int(right)]
-                label = spec.levels[spec.level_of(a, b)].label
-            labels[spec.name] = label
-        if guard(labels):
+    ends = ["unique_id_l", "unique_id_r", "match_weight", "mw_tf_adj_given", "mw_tf_adj_family"]
+    table = _as_arrow(predictions, engine)
+    code, combinations = _level_codes(table, model)
+    held_codes = pa.array([c for c, labels in combinations.items() if guard(labels)], "int64")
+    held = pc.fill_null(pc.is_in(code, value_set=held_codes), False)
+    unnamed = pc.is_null(code)
+    guarded = int(pc.sum(held).as_py() or 0)
+    found = _as_candidates(table.filter(pc.invert(pc.or_(held, unnamed))).select(ends))
+    for c in _as_candidates(table.filter(unnamed).select(ends)):  # rare: recompute the levels
+        a, b = rows[c.a], rows[c.b]
+        if guard({spec.name: spec.levels[spec.level_of(a, b)].label for spec in GUARDED}):
             guarded += 1
-            continue
-        found.append(
-            _Candidate(int(left), int(right), float(weight), float(tf_given), float(tf_family))
-        )
+        else:
+            found.append(c)
     return found, guarded
 
 
-def _labels_by_weight(model: LinkageModel) -> dict[str, dict[float, str | None]]:
-    """For each guarded comparison, its level's label by the level's weight (None if shared)."""
-    table: dict[str, dict[float, str | None]] = {}
+def _as_candidates(table: pa.Table) -> list[_Candidate]:
+    return [
+        _Candidate(int(left), int(right), float(weight), float(tf_given), float(tf_family))
+        for left, right, weight, tf_given, tf_family in zip(
+            *table.to_pydict().values(), strict=True
+        )
+    ]
+
+
+def _level_codes(table: pa.Table, model: LinkageModel) -> tuple[Any, dict[int, dict[str, str]]]:
+    """One number per pair for the levels of the guarded comparisons (null where a weight
+    names no level), and the levels that each number stands for."""
+    by_weight = _labels_by_weight(model)
+    code: Any = None
+    for spec in GUARDED:
+        named = pa.array(list(by_weight[spec.name]), "float64")
+        index = pc.index_in(pc.round(table[f"mw_{spec.name}"], 9), value_set=named)
+        index = pc.cast(index, "int64")
+        code = index if code is None else pc.add(pc.multiply(code, len(spec.levels)), index)
+    combinations: dict[int, dict[str, str]] = {}
+    choices = [list(enumerate(by_weight[spec.name].values())) for spec in GUARDED]
+    for combination in itertools.product(*choices):
+        number = 0
+        for spec, (position, _) in zip(GUARDED, combination, strict=True):
+            number = number * len(spec.levels) + position
+        combinations[number] = {
+            spec.name: label for spec, (_, label) in zip(GUARDED, combination, strict=True)
+        }
+    return code, combinations
+
+
+def _labels_by_weight(model: LinkageModel) -> dict[str, dict[float, str]]:
+    """For each guarded comparison, its levels' labels by weight (less weights levels share)."""
+    table: dict[str, dict[float, str]] = {}
     for spec in GUARDED:
         weights = model.level_weights(spec.name)
         seen: dict[float, str | None] = {}
@@ -208,14 +248,33 @@ def _labels_by_weight(model: LinkageModel) -> dict[str, dict[float, str | None]]
 
 
 def _reweighed(
-    c: _Candidate, rows: Sequence[Features], before: LinkageModel, after: LinkageModel
-) -> float:
-    a, b = rows[c.a], rows[c.b]
-    weight = c.weight - c.tf_given - c.tf_family + after.prior_weight - before.prior_weight
-    for comparison, column in (("given", "given"), ("family", "family")):
-        if a[column] is not None and a[column] == b[column]:  # the exact level: adjusted
-            weight += after.tf_adjustment(comparison, column, a, b)
-    return weight
+    candidates: Sequence[_Candidate],
+    rows: Sequence[Features],
+    before: LinkageModel,
+    after: LinkageModel,
+    cut: float,
+) -> list[tuple[int, int, float]]:
+    """The candidates re-weighed with `after`'s prior and name frequencies, at or above `cut`."""
+    shift = after.prior_weight - before.prior_weight
+    adjustments: dict[tuple[str, str], float] = {}  # an exact name's adjustment, by the name
+
+    def adjusted(column: str, a: Features, b: Features) -> float:
+        key = (column, a[column])
+        found = adjustments.get(key)
+        if found is None:
+            found = adjustments[key] = after.tf_adjustment(column, column, a, b)
+        return found
+
+    edges = []
+    for c in candidates:
+        a, b = rows[c.a], rows[c.b]
+        weight = c.weight - c.tf_given - c.tf_family + shift
+        for column in ("given", "family"):  # the exact level is adjusted
+            if a[column] is not None and a[column] == b[column]:
+                weight += adjusted(column, a, b)
+        if weight >= cut:
+            edges.append((c.a, c.b, weight))
+    return edges
 
 
 def recalibrated(

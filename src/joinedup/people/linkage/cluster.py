@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from joinedup.people.linkage.comparisons import DOB, GIVEN
 from joinedup.people.linkage.types import Features
 
-_NAME_FIELDS = ("given", "given_all", "given_var", "family", "family_all")
-_DOB_FIELDS = ("dob_y", "dob_m", "dob_d", "dob_o")
+_NAME_FIELDS = frozenset(("given", "given_all", "given_var", "family", "family_all"))
+_DOB_FIELDS = frozenset(("dob_y", "dob_m", "dob_d", "dob_o"))
 _DOB_AGREE = frozenset({"exact", "day and month swapped", "one part different"})
 # A spelling held by this many identities of a group is the person's name, not a slip: two
 # groups whose names are only similar ("Lily" and "Lila", twins) are not joined on it. Where the
@@ -65,7 +65,15 @@ def _dobs_agree(da: int, a: Features, db: int, b: Features) -> bool:
 
 
 def _name_key(row: Features) -> tuple[object, ...]:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in (row[f] for f in _NAME_FIELDS))
+    """The name fields as a hashable key (lists as tuples)."""
+    given_all, given_var, family_all = row["given_all"], row["given_var"], row["family_all"]
+    return (
+        row["given"],
+        tuple(given_all) if given_all else given_all,
+        tuple(given_var) if given_var else given_var,
+        row["family"],
+        tuple(family_all) if family_all else family_all,
+    )
 
 
 class Clustering:
@@ -94,13 +102,13 @@ class Clustering:
             group.upn.add(upn)
         if sex := row.get("sex"):
             group.sex.add(sex)
-        if row.get("given") and all(f in row for f in _NAME_FIELDS):
-            group.names[_name_key(row)] = {f: row[f] for f in _NAME_FIELDS}
+        if row.get("given") and row.keys() >= _NAME_FIELDS:
+            group.names[_name_key(row)] = row  # only its name fields are read
             group.named_rows = 1
             if self.sources is not None:  # a row of unknown source is a source of its own
                 group.name_sources.update(self.sources[root] or {f"row {root}"})
-        if row.get("dob_o") is not None and all(f in row for f in _DOB_FIELDS):
-            group.dobs[row["dob_o"]] = {f: row[f] for f in _DOB_FIELDS}
+        if row.get("dob_o") is not None and row.keys() >= _DOB_FIELDS:
+            group.dobs[row["dob_o"]] = row  # only its date fields are read
         return group
 
     def find(self, i: int) -> int:

@@ -11,6 +11,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from joinedup.core.identifiers import nhs_number_valid, upn_valid
@@ -26,6 +27,11 @@ MAX_ERRORS = 50
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _NHS = re.compile(r"^\d{10}$")
 _UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+
+# A child's number and date of birth recur on every record about them: each is checked once.
+_nhs_valid = lru_cache(maxsize=2**16)(nhs_number_valid)
+_upn_valid = lru_cache(maxsize=2**16)(upn_valid)
+_date_parts = lru_cache(maxsize=2**16)(date_parts)
 
 
 @dataclass(slots=True)
@@ -92,7 +98,7 @@ def _check(
     dob = value["date_of_birth"]
     if dob and not _DATE.match(dob):
         errors.append(f"{where}: date_of_birth: expected YYYY-MM-DD, YYYY-MM or YYYY")
-    elif dob and None in date_parts(dob)[: dob.count("-") + 1]:
+    elif dob and None in _date_parts(dob)[: dob.count("-") + 1]:
         errors.append(f"{where}: date_of_birth: {dob!r} is not a date")
     if value["sex"] and value["sex"] not in ("F", "M", "U", "I"):
         errors.append(f"{where}: sex: expected F, M, U or I")
@@ -104,10 +110,10 @@ def _check(
         errors.append(f"{where}: upn: expected a letter, 11 digits and a check character")
     if errors:
         return errors
-    if nhs and not nhs_number_valid(nhs):
+    if nhs and not _nhs_valid(nhs):
         result.warnings.append(f"{where}: nhs_number: check digit wrong; not used for matching")
         nhs = ""
-    if upn and not upn_valid(upn):
+    if upn and not _upn_valid(upn):
         result.warnings.append(f"{where}: upn: check letter wrong; not used for matching")
         upn = ""
     result.record_ids.append(record_id)
