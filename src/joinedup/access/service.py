@@ -28,14 +28,29 @@ class NoRelationship(NotPermitted):
     break_glass: bool = False
 
 
-def authorise(*, session: Session, actor: Actor, action: Action, resource_type: str) -> None:
+def authorise(
+    *,
+    session: Session,
+    actor: Actor,
+    action: Action,
+    resource_type: str,
+    child: Sequence[int] | None = None,
+    detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> str | None:
     """Check the policy before work whose resource ids are not yet known (a creation).
 
     The permitted case is audited by `record` once the ids exist, in the same transaction;
-    a refusal is recorded here and raises NotPermitted.
+    a refusal is recorded here and raises NotPermitted. With `child`, the child is checked
+    as `require` checks it (restricted: NotFound; no relationship: NoRelationship), before
+    anything is written, and the relationship the work rests on is returned for `record`'s
+    entry (None when the role alone suffices).
     """
     if not permits(actor.role, action):
-        _refuse(session, actor, action, resource_type, (), None, None, None)
+        _refuse(session, actor, action, resource_type, (), None, detail, now)
+    if not child:
+        return None
+    return _check_child(session, actor, action, child, resource_type, (), detail, now)
 
 
 def _refuse(

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import NO_SUCH_CHILD, authorise, require
+from joinedup.access.service import record as audited
 from joinedup.casework import chronicle, clocks, eligibility
 from joinedup.casework import leaving_care_steps as lcs
 from joinedup.casework.chronicle import Authority
@@ -142,9 +143,13 @@ def open_record(
     fields: dict[str, Any],
     now: datetime,
 ) -> LeavingCareView:
-    """Open leaving care support for a young person the law says it is owed to."""
-    authorise(session=session, actor=actor, action=Action.CASES_WRITE,
-              resource_type="leaving_care")  # fmt: skip
+    """Open leaving care support for a young person the law says it is owed to.
+
+    The young person is checked first (restricted, or no relationship: refused and audited), so
+    that a refusal neither writes a row nor tells whether a record is open or a date known."""
+    held = authorise(session=session, actor=actor, action=Action.CASES_WRITE,
+                     resource_type="leaving_care", child=[person_id],
+                     detail={"person": person_id, "step": "open"}, now=now)  # fmt: skip
     details = lcs.validate("open", fields)
     clocks.refuse_future(on, now)
     existing = open_record_of(session, person_id)
@@ -171,10 +176,11 @@ def open_record(
     )
     session.add(record)
     session.flush()
-    require(session=session, actor=actor, action=Action.CASES_WRITE,
+    opened = {"person": person_id, "step": "open", "category": category}
+    audited(session=session, actor=actor, action=Action.CASES_WRITE,
             resource_type="leaving_care", resource_ids=[record.id],
-            detail={"person": person_id, "step": "open", "category": category}, now=now,
-            child=[person_id])  # fmt: skip
+            detail=opened if held is None else {**opened, "relationship": held},
+            now=now)  # fmt: skip
     step = _done(session, record, "open", on, now, actor, details.model_dump(mode="json"),
                  category)  # fmt: skip
     _chronicle(session, actor, authority, record, step, on, now,

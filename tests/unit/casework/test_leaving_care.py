@@ -10,13 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
-from joinedup.access.roles import Actor
+from joinedup.access.roles import Actor, Role
+from joinedup.access.service import NoRelationship
 from joinedup.casework import clocks, eligibility, lists
 from joinedup.casework.eligibility import Care
-from joinedup.casework.leaving_care_models import LeavingCareStep
+from joinedup.casework.leaving_care_models import LeavingCare, LeavingCareStep
 from joinedup.config import Settings
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
-from tests.unit.casework.leaving_care_support import IN_TOUCH, Leavers, build
+from tests.factories.relationships import allocate
+from tests.unit.access.test_relationships import kept_refusals
+from tests.unit.casework.leaving_care_support import IN_TOUCH, PA_ONE, Leavers, build
 from tests.unit.casework.support import DSL, WORKER
 
 BORN = date(2008, 3, 1)  # 14 on 1 March 2022, 16 on 1 March 2024, 18 on 1 March 2026
@@ -116,7 +119,9 @@ def test_a_bad_contact_is_refused_naming_its_field_and_nothing_is_written(
 
 
 def test_who_may_open_and_who_is_refused(leavers: Leavers) -> None:
-    with pytest.raises(InvalidTransition):  # open already
+    with pytest.raises(InvalidTransition):  # open already, told to the adviser who holds it
+        leavers.open(leavers.leaver, date(2026, 1, 1), actor=PA_ONE)
+    with pytest.raises(NoRelationship):  # and to nobody without a relationship
         leavers.open(leavers.leaver, date(2026, 1, 1))
     audited = leavers.session.scalars(select(AuditEntry).where(
         AuditEntry.resource_type == "leaving_care")).all()  # fmt: skip
@@ -142,3 +147,35 @@ def test_pathway_reviews_due_are_in_the_advisers_deadlines(leavers: Leavers) -> 
         ("pathway_review", leavers.leaver, date(2026, 3, 15), True, "pa.one")]  # fmt: skip
     assert lists.deadlines(session=leavers.session, actor=WORKER, now=leavers.clock.now(),
                            user_id=32) == []  # fmt: skip
+
+
+def test_a_refused_open_leaves_no_record_only_the_refusal(leavers: Leavers) -> None:
+    """The relationship is checked before anything is written: a worker with none is refused
+    with no leaving-care row left in the session, and the refusal is audited; the allocated
+    worker then opens it, with one entry naming the relationship."""
+    young = leavers.relevant
+    leavers.act(leavers.records[young], "close", {"reason": "no_longer_required"},
+                date(2026, 3, 30))  # fmt: skip
+    allocate(leavers.session, person_id=young, worker=WORKER)
+    stranger = Actor(role=Role.SOCIAL_WORKER, label="worker.other", user_id=77)
+    rows = select(func.count()).select_from(LeavingCare).where(LeavingCare.person_id == young)
+    before = leavers.session.scalar(rows)
+    with pytest.raises(NoRelationship):
+        leavers.open(young, date(2026, 4, 1), actor=stranger)
+    assert leavers.session.scalar(rows) == before
+    kept_refusals(leavers.session)
+    [refused] = leavers.session.scalars(select(AuditEntry).where(
+        AuditEntry.actor_label == "worker.other")).all()  # fmt: skip
+    assert (refused.action, refused.outcome, refused.resource_type) == (
+        "cases:write",
+        "refused",
+        "leaving_care",
+    )
+    assert refused.detail == {"person": young, "step": "open", "child": young,
+                              "relationship": None}  # fmt: skip
+    opened = leavers.open(young, date(2026, 4, 1), actor=WORKER)
+    assert leavers.session.scalar(rows) == (before or 0) + 1
+    [entry] = [e for e in leavers.session.scalars(select(AuditEntry).where(
+        AuditEntry.resource_type == "leaving_care", AuditEntry.outcome == "permitted"))
+        if e.resource_ids == [opened.id] and e.detail.get("step") == "open"]  # fmt: skip
+    assert entry.detail["relationship"] == "allocated"
