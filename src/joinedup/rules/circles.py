@@ -153,8 +153,20 @@ def without_jit(session: Session) -> None:
     """On PostgreSQL, no JIT compilation for the rest of the transaction. The planner's guesses
     for recursive CTEs are millions of rows, which makes it compile this statement (and the
     facts statement after it) for over a second; their real work is a few milliseconds."""
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    # Where the database's or role's own setting is already off (`ALTER DATABASE ... SET jit =
+    # off`), nothing to do: asked once a connection (its value on reset, whatever this
+    # transaction has set), which saves a round trip a transaction thereafter.
+    info = session.connection().info
+    if _JIT_OFF not in info:
+        info[_JIT_OFF] = session.scalar(_JIT_DEFAULT) == "off"
+    if not info[_JIT_OFF]:
         session.execute(text("SET LOCAL jit = off"))
+
+
+_JIT_OFF = "joinedup_jit_off_by_default"
+_JIT_DEFAULT = text("SELECT reset_val FROM pg_settings WHERE name = 'jit'")
 
 
 def read_scopes(session: Session, persons: Collection[int]) -> dict[int, Scope]:

@@ -12,12 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, select
+import pytest
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from joinedup.access.roles import Actor, Role
+from joinedup.db.session import make_engine
 from joinedup.intake.models import Event, SourceRecord
 from joinedup.rules import service as rules
+from joinedup.rules.circles import without_jit
 from joinedup.rules.library import DEFAULT_RULES
 from joinedup.rules.models import Prompt
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
@@ -116,3 +120,27 @@ def test_findings_for_two_children_read_their_prompts_and_answers_once(people: S
     found = evaluated(people, more["record_id"])
     assert found == [*reading(people.session), "prompts", "answered prompts' evidence"]
     assert [p.id for p in people.session.scalars(select(Prompt))] == [p.id for p in opened]
+
+
+@pytest.mark.parametrize("default", ["on", "off"])
+def test_jit_is_switched_off_a_transaction_unless_the_connection_has_it_off(
+    database_url: str, engine: Engine, default: str
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("JIT compilation is PostgreSQL's")
+    options = {"connect_args": {"options": f"-c jit={default}"}}
+    own = make_engine(database_url, poolclass=StaticPool, **options)
+    try:
+        sent = []
+        for _ in range(2):  # two transactions on the same connection
+            with Session(own) as session, statements(session) as found:
+                without_jit(session)
+                assert session.scalar(text("SHOW jit")) == "off"
+            sent.append([kind for kind in found if kind != "SHOW jit"])
+        asked = "SELECT reset_val FROM pg_settings WHERE name = 'jit'"
+        if default == "on":
+            assert sent == [[asked, "jit off"], ["jit off"]]
+        else:  # asked once, then nothing: a round trip a transaction saved
+            assert sent == [[asked], []]
+    finally:
+        own.dispose()
