@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from joinedup.casework import pathway as p
+from joinedup.core.workdays import is_working_day
 from joinedup.demo import casecare, caseleaving
 from joinedup.demo import caseplan as plan
 from joinedup.demo import casetext as text
@@ -346,6 +347,8 @@ def _close(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
     reason = str((s.attrs or {}).get("reason"))
     if reason == "RC5":
         _transfer(ctx, t, day)
+    if t.stage == p.AWAITING_CONFERENCE:
+        day, reason = _conference_before_closing(ctx, t, day, reason)
     if t.stage == p.ASSESSMENT and "assessment" in t.due:  # the pathway closes only an assessed
         outcome = "early_help" if reason == "RC9" else "no_further_action"  # case
         plan.act(
@@ -395,6 +398,24 @@ def _oversight(ep: Episode) -> list[Step]:
             out.append(Step(day, None, "supervision", "oversight", None, note, ""))
             day += rng.randint(18, 27)
     return out
+
+
+def _conference_before_closing(ctx: Ctx, t: plan.Track, day: int, reason: str) -> tuple[int, str]:
+    """A history that closes a case while the initial conference its enquiry convened is still
+    to be held: casework rightly will not close it (the case would wait for the conference for
+    ever, and the census would carry an enquiry with no conference: CIN rule 8740). The
+    conference is held first, on a working day, and decides no plan is needed; the case closes
+    then, not as "after assessment" (RC8, RC9: CIN rule 2990)."""
+    while not is_working_day(date.fromordinal(day)) and day < ctx.world.end:
+        day += 1
+    fields: Json = {
+        "chair": text.chair(ctx.d, ctx.plan_rng),
+        "attendees": text.attendees(ctx.d, ctx.plan_rng),
+        "categories": [],
+        "decision": "No child protection plan is needed; the case is to close.",
+    }
+    plan.act(ctx, t, day, "initial_conference", "no_further_action", fields)
+    return day, "RC7" if reason in ("RC8", "RC9") else reason
 
 
 def flush(ctx: Ctx) -> None:

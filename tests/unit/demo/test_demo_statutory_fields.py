@@ -196,3 +196,41 @@ def test_the_children_in_care_team_takes_over_days_after_care_begins(plan: list[
                 since = max(b for b in began if b <= on)
                 assert 5 <= (on - since).days <= 20
     assert moves > 0
+
+
+def test_a_case_closed_while_its_conference_is_due_holds_the_conference_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The history closed a case 13 days after its enquiry convened an initial conference, with
+    no conference (10,000-child demo): casework refuses that close, so the case waited for ever
+    and the 2025-26 census carried the enquiry with no conference (CIN rule 8740). The demo now
+    holds the conference first, on a working day, deciding no plan, then closes (RC7, not RC8:
+    CIN rule 2990)."""
+    import random
+    from types import SimpleNamespace
+
+    from joinedup.casework import pathway
+    from joinedup.demo import caseepisode, casetext
+    from joinedup.demo.caseplan import Track
+    from joinedup.demo.model import Person
+    from joinedup.demo.statutory import Step
+
+    monkeypatch.setattr(casetext, "chair", lambda d, rng: "Chair One")
+    monkeypatch.setattr(casetext, "attendees", lambda d, rng: [])
+    child = Person(pid="c1", given="Test", sex="F", dob=date(2015, 1, 1).toordinal(),
+                   culture="en", surnames=[(0, "Child")], nhs="", ethnicity="WBRI",
+                   language="en")  # fmt: skip
+    track = Track(episode="E1", child=child, worker="sw.assess.01",
+                  stage=pathway.AWAITING_CONFERENCE,
+                  due={"initial_conference": date(2024, 5, 21)})  # fmt: skip
+    world = SimpleNamespace(end=date(2026, 11, 24).toordinal())
+    ctx: Any = SimpleNamespace(plan_rng=random.Random(1), d=None, world=world)
+    saturday = date(2024, 5, 25)
+    closed = Step(saturday.toordinal(), child, "", "case_closed", {"reason": "RC8"}, "Closed.", "")
+    assert caseepisode._close(ctx, track, closed, saturday.toordinal())
+    done = [(x["action"], x.get("outcome", ""), x["on"]) for _, x in track.lines]
+    # Saturday 25 May 2024; Monday 27 May was the spring bank holiday.
+    assert done == [("initial_conference", "no_further_action", "2024-05-28"),
+                    ("close", "", "2024-05-28")]  # fmt: skip
+    assert track.lines[-1][1]["fields"]["closure_reason"] == "RC7"
+    assert track.stage == pathway.CLOSED
