@@ -7,6 +7,7 @@ import getpass
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
@@ -20,11 +21,13 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from sqlalchemy import Engine
 
-from joinedup.access.roles import Actor
 from joinedup.config import Settings
-from joinedup.db.session import make_engine
+
+if TYPE_CHECKING:  # the database and access layers are imported by the commands that use them
+    from sqlalchemy import Engine
+
+    from joinedup.access.roles import Actor
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -43,6 +46,8 @@ def settings() -> Settings:
 
 
 def engine(current: Settings) -> Engine:
+    from joinedup.db.session import make_engine
+
     return make_engine(current.database_url)
 
 
@@ -52,6 +57,8 @@ def cli_actor() -> Actor:
         who = getpass.getuser()
     except (KeyError, OSError):
         who = "unknown"
+    from joinedup.access.roles import Actor
+
     return Actor.system(f"cli:{who}")
 
 
