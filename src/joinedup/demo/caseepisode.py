@@ -412,7 +412,10 @@ def _conference_before_closing(ctx: Ctx, t: plan.Track, day: int, reason: str) -
         "chair": text.chair(ctx.d, ctx.plan_rng),
         "attendees": text.attendees(ctx.d, ctx.plan_rng),
         "categories": [],
-        "decision": "No child protection plan is needed; the case is to close.",
+        "decision": "No child protection plan is needed; the case is to close."
+        if reason != "RC5"
+        else "The family has moved away: no plan here; the new authority is told of the "
+        "concerns and decides on its own conference.",
     }
     plan.act(ctx, t, day, "initial_conference", "no_further_action", fields)
     return day, "RC7" if reason in ("RC8", "RC9") else reason
