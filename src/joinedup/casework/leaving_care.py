@@ -14,7 +14,6 @@ late review needs its reason) and each contact (OC3: in touch, activity, accommo
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -35,8 +34,8 @@ from joinedup.casework.names import child_names
 from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import StepView
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
-from joinedup.intake.models import Mention
-from joinedup.people.models import MentionLink, Person
+from joinedup.people.birth import birth_date
+from joinedup.people.models import Person
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 STEP_TITLES = {
@@ -88,26 +87,6 @@ def periods_of_care(session: Session, person_id: int) -> list[eligibility.Care]:
                          str((details or {}).get("legal_status") or ""), str(outcome or ""))
         for start, end, status, outcome, details in rows
     ]  # fmt: skip
-
-
-def birth_date(session: Session, person_id: int) -> date | None:
-    """The date of birth most of the person's records give to the day (the latest on a tie)."""
-    rows = session.execute(
-        select(Mention.birth_date, Mention.id)
-        .join(MentionLink, MentionLink.mention_id == Mention.id)
-        .where(MentionLink.person_id == person_id, Mention.birth_date.is_not(None),
-               Mention.birth_date_precision == "day")
-    )  # fmt: skip
-    votes: Counter[date] = Counter()
-    last: dict[date, int] = {}
-    for born, mention_id in rows:
-        if born is None:
-            continue
-        votes[born] += 1
-        last[born] = max(last.get(born, 0), mention_id)
-    if not votes:
-        return None
-    return max(votes, key=lambda d: (votes[d], last[d]))
 
 
 def category_of(

@@ -2,9 +2,10 @@
 
 A child's records come from many agencies, each with its own spelling of what it knows, so a
 return takes for each item the value most of the child's current records agree on (the latest
-among equals): the unique pupil number (valid ones only), the date of birth (known to the day),
-sex, ethnicity (a DfE code) and the latest postcode. What no record says is returned as unknown
-(`None`, sex "U", ethnicity "NOBT"), never guessed.
+among equals): the unique pupil number (valid ones only), the date of birth (known to the day:
+`people.birth`, which leaving care reads too), sex, ethnicity (a DfE code) and the latest
+postcode. What no record says is returned as unknown (`None`, sex "U", ethnicity "NOBT"), never
+guessed.
 
 The export that calls this has already checked the policy and written its audit entry
 (`Action.RETURNS_EXPORT`); nothing here is shown on a page.
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from joinedup.core import dfe_codes
 from joinedup.intake.models import Event, Mention
 from joinedup.people.batchsql import among
+from joinedup.people.birth import birth_dates
 from joinedup.people.models import MentionLink
 
 CHUNK = 20_000
@@ -67,16 +69,16 @@ def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildF
     wanted = sorted(set(person_ids))
     votes: dict[int, dict[str, _Votes]] = defaultdict(lambda: defaultdict(_Votes))
     latest_postcode: dict[int, tuple[datetime, str]] = {}
+    born: dict[int, date] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
+        born.update(birth_dates(session, chunk))
         rows = session.execute(
             select(
                 MentionLink.person_id,
                 Event.occurred_at,
                 Mention.upn,
                 Mention.upn_valid,
-                Mention.birth_date,
-                Mention.birth_date_precision,
                 Mention.expected_date_of_delivery,
                 Mention.sex,
                 Mention.ethnicity,
@@ -86,12 +88,10 @@ def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildF
             .join(Event, Event.id == Mention.event_id)
             .where(among(session, MentionLink.person_id, chunk), Event.superseded.is_(False))
         )
-        for pid, at, upn, upn_valid, born, precision, expected, sex, ethnicity, postcode in rows:
+        for pid, at, upn, upn_valid, expected, sex, ethnicity, postcode in rows:
             mine = votes[pid]
             if upn and upn_valid:
                 mine["upn"].add(upn, at)
-            if born is not None and precision == "day":
-                mine["born"].add(born, at)
             if expected is not None:
                 mine["expected"].add(expected, at)
             if sex in ("M", "F"):
@@ -108,7 +108,7 @@ def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildF
             found = mine.get(item)
             return found.winner() if found is not None else None
 
-        birth = _day(pick("born"))
+        birth = born.get(pid)
         facts[pid] = ChildFacts(
             person_id=pid,
             upn=_str(pick("upn")),
