@@ -28,10 +28,9 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _NHS = re.compile(r"^\d{10}$")
 _UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 
-# A child's number and date of birth recur on every record about them: each is checked once.
+# A child's numbers recur on every record about them: each is checked once.
 _nhs_valid = lru_cache(maxsize=2**16)(nhs_number_valid)
 _upn_valid = lru_cache(maxsize=2**16)(upn_valid)
-_date_parts = lru_cache(maxsize=2**16)(date_parts)
 
 
 @dataclass(slots=True)
@@ -98,7 +97,7 @@ def _check(
     dob = value["date_of_birth"]
     if dob and not _DATE.match(dob):
         errors.append(f"{where}: date_of_birth: expected YYYY-MM-DD, YYYY-MM or YYYY")
-    elif dob and None in _date_parts(dob)[: dob.count("-") + 1]:
+    elif dob and None in date_parts(dob)[: dob.count("-") + 1]:
         errors.append(f"{where}: date_of_birth: {dob!r} is not a date")
     if value["sex"] and value["sex"] not in ("F", "M", "U", "I"):
         errors.append(f"{where}: sex: expected F, M, U or I")

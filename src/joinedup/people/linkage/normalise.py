@@ -79,6 +79,7 @@ def split_other_names(others: Iterable[str]) -> tuple[tuple[str, ...], tuple[str
     return tuple(dict.fromkeys(given)), tuple(dict.fromkeys(family))
 
 
+@lru_cache(maxsize=200_000)  # a household's records repeat it
 def date_parts(text: str | None) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) of "YYYY", "YYYY-MM" or "YYYY-MM-DD"; None where unknown or invalid."""
     if not text:
@@ -107,6 +108,7 @@ def ordinal(year: int | None, month: int | None, day: int | None) -> int | None:
     return date(year, month, day).toordinal()
 
 
+@lru_cache(maxsize=200_000)  # a household's records repeat it
 def postcode(text: str | None) -> tuple[str | None, str | None]:
     """(normalised postcode without spaces, outward code); (None, None) when not a postcode."""
     if not text:
@@ -118,6 +120,7 @@ def postcode(text: str | None) -> tuple[str | None, str | None]:
     return compact, match.group(1)
 
 
+@lru_cache(maxsize=200_000)  # a household's records repeat it
 def address(text: str | None) -> str | None:
     """Address lines as lower-case ASCII words ("Flat 3, Sallow Ho." -> "flat 3 sallow ho")."""
     if not text:
