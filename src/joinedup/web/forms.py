@@ -1,7 +1,9 @@
-"""What the page forms share: keys from paths, and free-text answers checked the GOV.UK way."""
+"""What the page forms share: keys from paths, free-text answers checked the GOV.UK way, and
+date fields' errors linked to their first box."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Form
@@ -27,3 +29,10 @@ def required_text(value: str, field: str, missing: str, label: str) -> tuple[str
     if len(text) > MAX_TEXT:
         return text, {field: f"{label} must be {MAX_TEXT:,} characters or fewer"}
     return text, {}
+
+
+def date_errors(errors: dict[str, str], dates: Iterable[str]) -> dict[str, str]:
+    """The errors with each of the `dates` fields' keyed by its first box (`<name>-day`), where
+    the GOV.UK error summary's link must land; the others as they are, in the same order."""
+    named = frozenset(dates)
+    return {f"{k}-day" if k in named else k: v for k, v in errors.items()}

@@ -18,6 +18,7 @@ from joinedup.quality import actions, audits, sampling
 from joinedup.web import csrf
 from joinedup.web.casework_forms import Posted, day_from, errors_of, text
 from joinedup.web.deps import CurrentViewer, Viewer, now
+from joinedup.web.forms import date_errors
 from joinedup.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,10 +33,7 @@ def _number(value: str) -> int | None:
 
 
 def _errors(exc: ValidationFailed) -> dict[str, str]:
-    found = errors_of(exc, labelled=False)
-    if "due_on" in found:
-        found["due_on-day"] = found.pop("due_on")
-    return found
+    return date_errors(errors_of(exc, labelled=False), ("due_on",))
 
 
 @router.get("/case-audits")

@@ -51,7 +51,7 @@ from joinedup.web.casework_forms import (
 )
 from joinedup.web.deps import CurrentViewer, Viewer, now, settings_of
 from joinedup.web.formatting import humanise
-from joinedup.web.forms import identifier
+from joinedup.web.forms import date_errors, identifier
 from joinedup.web.templating import render
 from joinedup.workforce import service as workforce
 from joinedup.workforce.caseload import Load, Suggestion
@@ -309,10 +309,8 @@ def _refused(
     posted: tuple[str, dict[str, Any]],
 ) -> Response:
     """The page again, the person's input kept; a stale save names who saved and what."""
-    errors = errors_of(exc, prefix=prefix, default=f"{prefix}details")
-    for name in list(errors):  # a date's error links to its first box
-        if name in (f"{prefix}on", f"{prefix}booked_for"):
-            errors[f"{name}-day"] = errors.pop(name)
+    errors = date_errors(errors_of(exc, prefix=prefix, default=f"{prefix}details"),
+                         (f"{prefix}on", f"{prefix}booked_for"))  # fmt: skip
     status = 422 if isinstance(exc, ValidationFailed) else 409
     theirs = exc.theirs if isinstance(exc, StaleVersion) else None
     return case_page(request, viewer, number, status_code=status, errors=errors, posted=posted,

@@ -21,6 +21,7 @@ from joinedup.rules.config import rules_for
 from joinedup.web import csrf
 from joinedup.web.casework_forms import Posted, date_values, day_from, errors_of, text
 from joinedup.web.deps import CurrentViewer, Viewer, now, settings_of
+from joinedup.web.forms import date_errors
 from joinedup.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,8 +30,7 @@ DATES = ("incident_on", "aware_on", "notified_on", "published_on", "review_from"
 
 
 def _errors(exc: ValidationFailed) -> dict[str, str]:
-    found = errors_of(exc, labelled=False)
-    return {f"{k}-day" if k in DATES else k: v for k, v in found.items()}
+    return date_errors(errors_of(exc, labelled=False), DATES)
 
 
 def _dates(form: FormData, *names: str) -> tuple[dict[str, date | None], dict[str, str]]:

@@ -21,11 +21,12 @@ from joinedup.db.session import unit_of_work
 from joinedup.web import csrf
 from joinedup.web.casework_forms import Posted, date_values, day_from, errors_of, text
 from joinedup.web.deps import CurrentViewer, Viewer, now
-from joinedup.web.forms import identifier
+from joinedup.web.forms import date_errors, identifier
 from joinedup.web.templating import render
 from joinedup.workforce import service
 from joinedup.workforce.caseload import ROLES
 
+DATES = ("start_on", "end_on", "from_on", "to_on")  # a post's and an absence's
 router = APIRouter(include_in_schema=False)
 
 KINDS = {"leave": "Annual leave", "sickness": "Sickness", "training": "Training", "other": "Other"}
@@ -119,7 +120,7 @@ def add_post(request: Request, viewer: CurrentViewer, team_id: str, form: Posted
                                annual_cost=cost, start_on=start, user_id=user_id,
                                vacant=not values["account"], now=now(request))  # fmt: skip
     except ValidationFailed as exc:
-        return _post_form(request, number, name, values, _date_errors(errors_of(exc)))
+        return _post_form(request, number, name, values, date_errors(errors_of(exc), DATES))
     return RedirectResponse("/workforce/teams?done=post", status_code=303)
 
 
@@ -164,7 +165,7 @@ def change_post(request: Request, viewer: CurrentViewer, worker_id: str, form: P
                                 user_id=user_id, label=values["account"] or None,
                                 now=now(request))  # fmt: skip
     except ValidationFailed as exc:
-        return _change_form(request, viewer, number, values, _date_errors(errors_of(exc)))
+        return _change_form(request, viewer, number, values, date_errors(errors_of(exc), DATES))
     return RedirectResponse("/workforce/teams?done=changed", status_code=303)
 
 
@@ -211,7 +212,7 @@ def add_absence(request: Request, viewer: CurrentViewer, worker_id: str, form: P
                                        from_on=first, to_on=last, kind=kind,
                                        now=now(request))  # fmt: skip
         except ValidationFailed as exc:
-            errors = _date_errors(errors_of(exc, default="kind"))
+            errors = date_errors(errors_of(exc, default="kind"), DATES)
     if errors:
         absence = {"kind": kind, "from_on": _shown(form, "from_on"), "to_on": _shown(form, "to_on")}
         return _change_form(request, viewer, number, None, errors, absence)
@@ -261,9 +262,3 @@ def _cost(value: str, errors: dict[str, str]) -> int:
 
 def _shown(form: FormData, name: str) -> dict[str, str]:
     return {p: text(form, f"{name}-{p}") for p in ("day", "month", "year")}
-
-
-def _date_errors(errors: dict[str, str]) -> dict[str, str]:
-    """A date field's error links to its first box."""
-    return {f"{k}-day" if k in ("start_on", "end_on", "from_on", "to_on") else k: v
-            for k, v in errors.items()}  # fmt: skip
