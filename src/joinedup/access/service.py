@@ -35,6 +35,7 @@ def authorise(
     action: Action,
     resource_type: str,
     child: Sequence[int] | None = None,
+    resource_ids: Sequence[int | str] = (),
     detail: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> str | None:
@@ -44,13 +45,14 @@ def authorise(
     a refusal is recorded here and raises NotPermitted. With `child`, the child is checked
     as `require` checks it (restricted: NotFound; no relationship: NoRelationship), before
     anything is written, and the relationship the work rests on is returned for `record`'s
-    entry (None when the role alone suffices).
+    entry (None when the role alone suffices). `resource_ids`, when known, name what a refusal
+    was of; a permitted check writes no entry.
     """
     if not permits(actor.role, action):
-        _refuse(session, actor, action, resource_type, (), None, detail, now)
+        _refuse(session, actor, action, resource_type, resource_ids, None, detail, now)
     if not child:
         return None
-    return _check_child(session, actor, action, child, resource_type, (), detail, now)
+    return _check_child(session, actor, action, child, resource_type, resource_ids, detail, now)
 
 
 def _refuse(

@@ -72,13 +72,17 @@ class Preview:
 def preview_export(
     *, session: Session, actor: Actor, person_id: int, filters: Filters, now: datetime
 ) -> Preview:
-    """Check that the actor may export, and say what the export would hold (an audited read)."""
+    """Check that the actor may export, and say what the export would hold: one audited read
+    (the chronology's). The relationship an export needs is checked without a second entry,
+    nothing having left yet; a refusal is audited as any is."""
     authorise(session=session, actor=actor, action=Action.CHRONOLOGY_EXPORT, resource_type="person")
     found = get_chronology(
         session=session, actor=actor, person_id=person_id, filters=filters, now=now,
         per_page=None,
     )  # fmt: skip
-    _may_export(session, actor, found.person_id, "preview", now)
+    authorise(session=session, actor=actor, action=Action.CHRONOLOGY_EXPORT,
+              resource_type="person", resource_ids=[found.person_id], child=[found.person_id],
+              detail={"step": "preview"}, now=now)  # fmt: skip
     return Preview(
         person_id=found.person_id,
         name=found.name,

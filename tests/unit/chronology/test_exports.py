@@ -11,13 +11,17 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from joinedup.access import break_glass
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
+from joinedup.access.service import NoRelationship
 from joinedup.chronology import export_pdf, exports
 from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
 from joinedup.core.errors import NotPermitted, ValidationFailed
 from joinedup.sharing.models import Disclosure
+from tests.factories.relationships import allocate
+from tests.unit.access.test_relationships import kept_refusals
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
 
 __all__ = ["people"]  # the fixture
@@ -271,3 +275,36 @@ def test_set_up_copies_the_pinned_fonts_beside_the_exporter(tmp_path: Any) -> No
     assert set(export_pdf.font_paths(target)) == {"", "B"}
     assert (target / "DejaVuSans-Bold.ttf").read_bytes() == b"DejaVuSans-Bold.ttf"
     assert export_pdf.FONTS.resolve() == assets.FONTS
+
+
+def _preview(people: Store, person: int) -> exports.Preview:
+    return exports.preview_export(session=people.session, actor=WORKER, person_id=person,
+                                  filters=Filters(), now=people.clock.now())  # fmt: skip
+
+
+def _entries(people: Store) -> list[AuditEntry]:
+    return list(people.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def test_a_preview_is_one_audited_read_and_a_refused_one_its_refusal(
+    people: Store, boy: int
+) -> None:
+    before = len(_entries(people))
+    assert _preview(people, boy).person_id == boy
+    added = _entries(people)[before:]
+    assert [(e.action, e.outcome, e.actor_label) for e in added] == [
+        ("chronology:read", "permitted", "sw.one")
+    ]
+    assert added[0].resource_ids[0] == boy
+    # Reading under break-glass is no relationship to export on: refused, and so audited.
+    allocate(people.session, person_id=boy, worker=Actor(Role.SOCIAL_WORKER, "sw.two", 103))
+    break_glass.open_record(session=people.session, actor=WORKER, person_id=boy,
+                            reason="Duty call from the police about this child tonight.",
+                            now=people.clock.now())  # fmt: skip
+    with pytest.raises(NoRelationship):
+        _preview(people, boy)
+    kept_refusals(people.session)
+    refused = [e for e in _entries(people) if e.outcome == "refused"]
+    assert [(e.action, e.resource_ids, e.detail["step"]) for e in refused] == [
+        ("chronology:export", [boy], "preview")
+    ]
