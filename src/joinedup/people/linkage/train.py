@@ -187,7 +187,7 @@ def train(linker: Any, rows: int, dialect: str = "duckdb") -> None:
     pairs = min(2e6, max(2e5, rows * 8))
     # One pass over the sampled pairs for every comparison: Splink's default (ten chunks per
     # comparison, stopping once each level is seen 100 times) runs all ten for the rare levels
-    # (a shared NHS number, swapped names), 80 queries where 9 do and give the same counts.
+    # (a shared NHS number, swapped names), 80 queries where 9 give the same counts.
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=1, num_chunks=1)
     # Blocked on the date of birth: trains the names, sex, place, school and identifiers.
     linker.training.estimate_parameters_using_expectation_maximisation(
