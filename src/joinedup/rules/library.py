@@ -8,6 +8,7 @@ change them in its rules file. A prompt is a question to a human, never a verdic
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -27,8 +28,10 @@ from joinedup.rules.signals import (
     ADULT_RISKS,
     CONCERN_TYPES,
     LEAVING_TYPES,
+    SOCIAL_CARE,
     WELFARE_TYPES,
     absence_percent,
+    authority_of,
     counted,
     moved_to,
     moves,
@@ -385,6 +388,93 @@ class FrequentMoves(Rule[FrequentMovesParams]):
         return None
 
 
+class MovedWithHistoryParams(Params):
+    history_days: Days = 730
+    concern_days: Days = 365
+    same_move_days: Days = 31
+
+
+class MovedWithHistory(Rule[MovedWithHistoryParams]):
+    id, version = "moved-with-history", "1"
+    title = "A move between authorities, a history of contact before it, and a new concern"
+    description = (
+        "A child who moved between local authorities (two moves whose authorities differ), "
+        "about whom children's social care had a contact within two years before the move, "
+        "and about whom an agency other than children's social care is worried within a year "
+        "after it: the family's history stays in the records they left behind unless someone "
+        "joins it to the new concern."
+    )
+
+    Parameters = MovedWithHistoryParams
+
+    def reach(self) -> Reach:
+        p = self.params
+        back = p.concern_days + p.history_days
+        return Reach({**reach_for((*WELFARE_TYPES, "injury"), p.concern_days).days,
+                      "change_of_address": back, "contact_outcome": back})  # fmt: skip
+
+    def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
+        p = self.params
+        back = p.concern_days + p.history_days
+        recent = [f for f in timeline.within(as_of, back) if f.about_child]
+        worries = [f for f in recent if welfare(f) and f.agency != SOCIAL_CARE
+                   and (as_of - f.occurred).days <= p.concern_days]  # fmt: skip
+        if not worries:
+            return None
+        contacts = of_type(recent, "contact_outcome")
+        found = moves(of_type(recent, "change_of_address"), p.same_move_days)
+        for before, move in pairwise(found):
+            there, here = authority_of(before), authority_of(move)
+            if there is None or here is None or there == here:
+                continue
+            day = move[0].occurred
+            history = [c for c in contacts if 0 < (day - c.occurred).days <= p.history_days]
+            after = [w for w in worries if 0 <= (w.occurred - day).days <= p.concern_days]
+            if history and after:
+                text = (f"A move between authorities after {counted(len(history), 'contact')} "
+                        f"with children's social care, then {describe(after).lower()}")  # fmt: skip
+                return self.found(timeline, as_of, [before[0], move[0], *history, *after],
+                                  AMBER, text)  # fmt: skip
+        return None
+
+
+class MissingRepeatParams(Params):
+    count: Count = 2
+    window_days: Days = 182
+
+
+class MissingRepeat(Rule[MissingRepeatParams]):
+    id, version = "missing-repeat", "1"
+    title = "Missing from home again and again, and another agency's concern"
+    description = (
+        "Two or more missing episodes of the child within six months, and within the same six "
+        "months a concern about the child's welfare from an agency other than the one that "
+        "recorded the episodes: going missing repeatedly is the commonest sign of exploitation, "
+        "and the police who find the child are seldom those who hear the school's or the youth "
+        "worker's concern."
+    )
+
+    Parameters = MissingRepeatParams
+
+    def reach(self) -> Reach:
+        return reach_for((*WELFARE_TYPES, "injury"), self.params.window_days)
+
+    def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
+        p = self.params
+        recent = [f for f in timeline.within(as_of, p.window_days) if f.about_child]
+        missing = of_type(recent, "missing_episode")
+        if len(missing) < p.count:
+            return None
+        recorders = agencies(missing)
+        others = [f for f in recent if f.type != "missing_episode" and welfare(f)
+                  and f.agency not in recorders]  # fmt: skip
+        if not others:
+            return None
+        text = (f"{counted(len(missing), 'missing episode')} in {p.window_days} days, and "
+                f"{describe(others).lower()} about the child")  # fmt: skip
+        return self.found(timeline, as_of, [*missing, *others], AMBER, text)
+
+
 class ManyAgenciesLowLevelParams(Params):
     agencies: Count = 3
     window_days: Days = 182
@@ -446,6 +536,6 @@ class StartAgain(Rule[StartAgainParams]):
 
 DEFAULT_RULES: tuple[type[Rule[Any]], ...] = (
     DomesticAbuseRepeat, InjuryNonMobile, InjuryPattern, HungerNeglect, WasNotBrought,
-    EducationWithdrawal, NewAdultWithViolence, AdultRisk, FrequentMoves, ManyAgenciesLowLevel,
-    StartAgain,
+    EducationWithdrawal, NewAdultWithViolence, AdultRisk, FrequentMoves, MovedWithHistory,
+    MissingRepeat, ManyAgenciesLowLevel, StartAgain,
 )  # fmt: skip

@@ -21,6 +21,7 @@ LEAVING_TYPES = ("elective_home_education", "missing_education")
 # themselves; an A&E visit is common): it is when its explanation was found inconsistent.
 WELFARE_TYPES = ("concern", "disclosure", "anonymous_report", "weight_faltering",
                  "missing_episode", "antenatal_concern")  # fmt: skip
+SOCIAL_CARE = "childrens_social_care"
 SESSIONS_A_DAY = 2  # a school day is two sessions (morning and afternoon)
 
 
@@ -93,6 +94,16 @@ def moves(records: Sequence[Fact], same_days: int) -> list[list[Fact]]:
 def moved_to(move: Fact, home: str) -> str:
     """The authority a move went to, as written (home when the record does not say)."""
     return str(move.attribute("to_local_authority") or home).strip().casefold()
+
+
+def authority_of(move: Sequence[Fact]) -> str | None:
+    """The local authority a move went to, as its records write it (casefolded; the first that
+    names one), or None when none does."""
+    for f in move:
+        named = str(f.attribute("to_local_authority") or "").strip().casefold()
+        if named:
+            return named
+    return None
 
 
 def _same_place(move: Sequence[Fact], record: Fact) -> bool:

@@ -332,6 +332,73 @@ def test_contacts_closed_three_times_in_a_year() -> None:
     assert not fires(rule, line(*nfa, referral))
 
 
+def contact(days_before: int, outcome: str = "no_further_action") -> Fact:
+    return fact("contact_outcome", days_before, "childrens_social_care", outcome=outcome)
+
+
+def test_a_move_between_authorities_after_a_contact_then_a_new_concern() -> None:
+    rule = lib.MovedWithHistory()
+    away = move(400, "health", "AC3 1ZD", to_local_authority="Ashcombe")
+    back = move(200, "health", "KF1 4AB", to_local_authority="Kestrelford")
+    told_again = move(195, "education", "KF1 4AB", to_local_authority="kestrelford")
+    history = contact(300)
+    worry = school(0)
+    found = rule.evaluate(line(away, back, told_again, history, worry), DAY)
+    assert found is not None and found.urgency == "amber"
+    assert {f.record_id for f in found.evidence} == {
+        f.record_id for f in (away, back, history, worry)}  # fmt: skip
+    assert not fires(rule, line(away, back, history))  # no concern after the move
+    assert not fires(rule, line(away, back, worry))  # no history before it
+    assert not fires(rule, line(back, history, worry))  # one move: from where is not known
+    same = move(400, "health", "KF9 9ZZ", to_local_authority="Kestrelford")
+    assert not fires(rule, line(same, back, history, worry))  # a move within the authority
+    unnamed = move(400, "health", "AC3 1ZD")
+    assert not fires(rule, line(unnamed, back, history, worry))  # the authority not written
+    after = contact(100)  # the contact came after the move: not history left behind
+    assert not fires(rule, line(away, back, after, worry))
+
+
+def test_moved_with_history_edges_of_its_windows() -> None:
+    rule = lib.MovedWithHistory()
+    away = move(900, "health", "AC3 1ZD", to_local_authority="Ashcombe")
+    back = move(365, "health", "KF1 4AB", to_local_authority="Kestrelford")
+    assert fires(rule, line(away, back, contact(365 + 730), school(0)))  # two years before
+    assert not fires(rule, line(away, back, contact(365 + 731), school(0)))
+    assert fires(rule, line(away, back, contact(400), school(0)))  # a year after the move
+    later = move(366, "health", "KF1 4AB", to_local_authority="Kestrelford")
+    assert not fires(rule, line(away, later, contact(400), school(0)))  # a year and a day
+    social_care = fact("concern", 0, "childrens_social_care", category="neglect")
+    assert not fires(rule, line(away, back, contact(400), social_care))  # another agency's
+    assert not fires(rule, line(away, back, contact(400), fact("injury", 0, "health")))
+    earlier = line(away, back, contact(400), school(0))
+    assert not fires(rule, earlier, DAY - timedelta(days=1))  # before the concern happened
+
+
+def missing(days_before: int, agency: str = "police") -> Fact:
+    return fact("missing_episode", days_before, agency, duration_hours=20, returned=True)
+
+
+def test_missing_twice_in_six_months_with_another_agencys_concern() -> None:
+    rule = lib.MissingRepeat()
+    worry = fact("concern", 30, "voluntary", category="exploitation")
+    found = rule.evaluate(line(missing(0), missing(182), worry), DAY)
+    assert found is not None and len(found.evidence) == 3
+    assert not fires(rule, line(missing(0), missing(183), worry))  # six months and a day
+    assert not fires(rule, line(missing(0), worry))  # once
+    assert not fires(rule, line(missing(0), missing(100)))  # the police's own record only
+    police_worry = fact("concern", 30, "police", category="exploitation")
+    assert not fires(rule, line(missing(0), missing(100), police_worry))
+    assert not fires(rule, line(missing(0), missing(100, "childrens_social_care"), police_worry))
+    assert fires(rule, line(missing(0), missing(100), school(182)))
+    assert not fires(rule, line(missing(0), missing(100), school(183)))
+    adult = fact("missing_episode", 20, about_child=False, subjects=(MUM,))
+    assert not fires(rule, line(missing(50), adult, worry))  # an adult's episode is not the child's
+    assert fires(lib.MissingRepeat(lib.MissingRepeatParams(count=3)),
+                 line(missing(0), missing(50), missing(100), worry))  # fmt: skip
+    assert not fires(lib.MissingRepeat(lib.MissingRepeatParams(count=3)),
+                     line(missing(0), missing(50), worry))  # fmt: skip
+
+
 # -- the engine ---------------------------------------------------------------------------------
 
 
