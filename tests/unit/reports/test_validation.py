@@ -218,6 +218,21 @@ def test_sw12stg2_failing_a_start_of_care_held_by_the_worker_from_before_is_the_
     assert report.passed, [(f.rule, f.child, f.message) for f in report.errors]
 
 
+def test_sw12stg2_failing_a_start_of_care_for_an_earlier_cases_worker_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    """LAC1's case closed in September 2024 and a new one opened in October, before care began
+    in June 2025 (child 9052 of the 10,000-child demo): both workers are the year's, as the
+    rule's message asks, and the second held LAC1 when care began. Listed, not counted."""
+    ssda903 = shutil.copytree(SSDA903, tmp_path / "903")
+    replace(ssda903 / "sw_episodes.csv", "LAC1,15/03/2015,SW100001,10/06/2025,,FCONTA",
+            "LAC1,15/03/2015,SW100003,01/04/2025,06/04/2025,FCONTA\n"
+            "LAC1,15/03/2015,SW100001,04/05/2025,,FCONTA")  # fmt: skip
+    report = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    assert {b.child for b in report.known_bugs if b.rule == "SW12STG2"} == {"LAC1"}
+    assert not [f for f in report.errors if f.rule == "SW12STG2"]
+
+
 def test_sw12stg2_still_counts_a_start_of_care_with_no_worker(tmp_path: Path) -> None:
     """The rule's real finding stands: LAC1's only social worker episode ended before care
     began, so nothing covers the start of care."""

@@ -488,7 +488,8 @@ def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
     did not start the period of care (the rule can never pass it), or one of the child's social
     worker episodes passes the rule's own test for it (the rule fails the episode if any one of
     them does not: a worker from before care, which the DfE asks for, fails it), or the episode
-    starts care and each worker failing it held the child from before care began."""
+    starts care, a worker held the child the day it began, and every worker failing it began
+    before care (an earlier, closed case's worker too)."""
     import pandas as pd
 
     episodes, workers = store["Episodes"], store.get("SWEpisodes")
@@ -500,20 +501,20 @@ def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
     if workers is None:
         return False
     mine = workers[workers["CHILD"] == episodes.at[row, "CHILD"]]
-    held_when_care_began = not mine.empty and rne == "S" and not pd.isna(decom)
+    starts_care = rne == "S" and not pd.isna(decom)
+    covered = False  # a worker held the child the day care began
     for value, ended in zip(mine["SW_DECOM"], mine["SW_DEC"], strict=True):
         start = pd.to_datetime(value, format="%d/%m/%Y", errors="coerce")
         if pd.isna(start):
-            held_when_care_began = False
+            starts_care = False
             continue
         if (not pd.isna(dec) and start <= dec and rec != "X1") or (start >= decom and rne == "S"):
             return True
         stop = pd.to_datetime(ended, format="%d/%m/%Y", errors="coerce")
-        if not (start < decom and (pd.isna(stop) or stop >= decom)):
-            held_when_care_began = False
-    # Every worker fails only for having held the child since before care began, which the
-    # rule's own message asks for ("even those whilst they were not looked after").
-    return held_when_care_began
+        covered = covered or (start <= decom and (pd.isna(stop) or stop >= decom))
+    # The start of care is covered, and every worker fails only for having begun before care,
+    # which the rule's own message asks for ("even those whilst they were not looked after").
+    return starts_care and covered
 
 
 def _no_care_seen(store: dict[str, Any], child: str) -> bool:
