@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import authorise, require
+from joinedup.access.service import record as audited
 from joinedup.casework import clocks, pathway, steps
 from joinedup.casework.chronicle import Authority
 from joinedup.casework.models import Case, CaseStep, Contact
@@ -51,7 +52,14 @@ def open_case(
     strategy: bool,
     now: datetime,
 ) -> int:
-    """A referral accepted: the case opens at the assessment, its deadlines set."""
+    """A referral accepted: the case opens at the assessment, its deadlines set.
+
+    The child is checked first (restricted, or no relationship: refused and audited), so that a
+    refusal neither writes a row nor tells whether the child has a case open."""
+    opened = {"person": person_id, "step": "open", "strategy": strategy}
+    held = authorise(session=session, actor=actor, action=Action.CASES_WRITE,
+                     resource_type="case", child=[person_id], detail=opened,
+                     now=now)  # fmt: skip
     open_already = session.scalar(
         select(Case.id).where(Case.person_id == person_id, Case.stage != pathway.CLOSED)
     )
@@ -71,16 +79,9 @@ def open_case(
     )
     session.add(case)
     session.flush()
-    require(
-        session=session,
-        actor=actor,
-        action=Action.CASES_WRITE,
-        resource_type="case",
-        resource_ids=[case.id],
-        detail={"person": person_id, "step": "open", "strategy": strategy},
-        now=now,
-        child=[person_id],
-    )
+    audited(session=session, actor=actor, action=Action.CASES_WRITE, resource_type="case",
+            resource_ids=[case.id], now=now,
+            detail=opened if held is None else {**opened, "relationship": held})  # fmt: skip
     work = Work(session, actor, authority, case, referral_on, now, "")
     work.open("assessment", clocks.assessment_due(referral_on))
     work.open("oversight", clocks.oversight_due(referral_on))
