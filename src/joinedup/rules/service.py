@@ -272,7 +272,7 @@ def _evaluate(
     """Each child's findings applied to their prompts; one audit entry for the prompts.
 
     The prompts of every child with a finding are read in one statement, and the kinds of the
-    answered ones' evidence (`answered_of`) in one more, only when a finding needs them."""
+    answered ones' evidence (`_Kinds`) in one more, only when a finding needs them."""
     found = [(facts.person_id, route, f) for facts, route in lines
              if (f := _findings(rules, facts, new))]  # fmt: skip
     if not found:
@@ -350,12 +350,6 @@ def step(
     level = engine.URGENCIES.index
     higher = level(finding.urgency) > max(level(a.urgency) for a in recent)
     return ("open", evidence) if other_kind or higher else None
-
-
-def answered_of(session: Session, prompts: Iterable[Prompt]) -> list[Answered]:
-    """The decided prompts among these, with the agencies and types of their evidence."""
-    decided = [p for p in prompts if p.status == DECIDED]
-    return _Kinds(session, decided).answered(decided)
 
 
 class _Kinds:

@@ -99,11 +99,7 @@ def moved_to(move: Fact, home: str) -> str:
 def authority_of(move: Sequence[Fact]) -> str | None:
     """The local authority a move went to, as its records write it (casefolded; the first that
     names one), or None when none does."""
-    for f in move:
-        named = str(f.attribute("to_local_authority") or "").strip().casefold()
-        if named:
-            return named
-    return None
+    return next((named for f in move if (named := moved_to(f, ""))), None)
 
 
 def _same_place(move: Sequence[Fact], record: Fact) -> bool:
