@@ -22,6 +22,12 @@ def validate_command(
     ssda903_previous: Path | None = typer.Option(
         None, "--ssda903-previous", help="The previous year's 903 CSVs (for year-on-year rules)."
     ),
+    ssda903_earlier: list[Path] = typer.Option(
+        [],
+        "--ssda903-earlier",
+        help="An earlier year's 903 CSVs, before the previous year's (repeatable): rules 1001 "
+        "and 1002 then see a care leaver's care before the two years they read.",
+    ),
     ignore: list[str] = typer.Option([], "--ignore", help="A rule code to skip (repeatable)."),
     la_code: str | None = typer.Option(
         None, "--la-code", help="The authority's code for the 903 area rules [settings]."
@@ -57,7 +63,8 @@ def validate_command(
     try:
         report = validation.validate(
             year=year, cin=cin, ssda903=ssda903, ssda903_previous=ssda903_previous,
-            la_code=code, ignore=ignore, patch_la_lookup=[code, *patch_la_lookup],
+            ssda903_earlier=ssda903_earlier, la_code=code, ignore=ignore,
+            patch_la_lookup=[code, *patch_la_lookup],
             patch_postcodes=patch_postcodes, synthetic_la=synthetic_la,
             python=validators_python, timeout=timeout,
         )  # fmt: skip

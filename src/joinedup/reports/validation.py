@@ -138,6 +138,7 @@ def validate(
     cin: Path | None = None,
     ssda903: Path | None = None,
     ssda903_previous: Path | None = None,
+    ssda903_earlier: Sequence[Path] = (),
     la_code: str = "",
     ignore: Sequence[str] = (),
     patch_la_lookup: Sequence[str] = (),
@@ -146,11 +147,24 @@ def validate(
     python: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> ValidationReport:
-    """Run the DfE rules on a CIN census XML file and/or a directory of SSDA903 CSVs."""
+    """Run the DfE rules on a CIN census XML file and/or a directory of SSDA903 CSVs.
+
+    `ssda903_earlier`: the 903 CSVs of years before the previous one, whose episodes let rules
+    1001 and 1002 see a care leaver's earlier care (docs/returns-validation.md)."""
     _check_inputs(year, cin, ssda903, ssda903_previous, patch_postcodes)
+    if ssda903_earlier and ssda903_previous is None:
+        raise ReturnInputInvalid(
+            "--ssda903-earlier needs --ssda903-previous: the rules read the earlier years' "
+            "episodes beside last year's"
+        )
+    for directory in ssda903_earlier:
+        if not directory.is_dir():
+            raise ReturnInputInvalid(f"{directory}: no such directory")
     command = [str(validators_python(python)), "-E", "-s", str(RUNNER), "--year", str(year)]
     command += _option("--cin", cin) + _option("--ssda903", ssda903)
     command += _option("--ssda903-previous", ssda903_previous)
+    for directory in ssda903_earlier:
+        command += _option("--ssda903-earlier", directory)
     command += _option("--patch-postcodes", patch_postcodes)
     command += ["--la-code", la_code] if la_code else []
     for code in ignore:

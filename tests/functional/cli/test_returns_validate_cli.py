@@ -77,3 +77,17 @@ def test_missing_validators_exit_3_and_say_make_setup(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert "run `make setup`" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_earlier_years_reach_the_runner_and_a_missing_one_exits_2(tmp_path: Path) -> None:
+    previous = ["--ssda903-previous", str(FIXTURES / "ssda903_2025")]
+    without = validate("--year", "2026", *RETURNS, *previous)
+    assert "note: no earlier years' files (--ssda903-earlier)" in without.stdout
+    done = validate("--year", "2026", *RETURNS, *previous,
+                    "--ssda903-earlier", str(FIXTURES / "ssda903_2025"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "--ssda903-earlier" not in done.stdout
+    missing = tmp_path / "903-2023"
+    gone = validate("--year", "2026", *RETURNS, *previous, "--ssda903-earlier", str(missing))
+    assert gone.returncode == 2
+    assert gone.stderr.strip() == f"error: {missing}: no such directory"

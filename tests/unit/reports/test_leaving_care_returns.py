@@ -107,16 +107,30 @@ def test_the_validator_passes_the_export_and_catches_what_is_broken(
                                  patch_postcodes=POSTCODES)  # fmt: skip
     assert ("SW11bSTG2", leaver) in _counted(broken)
     # 2026-27 with 2025-26 before it: the girl's care (June to December 2024) is in neither
-    # year the validator sees, so its two-year rule 1002 fails her: listed with why, not
-    # counted; the boy's care is in last year's episodes and passes it.
+    # year the validator sees, so its two-year rule 1002 fails her. Nothing given proves her
+    # earlier care, so the failure counts; the boy's care is in last year's episodes and passes.
     after = _written(_export(leavers, 2027), tmp_path / "2027")
     before = _written(_export(leavers, 2026), tmp_path / "before")
+    two_years = validation.validate(year=2027, ssda903=after, ssda903_previous=before,
+                                    la_code="990", patch_la_lookup=["990"],
+                                    patch_postcodes=POSTCODES)  # fmt: skip
+    assert ("1002", relevant) in _counted(two_years)
+    assert any("--ssda903-earlier" in note for note in two_years.returns[0].notes)
+    # An earlier year without her care (2023-24) proves nothing: still counted.
+    none_of_hers = _written(_export(leavers, 2024), tmp_path / "2024")
+    still = validation.validate(year=2027, ssda903=after, ssda903_previous=before,
+                                ssda903_earlier=[none_of_hers], la_code="990",
+                                patch_la_lookup=["990"], patch_postcodes=POSTCODES)  # fmt: skip
+    assert ("1002", relevant) in _counted(still)
+    # 2024-25's episodes hold her care: the rule, run again reading them, passes her, so the
+    # failure is listed with why and not counted.
+    hers = _written(_export(leavers, 2025), tmp_path / "2025-earlier")
     later = validation.validate(year=2027, ssda903=after, ssda903_previous=before,
-                                la_code="990", patch_la_lookup=["990"],
-                                patch_postcodes=POSTCODES)  # fmt: skip
+                                ssda903_earlier=[none_of_hers, hers], la_code="990",
+                                patch_la_lookup=["990"], patch_postcodes=POSTCODES)  # fmt: skip
     assert _counted(later) == set()
     [limit] = [f for f in later.failures if f.rule == "1002"]
-    assert limit.child == relevant and "this year's and last year's" in (limit.upstream_bug or "")
+    assert limit.child == relevant and "earlier years' episodes" in (limit.upstream_bug or "")
 
 
 def _written(export: Ssda903Export, folder: Path) -> Path:

@@ -13,6 +13,8 @@ import pytest
 from joinedup.reports import validation
 from joinedup.reports.validation import Failure, ValidationReport
 
+NEW_REFERRAL = {"SW10STG2", "SW11aSTG2"}
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "returns"
 CIN = FIXTURES / "cin_2026_valid.xml"
 SSDA903 = FIXTURES / "ssda903_2026"
@@ -259,3 +261,81 @@ def test_rule_202_failing_a_boy_coded_1_last_year_and_m_this_year_is_the_validat
     replace(last_year / "header.csv", "LAC2,1,", "LAC2,2,")  # last year a girl: a real conflict
     changed = run(year=2025, ssda903=this_year, ssda903_previous=last_year)
     assert [(f.rule, f.child) for f in changed.errors if f.rule == "202"] == [("202", "LAC2")]
+
+
+def _return_2024(folder: Path, second_reason: str) -> Path:
+    """A 2023-24 return (sexes coded 1/2): LAC2's first involvement's worker held him from 3
+    April to 20 May 2023, when the case closed; referred again, he came into care on 1 September
+    with the new referral's first worker (`second_reason`)."""
+    folder.mkdir()
+    (folder / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nLAC2,1,02/02/2010,MWBA,UN2,,\n", encoding="utf-8"
+    )
+    shutil.copy(SSDA903_PREVIOUS / "episodes.csv", folder / "episodes.csv")
+    (folder / "sw_episodes.csv").write_text(
+        "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+        "LAC2,02/02/2010,SW100003,03/04/2023,20/05/2023,FCONTA\n"
+        f"LAC2,02/02/2010,SW100002,01/09/2023,,{second_reason}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_sw10_and_sw11a_of_2023_24_failing_a_new_referrals_first_worker_are_listed_apart(
+    tmp_path: Path,
+) -> None:
+    """The 2023-24 rules fail the gap between a closed involvement and a new referral's first
+    worker (FCONTA), which the DfE's rules accept from 2024-25 (ADR 0018): listed with why, not
+    counted, and a probe of the ruleset decides it."""
+    report = run(year=2024, ssda903=_return_2024(tmp_path / "903", "FCONTA"))
+    listed = {(b.rule, b.child, b.row) for b in report.known_bugs if b.rule in NEW_REFERRAL}
+    assert listed == {("SW10STG2", "LAC2", 1), ("SW11aSTG2", "LAC2", 1)}
+    assert all("new referral" in (b.upstream_bug or "") for b in report.known_bugs
+               if b.rule in NEW_REFERRAL)  # fmt: skip
+    assert not [f for f in report.errors if f.rule in NEW_REFERRAL]
+    assert any("SW10STG2" in note and "FCONTA" in note for note in report.returns[0].notes)
+
+
+def test_sw10_and_sw11a_still_count_a_gap_before_a_worker_who_is_not_a_new_referrals(
+    tmp_path: Path,
+) -> None:
+    """The same gap before a worker given any other reason is a worker missing from the
+    return, as the rules mean: counted."""
+    report = run(year=2024, ssda903=_return_2024(tmp_path / "903", "CHCHAN"))
+    counted = {(f.rule, f.child) for f in report.errors if f.rule in NEW_REFERRAL}
+    assert counted == {("SW10STG2", "LAC2"), ("SW11aSTG2", "LAC2")}
+    assert not [b for b in report.known_bugs if b.rule in NEW_REFERRAL]
+
+
+def test_the_2024_25_rules_pass_a_new_referrals_first_worker_after_a_gap(tmp_path: Path) -> None:
+    """From 2024-25 the DfE's SW10STG2 exempts FCONTA and SW11aSTG2 is withdrawn: the same
+    child a year later fails neither, and the runner has nothing to set aside."""
+    folder = _return_2024(tmp_path / "903", "FCONTA")
+    for name in ("episodes.csv", "sw_episodes.csv"):
+        replace(folder / name, "/2023", "/2024")
+    replace(folder / "header.csv", "LAC2,1,", "LAC2,M,")
+    report = run(year=2025, ssda903=folder)
+    assert not [f for f in report.failures if f.rule in NEW_REFERRAL]
+    assert not any("FCONTA" in note for note in report.returns[0].notes)
+
+
+def test_earlier_years_need_the_previous_year_and_must_exist(tmp_path: Path) -> None:
+    """The earlier years' episodes are read beside last year's, so they need it; a folder that
+    is not there is refused by name before the validators start."""
+    with pytest.raises(validation.ReturnInputInvalid, match="needs --ssda903-previous"):
+        validation.validate(year=2026, ssda903=SSDA903, ssda903_earlier=[SSDA903_PREVIOUS])
+    missing = tmp_path / "903-2023"
+    with pytest.raises(validation.ReturnInputInvalid, match="903-2023: no such directory"):
+        validation.validate(year=2026, ssda903=SSDA903, ssda903_previous=SSDA903_PREVIOUS,
+                            ssda903_earlier=[missing])  # fmt: skip
+
+
+def test_an_earlier_year_with_no_episodes_file_is_refused_naming_the_folder(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "903-2024"
+    folder.mkdir()
+    shutil.copy(SSDA903_PREVIOUS / "header.csv", folder / "header.csv")
+    with pytest.raises(validation.ReturnInputInvalid, match="903-2024: no Episodes table"):
+        run(year=2026, ssda903=SSDA903, ssda903_previous=SSDA903_PREVIOUS,
+            ssda903_earlier=[folder])  # fmt: skip

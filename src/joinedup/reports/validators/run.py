@@ -4,8 +4,8 @@ Executed INSIDE .venv-validators (Python 3.11, pandas < 2) by `joinedup.reports.
 imported by Joined Up: standard library plus the two validators only.
 
     python run.py --year 2026 [--cin FILE.xml] [--ssda903 DIR [--ssda903-previous DIR]]
-                  [--la-code CODE] [--ignore RULE ...] [--patch-la-lookup CODE[=UPPER] ...]
-                  [--patch-postcodes FILE.csv]
+                  [--ssda903-earlier DIR ...] [--la-code CODE] [--ignore RULE ...]
+                  [--patch-la-lookup CODE[=UPPER] ...] [--patch-postcodes FILE.csv]
 
 Prints one JSON document on stdout (docs/returns-validation.md has its shape) and exits 0, even
 when rules fail or crash; 2 when an input cannot be used; 3 when a validator itself broke. Either
@@ -83,13 +83,32 @@ SW12_LEFT_BUG = (
 
 # 903 rules that look for a care leaver's care in this year's and last year's episodes only
 # (their own messages say they may then fail a young person whose care ended before last year;
-# the DfE's system holds every year). A failure of one for a care leaver with no episode in
-# either year is listed with this note, not counted.
+# the DfE's system holds every year). With the earlier years' episodes given
+# (--ssda903-earlier), each failure is judged again by the rule itself, reading them too: one it
+# then passes is listed with this note, not counted; one it still fails counts.
 TWO_YEARS = frozenset({"1001", "1002"})
 TWO_YEARS_LIMIT = (
     "the rule looks for the care leaver's care in this year's and last year's episodes only (its "
-    "own message says it may fail a young person whose care ended before last year), and this "
-    "young person has no episode in either (a limit of the validator, not a fault in the return)"
+    "own message says it may fail a young person whose care ended before last year); run again "
+    "reading the earlier years' episodes too ({earlier}), the rule passes this young person (a "
+    "limit of the validator, not a fault in the return)"
+)
+
+# The 2023-24 ruleset's SW10STG2 ("A new social worker episode has started before the end date of
+# the previous social worker episode") and SW11aSTG2 ("... ended before 31 March and no subsequent
+# social worker episode has been provided") fail a new referral's first social worker (SW_REASON
+# FCONTA) who began after the child's earlier involvement ended, which neither message describes.
+# The DfE's next ruleset accepts exactly that: 2024-25's SW10STG2 exempts FCONTA and drops
+# SW11aSTG2; 2025-26's SW10bSTG2 asks only that an FCONTA episode begin after the previous one
+# ended (ADR 0018).
+NEW_REFERRAL = frozenset({"SW10STG2", "SW11aSTG2"})
+NEW_REFERRAL_BUG = (
+    "this ruleset's rule {rule} fails the first social worker of a new referral (SW_REASON "
+    "FCONTA) who began after the child's earlier involvement had ended, a gap in which no one was "
+    "the child's social worker; its message describes an overlap or a missing later episode, "
+    "neither of which this is, and the DfE's own rules from 2024-25 accept it (SW10STG2 exempts "
+    "FCONTA, SW11aSTG2 is withdrawn, 2025-26's SW10bSTG2 asks only that it begin after the "
+    "previous episode ended): the authority's explanation, not a fault in the return (ADR 0018)"
 )
 
 
@@ -125,6 +144,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--cin", type=Path, help="a CIN census XML file")
     parser.add_argument("--ssda903", type=Path, help="a directory of SSDA903 CSV files")
     parser.add_argument("--ssda903-previous", type=Path, help="the previous year's 903 CSVs")
+    parser.add_argument(
+        "--ssda903-earlier",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="an earlier year's 903 CSVs (before the previous year): their episodes let rules "
+        "1001 and 1002 see a care leaver's earlier care (repeatable)",
+    )
     parser.add_argument("--la-code", default="", help="the authority's code for the 903 rules")
     parser.add_argument("--ignore", action="append", default=[], help="a rule code to skip")
     parser.add_argument(
@@ -294,6 +322,15 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
     sex_bug = args.year == SEX_RECODED_YEAR and _fails_recoded_sex(registry.get("202"))
     if sex_bug:
         summary["notes"].append(f"{ruleset}: {SEX_RECODED_BUG}")
+    new_referral_bug = _fails_new_referral(registry, args.year)
+    for code in sorted(new_referral_bug):
+        summary["notes"].append(f"{ruleset}: " + NEW_REFERRAL_BUG.format(rule=code))
+    earlier = _earlier_episodes(args.ssda903_earlier)
+    if not args.ssda903_earlier:
+        summary["notes"].append(
+            "no earlier years' files (--ssda903-earlier): rules 1001 and 1002 see a care "
+            "leaver's care in this year and last year only, and every failure of theirs counts"
+        )
     failures: list[dict[str, Any]] = []
     for code in sorted(registry, key=lambda c: (c in MUTATES_DATA, c)):
         rule = registry[code]
@@ -310,9 +347,12 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
             summary["skipped"].append(code)  # the tables it needs were not given
             continue
         summary["ran"].append(code)
-        failures.extend(
-            _903_failures(code, rule, result, store, k3_bug, sw12_bug, sex_bug, sw12_left_bug)
-        )
+        found = _903_failures(code, rule, result, store, k3_bug, sw12_bug, sex_bug, sw12_left_bug)
+        if code in new_referral_bug:
+            _mark_new_referrals(found, store)
+        if code in TWO_YEARS and earlier is not None:
+            _judge_with_earlier_years(found, rule, store, earlier, args.ssda903_earlier)
+        failures.extend(found)
     for failure in failures:
         _mark_synthetic(failure, store, args.synthetic_la, lambda frame, row: frame.loc[row])
     return summary, failures
@@ -517,12 +557,119 @@ def _sw12_wrongly_failed(store: dict[str, Any], row: Any) -> bool:
     return starts_care and covered
 
 
-def _no_care_seen(store: dict[str, Any], child: str) -> bool:
-    """Whether neither this year's nor last year's episodes (when given) have the child."""
-    return not any(
-        frame is not None and (frame["CHILD"].astype(str) == child).any()
-        for frame in (store.get("Episodes"), store.get("Episodes_last"))
-    )
+def _fails_new_referral(registry: dict[str, Any], year: int) -> set[str]:
+    """Which of this ruleset's SW10STG2 and SW11aSTG2 fail P6, whose first involvement's worker
+    held them April to July, and whose new referral's first worker (FCONTA) has held them since
+    October, beside P7, one worker moving on to the next the same day (who passes)."""
+    import pandas as pd
+
+    y = year - 1
+    workers = pd.DataFrame(
+        [
+            {"CHILD": "P6", "SW_ID": "XX1", "SW_DECOM": f"01/04/{y}", "SW_DEC": f"01/07/{y}",
+             "SW_REASON": "FCONTA"},
+            {"CHILD": "P6", "SW_ID": "XX2", "SW_DECOM": f"01/10/{y}", "SW_DEC": pd.NA,
+             "SW_REASON": "FCONTA"},
+            {"CHILD": "P7", "SW_ID": "XX1", "SW_DECOM": f"01/04/{y}", "SW_DEC": f"01/07/{y}",
+             "SW_REASON": "FCONTA"},
+            {"CHILD": "P7", "SW_ID": "XX3", "SW_DECOM": f"01/07/{y}", "SW_DEC": pd.NA,
+             "SW_REASON": "CHCHAN"},
+        ]
+    )  # fmt: skip
+    metadata = {"collection_start": f"01/04/{y}", "collection_end": f"31/03/{year}"}
+    found = set()
+    for code in NEW_REFERRAL:
+        rule = registry.get(code)
+        if rule is None:
+            continue
+        try:
+            result = rule.func({"SWEpisodes": workers.copy(), "metadata": metadata})
+        except Exception:  # a probe that cannot run proves nothing: the failures count
+            result = {}
+        if set(result.get("SWEpisodes", [])) == {1}:
+            found.add(code)
+    return found
+
+
+def _mark_new_referrals(found: list[dict[str, Any]], store: dict[str, Any]) -> None:
+    """Mark each failure of SWEpisodes row that is a new referral's first worker (FCONTA) who
+    began after the child's previous episode (by start) had ended: what the DfE's rules from
+    2024-25 accept. An overlap, or a gap before any other reason, still counts."""
+    import pandas as pd
+
+    workers = store.get("SWEpisodes")
+    if workers is None:
+        return
+    start = pd.to_datetime(workers["SW_DECOM"], format="%d/%m/%Y", errors="coerce")
+    stop = pd.to_datetime(workers["SW_DEC"], format="%d/%m/%Y", errors="coerce")
+    for failure in found:
+        row = failure["row"]
+        if failure["table"] != "SWEpisodes" or row not in workers.index:
+            continue
+        if str(workers.at[row, "SW_REASON"]) != "FCONTA" or pd.isna(start[row]):
+            continue
+        mine = workers.index[(workers["CHILD"] == workers.at[row, "CHILD"]) & (start < start[row])]
+        if len(mine) == 0:
+            continue
+        before = max(mine, key=lambda i: (start[i], stop[i] if not pd.isna(stop[i]) else start[i]))
+        if not pd.isna(stop[before]) and stop[before] < start[row]:
+            failure["upstream_bug"] = NEW_REFERRAL_BUG.format(rule=failure["rule"])
+
+
+def _earlier_episodes(directories: list[Path]) -> Any:
+    """The Episodes of the earlier years' 903 CSVs, as the validator reads them; None if none."""
+    if not directories:
+        return None
+    import pandas as pd
+    from lac_validator import ingress
+    from lac_validator.types import UploadError
+
+    wanted = set(ingress.column_names["Episodes"])
+    frames = []
+    for directory in directories:
+        # Only the episodes file: the others are not needed (and an empty Header beside a UASC
+        # table is more than the validator's reader can take).
+        files = [f for f in _csv_files(directory, "Prev year")
+                 if set(_csv_columns(f["file_content"])) == wanted]  # fmt: skip
+        if not files:
+            raise InputError(f"{directory}: no Episodes table (episodes.csv) among its .csv files")
+        try:
+            tables = ingress.read_csvs_from_text(files[:1])
+        except UploadError as error:
+            raise InputError(f"{files[0]['name']}: {error}") from error
+        frames.append(tables["Episodes_last"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _csv_columns(content: bytes) -> list[str]:
+    """The column names on a CSV file's first line."""
+    first = content.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    return [name.strip() for name in next(csv.reader(first), [])]
+
+
+def _judge_with_earlier_years(
+    found: list[dict[str, Any]],
+    rule: Any,
+    store: dict[str, Any],
+    earlier: Any,
+    directories: list[Path],
+) -> None:
+    """Run a two-year care leaver rule again with the earlier years' episodes beside last
+    year's, and mark each OC3 failure it then passes: the care was there, before the two years
+    the rule reads. Failures it still finds stay counted."""
+    import pandas as pd
+
+    failing = [f for f in found if f["table"] == "OC3" and "upstream_bug" not in f]
+    if not failing or store.get("Episodes_last") is None:
+        return
+    data = {k: v if k == "metadata" else v.copy(deep=True) for k, v in store.items()}
+    data["Episodes_last"] = pd.concat([data["Episodes_last"], earlier.copy(deep=True)],
+                                      ignore_index=True)  # fmt: skip
+    still = set(rule.func(data).get("OC3", []))
+    names = ", ".join(str(d) for d in directories)
+    for failure in failing:
+        if failure["row"] not in still:
+            failure["upstream_bug"] = TWO_YEARS_LIMIT.format(earlier=names)
 
 
 def _903_failures(
@@ -585,13 +732,6 @@ def _903_failures(
                 and _same_sex_recoded(store, row)
             ):
                 failure["upstream_bug"] = SEX_RECODED_BUG
-            if (
-                code in TWO_YEARS
-                and table == "OC3"
-                and child is not None
-                and _no_care_seen(store, child)
-            ):
-                failure["upstream_bug"] = TWO_YEARS_LIMIT
             found.append(failure)
     return found
 
