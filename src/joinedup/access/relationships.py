@@ -89,6 +89,7 @@ _leaving = table(
     column("team"), column("closed_on"),
 )  # fmt: skip
 _contacts = table("contacts", column("person_id"), column("status"))
+_persons = table("persons", column("id"), column("merged_into_id"))
 _teams = table(
     "workforce_teams", column("id"), column("name"), column("manager_user_id"),
     column("manager_label"),
@@ -107,15 +108,47 @@ def needs(action: Action, role: Role) -> frozenset[Relationship] | None:
 
 
 def hidden_from(session: Session, actor: Actor, person_ids: Sequence[int]) -> set[int]:
-    """Which of these persons are restricted and do not name the actor (empty for most)."""
+    """Which of these persons are restricted and do not name the actor (empty for most).
+
+    A restriction covers the child's whole merge family: the person it was placed on, the
+    survivor that person was merged into, and every person merged into that survivor. A case,
+    contact, audit or incident keeps the person number it was recorded against, so a child
+    merged into a restricted child after the record was made is hidden by the restriction too,
+    and a restricted child merged into another does not leave their history on view there.
+    """
     if not person_ids or permits(actor.role, Action.CHILDREN_READ_RESTRICTED):
         return set()
     rows = session.execute(
         select(RestrictedChild.person_id, RestrictedChild.named_user_ids).where(
-            RestrictedChild.person_id.in_(list(person_ids)), RestrictedChild.lifted_at.is_(None)
+            RestrictedChild.lifted_at.is_(None)
         )
-    )
-    return {pid for pid, named in rows if actor.user_id is None or actor.user_id not in named}
+    ).all()  # restrictions in force are few in any authority: a handful, never thousands
+    restricted = {pid for pid, named in rows if actor.user_id is None or actor.user_id not in named}
+    if not restricted:
+        return set()
+    return set(person_ids) & _merge_families(session, restricted)
+
+
+def _merge_families(session: Session, person_ids: set[int]) -> set[int]:
+    """The persons and, for each, its survivor and everyone merged into that survivor."""
+    family = set(person_ids)
+    frontier = set(person_ids)
+    while frontier:  # up: to the survivors
+        up = {into for (into,) in session.execute(
+            select(_persons.c.merged_into_id).where(
+                _persons.c.id.in_(frontier), _persons.c.merged_into_id.is_not(None)
+            )
+        )}  # fmt: skip
+        frontier = up - family
+        family |= up
+    frontier = set(family)
+    while frontier:  # down: everyone merged into any of them
+        down = {pid for (pid,) in session.execute(
+            select(_persons.c.id).where(_persons.c.merged_into_id.in_(frontier))
+        )}  # fmt: skip
+        frontier = down - family
+        family |= down
+    return family
 
 
 def relationships_of(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor, Role
 from joinedup.core.errors import NotFound, ValidationFailed
+from joinedup.people.models import Person
 from joinedup.quality import actions, audits, incidents
 from joinedup.quality.models import CaseAudit, SeriousIncident
 from tests.factories.relationships import restrict
@@ -115,3 +116,55 @@ def test_an_incident_cannot_be_recorded_for_a_child_hidden_from_the_recorder(
                          kind="death", incident_on=date(2026, 11, 16),
                          aware_on=date(2026, 11, 16), summary="Died.", now=NOW)  # fmt: skip
     assert [e.field for e in refused.value.errors] == ["person_id"]
+
+
+def _merge(session: Session, from_id: int, into_id: int) -> None:
+    """The state `people.merges.merge` leaves: the merged person points at its survivor."""
+    session.get_one(Person, from_id).merged_into_id = into_id
+    session.flush()
+
+
+def test_an_audit_of_a_child_merged_since_into_a_restricted_child_is_hidden_with_them(
+    session: Session,
+) -> None:
+    """The audit keeps the number it was drawn against; the restriction is on the survivor."""
+    for _ in range(4):
+        case(session)
+    drawn = audits.draw_round(session=session, actor=LEADER, title="Spring", method="random",
+                              size=4, seed=1, now=NOW)  # fmt: skip
+    target = audits.get_round(session=session, actor=AUDITOR, round_id=drawn.id).audits[0]
+    survivor = person(session)
+    _merge(session, target.person_id, survivor)
+    restrict(session, person_id=survivor, named=[MODERATOR])
+    unseen = audits.get_round(session=session, actor=AUDITOR, round_id=drawn.id).audits
+    assert len(unseen) == 3 and target.case_id not in {a.case_id for a in unseen}
+    with pytest.raises(NotFound):
+        audits.get_audit(session=session, actor=AUDITOR, audit_id=target.id, now=NOW)
+    found = audits.get_audit(session=session, actor=MODERATOR, audit_id=target.id, now=NOW)
+    assert found.audit.case_id == target.case_id
+
+
+def test_a_restricted_child_merged_into_another_hides_the_survivors_incidents(
+    session: Session,
+) -> None:
+    """The survivor now holds the restricted child's history, and a person merged into the
+    survivor earlier is in the same family; an unrelated child is not touched."""
+    survivor, earlier, other = person(session), person(session), person(session)
+    shown = [incidents.notify(session=session, actor=LEADER, person_id=p, kind="serious_harm",
+                              incident_on=date(2026, 11, 16), aware_on=date(2026, 11, 17),
+                              summary="Admitted with a head injury.", now=NOW)
+             for p in (survivor, earlier, other)]  # fmt: skip
+    _merge(session, earlier, survivor)
+    restricted = person(session)
+    restrict(session, person_id=restricted, named=[NAMED_LEADER])
+    _merge(session, restricted, survivor)
+    for row in shown[:2]:
+        with pytest.raises(NotFound):
+            incidents.get(session=session, actor=LEADER, incident_id=row.id, now=NOW,
+                          publication_months=6)  # fmt: skip
+        seen = incidents.get(session=session, actor=NAMED_LEADER, incident_id=row.id, now=NOW,
+                             publication_months=6)  # fmt: skip
+        assert seen.incident.id == row.id
+    kept = incidents.get(session=session, actor=LEADER, incident_id=shown[2].id, now=NOW,
+                         publication_months=6)  # fmt: skip
+    assert kept.incident.person_id == other
