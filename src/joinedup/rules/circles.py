@@ -29,41 +29,53 @@ from sqlalchemy.types import BigInteger
 
 CHILD_KINDS = frozenset({"child", "unborn"})
 
-_BODY = """
-up(start, id, into_id) AS (
+_CIRCLES = """
+up{s}(start, id, into_id) AS (
   SELECT p.id, p.id, p.merged_into_id FROM persons p WHERE {p_in_start}
   UNION
   SELECT up.start, p.id, p.merged_into_id FROM {up_step}),
-top(start, id) AS (SELECT start, id FROM up WHERE into_id IS NULL),
-down(top, id) AS (
-  SELECT DISTINCT id, id FROM top
+top{s}(start, id) AS (SELECT start, id FROM up{s} WHERE into_id IS NULL),
+down{s}(top, id) AS (
+  SELECT DISTINCT id, id FROM top{s}
   UNION
   SELECT down.top, p.id FROM {down_step}),
-stays(top, household_id, from_date, to_date) AS (
+stays{s}(top, household_id, from_date, to_date) AS (
   SELECT d.top, hm.household_id, MIN(hm.from_date), MAX(hm.to_date)
-  FROM household_members hm JOIN down d ON hm.person_id = d.id
+  FROM household_members hm JOIN down{s} d ON hm.person_id = d.id
   WHERE {hm_person_in_down}
   GROUP BY d.top, hm.household_id),
-others(top, person_id) AS (
+others{s}(top, person_id) AS (
   SELECT s.top, hm.person_id FROM household_members hm
-  JOIN stays s ON hm.household_id = s.household_id
+  JOIN stays{s} s ON hm.household_id = s.household_id
   WHERE {hm_household_in_stays} AND hm.from_date <= s.to_date AND hm.to_date >= s.from_date
   UNION
-  SELECT d.top, r.related_person_id FROM relationships r JOIN down d ON r.person_id = d.id
+  SELECT d.top, r.related_person_id FROM relationships r JOIN down{s} d ON r.person_id = d.id
   WHERE {r_person_in_down}
   UNION
-  SELECT d.top, r.person_id FROM relationships r JOIN down d ON r.related_person_id = d.id
+  SELECT d.top, r.person_id FROM relationships r JOIN down{s} d ON r.related_person_id = d.id
   WHERE {r_related_in_down}),
-chain(top, id, into_id, kind) AS (
-  SELECT o.top, p.id, p.merged_into_id, p.kind FROM persons p JOIN others o ON p.id = o.person_id
+chain{s}(top, id, into_id, kind) AS (
+  SELECT o.top, p.id, p.merged_into_id, p.kind FROM persons p JOIN others{s} o
+  ON p.id = o.person_id
   WHERE {p_in_others}
   UNION
-  SELECT c.top, p.id, p.merged_into_id, p.kind FROM {chain_step})
-SELECT 0 AS part, t.start AS a, t.id AS b, p.kind AS kind
-  FROM top t JOIN persons p ON p.id = t.id
-UNION ALL SELECT 1, d.top, d.id, CAST(NULL AS VARCHAR(8)) FROM down d
-UNION ALL SELECT 2, c.top, c.id, c.kind FROM chain c WHERE c.into_id IS NULL
-"""
+  SELECT c.top, p.id, p.merged_into_id, p.kind FROM {chain_step})"""
+
+# The rows of one set of circles: the persons asked for and their survivors (and the survivor's
+# kind), everyone merged into each survivor, and everyone else in each circle with their kind.
+_PARTS = """
+SELECT {own} AS part, t.start AS a, t.id AS b, p.kind AS kind
+  FROM top{s} t JOIN persons p ON p.id = t.id
+UNION ALL SELECT {down}, d.top, d.id, CAST(NULL AS VARCHAR(8)) FROM down{s} d
+UNION ALL SELECT {members}, c.top, c.id, c.kind FROM chain{s} c WHERE c.into_id IS NULL"""
+
+# The second round of a named read (`read_named_scopes`): the children found in the circles of
+# the persons named (survivors, so each is their own top), less those named, whose circles the
+# first round has read.
+_FOUND = """,
+start2(id) AS (
+  SELECT c.id FROM chain c WHERE c.into_id IS NULL AND c.kind IN ('child', 'unborn')
+  EXCEPT SELECT t.id FROM top t),"""
 
 # Each join from a small CTE into a large table also says which keys it wants, as a condition
 # the planner can use: on PostgreSQL `= ANY(ARRAY(SELECT ...))` (an array computed first, so
@@ -83,22 +95,28 @@ _WANTED = {
 # PostgreSQL guesses the work table at hundreds of rows and hashes the whole persons table for
 # it (a sequential scan of every person, each step, for the one or two rows there are); as a
 # lateral look-up behind `OFFSET 0`, which it cannot flatten, each row is one index probe.
-_STEPS = {  # the work table, the join, the columns
-    "up_step": ("up", "p.id = up.into_id", "p.id, p.merged_into_id"),
-    "down_step": ("down", "p.merged_into_id = down.id", "p.id"),
-    "chain_step": ("chain c", "p.id = c.into_id", "p.id, p.merged_into_id, p.kind"),
+_STEPS = {  # the work table, its alias, the join, the columns
+    "up_step": ("up", "up", "p.id = up.into_id", "p.id, p.merged_into_id"),
+    "down_step": ("down", "down", "p.merged_into_id = down.id", "p.id"),
+    "chain_step": ("chain", "c", "p.id = c.into_id", "p.id, p.merged_into_id, p.kind"),
 }
 
 
-def _wanted(dialect: str) -> dict[str, str]:
-    """The conditions, from this module's constants only (no value is ever formatted in)."""
+def _wanted(dialect: str, s: str = "") -> dict[str, str]:
+    """The conditions, from this module's constants only (no value is ever formatted in), for
+    the CTEs named with the suffix `s`."""
     form = "{} = ANY(ARRAY(SELECT {} FROM {}))" if dialect == "postgresql" else (
         "{} IN (SELECT {} FROM {})")  # fmt: skip
-    found = {k: form.format(*parts) for k, parts in _WANTED.items()}
-    step = "{0} CROSS JOIN LATERAL (SELECT {2} FROM persons p WHERE {1} OFFSET 0) p" if (
-        dialect == "postgresql") else "persons p JOIN {0} ON {1}"  # fmt: skip
-    found.update((key, step.format(*parts)) for key, parts in _STEPS.items())
+    found = {k: form.format(column, key, cte + s) for k, (column, key, cte) in _WANTED.items()}
+    step = "{0} {1} CROSS JOIN LATERAL (SELECT {3} FROM persons p WHERE {2} OFFSET 0) p" if (
+        dialect == "postgresql") else "persons p JOIN {0} {1} ON {2}"  # fmt: skip
+    for key, (cte, alias, join, columns) in _STEPS.items():
+        found[key] = step.format(cte + s, alias, join, columns)
     return found
+
+
+def _circles(dialect: str, s: str = "") -> str:
+    return _CIRCLES.format(s=s, **_wanted(dialect, s))
 
 
 _START = {
@@ -140,9 +158,17 @@ _DAY = {
 
 @cache
 def _statement(dialect: str, named: bool = False) -> TextClause:
-    start = (_NAMED if named else _START)[dialect]
-    body = _BODY.format(**_wanted(dialect)) + (_DAY[dialect] if named else "")
-    statement = text("WITH RECURSIVE " + start + body)
+    """The circles of `:persons` (parts 0-2); or of the persons `:events` name (parts 0-2),
+    the events' earliest day (part 3), and the circles of the children found in those circles
+    who were not named (parts 4-6), in one statement."""
+    if not named:
+        body = _START[dialect] + _circles(dialect) + _PARTS.format(s="", own=0, down=1, members=2)
+    else:
+        first = _PARTS.format(s="", own=0, down=1, members=2)
+        second = _PARTS.format(s="2", own=4, down=5, members=6)
+        body = (_NAMED[dialect] + _circles(dialect) + _FOUND + _circles(dialect, "2") + first
+                + "\nUNION ALL" + second + "\n" + _DAY[dialect])  # fmt: skip
+    statement = text("WITH RECURSIVE " + body)
     if dialect == "postgresql":
         name = "events" if named else "persons"
         return statement.bindparams(bindparam(name, type_=ARRAY(BigInteger())))
@@ -177,19 +203,21 @@ def read_scopes(session: Session, persons: Collection[int]) -> dict[int, Scope]:
         return {}
     dialect = session.get_bind().dialect.name
     rows = session.execute(_statement(dialect), {"persons": _ids(dialect, persons)})
-    return _scopes(rows)[0]
+    return _scopes(rows)[0][0]
 
 
 def read_named_scopes(
     session: Session, event_ids: Collection[int]
-) -> tuple[dict[int, Scope], date | None]:
-    """The circle of each person the events name (by their id), and the earliest day the
-    events happened: one statement."""
+) -> tuple[dict[int, Scope], dict[int, Scope], date | None]:
+    """The circle of each person the events name (by their id); the circle of each child found
+    in those circles who is not one of them (by the child's id, a survivor); and the earliest
+    day the events happened: one statement."""
     if not event_ids:
-        return {}, None
+        return {}, {}, None
     dialect = session.get_bind().dialect.name
     rows = session.execute(_statement(dialect, named=True), {"events": _ids(dialect, event_ids)})
-    return _scopes(rows)
+    (named, found), day = _scopes(rows)
+    return named, found, day
 
 
 def _ids(dialect: str, values: Iterable[int]) -> object:
@@ -197,24 +225,27 @@ def _ids(dialect: str, values: Iterable[int]) -> object:
     return wanted if dialect == "postgresql" else orjson.dumps(wanted).decode()
 
 
-def _scopes(rows: Iterable[Any]) -> tuple[dict[int, Scope], date | None]:
-    survivor: dict[int, int] = {}
+def _scopes(rows: Iterable[Any]) -> tuple[list[dict[int, Scope]], date | None]:
+    """The circles of each round of the statement's rows (parts 0-2, then 4-6), and the day of
+    part 3."""
+    survivor: list[dict[int, int]] = [{}, {}]
     kinds: dict[int, str] = {}
     own: dict[int, set[int]] = defaultdict(set)
     members: dict[int, dict[int, str]] = defaultdict(dict)
     day = None
     for part, a, b, kind in rows:
-        if part == 0:
-            survivor[a], kinds[b] = b, kind
-        elif part == 1:
+        role = part % 4
+        if role == 0:
+            survivor[part // 4][a], kinds[b] = b, kind
+        elif role == 1:
             own[a].add(b)
-        elif part == 2:
+        elif role == 2:
             members[a][b] = kind
         elif kind is not None:
             day = date.fromisoformat(kind)
     scopes = {}
-    for top in set(survivor.values()):
+    for top in {t for found in survivor for t in found.values()}:
         mine = frozenset(own[top])
         others = {p: k for p, k in members[top].items() if p not in mine}
         scopes[top] = Scope(top, kinds[top], mine, others)
-    return {start: scopes[top] for start, top in survivor.items()}, day
+    return [{start: scopes[top] for start, top in found.items()} for found in survivor], day

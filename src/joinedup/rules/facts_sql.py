@@ -52,7 +52,7 @@ from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
 from joinedup.intake.models import Event, Mention, SourceRecord
 from joinedup.people.models import MentionLink
-from joinedup.rules.circles import CHILD_KINDS, Scope, read_named_scopes, read_scopes
+from joinedup.rules.circles import CHILD_KINDS, Scope, read_named_scopes
 from joinedup.rules.engine import ANY_TYPE, Reach
 from joinedup.rules.facts import Fact, Timeline, Who
 from joinedup.rules.timeline import birth_of
@@ -142,18 +142,14 @@ def touched_since(
     """The circle of every child the events touch: the children they name, and the children in
     the circle of anyone they name (a record about an adult is on the household chronology of
     every child living with them); and the earliest day the events happened (the first day the
-    rules are evaluated as of). Two statements at most: the circles of the persons named, with
-    the events' earliest day (`circles.read_named_scopes`); the circles of the children found
-    there."""
-    found, since = read_named_scopes(session, event_ids)
-    children: set[int] = set()
-    for scope in found.values():
-        if scope.kind in CHILD_KINDS:
-            children.add(scope.child)
-        children.update(p for p, kind in scope.members.items() if kind in CHILD_KINDS)
-    known = {scope.child: scope for scope in found.values()}
-    known.update(read_scopes(session, children - known.keys()))
-    chosen = {c: known[c] for c in sorted(children) if c in known and known[c].kind in CHILD_KINDS}
+    rules are evaluated as of). The circles of the persons named, with the events' earliest day
+    and the circles of the children found there who are not named,
+    in one statement (`circles.read_named_scopes`)."""
+    named, found, since = read_named_scopes(session, event_ids)
+    children = {scope.child for scope in named.values() if scope.kind in CHILD_KINDS}
+    children.update(found)
+    known = {scope.child: scope for scope in (*named.values(), *found.values())}
+    chosen = {c: known[c] for c in sorted(children) if known[c].kind in CHILD_KINDS}
     return chosen, since
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from joinedup.access.roles import Actor
+from joinedup.intake.models import Event
 from joinedup.people import service as people_service
 from joinedup.people.circle import circle_of
 from joinedup.people.models import Person
-from joinedup.rules.circles import read_scopes
+from joinedup.rules.circles import CHILD_KINDS, read_named_scopes, read_scopes
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
 from tests.unit.rules.test_facts_sql import records
 
@@ -38,6 +39,35 @@ def test_a_family_over_five_years_reads_as_circle_of_reads_it(people: Store) -> 
     boy = read_scopes(people.session, [people.person(family[1]["record_id"])])
     (scope,) = boy.values()
     assert sorted(scope.members.values()) == ["adult", "adult", "child"]
+
+
+def test_a_record_reads_the_circles_of_the_children_in_its_named_persons_circles(
+    people: Store,
+) -> None:
+    """One statement gives the circles of the persons a record names and of the children found
+    in them who are not named (a record about the partner alone reaches the boy and his
+    sister): each as `circle_of` gives it."""
+    family = records()
+    for r in family:
+        people.submit(r)
+    events = list(people.session.scalars(select(Event.id).order_by(Event.id)))
+    seconds = 0
+    for event in events:
+        named, found, day = read_named_scopes(people.session, [event])
+        assert named and day is not None
+        tops = {scope.child for scope in named.values()}
+        children = {p for scope in named.values() for p, kind in scope.members.items()
+                    if kind in CHILD_KINDS}  # fmt: skip
+        assert found.keys() == children - tops
+        assert found == read_scopes(people.session, found.keys())
+        for person, scope in {**named, **found}.items():
+            circle = circle_of(session=people.session, actor=SYSTEM, person_id=person,
+                               named=False)  # fmt: skip
+            assert (scope.child, scope.kind) == (circle.person_id, circle.kind)
+            assert scope.own == frozenset(circle.persons)
+            assert scope.members == {m.person_id: m.kind for m in circle.members}
+        seconds += bool(found)
+    assert seconds == len(events)  # every record here leaves a child of the family unnamed
 
 
 def test_merged_persons_read_as_their_survivor(people: Store) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 from joinedup.access.roles import Actor, Role
 from joinedup.db.session import make_engine
 from joinedup.intake.models import Event, SourceRecord
+from joinedup.rules import facts_sql
 from joinedup.rules import service as rules
 from joinedup.rules.circles import without_jit
 from joinedup.rules.library import DEFAULT_RULES
@@ -40,7 +41,7 @@ GIRL = child(ref="c2", given_names="Bella", date_of_birth="2014-09-01", sex="F",
 KINDS = [
     ("SET LOCAL jit", "jit off"),
     ("SELECT ml.person_id FROM mention_links", "circles of the persons named"),
-    ("WITH RECURSIVE", "circles of the children in them"),
+    ("WITH RECURSIVE", "circles of the children in them"),  # no longer sent on its own
     ("INSERT INTO audit_entries", "audit entry"),
     ("WITH links AS", "facts, events and dates of birth"),
     ("mentions.date_of_birth, count(*)", "dates of birth"),
@@ -104,6 +105,32 @@ def test_a_record_that_finds_nothing_costs_a_few_statements(people: Store) -> No
     first = worry("2026-02-01")
     people.submit(first)
     assert evaluated(people, first["record_id"]) == reading(people.session)
+
+
+@pytest.mark.parametrize("named", ["the mother alone", "the boy alone"])
+def test_the_children_in_the_circles_of_those_named_cost_no_statement_more(
+    people: Store, named: str
+) -> None:
+    """The children in the circle of a person named are touched too (a record about the
+    mother, or about the boy, reaches his sister): their circles come in the same statement
+    as those of the persons named (a second statement once read them, for most records)."""
+    people.submit(worry("2026-02-01"))
+    if named == "the mother alone":
+        alone = rec(adult(relationship=None), type="adult_risk", source=POLICE,
+                    attributes={"category": "substance_misuse"},
+                    occurred_at="2026-03-01T22:00:00+00:00")  # fmt: skip
+    else:
+        alone = rec(BOY, adult(), source=SCHOOL, attributes={"category": "emotional"},
+                    occurred_at="2026-03-01T10:00:00+00:00")  # fmt: skip
+    people.submit(alone)
+    event = people.session.scalar(select(Event.id).join(SourceRecord).where(
+        SourceRecord.record_id == alone["record_id"]))  # fmt: skip
+    touched = facts_sql.touched(people.session, [event])
+    assert len(touched) == 2 and all(s.kind == "child" for s in touched.values())
+    # The mother's substance misuse with the school's worry is a finding for both children
+    # (their prompts, opened when it arrived, are read in one statement; nothing new to add).
+    finds = ["prompts"] if named == "the mother alone" else []
+    assert evaluated(people, alone["record_id"]) == [*reading(people.session), *finds]
 
 
 def test_findings_for_two_children_read_their_prompts_and_answers_once(people: Store) -> None:
