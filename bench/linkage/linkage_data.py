@@ -45,6 +45,13 @@ class Mention:
     organisation: str
 
 
+def name_only(row: Row) -> bool:
+    """A record with a name and nothing else to tell its child by: no date of birth, postcode,
+    address, school or identifier (voluntary-sector and public reports)."""
+    keys = ("date_of_birth", "nhs_number", "upn", "postcode", "address", "school_urn")
+    return not any(row[k] for k in keys)
+
+
 def write_csv(path: Path, rows: Iterable[Row]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:

@@ -67,7 +67,7 @@ def unsure_pair(
     """Ingest a child, then a near match of them; the id of the review task that follows."""
     before = set(task_ids(engine))
     ingest(engine, settings, clock, concern(child(given)))
-    ingest(engine, settings, clock, concern(child(given, date_of_birth="2016-04-08", address=FAR)))
+    ingest(engine, settings, clock, concern(child(given, date_of_birth="2016-05-07", address=FAR)))
     (task,) = set(task_ids(engine)) - before
     return task
 

@@ -58,7 +58,7 @@ def test_the_queue_and_a_task_read_in_words(
     assert api.get("/api/v1/review-tasks?status=confirmed", headers=mash).json()["total"] == 0
     assert api.get("/api/v1/review-tasks?status=all", headers=mash).json()["total"] == 1
     detail = api.get(f"/api/v1/review-tasks/{task_id}", headers=mash).json()
-    assert detail["mention"]["date_of_birth"] == "2016-04-08"
+    assert detail["mention"]["date_of_birth"] == "2016-05-07"
     assert detail["mention"]["agency"] == "police" and detail["guard"] is None
     dob = next(c for c in detail["comparisons"] if c["comparison"] == "dob")
     assert dob["title"] == "Date of birth" and dob["label"] == "one part different"

@@ -12,8 +12,9 @@ import pytest
 
 from joinedup.config import Settings
 from joinedup.people.linkage.cluster import cluster
+from joinedup.people.linkage.comparisons import DOB
 from joinedup.people.linkage.model import LinkageModel, block_values, load_model
-from joinedup.people.linkage.train import _held, prepare
+from joinedup.people.linkage.train import _held, prepare, settings
 from joinedup.people.linkage.types import Identity
 
 UPPER = Settings().link_upper
@@ -104,11 +105,51 @@ def test_a_short_form_keeps_the_beginning_or_the_end_of_the_name(
 
 
 @pytest.mark.parametrize(
+    ("full", "slipped"), [("James", "Jimm"), ("Rebecca", "Beckky"), ("Joseph", "Joee")]
+)
+def test_a_slip_of_a_known_form_of_the_name(model: LinkageModel, full: str, slipped: str) -> None:
+    a = replace(CHILD, given_names=full, sex="M" if full != "Rebecca" else "F")
+    b = replace(a, given_names=slipped, source_agency="early_years")
+    assert levels(model, a, b)["given"] == "a slip of a known form"
+    found = model.compare(model.features(a), model.features(b))
+    assert found.guard is None
+    assert linked(model, a, b)
+
+
+def test_twins_one_a_letter_from_a_form_of_the_other_stay_apart_when_attested(
+    model: LinkageModel,
+) -> None:
+    """Twins "James" and "Jimm" (a name of its own, known so by every agency) are not one
+    child: the slip level joins a name keyed once, not two names each attested by two sources."""
+    james = [
+        model.features(replace(CHILD, given_names="James", sex="M", postcode=p)) for p in "ABC"
+    ]
+    jimm = [model.features(replace(CHILD, given_names="Jimm", sex="M", postcode=p)) for p in "DEF"]
+    rows = james + jimm
+    edges = [(0, 1, 20.0), (1, 2, 20.0), (3, 4, 20.0), (4, 5, 20.0), (2, 3, 15.0)]
+    agencies = [frozenset({a}) for a in ("health", "education", "early_years")]
+    labels, refused = cluster(rows, edges, sources=[*agencies, *agencies])
+    assert labels[0] != labels[3] and refused == 1
+    # Keyed once by one agency, it is the same child.
+    labels, _ = cluster(rows, edges, sources=[*agencies, *[frozenset({"police"})] * 3])
+    assert len(set(labels)) == 1
+
+
+def test_a_letter_dropped_from_a_different_name_is_not_a_form_of_it(model: LinkageModel) -> None:
+    a = replace(CHILD, given_names="Maja")
+    for other in ("Marta", "Amelia", "Zuzanna"):
+        assert levels(model, a, replace(a, given_names=other))["given"] == "different"
+
+
+@pytest.mark.parametrize(
     ("date_of_birth", "label"),
     [
         ("2015-07-03", "day and month swapped"),
-        ("2015-03-08", "one part different"),
-        ("2016-03-07", "one part different"),
+        ("2015-03-08", "a slip"),  # a day apart
+        ("2016-03-07", "a slip"),  # the year one out
+        ("2014-03-07", "a slip"),
+        ("2015-04-07", "one part different"),
+        ("2018-03-07", "one part different"),
         ("2015-03", "partial agrees"),
         ("2015", "partial agrees"),
     ],
@@ -119,6 +160,29 @@ def test_dates_of_birth_swapped_slipped_and_partial(
     other = replace(CHILD, date_of_birth=date_of_birth, source_agency="police")
     assert levels(model, CHILD, other)["dob"] == label
     assert linked(model, CHILD, other)
+
+
+def test_a_day_keyed_with_its_digits_exchanged_is_a_slip(model: LinkageModel) -> None:
+    third = replace(CHILD, date_of_birth="2016-07-03")
+    thirtieth = replace(third, date_of_birth="2016-07-30", source_agency="police")
+    assert levels(model, third, thirtieth)["dob"] == "a slip"
+    assert levels(model, third, replace(thirtieth, date_of_birth="2016-07-13"))["dob"] == (
+        "one part different"
+    )
+
+
+def test_a_slipped_date_outweighs_another_part_different(model: LinkageModel) -> None:
+    """A day apart or the year one out is the commoner slip and rarer between two children."""
+    weights = dict(zip((lv.label for lv in DOB.levels), model.level_weights("dob"), strict=True))
+    assert weights["a slip"] > weights["one part different"] + 1
+
+
+def test_twins_born_either_side_of_midnight_stay_apart(model: LinkageModel) -> None:
+    twin = replace(CHILD, given_names="Maja", date_of_birth="2015-03-08")
+    found = model.compare(model.features(CHILD), model.features(twin))
+    assert {lv.comparison: lv.label for lv in found.levels}["dob"] == "a slip"
+    assert found.guard is not None and "twins" in found.guard
+    assert not linked(model, CHILD, twin)
 
 
 def test_a_different_date_of_birth_counts_against(model: LinkageModel) -> None:
@@ -242,6 +306,24 @@ def test_a_mistyped_postcode_still_finds_the_same_home_in_batch(model: LinkageMo
     assert home["k_da"] == "KF3|35 sallow house"
     assert block_values(model.features(replace(vague, address=None)))["k_da"] is None
     assert not any(k.startswith("k_da:") for k in model.blocking_keys(model.features(CHILD)))
+
+
+def test_a_partial_date_of_birth_meets_its_year_in_batch(model: LinkageModel) -> None:
+    """A record with only the year of birth shares a key with the same year and name sound
+    ("Ed Hilll 2012-03" and "Edward Hill 2012-03-27"), in batch only, and only where one of
+    the two has no full date."""
+    full = replace(CHILD, given_names="Edward", family_name="Hill", date_of_birth="2012-03-27")
+    partial = replace(full, given_names="Ed", family_name="Hilll", date_of_birth="2012-03")
+    partial = replace(partial, postcode=None, address=None, school_urn=None)
+    a, b = block_values(model.features(full)), block_values(model.features(partial))
+    assert {k for k, v in a.items() if v and v == b[k]} == {"k_yf"}
+    assert not any(
+        k.startswith(("k_yf:", "k_yg:")) for k in model.blocking_keys(model.features(full))
+    )
+    rules = [
+        r["blocking_rule"] for r in settings("duckdb")["blocking_rules_to_generate_predictions"]
+    ]
+    assert 'l."k_yf" = r."k_yf" AND (l."dob_o" IS NULL OR r."dob_o" IS NULL)' in rules
 
 
 def test_an_identity_sent_by_several_agencies_is_one_row_with_every_source() -> None:

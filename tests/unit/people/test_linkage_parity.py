@@ -44,10 +44,18 @@ def test_sql_and_python_give_every_pair_the_same_levels(
     extra = [
         zofia,
         replace(zofia, date_of_birth="2015-07-03"),
+        replace(zofia, date_of_birth="2014-03-07"),  # the year one out
+        replace(zofia, date_of_birth="2015-03-03"),
+        replace(zofia, date_of_birth="2015-03-30"),  # the day's digits exchanged
+        replace(zofia, date_of_birth="2015-03"),
         replace(zofia, given_names="Nowak", family_name="Zofia"),
         replace(zofia, given_names="Nowakk", family_name="Zofia"),  # swapped with a slip
         replace(zofia, given_names="Zof"),  # a short form
         replace(zofia, given_names="Zo"),  # too short to be one
+        replace(zofia, given_names="Kasia"),
+        replace(zofia, given_names="Kassia"),  # a slip of a form learned or known
+        replace(zofia, given_names="Jimm"),
+        replace(zofia, given_names="James"),
         home,
         replace(home, address="Flat 9, Ash House, 1 Ash Road"),
         replace(home, postcode="KF9 9ZZ"),

@@ -120,7 +120,7 @@ def test_a_candidate_between_thresholds_opens_a_review_on_a_provisional_person(
 ) -> None:
     first = rec(child())
     unsure = rec(
-        child(date_of_birth="2015-04-07", address={"lines": ["9 Far Lane"], "postcode": "ZZ9 9ZZ"})
+        child(date_of_birth="2016-05-07", address={"lines": ["9 Far Lane"], "postcode": "ZZ9 9ZZ"})
     )
     people.submit(first)
     people.submit(unsure)

@@ -24,7 +24,7 @@ FAR = {"lines": ["9 Far Lane"], "postcode": "ZZ9 9ZZ"}
 
 def unsure_pair(people: Store) -> tuple[dict, dict, ReviewTask]:
     first = rec(child())
-    unsure = rec(child(date_of_birth="2015-04-07", address=FAR))
+    unsure = rec(child(date_of_birth="2016-05-07", address=FAR))
     people.submit(first)
     people.submit(unsure)
     return first, unsure, people.session.scalars(select(ReviewTask)).one()
@@ -54,7 +54,7 @@ def test_the_queue_lists_open_tasks_and_shows_both_sides_in_words(people: Store)
     detail = service.get_review_task(
         session=people.session, actor=MASH, task_id=task.id, model=load_model()
     )
-    assert detail.mention.date_of_birth == "2015-04-07"
+    assert detail.mention.date_of_birth == "2016-05-07"
     assert [i.features["dob_y"] for i in detail.candidate] == [2016]
     assert {lv.comparison for lv in detail.levels} >= {"given", "family", "dob", "place"}
     assert all(lv.text for lv in detail.levels) and detail.guard is None
@@ -103,7 +103,7 @@ def test_reject_records_a_cannot_link_honoured_afterwards(
     )  # fmt: skip
     (cannot,) = active(people.session, "cannot_link")
     assert cannot.mention_id == people.mention(unsure["record_id"])
-    again = rec(child(date_of_birth="2015-04-07", address=FAR))
+    again = rec(child(date_of_birth="2016-05-07", address=FAR))
     people.submit(again)
     assert people.person(again["record_id"]) == people.person(unsure["record_id"])
     assert people.session.scalars(select(ReviewTask)).all() == [task]
@@ -185,7 +185,7 @@ def test_confirm_moves_the_provisional_persons_other_records_and_unmerge_reopens
     people: Store, clock: FrozenClock
 ) -> None:
     first, unsure, task = unsure_pair(people)
-    again = rec(child(date_of_birth="2015-04-07", address=FAR))
+    again = rec(child(date_of_birth="2016-05-07", address=FAR))
     people.submit(again)
     assert people.person(again["record_id"]) == task.person_id
     service.decide_review_task(

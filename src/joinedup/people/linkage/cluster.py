@@ -17,7 +17,7 @@ from joinedup.people.linkage.types import Features
 
 _NAME_FIELDS = frozenset(("given", "given_all", "given_var", "family", "family_all"))
 _DOB_FIELDS = frozenset(("dob_y", "dob_m", "dob_d", "dob_o"))
-_DOB_AGREE = frozenset({"exact", "day and month swapped", "one part different"})
+_DOB_AGREE = frozenset({"exact", "day and month swapped", "a slip", "one part different"})
 # A spelling held by this many identities of a group is the person's name, not a slip: two
 # groups whose names are only similar ("Lily" and "Lila", twins) are not joined on it. Where the
 # identities' sources are known, independent sources are counted instead: an agency that copies
@@ -153,7 +153,7 @@ class Clustering:
         }
         if labels & {"exact", "equivalent", "swapped"}:
             return False
-        if "similar" in labels:
+        if labels & {"similar", "a slip of a known form"}:
             return self._attested(x, y)
         return True
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jellyfish
@@ -119,6 +120,24 @@ def _short_form_sql() -> str:
     )
 
 
+@lru_cache(maxsize=100_000)
+def deletions(name: str | None) -> tuple[str, ...]:
+    """A name of four letters or more with one letter dropped, each way ("jimm": "jim", "imm",
+    "jmm"): a keying slip of a shorter name is one of these, compared as lists overlap."""
+    if name is None or len(name) < 4:
+        return ()
+    return tuple(dict.fromkeys(name[:i] + name[i + 1 :] for i in range(len(name))))
+
+
+def _form_slip(a: Features, b: Features) -> bool:
+    """One given name a slip of a known form of the other: a letter added to a nickname or
+    short form ("Jimm" for Jim, a form of James; "Beckky" for Becky, of Rebecca)."""
+    return bool(
+        set(deletions(a["given"])) & set(b["given_var"] or ())
+        or set(deletions(b["given"])) & set(a["given_var"] or ())
+    )
+
+
 def _overlap(x: list[str] | None, y: list[str] | None) -> bool:
     return bool(x) and bool(y) and not set(x).isdisjoint(y)  # type: ignore[arg-type]
 
@@ -204,6 +223,13 @@ GIVEN = ComparisonSpec(
             lambda a, b: _similar(a["given"], b["given"]),
             "given names that differ by a slip of the keyboard",
         ),
+        LevelSpec(
+            "a slip of a known form",
+            '{overlaps}("given_del_l", "given_var_r") OR {overlaps}("given_del_r", "given_var_l")',
+            _form_slip,
+            'a given name keyed with a slip of a known form of the other ("Jimm" for Jim, a'
+            " form of James)",
+        ),
         LevelSpec("swapped", _SWAP_SQL, _swapped, "given and family names the wrong way round"),
         _else("different", "different given names"),
     ),
@@ -250,6 +276,29 @@ def _dob_swapped(a: Features, b: Features) -> bool:
     )
 
 
+def _dob_slip(a: Features, b: Features) -> bool:
+    """Full dates a day apart (a birth either side of midnight, a day keyed one out), the year
+    one out with day and month the same ("2019-07-09"/"2018-07-09"), or the day's two digits
+    exchanged ("2016-07-03"/"2016-07-30"): the common slips, each rare between two children."""
+    if a["dob_o"] is None or b["dob_o"] is None:
+        return False
+    if abs(a["dob_o"] - b["dob_o"]) <= 1:
+        return True
+    same_y, same_m, same_d = (a[p] == b[p] for p in ("dob_y", "dob_m", "dob_d"))
+    if same_m and same_d:
+        return bool(abs(a["dob_y"] - b["dob_y"]) == 1)
+    x, y = a["dob_d"], b["dob_d"]
+    return bool(same_y and same_m and x == (y % 10) * 10 + y // 10)
+
+
+_DOB_SLIP_SQL = (
+    '"dob_o_l" IS NOT NULL AND "dob_o_r" IS NOT NULL AND (abs("dob_o_l" - "dob_o_r") <= 1'
+    ' OR ("dob_m_l" = "dob_m_r" AND "dob_d_l" = "dob_d_r" AND abs("dob_y_l" - "dob_y_r") = 1)'
+    ' OR ("dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_m_r"'
+    ' AND "dob_d_l" = ("dob_d_r" % 10) * 10 + floor("dob_d_r" / 10)))'
+)
+
+
 def _dob_near(a: Features, b: Features) -> bool:
     if a["dob_o"] is None or b["dob_o"] is None:
         return False
@@ -287,12 +336,19 @@ DOB = ComparisonSpec(
             "the same date of birth with day and month exchanged",
         ),
         LevelSpec(
+            "a slip",
+            _DOB_SLIP_SQL,
+            _dob_slip,
+            "dates of birth a day apart, a year apart on the same day, or with the day's two"
+            " digits exchanged",
+        ),
+        LevelSpec(
             "one part different",
             '"dob_o_l" IS NOT NULL AND "dob_o_r" IS NOT NULL AND (abs("dob_o_l" - "dob_o_r") <= 1'
             ' OR (CAST("dob_y_l" = "dob_y_r" AS INT) + CAST("dob_m_l" = "dob_m_r" AS INT)'
             ' + CAST("dob_d_l" = "dob_d_r" AS INT)) = 2)',
             _dob_near,
-            "dates of birth a day apart, or with one of day, month or year different",
+            "dates of birth with one of day, month or year different",
         ),
         LevelSpec(
             "partial agrees",

@@ -33,11 +33,16 @@ FEATURE_COLUMNS = (
     "dob_y", "dob_m", "dob_d", "dob_o", "sex", "pc", "pcd", "addr", "addr_no",
     "school", "adults",
 )  # fmt: skip
-KEY_COLUMNS = ("k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp", "k_da")
+KEY_COLUMNS = ("k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp", "k_da", "k_yg", "k_yf")
 # Keys batch linkage blocks on but online look-ups do not: a home's key finds every record of
 # the household for each mention, look-ups the online budget cannot spare; a record it alone
 # would find becomes a new person online, and the next batch re-linking joins it.
-BATCH_ONLY_KEYS = frozenset({"k_da"})
+BATCH_ONLY_KEYS = frozenset({"k_da", "k_yg", "k_yf"})
+# Keys that pair a record with a partial date of birth ("2014", "2012-03") with the records of
+# the same year: batch linkage compares a pair they alone share only when one of the two has no
+# full date (the records with full dates of one year and one name's sound are many; those with
+# a full date share other keys).
+PARTIAL_DATE_KEYS = frozenset({"k_yg", "k_yf"})
 TF_COLUMNS = ("given", "family")
 
 
@@ -216,11 +221,12 @@ def block_values(features: Features) -> dict[str, str | None]:
 
     Each key pairs two facts so that one error (a swapped name, a slipped date, a move) still
     leaves another key shared: date of birth with given or family sound, the two names' sounds
-    in either order, postcode with given or family sound, date of birth with postcode.
+    in either order, postcode with given or family sound, date of birth with postcode; in batch
+    also the home (postcode district and address) and the year of birth with either name's sound.
     """
     given = n.phonetic(features["given"]) if features["given"] else None
     family = n.phonetic(features["family"]) if features["family"] else None
-    dob = features["dob_o"]
+    dob, year = features["dob_o"], features["dob_y"]
     pc = features["pc"]
     names = sorted(x for x in (given, family) if x)
     return {
@@ -231,6 +237,8 @@ def block_values(features: Features) -> dict[str, str | None]:
         "k_pf": f"{pc}|{family}" if pc and family else None,
         "k_dp": f"{dob}|{pc}" if dob is not None and pc else None,
         "k_da": _district_address(features),
+        "k_yg": f"{year}|{given}" if year is not None and given else None,
+        "k_yf": f"{year}|{family}" if year is not None and family else None,
     }
 
 

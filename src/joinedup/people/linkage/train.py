@@ -22,10 +22,17 @@ import jellyfish
 import pyarrow as pa
 
 from joinedup.people.linkage import normalise as n
-from joinedup.people.linkage.comparisons import COMPARISONS, SIMILAR, spell, splink_comparison
+from joinedup.people.linkage.comparisons import (
+    COMPARISONS,
+    SIMILAR,
+    deletions,
+    spell,
+    splink_comparison,
+)
 from joinedup.people.linkage.model import (
     FEATURE_COLUMNS,
     KEY_COLUMNS,
+    PARTIAL_DATE_KEYS,
     TF_COLUMNS,
     LinkageModel,
     block_values,
@@ -132,6 +139,7 @@ SCHEMA = pa.schema(
             for c in FEATURE_COLUMNS
             if not c.startswith("dob_")
         ],
+        ("given_del", _LIST),  # comparisons.deletions of "given", for SQL only
         ("dob_y", pa.int32()),
         ("dob_m", pa.int32()),
         ("dob_d", pa.int32()),
@@ -147,6 +155,7 @@ def to_arrow(rows: Sequence[Features]) -> pa.Table:
         columns["unique_id"].append(i)
         for c in FEATURE_COLUMNS:
             columns[c].append(row[c])
+        columns["given_del"].append(list(deletions(row["given"])) or None)
         for k, v in block_values(row).items():
             columns[k].append(v)
     return pa.Table.from_pydict(columns, schema=SCHEMA)
@@ -159,7 +168,7 @@ def settings(dialect: str) -> dict[str, Any]:
         "probability_two_random_records_match": 1e-4,
         "comparisons": [splink_comparison(c, dialect) for c in COMPARISONS],
         "blocking_rules_to_generate_predictions": [
-            {"blocking_rule": spell(f'l."{k}" = r."{k}"', dialect)} for k in PREDICTION_RULES
+            {"blocking_rule": spell(_prediction_rule(k), dialect)} for k in PREDICTION_RULES
         ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": True,
@@ -168,6 +177,13 @@ def settings(dialect: str) -> dict[str, Any]:
         # Past this EM only moves the prior, which batch.recalibrated counts afresh anyway.
         "em_convergence": 0.001,
     }
+
+
+def _prediction_rule(key: str) -> str:
+    rule = f'l."{key}" = r."{key}"'
+    if key in PARTIAL_DATE_KEYS:
+        rule += ' AND (l."dob_o" IS NULL OR r."dob_o" IS NULL)'
+    return rule
 
 
 def train(linker: Any, rows: int, dialect: str = "duckdb") -> None:
