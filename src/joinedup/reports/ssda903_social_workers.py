@@ -14,6 +14,9 @@ counted in `gaps`.
 The table is for the children looked after on 31 March only (`ssda903.looked_after_at_end`):
 the DfE asks for their social workers through the whole year, before care too (SW01STG1,
 SW12STG2, SW17STG2; docs/returns-ssda903.md). A child whose care ended in the year is not in it.
+A child referred again after a case closed keeps both cases' workers, and the gap between them:
+no one held the child then; the new case's first worker is FCONTA, as the DfE's rules from
+2024-25 expect (SW10STG2, SW10bSTG2; ADR 0018).
 
 The personal adviser of a young person's leaving-care record holds them whenever no case worker
 does (`after_cases`): each adviser allocated is an episode, until the next or the record's

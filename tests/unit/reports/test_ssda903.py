@@ -19,7 +19,7 @@ from joinedup.reports import ssda903_rows
 from joinedup.reports.ssda903 import COLUMNS, Ssda903Export, export_ssda903, looked_after_at_end
 from joinedup.reports.ssda903_episodes import Episode, split
 from joinedup.reports.ssda903_rows import QUERY_231
-from tests.unit.casework.support import CHAIR, MANAGER, Desk, desk
+from tests.unit.casework.support import ASSESSED, CHAIR, MANAGER, Desk, desk
 
 __all__ = ["desk"]  # the fixture
 OFFICER = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=21)
@@ -198,6 +198,35 @@ def test_social_workers_only_for_children_looked_after_on_31_march(desk: Desk) -
     assert _column(before, "SWEpisodes", "SW_DEC") == [""]  # looked after on 31 March 2027
     assert _column(after, "Episodes", "REC") == ["E4A"]
     assert after.tables["SWEpisodes"] == []  # went home in May 2027
+
+
+def test_a_child_referred_again_keeps_both_cases_workers_and_the_gap_between(
+    desk: Desk,
+) -> None:
+    # ADR 0018: the DfE asks for every social worker episode of the year (SW12STG2), and from
+    # 2024-25 its rules expect a new referral's first worker as a first contact (FCONTA) after
+    # the earlier involvement ended (SW10STG2, SW10bSTG2). No worker is invented for the gap.
+    first = desk.referred()  # 23 November 2026
+    desk.days(900)
+    worker = {"team": "Assessment", "label": "worker.one", "user_id": 13}  # WORKER, who acts
+    first = desk.act(first, "allocate", "", worker, actor=MANAGER,
+                     on=date(2026, 11, 23))  # fmt: skip
+    first = desk.act(first, "complete_assessment", "no_further_action",
+                     {**ASSESSED, "disabilities": ["NONE"], "factors": ["21"],
+                      "primary_need": "N9"}, on=date(2026, 12, 7))  # fmt: skip
+    desk.act(first, "close", "", {"closure_reason": "RC8"}, actor=MANAGER, on=date(2026, 12, 8))
+    desk.clock.advance(date(2027, 1, 20) - desk.today())  # referred again 20 January 2027
+    second = desk.referred()
+    desk.days(900)
+    second = desk.act(second, "allocate", "", worker, actor=MANAGER,
+                      on=date(2027, 1, 20))  # fmt: skip
+    desk.act(second, "start_looked_after", "", START, on=date(2027, 2, 1))
+    export = _export(desk, 2027)
+    rows = export.tables["SWEpisodes"]
+    assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"], r["SW_REASON"]) for r in rows] == [
+        ("XX000013", "23/11/2026", "08/12/2026", "FCONTA"),
+        ("XX000013", "20/01/2027", "", "FCONTA"),
+    ]  # fmt: skip
 
 
 def test_looked_after_at_end_leaves_out_ended_care_and_short_breaks() -> None:
