@@ -29,12 +29,14 @@ from sqlalchemy.types import BigInteger
 
 CHILD_KINDS = frozenset({"child", "unborn"})
 
-_CIRCLES = """
+_TOP = """
 up{s}(start, id, into_id) AS (
   SELECT p.id, p.id, p.merged_into_id FROM persons p WHERE {p_in_start}
   UNION
   SELECT up.start, p.id, p.merged_into_id FROM {up_step}),
-top{s}(start, id) AS (SELECT start, id FROM up{s} WHERE into_id IS NULL),
+top{s}(start, id) AS (SELECT start, id FROM up{s} WHERE into_id IS NULL),"""
+
+_CIRCLES = """
 down{s}(top, id) AS (
   SELECT DISTINCT id, id FROM top{s}
   UNION
@@ -70,12 +72,12 @@ UNION ALL SELECT {down}, d.top, d.id, CAST(NULL AS VARCHAR(8)) FROM down{s} d
 UNION ALL SELECT {members}, c.top, c.id, c.kind FROM chain{s} c WHERE c.into_id IS NULL"""
 
 # The second round of a named read (`read_named_scopes`): the children found in the circles of
-# the persons named (survivors, so each is their own top), less those named, whose circles the
-# first round has read.
+# the persons named, less those named, whose circles the first round has read. Each is a
+# survivor (`chain` followed their merges), so their own top: no merges to follow up.
 _FOUND = """,
-start2(id) AS (
-  SELECT c.id FROM chain c WHERE c.into_id IS NULL AND c.kind IN ('child', 'unborn')
-  EXCEPT SELECT t.id FROM top t),"""
+top2(start, id) AS (
+  SELECT c.id, c.id FROM chain c WHERE c.into_id IS NULL AND c.kind IN ('child', 'unborn')
+  EXCEPT SELECT t.id, t.id FROM top t),"""
 
 # Each join from a small CTE into a large table also says which keys it wants, as a condition
 # the planner can use: on PostgreSQL `= ANY(ARRAY(SELECT ...))` (an array computed first, so
@@ -115,8 +117,11 @@ def _wanted(dialect: str, s: str = "") -> dict[str, str]:
     return found
 
 
-def _circles(dialect: str, s: str = "") -> str:
-    return _CIRCLES.format(s=s, **_wanted(dialect, s))
+def _circles(dialect: str, s: str = "", top: bool = True) -> str:
+    """The CTEs of a round of circles, named with the suffix `s`: from `start{s}` (`top`) or
+    from the survivors `top{s}` already chosen."""
+    wanted = _wanted(dialect, s)
+    return (_TOP.format(s=s, **wanted) if top else "") + _CIRCLES.format(s=s, **wanted)
 
 
 _START = {
@@ -166,8 +171,9 @@ def _statement(dialect: str, named: bool = False) -> TextClause:
     else:
         first = _PARTS.format(s="", own=0, down=1, members=2)
         second = _PARTS.format(s="2", own=4, down=5, members=6)
-        body = (_NAMED[dialect] + _circles(dialect) + _FOUND + _circles(dialect, "2") + first
-                + "\nUNION ALL" + second + "\n" + _DAY[dialect])  # fmt: skip
+        rounds = _circles(dialect) + _FOUND + _circles(dialect, "2", top=False)
+        body = (_NAMED[dialect] + rounds + first + "\nUNION ALL" + second + "\n"
+                + _DAY[dialect])  # fmt: skip
     statement = text("WITH RECURSIVE " + body)
     if dialect == "postgresql":
         name = "events" if named else "persons"
