@@ -7,7 +7,9 @@ the rules, the prompts and audit entries) and, on the same records in the same r
 the peer: `evaluate_children` over each touched child's whole chronology (`get_timelines`), as
 the rules ran before. Also the live path over batches of records (the bulk path of
 `joinedup ingest`, per record). Statements are counted at the driver's cursor. Acceptance
-(issue 5): median ≤ 5 ms per record.
+(issue 5): median ≤ 5 ms per record. On PostgreSQL psycopg forgets its prepared statements at
+every rollback, so each statement is planned afresh; `--keep-prepared` rolls back behind its
+back, so that they are kept as in live intake, which commits.
 
     .venv/bin/python bench/rules_live.py --store sqlite:///var/helper-small.sqlite3 \
         --store postgresql+psycopg://postgres@127.0.0.1:5432/joinedup_helper_rules_bench
@@ -102,13 +104,20 @@ def prime(engine: Engine, rules: Any, batch: int = 1000) -> tuple[int, float]:
     return len(ids), time.perf_counter() - started
 
 
-def timed(engine: Engine, work: Callable[[Session], object]) -> float:
+def timed(engine: Engine, work: Callable[[Session], object], keep: bool = False) -> float:
     with Session(engine) as session:
         session.connection()  # the transaction is open before the clock starts
         started = time.perf_counter()
         work(session)
         session.flush()
         spent = time.perf_counter() - started
+        if keep and engine.dialect.name == "postgresql":
+            # Roll back on the server behind psycopg's back: it forgets its prepared statements
+            # at every ROLLBACK it sends (they live on in the server, and for this bench's
+            # work, which creates and drops nothing, are still good), where live intake, which
+            # commits, keeps them. Its own rollback then finds the connection idle.
+            raw: Any = session.connection().connection.dbapi_connection
+            raw.pgconn.exec_(b"ROLLBACK")
         session.rollback()
     return spent
 
@@ -127,6 +136,8 @@ def measure(url: str, args: argparse.Namespace) -> tuple[Samples, dict[str, int]
             connection.commit()
     events = sample(engine, args.records, args.seed, args.recent_days)
     found = Samples(load=[os.getloadavg()[0]])
+
+    keep = args.keep_prepared
 
     def live(ids: list[int]) -> Callable[[Session], object]:
         return lambda s: rules_service.evaluate_records(session=s, actor=ACTOR, event_ids=ids,
@@ -147,20 +158,19 @@ def measure(url: str, args: argparse.Namespace) -> tuple[Samples, dict[str, int]
         return run
 
     for e in events[: args.warm_up]:
-        timed(engine, live([e]))
-        timed(engine, peer([e]))
+        timed(engine, live([e]), keep)
+        timed(engine, peer([e]), keep)
     for i, e in enumerate(events):
         before, spent = counter.n, counter.spent
-        found.live.append(timed(engine, live([e])))
+        found.live.append(timed(engine, live([e]), keep))
         found.statements.append(counter.n - before - 1)  # less the transaction's own
         found.in_db.append(counter.spent - spent)  # the transaction's own is not timed
-        with Session(engine) as s:
-            found.children.append(len(facts_sql.touched(s, [e])))
+        timed(engine, lambda s, e=e: found.children.append(len(facts_sql.touched(s, [e]))), keep)
         if i < args.peer_records:
-            found.peer.append(timed(engine, peer([e])))
+            found.peer.append(timed(engine, peer([e]), keep))
     for start in range(0, len(events), args.batch):
         part = events[start : start + args.batch]
-        found.batch.append(timed(engine, live(part)) / len(part))
+        found.batch.append(timed(engine, live(part), keep) / len(part))
     found.load.append(os.getloadavg()[0])
     with Session(engine) as s:
         counts = {"events": s.scalar(select(func.count()).select_from(Event)) or 0}
@@ -190,7 +200,7 @@ def section(results: list[dict[str, Any]], counts: dict[str, dict[str, int]],
         f"{platform.python_version()}).", "",
         f"Command: `.venv/bin/python bench/rules_live.py {stores} --records {args.records} "
         f"--peer-records {args.peer_records} --batch {args.batch} --recent-days "
-        f"{args.recent_days}`", "",
+        f"{args.recent_days}{' --keep-prepared' if args.keep_prepared else ''}`", "",
         "Milliseconds per record, p50 / p95 / p99 (batches: p50 / p95 of the batches' mean):", "",
         "| engine | store events | load (1 min) | live path | peer: whole chronologies | peer ÷ "
         "live (p50) | live, batches of "
@@ -214,9 +224,14 @@ def section(results: list[dict[str, Any]], counts: dict[str, dict[str, int]],
         f"{first['n']} records drawn at random from those that happened in the store's last "
         f"{args.recent_days} days (seed {args.seed}), each evaluated "
         "as if it had just arrived, in its own transaction, rolled back (prompts written and "
-        "flushed, then undone). Live path: `rules.service.evaluate_records` (on PostgreSQL "
+        "flushed, then undone"
+        + ("; on PostgreSQL the rollback sent so that the driver keeps its prepared "
+           "statements, as a committing intake does" if args.keep_prepared else
+           "; on PostgreSQL the driver forgets its prepared statements at each rollback, so "
+           "every statement is planned afresh") + "). "
+        "Live path: `rules.service.evaluate_records` (on PostgreSQL "
         "`SET LOCAL jit = off` first; the circles of the persons the record names, with its "
-        "day, one statement, and of the children found in them who are not named, one more; "
+        "day, and of the children found in them who are not named, one statement; "
         "the audit entry; the facts the default rules reach: on PostgreSQL the linked "
         "mentions, their events and the dates of birth in one statement, on SQLite one each; "
         "the rules; when something is found, the children's prompts, one statement, and the "
@@ -251,6 +266,9 @@ def main() -> None:
     parser.add_argument("--warm-up", type=int, default=20)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--recent-days", type=int, default=90)
+    parser.add_argument("--keep-prepared", action="store_true", help=(
+        "PostgreSQL: keep the driver's prepared statements across the rollbacks, as a "
+        "committing intake keeps them"))  # fmt: skip
     parser.add_argument("--no-doc", action="store_true")
     args = parser.parse_args()
     results, counts = [], {}
