@@ -52,6 +52,7 @@ class Result:
     records: int
     seconds: float | None = None
     peak_mib: float | None = None
+    cpu_seconds: float | None = None  # least of the runs: load from other work disturbs it less
     scores: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
@@ -68,8 +69,9 @@ def command(tool: str, input_csv: Path, out_csv: Path) -> list[str]:
             "--input", str(input_csv), "--out", str(out_csv)]  # fmt: skip
 
 
-def measure(argv: list[str], log: Path, timeout: float) -> tuple[int, float, float]:
-    """Run argv to completion: exit code, wall seconds, peak resident memory (MiB) of the child."""
+def measure(argv: list[str], log: Path, timeout: float) -> tuple[int, float, float, float]:
+    """Run argv to completion: exit code, wall seconds, peak resident memory (MiB) and CPU
+    seconds (user and system, all threads) of the child."""
     with log.open("wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -79,7 +81,8 @@ def measure(argv: list[str], log: Path, timeout: float) -> tuple[int, float, flo
         elapsed = time.perf_counter() - started
         timer.cancel()
     process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return process.returncode, elapsed, usage.ru_maxrss / 1024, cpu  # ru_maxrss is in KiB
 
 
 def _failure(tool: str, code: int, log: Path) -> str:
@@ -99,12 +102,14 @@ def run_tool(
     input_csv, out_csv = folder / "input.csv", folder / f"{tool}.csv"
     log = folder / f"{tool}.log"
     result = Result(tool, len(dataset.rows))
-    times, peaks = [], []
+    times, peaks, cpus = [], [], []
     for _ in range(args.repeat):
         out_csv.unlink(missing_ok=True)
-        code, seconds, peak = measure(command(tool, input_csv, out_csv), log, args.timeout)
+        code, seconds, peak, cpu = measure(command(tool, input_csv, out_csv), log, args.timeout)
         times.append(seconds)
         peaks.append(peak)
+        cpus.append(cpu)
+        result.cpu_seconds = min(cpus)
         result.seconds, result.peak_mib = min(times), max(peaks)
         if code != 0:
             result.error = _failure(tool, code, log)
@@ -114,6 +119,7 @@ def run_tool(
         result.notes = json.loads(notes.read_text(encoding="utf-8"))
     if args.repeat > 1:
         result.notes.append(f"wall s best of {args.repeat}: {', '.join(f'{t:.1f}' for t in times)}")
+        result.notes.append(f"CPU s (user + system) of each: {', '.join(f'{c:.1f}' for c in cpus)}")
     try:
         predicted = linkage_metrics.aligned(
             tool, dataset.record_ids, linkage_data.read_clusters(out_csv)

@@ -317,13 +317,15 @@ def test_a_partial_date_of_birth_meets_its_year_in_batch(model: LinkageModel) ->
     partial = replace(partial, postcode=None, address=None, school_urn=None)
     a, b = block_values(model.features(full)), block_values(model.features(partial))
     assert {k for k, v in a.items() if v and v == b[k]} == {"k_yf"}
+    assert (a["k_yfp"], b["k_yfp"]) == (None, b["k_yf"])  # only the partial date's record
     assert not any(
         k.startswith(("k_yf:", "k_yg:")) for k in model.blocking_keys(model.features(full))
     )
     rules = [
         r["blocking_rule"] for r in settings("duckdb")["blocking_rules_to_generate_predictions"]
     ]
-    assert 'l."k_yf" = r."k_yf" AND (l."dob_o" IS NULL OR r."dob_o" IS NULL)' in rules
+    assert {'l."k_yfp" = r."k_yf"', 'l."k_yf" = r."k_yfp"'} <= set(rules)
+    assert 'l."k_yf" = r."k_yf"' not in rules
 
 
 def test_an_identity_sent_by_several_agencies_is_one_row_with_every_source() -> None:

@@ -33,16 +33,19 @@ FEATURE_COLUMNS = (
     "dob_y", "dob_m", "dob_d", "dob_o", "sex", "pc", "pcd", "addr", "addr_no",
     "school", "adults",
 )  # fmt: skip
-KEY_COLUMNS = ("k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp", "k_da", "k_yg", "k_yf")
+KEY_COLUMNS = (
+    "k_dg", "k_df", "k_gf", "k_pg", "k_pf", "k_dp", "k_da", "k_yg", "k_yf", "k_ygp", "k_yfp",
+)  # fmt: skip
 # Keys batch linkage blocks on but online look-ups do not: a home's key finds every record of
 # the household for each mention, look-ups the online budget cannot spare; a record it alone
 # would find becomes a new person online, and the next batch re-linking joins it.
-BATCH_ONLY_KEYS = frozenset({"k_da", "k_yg", "k_yf"})
-# Keys that pair a record with a partial date of birth ("2014", "2012-03") with the records of
-# the same year: batch linkage compares a pair they alone share only when one of the two has no
-# full date (the records with full dates of one year and one name's sound are many; those with
-# a full date share other keys).
-PARTIAL_DATE_KEYS = frozenset({"k_yg", "k_yf"})
+BATCH_ONLY_KEYS = frozenset({"k_da", "k_yg", "k_yf", "k_ygp", "k_yfp"})
+# The year of birth with a name's sound pairs a record with a partial date of birth ("2014",
+# "2012-03") with the records of that year: every record with a year holds k_yg and k_yf, only
+# a record with a partial date k_ygp and k_yfp, and batch linkage blocks on one side's partial
+# key equal to the other's (the records with full dates of one year and one name's sound are
+# many, and share the date keys already).
+PARTIAL_DATE_KEYS = {"k_yg": "k_ygp", "k_yf": "k_yfp"}
 TF_COLUMNS = ("given", "family")
 
 
@@ -239,6 +242,8 @@ def block_values(features: Features) -> dict[str, str | None]:
         "k_da": _district_address(features),
         "k_yg": f"{year}|{given}" if year is not None and given else None,
         "k_yf": f"{year}|{family}" if year is not None and family else None,
+        "k_ygp": f"{year}|{given}" if year is not None and dob is None and given else None,
+        "k_yfp": f"{year}|{family}" if year is not None and dob is None and family else None,
     }
 
 

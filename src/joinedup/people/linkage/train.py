@@ -44,7 +44,7 @@ from joinedup.people.linkage.types import Features, Identity
 log = logging.getLogger(__name__)
 
 MIN_SUPPORT = 1
-PREDICTION_RULES = (*KEY_COLUMNS, "nhs", "upn")
+PREDICTION_RULES = (*(k for k in KEY_COLUMNS if k not in PARTIAL_DATE_KEYS.values()), "nhs", "upn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +168,7 @@ def settings(dialect: str) -> dict[str, Any]:
         "probability_two_random_records_match": 1e-4,
         "comparisons": [splink_comparison(c, dialect) for c in COMPARISONS],
         "blocking_rules_to_generate_predictions": [
-            {"blocking_rule": spell(_prediction_rule(k), dialect)} for k in PREDICTION_RULES
+            {"blocking_rule": spell(rule, dialect)} for k in PREDICTION_RULES for rule in _rules(k)
         ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": True,
@@ -179,11 +179,13 @@ def settings(dialect: str) -> dict[str, Any]:
     }
 
 
-def _prediction_rule(key: str) -> str:
-    rule = f'l."{key}" = r."{key}"'
-    if key in PARTIAL_DATE_KEYS:
-        rule += ' AND (l."dob_o" IS NULL OR r."dob_o" IS NULL)'
-    return rule
+def _rules(key: str) -> list[str]:
+    """The blocking rules of a key: equal on both sides, or for a year key, the partial
+    record's key (either side) equal to the other's."""
+    partial = PARTIAL_DATE_KEYS.get(key)
+    if partial is None:
+        return [f'l."{key}" = r."{key}"']
+    return [f'l."{partial}" = r."{key}"', f'l."{key}" = r."{partial}"']
 
 
 def train(linker: Any, rows: int, dialect: str = "duckdb") -> None:
