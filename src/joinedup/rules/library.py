@@ -35,10 +35,12 @@ from joinedup.rules.signals import (
     counted,
     moved_to,
     moves,
+    near,
     neglect_sign,
     reach_for,
     serious_offence,
     welfare,
+    with_child,
 )
 
 Days = Annotated[int, Field(gt=0, le=3650)]
@@ -52,16 +54,18 @@ NON_MOBILE_LOOKBACK_DAYS = 3650
 class DomesticAbuseRepeatParams(Params):
     count: Count = 2
     window_days: Days = 365
+    concern_days: Days = 91
 
 
 class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
-    id, version = "domestic-abuse-repeat", "2"
+    id, version = "domestic-abuse-repeat", "3"
     title = "Domestic abuse in the child's household, and a concern from another agency"
     description = (
         "Two or more domestic abuse incidents involving the child or the adults they live with "
-        "within a year, or one high-risk incident with the children present, and within the "
-        "same year a concern about the child's welfare recorded by another agency: the police "
-        "see the incidents, the school or the health visitor the child."
+        "within a year, or one high-risk incident with the children present, and a concern "
+        "about the child's welfare recorded by another agency within three months of one of "
+        "those incidents: the police see the incidents, the school or the health visitor the "
+        "child, at the time of the abuse."
     )
 
     Parameters = DomesticAbuseRepeatParams
@@ -78,12 +82,12 @@ class DomesticAbuseRepeat(Rule[DomesticAbuseRepeatParams]):
                   and f.attribute("risk_level") == "high"]  # fmt: skip
         if len(incidents) < p.count and not severe:
             return None
+        shown = incidents if len(incidents) >= p.count else severe
         recorders = agencies(incidents)  # the police, as a rule
         others = [f for f in recent if f.about_child and f.agency not in recorders
-                  and welfare(f)]  # fmt: skip
+                  and welfare(f) and near(f, shown, p.concern_days)]  # fmt: skip
         if not others:
             return None
-        shown = incidents if len(incidents) >= p.count else severe
         what = (f"{counted(len(shown), 'domestic abuse incident')} in {p.window_days} days"
                 if len(incidents) >= p.count
                 else "A high-risk domestic abuse incident with the children present")  # fmt: skip
@@ -162,7 +166,7 @@ class HungerNeglectParams(Params):
 
 
 class HungerNeglect(Rule[HungerNeglectParams]):
-    id, version = "hunger-neglect", "1"
+    id, version = "hunger-neglect", "2"
     title = "Signs of neglect seen by more than one agency"
     description = (
         "Faltering growth, or concerns of hunger, hygiene, supervision or neglect recorded by two "
@@ -224,7 +228,7 @@ class EducationWithdrawalParams(Params):
 
 
 class EducationWithdrawal(Rule[EducationWithdrawalParams]):
-    id, version = "education-withdrawal", "2"
+    id, version = "education-withdrawal", "3"
     title = "Out of sight of school while there are concerns"
     description = (
         "Withdrawal to elective home education, missing education, or severe absence (half of "
@@ -312,26 +316,31 @@ class NewAdultWithViolence(Rule[NewAdultWithViolenceParams]):
 
 class AdultRiskParams(Params):
     window_days: Days = 182
+    present_days: Days = 365
 
 
 class AdultRisk(Rule[AdultRiskParams]):
-    id, version = "adult-risk", "2"
+    id, version = "adult-risk", "3"
     title = "An adult's crisis alongside a concern about the child from another agency"
     description = (
-        "Substance misuse, a mental health crisis or domestic abuse perpetration by an adult in "
-        "the child's life, and within six months a concern about the child's welfare recorded "
-        "by another agency than the one that recorded the adult's."
+        "Substance misuse, a mental health crisis or domestic abuse perpetration by an adult "
+        "recorded with the child in the last year, and within six months a concern about the "
+        "child's welfare recorded by another agency than the one that recorded the adult's."
     )
 
     Parameters = AdultRiskParams
 
     def reach(self) -> Reach:
-        return reach_for(("adult_risk", *WELFARE_TYPES, "injury"), self.params.window_days)
+        p = self.params
+        return Reach(reach_for(("adult_risk", *WELFARE_TYPES, "injury"), p.window_days).days,
+                     sightings=p.present_days)  # fmt: skip
 
     def evaluate(self, timeline: Timeline, as_of: date) -> Finding | None:
         p = self.params
         recent = timeline.within(as_of, p.window_days)
-        risks = [f for f in of_type(recent, "adult_risk") if f.attribute("category") in ADULT_RISKS]
+        around = with_child(timeline.within(as_of, p.present_days))
+        risks = [f for f in of_type(recent, "adult_risk") if f.attribute("category") in ADULT_RISKS
+                 and any(who.person_id in around for who in f.adults)]  # fmt: skip
         worries = [f for f in recent if f.about_child and welfare(f)]
         risks = [r for r in risks if any(w.agency != r.agency for w in worries)]
         if not risks:
@@ -352,7 +361,7 @@ class FrequentMovesParams(Params):
 
 
 class FrequentMoves(Rule[FrequentMovesParams]):
-    id, version = "frequent-moves", "2"
+    id, version = "frequent-moves", "3"
     title = "Frequent moves of address or between authorities"
     description = (
         "Three or more moves of the child within a year (the same move told by several "
@@ -395,7 +404,7 @@ class MovedWithHistoryParams(Params):
 
 
 class MovedWithHistory(Rule[MovedWithHistoryParams]):
-    id, version = "moved-with-history", "1"
+    id, version = "moved-with-history", "2"
     title = "A move between authorities, a history of contact before it, and a new concern"
     description = (
         "A child who moved between local authorities (two moves whose authorities differ), "
@@ -444,7 +453,7 @@ class MissingRepeatParams(Params):
 
 
 class MissingRepeat(Rule[MissingRepeatParams]):
-    id, version = "missing-repeat", "1"
+    id, version = "missing-repeat", "2"
     title = "Missing from home again and again, and another agency's concern"
     description = (
         "Two or more missing episodes of the child within six months, and within the same six "
@@ -481,7 +490,7 @@ class ManyAgenciesLowLevelParams(Params):
 
 
 class ManyAgenciesLowLevel(Rule[ManyAgenciesLowLevelParams]):
-    id, version = "many-agencies", "2"
+    id, version = "many-agencies", "3"
     title = "Several agencies each holding a concern"
     description = (
         "Concerns about the child's welfare, or domestic abuse incidents involving them, from "

@@ -1,13 +1,15 @@
 """What a record says about a child, as the default rules read it: the kinds of record that
-are a concern about the child's welfare, a school absence's share of sessions, one move told by
-several agencies, an offence that makes an adult a risk. Shared by the rules in `library.py`;
-the reasoning behind each is in docs/rules.md."""
+are a concern about the child's welfare (and a family's material need, which is not one), a
+school absence's share of sessions, one move told by several agencies, an offence that makes an
+adult a risk. Shared by the rules in `library.py`; the reasoning behind each is in
+docs/rules.md."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
+from joinedup.chronology import classify
 from joinedup.rules.engine import Reach
 from joinedup.rules.facts import Fact
 
@@ -21,6 +23,9 @@ LEAVING_TYPES = ("elective_home_education", "missing_education")
 # themselves; an A&E visit is common): it is when its explanation was found inconsistent.
 WELFARE_TYPES = ("concern", "disclosure", "anonymous_report", "weight_faltering",
                  "missing_episode", "antenatal_concern")  # fmt: skip
+# A family's material need: a concern of these categories is one about the child's care only
+# when the practitioner saw the child (a food bank's voucher is help asked for, not neglect).
+NEED_CATEGORIES = frozenset({"hunger"})
 SOCIAL_CARE = "childrens_social_care"
 SESSIONS_A_DAY = 2  # a school day is two sessions (morning and afternoon)
 
@@ -42,16 +47,39 @@ def counted(n: int, noun: str) -> str:
 
 def neglect_sign(f: Fact) -> bool:
     return f.type == "weight_faltering" or (
-        f.type == "concern" and f.attribute("category") in NEGLECT_CATEGORIES
+        f.type == "concern" and f.attribute("category") in NEGLECT_CATEGORIES and not need_only(f)
     )
 
 
 def welfare(f: Fact) -> bool:
     """A concern about the child's welfare: an injury counts only with an inconsistent
-    explanation."""
-    return f.type in WELFARE_TYPES or (
-        f.type == "injury" and f.attribute("explanation_consistent") == "no"
+    explanation; a family's material need told by a service that did not see the child
+    (`need_only`) is not one."""
+    if f.type == "injury":
+        return bool(f.attribute("explanation_consistent") == "no")
+    return f.type in WELFARE_TYPES and not need_only(f)
+
+
+def need_only(f: Fact) -> bool:
+    """A concern of material need (hunger) from a service that did not see the child — a food
+    bank's voucher, the family asking for help — rather than a practitioner who saw the child
+    hungry (a school, a nursery, a health visitor, or a source that says `child_seen`: the
+    chronology's `classify.seen`). Poverty is not neglect."""
+    return (
+        f.type == "concern"
+        and f.attribute("category") in NEED_CATEGORIES
+        and not classify.seen(f.type, f.agency, f.attributes)
     )
+
+
+def near(f: Fact, others: Sequence[Fact], days: int) -> bool:
+    """Whether `f` happened within `days` (either side) of one of `others`."""
+    return any(abs((f.occurred - o.occurred).days) <= days for o in others)
+
+
+def with_child(facts: Sequence[Fact]) -> set[int]:
+    """The adults these records name together with the child (in the child's life then)."""
+    return {who.person_id for f in facts if f.about_child for who in f.adults}
 
 
 def absence_percent(f: Fact) -> float:

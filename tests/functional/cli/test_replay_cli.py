@@ -69,7 +69,7 @@ def test_replay_writes_the_prompts_a_shuffled_time_line_would_have_raised(tmp_pa
     prompts = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     # the school's concern, known only to the month, is the police incidents' other half
     assert prompts == [
-        {"as_of": "2025-06-10", "rule_id": "domestic-abuse-repeat", "rule_version": "2",
+        {"as_of": "2025-06-10", "rule_id": "domestic-abuse-repeat", "rule_version": "3",
          "person_ref": prompts[0]["person_ref"], "child_names": ["Oliver Samplewood"],
          "urgency": "amber", "evidence": ["pol:1", "sch:1", "pol:2"]},
     ]  # fmt: skip

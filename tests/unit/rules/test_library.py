@@ -70,10 +70,38 @@ def test_domestic_abuse_two_in_a_year_with_another_agencys_concern_fires() -> No
 
 
 def test_a_month_known_concern_counts_from_the_start_of_its_month() -> None:
-    """A record known only to the month sits on its first day (2024-07-01: 364 days before)."""
+    """A record known only to the month sits on its first day: a concern of June 2025, sent as
+    2025-06-01 (29 days before), is within three months of an incident on 30 August 2025 and
+    not of one on 1 September; a concern of July 2024 (2024-07-01, 364 days before) is in the
+    year."""
     rule = lib.DomesticAbuseRepeat()
-    two = (fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 5))
+    june, earlier = school(29, precision="month"), fact("domestic_abuse_incident", 300)
+    on_30_august = line(fact("domestic_abuse_incident", -61), earlier, june)
+    assert fires(rule, on_30_august, DAY + timedelta(61))
+    on_1_september = line(fact("domestic_abuse_incident", -63), earlier, june)
+    assert not fires(rule, on_1_september, DAY + timedelta(63))
+    two = (fact("domestic_abuse_incident", 300), fact("domestic_abuse_incident", 5))
     assert fires(rule, line(*two, school(364, precision="month")))
+
+
+def test_domestic_abuse_the_concern_within_three_months_of_an_incident() -> None:
+    """The other agency's concern is joined to the abuse when it was recorded within 91 days,
+    before or after, of an incident: a concern months away from any incident is the school's
+    and the front door's to answer on its own."""
+    rule = lib.DomesticAbuseRepeat()
+    two = (fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 300))
+    assert fires(rule, line(*two, school(91)))  # 91 days before the later incident
+    assert fires(rule, line(*two, school(209)))  # 91 days after the earlier one
+    assert not fires(rule, line(*two, school(92)))
+    assert not fires(rule, line(*two, school(208)))
+    assert not fires(rule, line(*two, school(150)))  # five months from each
+    severe = fact("domestic_abuse_incident", 200, children_present=True, risk_level="high")
+    assert fires(rule, line(severe, school(109)))  # the single high-risk incident: 91 days on
+    assert not fires(rule, line(severe, school(108)))
+    found = rule.evaluate(line(*two, school(91), school(150)), DAY)
+    assert found is not None and len(found.evidence) == 3  # the far concern is not evidence
+    wider = lib.DomesticAbuseRepeat(lib.DomesticAbuseRepeatParams(concern_days=182))
+    assert fires(wider, line(*two, school(150)))
 
 
 def test_one_high_risk_incident_with_children_present_and_a_concern_is_red() -> None:
@@ -158,6 +186,38 @@ def test_neglect_seen_by_two_agencies_fires_by_one_does_not() -> None:
     assert fires(rule, line(school, health))
     assert not fires(rule, line(school, fact("concern", 20, "education", category="hygiene")))
     assert not fires(rule, line(school, fact("concern", 20, "health", category="behaviour")))
+
+
+def food_bank(days_before: int, **attributes: Any) -> Fact:
+    """A food bank's voucher, sent as a concern of hunger about the children of the family."""
+    return fact("concern", days_before, "voluntary", category="hunger", **attributes)
+
+
+def test_a_food_bank_voucher_is_need_not_neglect() -> None:
+    """Poverty is not neglect: hunger told by a service that did not see the child (the family
+    asked for food) is not a sign of neglect, nor a concern about the child's welfare; hunger a
+    practitioner saw (the school, the nursery, the health visitor), or a voluntary service
+    that says it saw the child, is."""
+    rule = lib.HungerNeglect()
+    school = fact("concern", 10, "education", category="hunger")
+    assert not fires(rule, line(school, food_bank(20)))
+    assert fires(rule, line(school, food_bank(20, child_seen=True)))
+    assert fires(rule, line(school, fact("concern", 20, "voluntary", category="neglect")))
+    assert fires(rule, line(school, fact("concern", 20, "early_years", category="hunger")))
+    assert fires(rule, line(food_bank(20, child_seen=True), fact("weight_faltering", 5, "health")))
+    assert not signals.welfare(food_bank(0))
+    assert signals.welfare(food_bank(0, child_seen=True))
+    assert signals.welfare(fact("concern", 0, "education", category="hunger"))
+    assert signals.welfare(fact("anonymous_report", 0, "public", category="hunger"))  # a worry
+    assert not signals.welfare(fact("concern", 0, "police", category="hunger"))  # not seen
+    assert signals.welfare(fact("concern", 0, "police", category="hunger", child_seen=True))
+    two = (fact("domestic_abuse_incident", 0), fact("domestic_abuse_incident", 40))
+    assert not fires(lib.DomesticAbuseRepeat(), line(*two, food_bank(20)))
+    crisis = fact("adult_risk", 0, "health", subjects=(CHILD, MUM), category="mental_health")
+    assert not fires(lib.AdultRisk(), line(crisis, food_bank(20)))
+    both = (fact("concern", 0, "education"), fact("concern", 50, "health"))
+    assert not fires(lib.ManyAgenciesLowLevel(), line(*both, food_bank(20)))
+    assert fires(lib.ManyAgenciesLowLevel(), line(*both, food_bank(20, child_seen=True)))
 
 
 def wnb(days_before: int, service: str) -> Fact:
@@ -246,21 +306,53 @@ def test_a_new_adult_seen_with_the_child_only_by_the_police_is_theirs_to_see() -
     assert not fires(rule, line(at_incident, offence, too_early))
 
 
+def with_mum(days_before: int, agency: str = "health") -> Fact:
+    """A record naming the child with their mother: she is in the child's life."""
+    return fact("note", days_before, agency, subjects=(CHILD, MUM))
+
+
 def test_an_adults_crisis_with_another_agencys_concern_about_the_child() -> None:
     rule = lib.AdultRisk()
     crisis = fact("adult_risk", 0, "health", about_child=False, subjects=(MUM,),
                   category="mental_health")  # fmt: skip
-    assert not fires(rule, line(crisis))
-    assert fires(rule, line(crisis, fact("concern", 182, "education", category="neglect")))
-    assert not fires(rule, line(crisis, fact("concern", 183, "education", category="neglect")))
-    assert not fires(rule, line(crisis, fact("concern", 10, "health", category="neglect")))
-    assert not fires(rule, line(crisis, fact("injury", 10, "education")))  # an injury alone
+    seen = with_mum(300)
+    assert not fires(rule, line(crisis, seen))
+    assert fires(rule, line(crisis, seen, fact("concern", 182, "education", category="neglect")))
+    assert not fires(rule, line(crisis, seen,
+                                fact("concern", 183, "education", category="neglect")))  # fmt: skip
+    assert not fires(rule, line(crisis, seen, fact("concern", 10, "health", category="neglect")))
+    assert not fires(rule, line(crisis, seen, fact("injury", 10, "education")))  # injury alone
     disability = fact("adult_risk", 0, "health", about_child=False, subjects=(MUM,),
                       category="learning_disability")  # fmt: skip
-    assert not fires(rule, line(disability, school(10)))
-    found = rule.evaluate(line(crisis, fact("concern", 5, "health"), school(10)), DAY)
+    assert not fires(rule, line(disability, seen, school(10)))
+    found = rule.evaluate(line(crisis, seen, fact("concern", 5, "health"), school(10)), DAY)
     assert found is not None and {f.agency for f in found.evidence} == {"health", "education"}
     assert len(found.evidence) == 2  # the health visitor's own concern is not the pattern
+
+
+def test_an_adults_crisis_counts_when_the_adult_is_in_the_childs_life() -> None:
+    """The adult must have been recorded with the child, by any agency, in the last year: a
+    relative elsewhere, or an adult who lived with the child years ago, is not caring for them
+    now."""
+    rule = lib.AdultRisk()
+    crisis = fact("adult_risk", 0, "health", about_child=False, subjects=(MUM,),
+                  category="substance_misuse")  # fmt: skip
+    worry = school(30)
+    assert not fires(rule, line(crisis, worry))  # never recorded with the child
+    assert fires(rule, line(crisis, worry, with_mum(365)))
+    assert not fires(rule, line(crisis, worry, with_mum(366)))  # a year and a day ago
+    assert fires(rule, line(crisis, worry, with_mum(400), with_mum(100, "education")))
+    uncle = Who(7, "adult", "other_relative")
+    assert not fires(rule, line(crisis, worry, fact("note", 10, subjects=(CHILD, uncle))))
+    sister = Who(9, "child", "sibling")  # with a sibling, not the child: not the child's life
+    assert not fires(rule, line(crisis, worry, fact("note", 10, about_child=False,
+                                                    subjects=(sister, MUM))))  # fmt: skip
+    named = fact("adult_risk", 0, "health", subjects=(CHILD, MUM), category="mental_health")
+    assert fires(rule, line(named, worry))  # the record of the crisis names the child too
+    later = with_mum(-5)  # recorded after the day evaluated: out of order, not yet known
+    assert not fires(rule, line(crisis, worry, later))
+    assert fires(rule, line(crisis, worry, later), DAY + timedelta(5))
+    assert lib.AdultRisk().reach().sightings == 365
 
 
 # -- moves, many agencies, start again ----------------------------------------------------------

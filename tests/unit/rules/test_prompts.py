@@ -58,7 +58,7 @@ def test_a_second_incident_fires_one_prompt_with_its_records_as_evidence(people:
     assert submit_and_evaluate(people, worry(), incident("2026-03-01")) == []
     (prompt,) = submit_and_evaluate(people, incident("2026-09-01"))
     assert (prompt.rule_id, prompt.rule_version, prompt.status) == (
-        "domestic-abuse-repeat", "2", "open")  # fmt: skip
+        "domestic-abuse-repeat", "3", "open")  # fmt: skip
     assert len(prompt.evidence) == 3 and prompt.as_of.isoformat() == "2026-09-01"
     assert prompt.route == "front_door" and prompt.urgency == "amber"
     records = rules.evidence_records(people.session, [prompt])[prompt.id]
