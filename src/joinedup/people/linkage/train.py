@@ -151,11 +151,20 @@ SCHEMA = pa.schema(
 
 def to_arrow(rows: Sequence[Features]) -> pa.Table:
     columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+    # The SQL compares a row's known forms of its given name only with other rows' given names
+    # and their one-letter deletions, and the deletions only with other rows' known forms: what
+    # no other row could meet is left out of the table (most of a name's nicknames, and most
+    # deletions: "imm", "jmm" of "jimm"), the same levels for less work. The rows' features,
+    # which online scoring and clustering read, keep everything.
+    forms: set[str] = set().union(*(row["given_var"] or () for row in rows))
+    met: set[str] = set().union(*(row["given_all"] or () for row in rows))
+    met.update(d for row in rows for d in deletions(row["given"]))
     for i, row in enumerate(rows):
         columns["unique_id"].append(i)
         for c in FEATURE_COLUMNS:
             columns[c].append(row[c])
-        columns["given_del"].append(list(deletions(row["given"])) or None)
+        columns["given_var"][-1] = [v for v in row["given_var"] or () if v in met] or None
+        columns["given_del"].append([d for d in deletions(row["given"]) if d in forms] or None)
         for k, v in block_values(row).items():
             columns[k].append(v)
     return pa.Table.from_pydict(columns, schema=SCHEMA)
