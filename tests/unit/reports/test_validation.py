@@ -339,3 +339,40 @@ def test_an_earlier_year_with_no_episodes_file_is_refused_naming_the_folder(
     with pytest.raises(validation.ReturnInputInvalid, match="903-2024: no Episodes table"):
         run(year=2026, ssda903=SSDA903, ssda903_previous=SSDA903_PREVIOUS,
             ssda903_earlier=[folder])  # fmt: skip
+
+
+def _care_leaver_of_21(tmp_path: Path) -> tuple[Path, Path]:
+    """2025-26 with CL1, born January 2005 (21 by 31 March 2026), in touch; her care, from 14
+    to 18 (2019 to 2023), is only in an earlier year's episodes."""
+    this_year = shutil.copytree(SSDA903, tmp_path / "903")
+    with (this_year / "header.csv").open("a", encoding="utf-8") as header:
+        header.write("CL1,F,10/01/2005,WBRI,UN4,,\n")
+    (this_year / "oc3.csv").write_text(
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nCL1,10/01/2005,YES,F2,B1\n", encoding="utf-8"
+    )
+    earlier = tmp_path / "903-2023"
+    earlier.mkdir()
+    (earlier / "episodes.csv").write_text(
+        (SSDA903 / "episodes.csv").read_text(encoding="utf-8").splitlines()[0] + "\n"
+        "CL1,10/02/2019,S,C2,N1,U4,PR1,10/01/2023,E17,,KF1 1AA,KF2 3BB,SC999991\n",
+        encoding="utf-8",
+    )
+    return this_year, earlier
+
+
+def test_rule_1001_failing_a_care_leaver_of_20_or_over_is_set_aside_only_with_her_care(
+    tmp_path: Path,
+) -> None:
+    """Rule 1001 means to skip a young person 20 or over at the year's end but fails them all.
+    With her care given (an earlier year), the rule run as at the eve of her 20th birthday
+    passes her: listed, not counted; so is 1002, which the earlier year answers. Without it,
+    nothing proves her care: both count."""
+    this_year, earlier = _care_leaver_of_21(tmp_path)
+    bare = run(year=2026, ssda903=this_year, ssda903_previous=SSDA903_PREVIOUS)
+    assert {("1001", "CL1"), ("1002", "CL1")} <= {(f.rule, f.child) for f in bare.errors}
+    assert any("rule 1001 means to leave out" in note for note in bare.returns[0].notes)
+    given = run(year=2026, ssda903=this_year, ssda903_previous=SSDA903_PREVIOUS,
+                ssda903_earlier=[earlier])  # fmt: skip
+    listed = {f.rule: f.upstream_bug or "" for f in given.known_bugs if f.child == "CL1"}
+    assert "20th birthday" in listed["1001"] and "earlier years' episodes" in listed["1002"]
+    assert not [f for f in given.errors if f.child == "CL1"]

@@ -94,6 +94,17 @@ TWO_YEARS_LIMIT = (
     "limit of the validator, not a fault in the return)"
 )
 
+# Rule 1001 means to leave out a young person 20 or over at the collection end ("we would not
+# expect to see sufficient episodes in the past 2 years of data") but drops them only from its
+# reckoning of care, so it fails every one of them whatever their care.
+OVER_20_BUG = (
+    "this ruleset's rule 1001 means to leave out a care leaver who is 20 or over at the "
+    "collection end (its comment: too little of their care is in two years' data), but drops "
+    "them only from its count of care, so it fails every one of them; run again with the "
+    "episodes given as at the day before their 20th birthday, the rule passes this young person "
+    "(a validator bug, not a fault in the return)"
+)
+
 # The 2023-24 ruleset's SW10STG2 ("A new social worker episode has started before the end date of
 # the previous social worker episode") and SW11aSTG2 ("... ended before 31 March and no subsequent
 # social worker episode has been provided") fail a new referral's first social worker (SW_REASON
@@ -326,6 +337,9 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
     for code in sorted(new_referral_bug):
         summary["notes"].append(f"{ruleset}: " + NEW_REFERRAL_BUG.format(rule=code))
     earlier = _earlier_episodes(args.ssda903_earlier)
+    over_20_bug = _fails_over_20(registry.get("1001"), args.year)
+    if over_20_bug:
+        summary["notes"].append(f"{ruleset}: {OVER_20_BUG}")
     if not args.ssda903_earlier:
         summary["notes"].append(
             "no earlier years' files (--ssda903-earlier): rules 1001 and 1002 see a care "
@@ -350,6 +364,8 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
         found = _903_failures(code, rule, result, store, k3_bug, sw12_bug, sex_bug, sw12_left_bug)
         if code in new_referral_bug:
             _mark_new_referrals(found, store)
+        if code == "1001" and over_20_bug:
+            _judge_over_20(found, rule, store, earlier)
         if code in TWO_YEARS and earlier is not None:
             _judge_with_earlier_years(found, rule, store, earlier, args.ssda903_earlier)
         failures.extend(found)
@@ -645,6 +661,63 @@ def _csv_columns(content: bytes) -> list[str]:
     """The column names on a CSV file's first line."""
     first = content.decode("utf-8-sig", errors="replace").splitlines()[:1]
     return [name.strip() for name in next(csv.reader(first), [])]
+
+
+def _fails_over_20(rule: Any, year: int) -> bool:
+    """Whether this ruleset's 1001 fails P8, 21 at the collection end, looked after from 14 to
+    18 (all in last year's episodes here), beside P9, looked after this year."""
+    if rule is None:
+        return False
+    import pandas as pd
+
+    y = year - 1
+    blank = pd.NA
+    episodes = pd.DataFrame([{"CHILD": "P9", "DECOM": f"01/05/{y}", "DEC": blank, "REC": blank,
+                              "RNE": "S", "LS": "C2"}])  # fmt: skip
+    last = pd.DataFrame([{"CHILD": "P8", "DECOM": f"01/01/{year - 7}", "DEC": f"01/01/{year - 3}",
+                          "REC": "E17", "RNE": "S", "LS": "C2"}])  # fmt: skip
+    header = pd.DataFrame([{"CHILD": "P8", "DOB": f"01/01/{year - 21}"},
+                           {"CHILD": "P9", "DOB": f"01/01/{year - 10}"}])  # fmt: skip
+    oc3 = pd.DataFrame([{"CHILD": "P8", "IN_TOUCH": "YES", "ACTIV": "F2", "ACCOM": "B1"}])
+    metadata = {"collection_start": f"01/04/{y}", "collection_end": f"31/03/{year}"}
+    data = {"Episodes": episodes, "Episodes_last": last, "Header": header, "OC3": oc3,
+            "metadata": metadata}  # fmt: skip
+    try:
+        result = rule.func(data)
+    except Exception:  # a probe that cannot run proves nothing: the failures count
+        return False
+    return bool(result.get("OC3") == [0])
+
+
+def _judge_over_20(
+    found: list[dict[str, Any]], rule: Any, store: dict[str, Any], earlier: Any
+) -> None:
+    """Run 1001 again for each failing young person 20 or over at the collection end, with the
+    episodes given (and the earlier years', if any) as at the day before their 20th birthday,
+    and mark the failure when the rule then passes them."""
+    import pandas as pd
+
+    header, oc3 = store.get("Header"), store.get("OC3")
+    if header is None or oc3 is None or store.get("Episodes_last") is None:
+        return
+    end = pd.to_datetime(store["metadata"]["collection_end"], format="%d/%m/%Y")
+    for failure in found:
+        row = failure["row"]
+        if failure["table"] != "OC3" or "upstream_bug" in failure or row not in oc3.index:
+            continue
+        child = oc3.at[row, "CHILD"]
+        dobs = pd.to_datetime(header.loc[header["CHILD"] == child, "DOB"], format="%d/%m/%Y",
+                              errors="coerce").dropna()  # fmt: skip
+        if len(dobs) == 0 or dobs.iloc[0] + pd.DateOffset(years=20) > end:
+            continue
+        eve = dobs.iloc[0] + pd.DateOffset(years=20) - pd.DateOffset(days=1)
+        data = {k: v if k == "metadata" else v.copy(deep=True) for k, v in store.items()}
+        data["metadata"] = {**store["metadata"], "collection_end": f"{eve:%d/%m/%Y}"}
+        if earlier is not None:
+            data["Episodes_last"] = pd.concat([data["Episodes_last"], earlier.copy(deep=True)],
+                                              ignore_index=True)  # fmt: skip
+        if row not in set(rule.func(data).get("OC3", [])):
+            failure["upstream_bug"] = OVER_20_BUG
 
 
 def _judge_with_earlier_years(
