@@ -163,7 +163,8 @@ def measure(url: str, args: argparse.Namespace) -> tuple[Samples, dict[str, int]
     for i, e in enumerate(events):
         before, spent = counter.n, counter.spent
         found.live.append(timed(engine, live([e]), keep))
-        found.statements.append(counter.n - before - 1)  # less the transaction's own
+        # less SQLite's BEGIN (psycopg begins PostgreSQL's transaction itself, uncounted)
+        found.statements.append(counter.n - before - (engine.dialect.name == "sqlite"))
         found.in_db.append(counter.spent - spent)  # the transaction's own is not timed
         timed(engine, lambda s, e=e: found.children.append(len(facts_sql.touched(s, [e]))), keep)
         if i < args.peer_records:
