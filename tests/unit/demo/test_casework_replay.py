@@ -19,12 +19,13 @@ from joinedup.casework.clocks import london_day
 from joinedup.casework.models import Case, CaseStep, Contact
 from joinedup.config import Settings
 from joinedup.core.clock import SystemClock
-from joinedup.demo.casework import already_replayed, count_steps, replay
+from joinedup.demo.casework import already_replayed, children_of, count_steps, persons_of, replay
 from joinedup.demo.generator import generate
 from joinedup.demo.timeutil import reporting_year
 from joinedup.flows.intake import resolving_store
 from joinedup.intake.bulk import BulkIngest
-from joinedup.intake.models import Event, Organisation
+from joinedup.intake.models import Event, Mention, Organisation, RecordVersion, SourceRecord
+from joinedup.people.models import MentionLink, Person
 from joinedup.workforce.models import AllocationPeriod
 
 FLOWS = {
@@ -132,6 +133,34 @@ def test_the_casework_history_goes_through_the_services_and_gives_the_truths_cou
     assert stages[pathway.CLOSED] and sum(stages.values()) > stages[pathway.CLOSED]
     assert late is not None and lone is not None
     assert already_replayed(clean_engine)
+
+
+def test_the_plans_children_are_found_in_one_pass_as_the_ingest_linked_them(
+    tmp_path: Path, clean_engine: Engine, settings: Settings
+) -> None:
+    """`persons_of` reads every episode's child at once: each is the person the latest version's
+    mention of that subject is linked to, a child; a record or subject not in the store is
+    absent (the replay counts it unresolved), and records the plan does not name are not read
+    in."""
+    out = tmp_path / "authority"
+    _build(out, clean_engine, settings)
+    children = children_of(out / "casework.jsonl")
+    assert len(children) > 50
+    with Session(clean_engine) as session:
+        found = persons_of(session, {*children, ("no:such-record", "c1")})
+        assert set(found) == children
+        for (record_id, ref), person_id in sorted(found.items())[:40]:
+            linked = session.scalar(
+                select(MentionLink.person_id)
+                .join(Mention, Mention.id == MentionLink.mention_id)
+                .join(RecordVersion, RecordVersion.id == Mention.event_id)
+                .join(SourceRecord, SourceRecord.id == RecordVersion.source_record_id)
+                .where(SourceRecord.record_id == record_id, Mention.ref == ref,
+                       RecordVersion.version == SourceRecord.latest_version)
+            )  # fmt: skip
+            assert linked == person_id
+            assert session.get_one(Person, person_id).kind == "child"
+        assert persons_of(session, set()) == {}
 
 
 def test_a_trajectorys_statutory_steps_are_traced_to_the_records_the_services_wrote(
