@@ -433,6 +433,13 @@ def _cla_review(w: Work, d: steps.ClaReview, _: str) -> None:
 def _end_looked_after(w: Work, d: steps.EndLookedAfter, _: str) -> None:
     episode = _episode(w)
     placement = w.open_step("placement")
+    if d.reason_ceased in dfe_codes.SGO_TO_FOSTER_CARERS:
+        place = placement.details.get("placement_type") if placement is not None else None
+        if place not in dfe_codes.FOSTER_PLACEMENTS:
+            raise ValidationFailed("The period of care cannot end this way", [FieldError(
+                "reason_ceased", f"{d.reason_ceased} is a special guardianship order to the "
+                f"child's foster carers, but the child's placement is {place or 'not recorded'}, "
+                "not foster care (U1 to U6): record the move to the carers first")])  # fmt: skip
     if placement is not None:
         placement.status, placement.completed_on, placement.outcome = DONE, w.on, "ended"
     w.cancel("cla_review", "visit")

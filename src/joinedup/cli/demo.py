@@ -87,6 +87,9 @@ def _replay_casework(plan: Path) -> int:
     common.console.print(summary.line())
     for what, steps in sorted(summary.refused.items()):
         common.errors.print(f"refused: {what} ({steps} steps)", markup=False)
+    if summary.refused_ids:
+        common.errors.print(f"refused steps (plan line ids): {' '.join(summary.refused_ids)}",
+                            markup=False)  # fmt: skip
     return 1 if summary.refused or summary.unresolved else 0
 
 

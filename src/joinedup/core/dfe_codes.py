@@ -92,6 +92,10 @@ REASON_PLACED_CEASED = frozenset({"RD1", "RD2", "RD3", "RD4"})
 ADOPTERS_SEX = frozenset({"M1", "F1", "MM", "FF", "MF"})
 ADOPTERS_LEGAL_STATUS = frozenset({"L0", "L11", "L12", "L2", "L3", "L4"})
 ADOPTED = frozenset({"E11", "E12"})
+# A special guardianship order to former foster carers (E45 relatives, E46 others) ends care
+# from a foster placement (U1-U6): the carers are the child's foster carers (rule 516).
+SGO_TO_FOSTER_CARERS = frozenset({"E45", "E46"})
+FOSTER_PLACEMENTS = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
 # SSDA903 OC3, care leavers (RETURNS.md §5.2): in touch, activity, accommodation (a letter, then
 # 1 suitable or 2 not; no fixed abode and custody are never suitable, rule 133).
 IN_TOUCH = frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"})

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from joinedup.casework.steps import SEXES_OF_STATUS
+from joinedup.core import dfe_codes
 from joinedup.demo.emitter import Json
 from joinedup.demo.model import Person
 from joinedup.demo.places import HOME, NEIGHBOURS, Authority, make_address
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from joinedup.demo.statutory import Episode, Step
 
 ADOPTION = frozenset({"E11", "E12"})
+SGO = dfe_codes.SGO_TO_FOSTER_CARERS
 # How long a status the law keeps short lasts before the next (L1 police protection: 72 hours;
 # L2 an emergency protection order: 8 days; J2 PACE: until the court).
 SHORT_STATUS = {"L1": (1, 3, ("C1", "V2")), "L2": (3, 8, ("C1",)), "J2": (1, 2, ("J1",))}
@@ -151,8 +153,10 @@ def _move(ctx: Ctx, r: random.Random, child: Person, day: int, place: str) -> Js
     }
 
 
-def _place_for(r: random.Random, age: float, months_in: float) -> str:
-    if age >= 13 and r.random() < 0.4:
+def _place_for(r: random.Random, age: float, months_in: float, foster_only: bool) -> str:
+    """A child whose care ends in a special guardianship order to their foster carers (E45,
+    E46) stays in foster care: the order is made to the carers they live with (rule 516)."""
+    if age >= 13 and r.random() < 0.4 and not foster_only:
         return "K2"  # a children's home
     return "U4" if months_in > 6 and r.random() < 0.5 else "U6"
 
@@ -180,7 +184,8 @@ def care_steps(ep: Episode, child: Person) -> list[Step]:
         days = sorted(r.sample(span, moves)) if len(span) > moves else []
         for day in days:
             age = (day - child.dob) / YEAR
-            fields = _move(ctx, r, child, day, _place_for(r, age, (day - period.start) / 30))
+            place = _place_for(r, age, (day - period.start) / 30, period.reason in SGO)
+            fields = _move(ctx, r, child, day, place)
             out.append(Step(day, child, "PLM", "cla_move", fields, "Placement changed.", ""))
         decided: Json
         if period.legal == "E1":  # a placement order: the decision to place came first

@@ -49,7 +49,8 @@ class ReplaySummary:
     steps: int = 0
     contacts: int = 0
     cases: int = 0
-    refused: Counter[str] = field(default_factory=Counter)  # "action: error" -> steps
+    refused: Counter[str] = field(default_factory=Counter)  # "action: error (fields)" -> steps
+    refused_ids: list[str] = field(default_factory=list)  # the plan's line ids, the first 50
     unresolved: int = 0  # episodes whose child's record is not linked to a person
     seconds: float = 0.0
 
@@ -118,7 +119,11 @@ class Replay:
                 else:
                     self.act(session, episode, line, now)
         except JoinedUpError as exc:
-            self.summary.refused[f"{line['action']}: {type(exc).__name__}"] += 1
+            fields = ", ".join(sorted({e.field for e in exc.errors}))
+            what = f"{line['action']}: {type(exc).__name__}" + (f" ({fields})" if fields else "")
+            self.summary.refused[what] += 1
+            if len(self.summary.refused_ids) < 50:
+                self.summary.refused_ids.append(str(line["id"]))
             return
         self.summary.steps += 1
         if line.get("trace"):

@@ -18,7 +18,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,10 @@ from joinedup.reports.ssda903_rows import day, dob
 from joinedup.reports.years import CollectionYear, collection_year
 
 Row = dict[str, str]
+# Rule 210's message: a child looked after for more than a week at 31 March should not have UN4.
+# Where no record carries their UPN the export still says UN4 and counts them here: only the
+# authority (its virtual school) knows the UPN, or whether UN2 or UN3 is true.
+UPN_GAP = "Header.UPN not known for a child looked after more than a week at 31 March (UN4 given)"
 SHORT_BREAKS = frozenset({"V3", "V4"})  # a series of short-term placements: not CLA on 31 March
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -115,7 +119,10 @@ def export_ssda903(*, session: Session, actor: Actor, year: int, now: datetime) 
     for pid in children:
         for period, e in sorted(episodes[pid], key=lambda pe: pe[1].start):
             export.tables["Episodes"].append(_episode_row(export, facts[pid], period, e))
-    _header(export, children, facts)
+    week = window.end - timedelta(days=7)
+    long_in_care = {p.person_id for p in periods
+                    if p.start < week and (p.end is None or p.end > window.end)}  # fmt: skip
+    _header(export, children, facts, long_in_care)
     recorded = read.steps(session, {p.case_id for p in mine}, rows.KINDS)
     rows.reviews_and_missing(export, recorded, mine, facts)
     rows.placed_for_adoption(export, recorded, mine, facts)
@@ -192,15 +199,23 @@ def _episode_row(export: Ssda903Export, child: ChildFacts, period: read.Period, 
     }
 
 
-def _header(export: Ssda903Export, children: list[int], facts: dict[int, ChildFacts]) -> None:
+def _header(
+    export: Ssda903Export,
+    children: list[int],
+    facts: dict[int, ChildFacts],
+    long_in_care: set[int],
+) -> None:
     for pid in children:
         child = facts[pid]
         sex = rows.sex(child, export.year)
         if not sex:
             export.gaps["Header.SEX not known"] += 1
+        upn = child.upn or _upn_unknown(child, export.year)
+        if upn == "UN4" and pid in long_in_care:
+            export.gaps[UPN_GAP] += 1
         export.tables["Header"].append({
             "CHILD": child.la_child_id, "SEX": sex, "DOB": dob(child),
-            "ETHNIC": child.ethnicity, "UPN": child.upn or _upn_unknown(child, export.year),
+            "ETHNIC": child.ethnicity, "UPN": upn,
             # Casework records no children of a looked-after girl: 0 (docs/returns-ssda903.md).
             "MOTHER": "0" if child.sex == "F" else "", "MC_DOB": "",
         })  # fmt: skip
@@ -228,12 +243,15 @@ def _oc3(
         })  # fmt: skip
         if leaver.person_id not in facts:
             before = len(export.tables["Header"])
-            _header(export, [leaver.person_id], known)
+            _header(export, [leaver.person_id], known, set())
             export.tables["Header"][before]["MOTHER"] = ""
 
 
 def _upn_unknown(child: ChildFacts, year: CollectionYear) -> str:
-    """UN1 for a child not yet of school age at the year's end, else UN4 (UPN not yet known)."""
+    """UN1 for a child not yet of school age at the year's end, else UN4 (UPN not yet known),
+    which the export's gaps count for a child looked after more than a week at 31 March (rule
+    210's message). Not UN5 as in the CIN census: rule 208 fails a change of unknown code from
+    one year to the next, and a UPN arriving with a wrong check letter would make one."""
     born = child.birth_date
     if born is not None and add_months(born, 5 * 12) > year.end:
         return "UN1"

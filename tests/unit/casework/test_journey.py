@@ -326,3 +326,27 @@ def test_a_step_dated_after_today_is_refused_naming_the_date(desk: Desk) -> None
                  on=date.fromordinal(desk.today().toordinal() + 1))  # fmt: skip
     assert [(e.field, e.message) for e in refused.value.errors] == [("on", "not after today")]
     assert desk.case(case.id).stage == "assessment"  # nothing moved
+
+
+def test_care_ends_in_a_guardianship_order_to_foster_carers_only_from_foster_care(
+    desk: Desk,
+) -> None:
+    """E45/E46 (special guardianship to former foster carers) is refused from a children's
+    home, naming the field, and nothing changes; from foster care it ends the period."""
+    looked_after = {"legal_status": "C2", "placement_type": "K2", "placement_provider": "PR4",
+                    "urn": "SC999991", "category_of_need": "N1"}  # fmt: skip
+    case = desk.referred()
+    case = desk.act(case, "complete_assessment", "child_in_need", ASSESSED)
+    case = desk.act(case, "start_looked_after", "", looked_after)
+    for reason in ("E45", "E46"):
+        with pytest.raises(ValidationFailed) as refused:
+            desk.act(case, "end_looked_after", "", {"reason_ceased": reason})
+        (error,) = refused.value.errors
+        assert error.field == "reason_ceased"
+        assert "K2" in error.message
+    assert desk.case(case.id).stage == case.stage
+    moved = {"placement_type": "U4", "placement_provider": "PR1", "urn": "SC999992",
+             "reason_for_change": "Long-term foster carers.", "reason_code": "CARPL"}  # fmt: skip
+    case = desk.act(case, "placement", "", moved)
+    case = desk.act(case, "end_looked_after", "", {"reason_ceased": "E46"})
+    assert not any(s.kind == "cla_episode" for s in case.due)

@@ -161,6 +161,20 @@ def test_the_plans_children_are_found_in_one_pass_as_the_ingest_linked_them(
             assert linked == person_id
             assert session.get_one(Person, person_id).kind == "child"
         assert persons_of(session, set()) == {}
+    # A step the services refuse is counted with the fields they named and its plan line's id.
+    lines = [orjson.loads(raw) for raw in (out / "casework.jsonl").read_bytes().splitlines()]
+    contact = next(line for line in lines if line["action"] == "contact")
+    bad = {
+        **contact,
+        "id": "X000001:1",
+        "episode": "X000001",
+        "fields": {**contact["fields"], "referral_source": "ZZ"},
+    }
+    (tmp_path / "bad.jsonl").write_bytes(orjson.dumps(bad) + b"\n")
+    authority = Authority(settings.authority_name, settings.authority_code)
+    refused = replay(engine=clean_engine, plan=tmp_path / "bad.jsonl", authority=authority)
+    assert refused.refused == Counter({"contact: ValidationFailed (referral_source)": 1})
+    assert refused.refused_ids == ["X000001:1"]
 
 
 def test_a_trajectorys_statutory_steps_are_traced_to_the_records_the_services_wrote(

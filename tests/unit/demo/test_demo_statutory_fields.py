@@ -234,3 +234,19 @@ def test_a_case_closed_while_its_conference_is_due_holds_the_conference_first(
                     ("close", "", "2024-05-28")]  # fmt: skip
     assert track.lines[-1][1]["fields"]["closure_reason"] == "RC7"
     assert track.stage == pathway.CLOSED
+
+
+def test_a_guardianship_order_to_foster_carers_ends_care_from_foster_care() -> None:
+    """E45/E46 is a special guardianship order to the child's foster carers: the demo never
+    moves such a child to a children's home (903 rule 516; casework refuses it), and draws
+    the same numbers either way, so no other placement changes."""
+    import random
+
+    for seed in range(300):
+        age, months = 13 + seed % 5, seed % 12
+        ended_sgo = casecare._place_for(random.Random(seed), age, months, foster_only=True)
+        other = casecare._place_for(random.Random(seed), age, months, foster_only=False)
+        assert ended_sgo in dfe_codes.FOSTER_PLACEMENTS
+        assert other == "K2" or other == ended_sgo
+    homes = [casecare._place_for(random.Random(s), 14, 3, foster_only=False) for s in range(50)]
+    assert "K2" in homes

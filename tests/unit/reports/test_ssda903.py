@@ -303,3 +303,17 @@ def test_placed_for_adoption_decisions_and_their_reversal(desk: Desk) -> None:
     assert [(r["DATE_PLACED"], r["DATE_PLACED_CEASED"]) for r in this] == [("25/11/2026", "")]
     (after,) = _export(desk, 2028).tables["PlacedAdoption"]
     assert (after["DATE_PLACED_CEASED"], after["REASON_PLACED_CEASED"]) == ("02/05/2027", "RD3")
+
+
+@pytest.mark.parametrize(("start", "counted"), [(date(2028, 3, 23), 1), (date(2028, 3, 24), 0)])
+def test_un4_for_a_child_looked_after_more_than_a_week_is_counted_as_a_gap(
+    desk: Desk, start: date, counted: int
+) -> None:
+    """No record carries this child's UPN: UN4 (not yet known) either way, but rule 210's
+    message says a child looked after more than a week at 31 March should not have it, so the
+    export counts those for the authority to complete (its virtual school knows the UPN)."""
+    _looked_after(desk, start)
+    export = _export(desk, 2028)
+    assert _column(export, "Header", "UPN") == ["UN4"]
+    assert export.gaps["Header.UPN not known for a child looked after more than a week at 31 "
+                       "March (UN4 given)"] == counted  # fmt: skip

@@ -376,3 +376,50 @@ def test_rule_1001_failing_a_care_leaver_of_20_or_over_is_set_aside_only_with_he
     listed = {f.rule: f.upstream_bug or "" for f in given.known_bugs if f.child == "CL1"}
     assert "20th birthday" in listed["1001"] and "earlier years' episodes" in listed["1002"]
     assert not [f for f in given.errors if f.child == "CL1"]
+
+
+def test_sw11b_failing_a_worker_whom_the_next_one_followed_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    """LAC1's second social worker left on 28 March 2026 and a third took over that day: a
+    subsequent episode was provided, as SW11bSTG2's message asks, yet the rule fails it. Listed
+    with why, not counted; with no third worker the failure counts."""
+    ssda903 = shutil.copytree(SSDA903, tmp_path / "903")
+    replace(ssda903 / "sw_episodes.csv", "LAC1,15/03/2015,SW100001,10/06/2025,,FCONTA",
+            "LAC1,15/03/2015,SW100001,10/06/2025,01/10/2025,FCONTA\n"
+            "LAC1,15/03/2015,SW100003,01/10/2025,28/03/2026,CHCHAN\n"
+            "LAC1,15/03/2015,SW100004,28/03/2026,,TSPROC")  # fmt: skip
+    report = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    bugs = [(b.rule, b.child, b.row) for b in report.known_bugs if b.rule == "SW11bSTG2"]
+    assert bugs == [("SW11bSTG2", "LAC1", 1)]
+    assert "subsequent episode was provided" in (report.known_bugs[0].upstream_bug or "")
+    assert any("SW11bSTG2" in note for note in report.returns[0].notes)
+    assert report.passed, [(f.rule, f.child, f.message) for f in report.errors]
+    replace(ssda903 / "sw_episodes.csv", "LAC1,15/03/2015,SW100004,28/03/2026,,TSPROC\n", "")
+    alone = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    assert ("SW11bSTG2", "LAC1", 1) in {(f.rule, f.child, f.row) for f in alone.errors}
+
+
+def test_rule_210_failing_un4_for_a_child_new_to_care_is_the_validators_bug(
+    tmp_path: Path,
+) -> None:
+    """Rule 210's message: children looked after more than a week at 31 March should not have
+    UN4. Its code fails UN4 for a child whose care began on or after 24 March instead. LAC1,
+    in care from 25 March 2026, is listed apart; moved on 25 March after care since June, she
+    had been looked after longer than a week, and the failure counts."""
+    ssda903 = shutil.copytree(SSDA903, tmp_path / "903")
+    replace(ssda903 / "header.csv", "LAC1,F,15/03/2015,WBRI,UN2,", "LAC1,F,15/03/2015,WBRI,UN4,")
+    new = shutil.copytree(ssda903, tmp_path / "new")
+    replace(new / "episodes.csv", "LAC1,10/06/2025,", "LAC1,25/03/2026,")
+    replace(new / "sw_episodes.csv", "SW100001,10/06/2025,", "SW100001,25/03/2026,")
+    report = run(year=2026, ssda903=new, ssda903_previous=SSDA903_PREVIOUS)
+    bugs = {(b.rule, b.child, b.table) for b in report.known_bugs if b.rule == "210"}
+    assert bugs == {("210", "LAC1", "Header"), ("210", "LAC1", "Episodes")}
+    assert any("rule 210" in note for note in report.returns[0].notes)
+    assert not [f for f in report.errors if f.rule == "210"]
+    replace(ssda903 / "episodes.csv",
+            "LAC1,10/06/2025,S,C1,N1,U6,PR1,,,,KF1 1AA,KF2 3BB,SC999991",
+            "LAC1,10/06/2025,S,C1,N1,U6,PR1,25/03/2026,X1,CARPL,KF1 1AA,KF2 3BB,SC999991\n"
+            "LAC1,25/03/2026,P,C1,N1,U6,PR1,,,,KF1 1AA,KF9 9ZZ,SC999991")  # fmt: skip
+    moved = run(year=2026, ssda903=ssda903, ssda903_previous=SSDA903_PREVIOUS)
+    assert ("210", "LAC1") in {(f.rule, f.child) for f in moved.errors}

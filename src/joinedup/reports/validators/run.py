@@ -122,6 +122,27 @@ NEW_REFERRAL_BUG = (
     "previous episode ended): the authority's explanation, not a fault in the return (ADR 0018)"
 )
 
+# SW11bSTG2 ("Social worker episode has ended before 31 March and no subsequent social worker
+# episode has been provided"): its reverse-sorted search fails any episode that ended in the last
+# five days of the year and is not the child's first, even when the next episode follows it.
+SW11B = "SW11bSTG2"
+SW11B_BUG = (
+    "this ruleset's rule SW11bSTG2 fails a social worker episode that ended in the last five "
+    "days of the year whenever the child had an earlier episode, even though a subsequent "
+    "episode was provided (it began the day this one ended, or later but by 31 March), which "
+    "its message asks for (a validator bug, not a fault in the return)"
+)
+
+# Rule 210's message: "Children looked after for more than a week at 31 March should not have an
+# unknown UPN code of UN4". Its code fails UN4 where an episode began on or after 24 March: the
+# children newly looked after, for whom UN4 (UPN not yet obtained) is right.
+UN4_BUG = (
+    "this ruleset's rule 210 fails UN4 for a child whose period of care began on or after 24 "
+    "March, the inverse of its own message (children looked after for more than a week at 31 "
+    "March should not have UN4): this child had been looked after for a week or less at 31 "
+    "March (a validator bug, not a fault in the return)"
+)
+
 
 class InputError(Exception):
     """An input the validators cannot use: reported with exit 2."""
@@ -336,6 +357,12 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
     new_referral_bug = _fails_new_referral(registry, args.year)
     for code in sorted(new_referral_bug):
         summary["notes"].append(f"{ruleset}: " + NEW_REFERRAL_BUG.format(rule=code))
+    sw11b_bug = _fails_followed_episode(registry.get(SW11B), args.year)
+    if sw11b_bug:
+        summary["notes"].append(f"{ruleset}: {SW11B_BUG}")
+    un4_bug = _fails_new_to_care_un4(registry.get("210"), args.year)
+    if un4_bug:
+        summary["notes"].append(f"{ruleset}: {UN4_BUG}")
     earlier = _earlier_episodes(args.ssda903_earlier)
     over_20_bug = _fails_over_20(registry.get("1001"), args.year)
     if over_20_bug:
@@ -366,6 +393,10 @@ def validate_903(args: argparse.Namespace, ignore: set[str]) -> tuple[dict[str, 
             _mark_new_referrals(found, store)
         if code == "1001" and over_20_bug:
             _judge_over_20(found, rule, store, earlier)
+        if code == SW11B and sw11b_bug:
+            _mark_followed_episodes(found, store)
+        if code == "210" and un4_bug:
+            _mark_newly_looked_after(found, store)
         if code in TWO_YEARS and earlier is not None:
             _judge_with_earlier_years(found, rule, store, earlier, args.ssda903_earlier)
         failures.extend(found)
@@ -630,6 +661,101 @@ def _mark_new_referrals(found: list[dict[str, Any]], store: dict[str, Any]) -> N
         before = max(mine, key=lambda i: (start[i], stop[i] if not pd.isna(stop[i]) else start[i]))
         if not pd.isna(stop[before]) and stop[before] < start[row]:
             failure["upstream_bug"] = NEW_REFERRAL_BUG.format(rule=failure["rule"])
+
+
+def _fails_followed_episode(rule: Any, year: int) -> bool:
+    """Whether this ruleset's SW11bSTG2 fails P8's second worker, who left on 28 March when a
+    third took over the same day, beside P9, whose second worker left on 28 March with no one
+    after (whom the rule rightly fails)."""
+    if rule is None:
+        return False
+    import pandas as pd
+
+    y = year - 1
+    workers = pd.DataFrame(
+        [
+            {"CHILD": "P8", "SW_DECOM": f"01/04/{y}", "SW_DEC": f"01/10/{y}"},
+            {"CHILD": "P8", "SW_DECOM": f"01/10/{y}", "SW_DEC": f"28/03/{year}"},
+            {"CHILD": "P8", "SW_DECOM": f"28/03/{year}", "SW_DEC": pd.NA},
+            {"CHILD": "P9", "SW_DECOM": f"01/04/{y}", "SW_DEC": f"01/10/{y}"},
+            {"CHILD": "P9", "SW_DECOM": f"01/10/{y}", "SW_DEC": f"28/03/{year}"},
+        ]
+    )
+    metadata = {"collection_start": f"01/04/{y}", "collection_end": f"31/03/{year}"}
+    try:
+        result = rule.func({"SWEpisodes": workers, "metadata": metadata})
+    except Exception:  # a probe that cannot run proves nothing: the failures count
+        return False
+    return set(result.get("SWEpisodes", [])) == {1, 4}
+
+
+def _mark_followed_episodes(found: list[dict[str, Any]], store: dict[str, Any]) -> None:
+    """Mark each SW11bSTG2 failure of an episode that another of the child's episodes follows:
+    one beginning on or after the day it ended and by 31 March. One with none still counts."""
+    import pandas as pd
+
+    workers = store.get("SWEpisodes")
+    if workers is None:
+        return
+    end = pd.to_datetime(store["metadata"]["collection_end"], format="%d/%m/%Y")
+    start = pd.to_datetime(workers["SW_DECOM"], format="%d/%m/%Y", errors="coerce")
+    stop = pd.to_datetime(workers["SW_DEC"], format="%d/%m/%Y", errors="coerce")
+    for failure in found:
+        row = failure["row"]
+        if failure["table"] != "SWEpisodes" or row not in workers.index or pd.isna(stop[row]):
+            continue
+        mine = (workers["CHILD"] == workers.at[row, "CHILD"]) & (workers.index != row)
+        if ((start >= stop[row]) & (start <= end) & mine).any():
+            failure["upstream_bug"] = SW11B_BUG
+
+
+def _fails_new_to_care_un4(rule: Any, year: int) -> bool:
+    """Whether this ruleset's rule 210 fails P10 (UN4), looked after since 28 March, and passes
+    P11 (UN4), looked after since May: the inverse of its message."""
+    if rule is None:
+        return False
+    import pandas as pd
+
+    y = year - 1
+    header = pd.DataFrame({"CHILD": ["P10", "P11"], "UPN": ["UN4", "UN4"]})
+    episodes = pd.DataFrame({"CHILD": ["P10", "P11"], "DECOM": [f"28/03/{year}", f"01/05/{y}"]})
+    metadata = {"collection_start": f"01/04/{y}", "collection_end": f"31/03/{year}"}
+    try:
+        result = rule.func({"Header": header, "Episodes": episodes, "metadata": metadata})
+    except Exception:  # a probe that cannot run proves nothing: the failures count
+        return False
+    return set(result.get("Header", [])) == {0} and set(result.get("Episodes", [])) == {0}
+
+
+def _mark_newly_looked_after(found: list[dict[str, Any]], store: dict[str, Any]) -> None:
+    """Mark each rule 210 failure of a child whose period of care open on 31 March began on or
+    after 24 March (looked after a week or less), traced back through episodes that follow one
+    another without a break. A child looked after longer still counts."""
+    import pandas as pd
+
+    episodes = store.get("Episodes")
+    if episodes is None:
+        return
+    end = pd.to_datetime(store["metadata"]["collection_end"], format="%d/%m/%Y")
+    week = end - pd.DateOffset(days=7)
+    start = pd.to_datetime(episodes["DECOM"], format="%d/%m/%Y", errors="coerce")
+    stop = pd.to_datetime(episodes["DEC"], format="%d/%m/%Y", errors="coerce")
+    for failure in found:
+        frame = store.get(failure["table"])
+        if frame is None or failure["row"] not in frame.index:
+            continue
+        mine = episodes["CHILD"] == frame.at[failure["row"], "CHILD"]
+        open_now = episodes.index[mine & stop.isna() & start.notna()]
+        if len(open_now) != 1:
+            continue
+        began = start[open_now[0]]
+        while True:  # back through the episodes this one continues
+            before = episodes.index[mine & (stop == began) & (start < began)]
+            if len(before) == 0:
+                break
+            began = start[before].min()
+        if began >= week:
+            failure["upstream_bug"] = UN4_BUG
 
 
 def _earlier_episodes(directories: list[Path]) -> Any:
