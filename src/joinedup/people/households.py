@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import Executable, Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from joinedup.people import store
-from joinedup.people.batchsql import among
-from joinedup.people.mentions import MentionRow, chunks
+from joinedup.people.batchsql import VALUES, among_bound, run_among
+from joinedup.people.mentions import CHUNK, MentionRow
 from joinedup.people.models import Household, HouseholdChange, HouseholdMember, Relationship
 
 T_HOUSEHOLD: Table = Household.__table__  # type: ignore[assignment]
@@ -162,20 +162,7 @@ class Households:
     def _load(self, addresses: dict[str, str]) -> None:
         """The households at these addresses with their members (one query); a new household
         is known by a stand-in key (negative) until it is written."""
-        s, t, m = self.session, T_HOUSEHOLD, T_MEMBER
-        found: list[Any] = []
-        for part in chunks(sorted(addresses)):
-            query = (
-                select(
-                    t.c.id, t.c.address_key, t.c.first_seen, t.c.last_seen,
-                    m.c.id.label("member_id"), m.c.person_id, m.c.source, m.c.from_date,
-                    m.c.to_date,
-                )
-                .select_from(t)
-                .outerjoin(m, m.c.household_id == t.c.id)
-                .where(among(s, t.c.address_key, part))
-            )  # fmt: skip
-            found.extend(s.execute(query))
+        found = list(run_among(self.session, "households", _homes_query, addresses, CHUNK))
         for row in found:
             self.homes.setdefault(
                 row.address_key,
@@ -306,28 +293,47 @@ def _kinds_and_relationships(
     session: Session, persons: set[int], tied: set[int]
 ) -> tuple[dict[int, str], dict[tuple[int, int, str], dict[str, Any]]]:
     """Each person's kind, and the relationships held of the tied persons (one query)."""
-    p, r = store.T_PERSON, T_RELATIONSHIP
     kinds: dict[int, str] = {}
     held: dict[tuple[int, int, str], dict[str, Any]] = {}
-    for part in chunks(sorted(persons)):
-        query = (
-            select(
-                p.c.id, p.c.kind, r.c.id.label("rid"), r.c.related_person_id,
-                r.c.kind.label("related_as"), r.c.from_date, r.c.to_date,
-            )
-            .select_from(p)
-            .outerjoin(r, and_(r.c.person_id == p.c.id, among(session, r.c.person_id, tied)))
-            .where(among(session, p.c.id, part))
-        )  # fmt: skip
-        for row in session.execute(query):
-            kinds[row.id] = row.kind
-            if row.rid is not None:
-                held[(row.id, row.related_person_id, row.related_as)] = {
-                    "id": row.rid,
-                    "from_date": row.from_date,
-                    "to_date": row.to_date,
-                }
+    found = run_among(session, "households.kinds", _kinds_query, persons, CHUNK, {_TIED: tied})
+    for row in found:
+        kinds[row.id] = row.kind
+        if row.rid is not None:
+            held[(row.id, row.related_person_id, row.related_as)] = {
+                "id": row.rid,
+                "from_date": row.from_date,
+                "to_date": row.to_date,
+            }
     return kinds, held
+
+
+_TIED = "b_tied"
+
+
+def _homes_query(dialect: str) -> Executable:
+    t, m = T_HOUSEHOLD, T_MEMBER
+    return (
+        select(
+            t.c.id, t.c.address_key, t.c.first_seen, t.c.last_seen,
+            m.c.id.label("member_id"), m.c.person_id, m.c.source, m.c.from_date, m.c.to_date,
+        )
+        .select_from(t)
+        .outerjoin(m, m.c.household_id == t.c.id)
+        .where(among_bound(dialect, t.c.address_key, VALUES))
+    )  # fmt: skip
+
+
+def _kinds_query(dialect: str) -> Executable:
+    p, r = store.T_PERSON, T_RELATIONSHIP
+    return (
+        select(
+            p.c.id, p.c.kind, r.c.id.label("rid"), r.c.related_person_id,
+            r.c.kind.label("related_as"), r.c.from_date, r.c.to_date,
+        )
+        .select_from(p)
+        .outerjoin(r, and_(r.c.person_id == p.c.id, among_bound(dialect, r.c.person_id, _TIED)))
+        .where(among_bound(dialect, p.c.id, VALUES))
+    )  # fmt: skip
 
 
 def _apply_ties(

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Table, select
+from sqlalchemy import Executable, Table, select
 from sqlalchemy.orm import Session
 
 from joinedup.intake.models import Event, Mention, SourceRecord
-from joinedup.people.batchsql import among
+from joinedup.people.batchsql import VALUES, among_bound, run_among
 from joinedup.people.linkage.types import Comparison, Features, Identity
 from joinedup.people.models import MentionLink
 
@@ -145,21 +145,26 @@ def load_event_mentions_and_links(session: Session, mention_ids: Sequence[int]) 
 def _load(session: Session, mention_ids: Sequence[int], *, linked: bool) -> EventMentions:
     found = EventMentions([], {}, set())
     rows: dict[int, MentionRow] = {}
-    for part in chunks(sorted(set(mention_ids))):
-        events = select(_M.c.event_id).where(among(session, _M.c.id, part)).scalar_subquery()
-        query = select(*COLUMNS).join(_E, _E.c.id == _M.c.event_id).where(_M.c.event_id.in_(events))
+
+    def build(dialect: str) -> Executable:
+        events = select(_M.c.event_id).where(among_bound(dialect, _M.c.id, VALUES))
+        query = select(*COLUMNS).join(_E, _E.c.id == _M.c.event_id)
+        query = query.where(_M.c.event_id.in_(events.scalar_subquery()))
         if linked:
             query = (
                 query.add_columns(_L.c.person_id, _S.c.latest_version)
                 .outerjoin(_L, _L.c.mention_id == _M.c.id)
                 .join(_S, _S.c.id == _E.c.source_record_id)
             )
-        for r in session.execute(query):
-            rows[r.id] = mention_row(r)
-            if linked and r.person_id is not None:
-                found.linked[r.id] = r.person_id
-            if linked and r.latest_version > 1:
-                found.revised.add(r.source_record_id)
+        return query
+
+    name = "mentions.linked" if linked else "mentions"
+    for r in run_among(session, name, build, mention_ids, CHUNK):
+        rows[r.id] = mention_row(r)
+        if linked and r.person_id is not None:
+            found.linked[r.id] = r.person_id
+        if linked and r.latest_version > 1:
+            found.revised.add(r.source_record_id)
     found.rows.extend(rows[key] for key in sorted(rows))
     return found
 

@@ -6,18 +6,18 @@ persons by id, mention_links by mention id, link_constraints by mention id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, exists, select, update
+from sqlalchemy import Executable, Table, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from joinedup.db.bulk import bulk_insert, bulk_insert_all, reserve_ids
 from joinedup.intake.models import Event, Mention
-from joinedup.people.batchsql import among
-from joinedup.people.mentions import chunks
+from joinedup.people.batchsql import VALUES, among, among_bound, run_among
+from joinedup.people.mentions import CHUNK, chunks
 from joinedup.people.models import (
     LinkConstraint,
     LinkHistory,
@@ -60,46 +60,59 @@ class IdentityState:
         self.dirty = True
 
 
+# The online look-ups, built once per dialect (`run_among`): building a statement and its cache
+# key each time cost several times what the indexed look-up itself does.
+def _run(
+    session: Session, name: str, build: Callable[[str], Executable], values: Iterable[Any]
+) -> Iterator[Any]:
+    return run_among(session, f"store.{name}", build, values, CHUNK)
+
+
+def _key_query(dialect: str) -> Executable:
+    return select(T_KEY.c.key, T_KEY.c.person_id, T_KEY.c.identity_id).where(
+        among_bound(dialect, T_KEY.c.key, VALUES)
+    )
+
+
 def key_rows(session: Session, keys: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
     """For each key: the (person, identity) pairs that hold it."""
     found: dict[str, list[tuple[int, int]]] = {}
-    for part in chunks(sorted(set(keys))):
-        query = select(T_KEY.c.key, T_KEY.c.person_id, T_KEY.c.identity_id).where(
-            among(session, T_KEY.c.key, part)
-        )
-        for key, person, identity in session.execute(query):
-            found.setdefault(key, []).append((person, identity))
+    for key, person, identity in _run(session, "keys", _key_query, keys):
+        found.setdefault(key, []).append((person, identity))
     return found
 
 
-def _identities(session: Session, where: Any) -> list[IdentityState]:
-    t = T_IDENTITY
-    query = select(
-        t.c.id, t.c.person_id, t.c.sig, t.c.features, t.c.first_seen, t.c.last_seen,
-        t.c.mention_count,
-    ).where(where)  # fmt: skip
-    return [IdentityState(*row) for row in session.execute(query)]
+def _identity_query(column: str) -> Callable[[str], Executable]:
+    def build(dialect: str) -> Executable:
+        t = T_IDENTITY
+        return select(
+            t.c.id, t.c.person_id, t.c.sig, t.c.features, t.c.first_seen, t.c.last_seen,
+            t.c.mention_count,
+        ).where(among_bound(dialect, t.c[column], VALUES))  # fmt: skip
+
+    return build
+
+
+_BY_SIG, _BY_ID, _BY_PERSON = (
+    _identity_query("sig"),
+    _identity_query("id"),
+    _identity_query("person_id"),
+)
 
 
 def identities_by_sig(session: Session, sigs: Iterable[str]) -> list[IdentityState]:
-    found: list[IdentityState] = []
-    for part in chunks(sorted(set(sigs))):
-        found.extend(_identities(session, among(session, T_IDENTITY.c.sig, part)))
-    return found
+    return [IdentityState(*row) for row in _run(session, "identities_by_sig", _BY_SIG, sigs)]
 
 
 def identities_by_id(session: Session, ids: Iterable[int]) -> list[IdentityState]:
-    found: list[IdentityState] = []
-    for part in chunks(sorted(set(ids))):
-        found.extend(_identities(session, among(session, T_IDENTITY.c.id, part)))
-    return found
+    return [IdentityState(*row) for row in _run(session, "identities_by_id", _BY_ID, ids)]
 
 
 def identities_of_persons(session: Session, person_ids: Iterable[int]) -> list[IdentityState]:
-    found: list[IdentityState] = []
-    for part in chunks(sorted(set(person_ids))):
-        found.extend(_identities(session, among(session, T_IDENTITY.c.person_id, part)))
-    return found
+    return [
+        IdentityState(*row)
+        for row in _run(session, "identities_of_persons", _BY_PERSON, person_ids)
+    ]
 
 
 def persons(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
@@ -112,10 +125,12 @@ def persons_and_cannot_links(
 ) -> tuple[dict[int, tuple[str, int | None]], bool]:
     """`persons`, and whether any cannot_link constraint is in force at all (told by the same
     query, so that a store without any costs no look-up of them)."""
-    in_force = exists().where(
-        T_CONSTRAINT.c.kind == "cannot_link", T_CONSTRAINT.c.revoked_at.is_(None)
-    )
-    return _persons(session, ids, in_force)
+    return _persons(session, ids, _IN_FORCE)
+
+
+_IN_FORCE = exists().where(
+    T_CONSTRAINT.c.kind == "cannot_link", T_CONSTRAINT.c.revoked_at.is_(None)
+)
 
 
 def _persons(
@@ -124,15 +139,18 @@ def _persons(
     found: dict[int, tuple[str, int | None]] = {}
     flagged = False
     columns = [T_PERSON.c.id, T_PERSON.c.kind, T_PERSON.c.merged_into_id]
+
+    def build(dialect: str) -> Executable:
+        return select(*columns, *([flag] if flag is not None else [])).where(
+            among_bound(dialect, T_PERSON.c.id, VALUES)
+        )
+
+    name = "persons" if flag is None else "persons_and_cannot_links"
     wanted = set(ids)
     while wanted:
-        for part in chunks(sorted(wanted)):
-            query = select(*columns, *([flag] if flag is not None else [])).where(
-                among(session, T_PERSON.c.id, part)
-            )
-            for pid, kind, into, *told in session.execute(query):
-                found[pid] = (kind, into)
-                flagged = flagged or bool(told and told[0])
+        for pid, kind, into, *told in _run(session, name, build, wanted):
+            found[pid] = (kind, into)
+            flagged = flagged or bool(told and told[0])
         wanted = {into for _, into in found.values() if into is not None} - set(found)
     return found, flagged
 
