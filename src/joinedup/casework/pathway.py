@@ -112,6 +112,10 @@ TRANSITIONS: dict[tuple[str, str, str], str] = {
     (LOOKED_AFTER, "end_looked_after", ""): CHILD_IN_NEED,
     (ASSESSMENT, "close", ""): CLOSED,
     (CHILD_IN_NEED, "close", ""): CLOSED,
+    # Mid-enquiry or awaiting the conference only on a transfer to another authority (RC5):
+    # `work._close` refuses any other reason there.
+    (SECTION47, "close", ""): CLOSED,
+    (AWAITING_CONFERENCE, "close", ""): CLOSED,
     # The assessment opened at the referral runs on to its end whatever the stage meanwhile.
     **{
         (stage, action, outcome): stage

@@ -482,7 +482,51 @@ def _beyond_assessment(w: Work) -> bool:
     ) is not None  # fmt: skip
 
 
+_TRANSFERRED = "RC5"  # transferred to another local authority
+_MID_ENQUIRY = {
+    pathway.SECTION47: "during a section 47 enquiry",
+    pathway.AWAITING_CONFERENCE: "while it awaits its initial child protection conference",
+}
+
+
+def _check_mid_enquiry(w: Work, d: steps.Closure) -> None:
+    """Closing during a section 47 enquiry or before the initial conference it convened: only
+    on a transfer to another authority (RC5), which takes the enquiry on; and not dated before
+    the enquiry began or concluded (CIN rule 8565)."""
+    if d.closure_reason != _TRANSFERRED:
+        raise ValidationFailed("This reason for closure does not fit the case", [FieldError(
+            "closure_reason", f"{d.closure_reason} cannot close a case "
+            f"{_MID_ENQUIRY[w.case.stage]}: only a transfer to another local authority "
+            "(RC5) closes it here; otherwise conclude the enquiry or hold the conference first",
+        )])  # fmt: skip
+    open_steps = (w.open_step("section47"), w.open_step("initial_conference"))
+    began = max((s.started_on for s in open_steps if s is not None), default=w.on)
+    if w.on < began:
+        raise ValidationFailed("The date is before the enquiry's last step", [FieldError(
+            "on", f"not before {began:%-d %B %Y}")])  # fmt: skip
+
+
+def _end_mid_enquiry(w: Work) -> str:
+    """End the enquiry the transfer takes away (done, outcome "transferred", on its own
+    chronology entry); the conference it convened is cancelled with the rest. Returns what
+    ended, for the closure's entry."""
+    enquiry, conference = w.open_step("section47"), w.open_step("initial_conference")
+    if enquiry is not None:
+        enquiry = w.complete("section47", {}, "transferred", ad_hoc=False)
+        w.chronicle(enquiry, "section47", "Section 47 enquiry ended: the child moved to "
+                    "another local authority, which takes the enquiry on.",
+                    {"outcome": "transferred"})  # fmt: skip
+        return " The section 47 enquiry ended with the transfer."
+    booked = conference.details.get("booked_for") if conference is not None else None
+    if booked:
+        return f" The initial conference booked for {booked} is cancelled."
+    return " The initial conference is not held here."
+
+
 def _close(w: Work, d: steps.Closure, _: str) -> None:
+    mid_enquiry = w.case.stage in _MID_ENQUIRY
+    if mid_enquiry:
+        _check_mid_enquiry(w, d)
     if w.open_step("assessment") is not None:
         raise InvalidTransition("complete the child and family assessment before closing")
     if d.closure_reason in _AFTER_ASSESSMENT and _beyond_assessment(w):
@@ -491,6 +535,7 @@ def _close(w: Work, d: steps.Closure, _: str) -> None:
             "alone; this case had a section 47 enquiry, a conference or a plan, so choose "
             "another reason (RC7 when services ended or the child is no longer in need)",
         )])  # fmt: skip
+    ended = _end_mid_enquiry(w) if mid_enquiry else ""
     w.cancel(*STEP_TITLES)
     w.case.closed_on, w.case.closure_reason = w.on, d.closure_reason
     step = CaseStep(case_id=w.case.id, kind="closure", status=DONE, started_on=w.on,
@@ -498,7 +543,7 @@ def _close(w: Work, d: steps.Closure, _: str) -> None:
                     recorded_by=w.actor.label, created_at=w.now, updated_at=w.now)  # fmt: skip
     w.session.add(step)
     w.session.flush()
-    w.chronicle(step, "case_closed", f"Case closed ({d.closure_reason}). {d.notes}",
+    w.chronicle(step, "case_closed", f"Case closed ({d.closure_reason}).{ended} {d.notes}",
                 {"reason": d.closure_reason})  # fmt: skip
 
 

@@ -316,7 +316,8 @@ def _transfer_due(ctx: Ctx, t: plan.Track, day: int) -> None:
 
 
 def _transfer(ctx: Ctx, t: plan.Track, day: int) -> bool:
-    """The family moved to another authority: the plan ends there, the enquiry concludes."""
+    """The family moved to another authority: the plan ends there. An enquiry, or a conference
+    it convened, is not concluded or held here: the case closes with it (`_close`, RC5)."""
     if t.stage == p.CHILD_PROTECTION:
         return plan.act(
             ctx,
@@ -331,15 +332,6 @@ def _transfer(ctx: Ctx, t: plan.Track, day: int) -> bool:
                 "the family has moved and the new authority holds its transfer-in conference.",
             },
         )
-    if t.stage == p.SECTION47:
-        return plan.act(
-            ctx,
-            t,
-            day,
-            "complete_section47",
-            "child_in_need",
-            {"findings": "The family moved away; the enquiry is passed to the new authority."},
-        )
     return True
 
 
@@ -347,8 +339,14 @@ def _close(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
     reason = str((s.attrs or {}).get("reason"))
     if reason == "RC5":
         _transfer(ctx, t, day)
-    if t.stage == p.AWAITING_CONFERENCE:
+    elif t.stage == p.AWAITING_CONFERENCE:
         day, reason = _conference_before_closing(ctx, t, day, reason)
+    if t.stage in (p.SECTION47, p.AWAITING_CONFERENCE):
+        if reason != "RC5":  # casework closes an enquiry's case only on a transfer
+            return False
+        if "assessment" in t.due:  # completed before the case closes, as any closure needs
+            plan.act(ctx, t, day, "complete_assessment", "child_in_need",
+                     text.assessed(ctx.plan_rng, "child_in_need", ctx.hh.tier))  # fmt: skip
     if t.stage == p.ASSESSMENT and "assessment" in t.due:  # the pathway closes only an assessed
         outcome = "early_help" if reason == "RC9" else "no_further_action"  # case
         plan.act(
@@ -401,21 +399,19 @@ def _oversight(ep: Episode) -> list[Step]:
 
 
 def _conference_before_closing(ctx: Ctx, t: plan.Track, day: int, reason: str) -> tuple[int, str]:
-    """A history that closes a case while the initial conference its enquiry convened is still
-    to be held: casework rightly will not close it (the case would wait for the conference for
-    ever, and the census would carry an enquiry with no conference: CIN rule 8740). The
-    conference is held first, on a working day, and decides no plan is needed; the case closes
-    then, not as "after assessment" (RC8, RC9: CIN rule 2990)."""
+    """A history that closes a case, other than on a transfer (RC5, which closes it as it
+    stands), while the initial conference its enquiry convened is still to be held: casework
+    rightly will not close it (the case would wait for the conference for ever, and the census
+    would carry an enquiry with no conference: CIN rule 8740). The conference is held first, on
+    a working day, and decides no plan is needed; the case closes then, not as "after
+    assessment" (RC8, RC9: CIN rule 2990)."""
     while not is_working_day(date.fromordinal(day)) and day < ctx.world.end:
         day += 1
     fields: Json = {
         "chair": text.chair(ctx.d, ctx.plan_rng),
         "attendees": text.attendees(ctx.d, ctx.plan_rng),
         "categories": [],
-        "decision": "No child protection plan is needed; the case is to close."
-        if reason != "RC5"
-        else "The family has moved away: no plan here; the new authority is told of the "
-        "concerns and decides on its own conference.",
+        "decision": "No child protection plan is needed; the case is to close.",
     }
     plan.act(ctx, t, day, "initial_conference", "no_further_action", fields)
     return day, "RC7" if reason in ("RC8", "RC9") else reason

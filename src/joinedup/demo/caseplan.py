@@ -262,8 +262,8 @@ def _metrics(action: str, outcome: str, was: str) -> list[str]:
         return ["cla_starts", *(["cp_plan_ends"] if was == p.CHILD_PROTECTION else [])]
     if action == "end_looked_after":
         return ["cla_ends"]
-    if action == "close":
-        return ["case_closures"]
+    if action == "close":  # an enquiry ended by a transfer is one of the year's too
+        return ["case_closures", *(["section47s"] if was == p.SECTION47 else [])]
     return []
 
 
@@ -323,6 +323,7 @@ def _effects(t: Track, action: str, outcome: str, on: date, fields: Json) -> Non
         t.due.pop("visit", None)
     elif action == "close":
         t.due.clear()
+        t.section47_open = False  # a transfer ends the enquiry with the case
     elif action == "oversight":
         t.due["oversight"] = clocks.oversight_due(on)
 

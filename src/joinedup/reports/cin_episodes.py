@@ -119,7 +119,12 @@ def _assessments(case: CaseRow, year: CollectionYear) -> list[Assessment]:
 
 
 def _enquiries(case: CaseRow, year: CollectionYear) -> list[Section47]:
+    """Each enquiry: `ICPCnotRequired` when it concluded without convening a conference, or
+    ended with the case (a transfer to another authority, RC5) before the conference it
+    convened was held (CIN rule 8868: a closed episode's enquiries all have a conference date
+    or the flag)."""
     found = []
+    closed = case.closed_on if case.closed_on is not None and case.closed_on <= year.end else None
     for step in case.of("section47"):
         if step.status == "cancelled" or step.started_on > year.end:
             continue
@@ -132,6 +137,8 @@ def _enquiries(case: CaseRow, year: CollectionYear) -> list[Section47]:
             held = _by(conference, year.end) if conference is not None else None
         not_required = concluded is not None and step.outcome != "conference"
         over = concluded if not_required else held
+        if concluded is not None and over is None and closed is not None and closed >= concluded:
+            not_required, over = True, closed  # closed before its conference: none held here
         if over is not None and over < year.start:
             continue
         discussed = [

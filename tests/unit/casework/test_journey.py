@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from joinedup.access.models import AuditEntry
 from joinedup.casework import contacts, lists, service
-from joinedup.casework.views import StaleVersion
+from joinedup.casework.views import CaseView, StaleVersion
 from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -350,3 +350,95 @@ def test_care_ends_in_a_guardianship_order_to_foster_carers_only_from_foster_car
     case = desk.act(case, "placement", "", moved)
     case = desk.act(case, "end_looked_after", "", {"reason_ceased": "E46"})
     assert not any(s.kind == "cla_episode" for s in case.due)
+
+
+def _enquiring(desk: Desk, *, conference: bool) -> CaseView:
+    """A case in a section 47 enquiry, its assessment completed; with `conference`, the
+    enquiry concluded and the initial conference booked."""
+    case = desk.referred(decision="strategy_discussion", urgency="red")
+    case = desk.act(
+        case, "strategy_discussion", "section47", {"attendees": ATTENDEES, "reasons": "Bruise."}
+    )
+    case = desk.act(case, "complete_assessment", "child_in_need", ASSESSED)
+    if conference:
+        case = desk.act(case, "complete_section47", "conference", {"findings": "Substantiated."})
+        case = desk.act(case, "book_conference", fields={"booked_for": "2026-12-10"})
+    return case
+
+
+def _social_care_entries(desk: Desk) -> list[tuple[str, str | None]]:
+    page = chronology.get_chronology(
+        session=desk.session,
+        actor=WORKER,
+        person_id=desk.person_id,
+        filters=Filters(agencies=frozenset({"childrens_social_care"})),
+        now=desk.clock.now(),
+    )
+    return [(e.type, e.summary) for e in page.entries]
+
+
+def test_a_family_moving_away_mid_enquiry_closes_the_case_with_rc5_ending_the_enquiry(
+    desk: Desk,
+) -> None:
+    """A family moves to another authority during a section 47 enquiry: the case closes as a
+    transfer (RC5), the enquiry ends that day (done, "transferred", on the chronology, not
+    left open or lost), nothing stays due, and the closure is audited like every step."""
+    case = _enquiring(desk, conference=False)
+    desk.days(2)
+    case = desk.act(case, "close", fields={"closure_reason": "RC5", "notes": "Moved to Leeds."})
+    assert (case.stage, case.closure_reason, case.due) == ("closed", "RC5", [])
+    (enquiry,) = [s for s in case.done if s.kind == "section47"]
+    assert (enquiry.outcome, enquiry.completed_on) == ("transferred", desk.today())
+    entries = _social_care_entries(desk)
+    assert entries[-2][0] == "section47" and "another local authority" in str(entries[-2][1])
+    assert entries[-1][0] == "case_closed"
+    assert "(RC5). The section 47 enquiry ended" in str(entries[-1][1])
+    audited = [e.detail.get("step") for e in desk.session.scalars(select(AuditEntry))]
+    assert "close" in audited
+
+
+def test_a_case_awaiting_its_conference_closes_with_rc5_cancelling_the_booked_conference(
+    desk: Desk,
+) -> None:
+    """Moved away before the initial conference: the case closes as a transfer, the booked
+    conference and its clock are cancelled (not held, not due), and the closure says so."""
+    case = _enquiring(desk, conference=True)
+    assert case.stage == "awaiting_conference"
+    case = desk.act(case, "close", fields={"closure_reason": "RC5"})
+    assert (case.stage, case.closure_reason, case.due) == ("closed", "RC5", [])
+    assert not any(s.kind == "initial_conference" for s in case.done)
+    (enquiry,) = [s for s in case.done if s.kind == "section47"]
+    assert enquiry.outcome == "conference"  # concluded before the move: left as it was
+    kind, summary = _social_care_entries(desk)[-1]
+    assert kind == "case_closed"
+    assert "initial conference booked for 2026-12-10 is cancelled" in str(summary)
+
+
+@pytest.mark.parametrize("conference", [False, True])
+def test_closing_mid_enquiry_for_any_reason_but_a_transfer_is_refused_and_changes_nothing(
+    desk: Desk, conference: bool
+) -> None:
+    """During an enquiry or awaiting its conference only RC5 closes the case: any other reason
+    is refused naming `closure_reason`, and the enquiry or the conference stays open."""
+    case = _enquiring(desk, conference=conference)
+    for reason in ("RC1", "RC7", "RC8"):
+        with pytest.raises(ValidationFailed) as refused:
+            desk.act(case, "close", fields={"closure_reason": reason})
+        (error,) = refused.value.errors
+        assert error.field == "closure_reason"
+        assert reason in error.message and "RC5" in error.message
+        now = desk.case(case.id)
+        assert (now.stage, now.version, now.closure_reason) == (case.stage, case.version, None)
+        assert {s.kind for s in now.due} == {s.kind for s in case.due}
+
+
+def test_a_transfer_mid_enquiry_still_needs_the_assessment_completed(desk: Desk) -> None:
+    """The census needs every assessment of a closed episode authorised (CIN rule 8867): a
+    transfer during an enquiry waits for the assessment like any closure."""
+    case = desk.referred(decision="strategy_discussion", urgency="red")
+    case = desk.act(
+        case, "strategy_discussion", "section47", {"attendees": ATTENDEES, "reasons": "Bruise."}
+    )
+    with pytest.raises(InvalidTransition, match="before closing"):
+        desk.act(case, "close", fields={"closure_reason": "RC5"})
+    assert desk.case(case.id).stage == "section47"

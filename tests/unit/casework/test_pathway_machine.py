@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
+from joinedup.access.service import NoRelationship
 from joinedup.casework import pathway, service
 from joinedup.casework.models import Case, CaseStep
 from joinedup.core.errors import InvalidTransition, ValidationFailed
@@ -69,7 +70,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     "end_looked_after": {"reason_ceased": "E13"},
     "cin_plan": {"outcomes_sought": "Regular meals."},
     "cin_review": {"notes": "Reviewed."},
-    "close": {"closure_reason": "RC1"},
+    "close": {"closure_reason": "RC5"},  # the one reason that closes at every stage offering it
     "oversight": {"risk_analysis": "Risk reducing.", "decisions": "Continue."},
     # The desk's own worker and manager, so that they keep their relationship with the child.
     "allocate": {
@@ -144,7 +145,9 @@ def _machine(session: Session) -> type[RuleBasedStateMachine]:
                         actor=service_actor(action),
                         late_reason="Late for a recorded reason." if late else "",
                     )
-            except (InvalidTransition, ValidationFailed):
+            except (InvalidTransition, ValidationFailed, NoRelationship):
+                # NoRelationship: once the case is allocated, a chair with no conference or
+                # review on it is refused before the table is asked; a refusal like the others.
                 savepoint.rollback()
                 now = self.desk.case(before.id)
                 assert (now.stage, now.version) == (before.stage, before.version)
@@ -207,7 +210,7 @@ def test_no_sequence_of_actions_reaches_an_invalid_state(session: Session) -> No
     run_state_machine_as_test(
         _machine(session),
         settings=settings(
-            max_examples=60,
+            max_examples=100,  # closing mid-enquiry (RC5) shortens many runs: enough reach a plan
             derandomize=True,  # the same sequences on both engines, so coverage is checkable
             stateful_step_count=40,
             deadline=None,

@@ -236,6 +236,47 @@ def test_a_case_closed_while_its_conference_is_due_holds_the_conference_first(
     assert track.stage == pathway.CLOSED
 
 
+def test_a_family_moving_away_mid_enquiry_or_before_the_conference_closes_the_case_rc5(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A history that closes a case on a transfer (RC5) during a section 47 enquiry or while
+    its initial conference is due: casework now closes it there, so the demo closes it as it
+    stands, inventing neither an enquiry outcome nor a conference; another reason at either
+    stage is still not planned (casework would refuse it)."""
+    import random
+    from types import SimpleNamespace
+
+    from joinedup.casework import pathway
+    from joinedup.demo import caseepisode, casetext
+    from joinedup.demo.caseplan import Track
+    from joinedup.demo.model import Person
+    from joinedup.demo.statutory import Step
+
+    monkeypatch.setattr(casetext, "chair", lambda d, rng: "Chair One")
+    monkeypatch.setattr(casetext, "attendees", lambda d, rng: [])
+    child = Person(pid="c1", given="Test", sex="F", dob=date(2015, 1, 1).toordinal(),
+                   culture="en", surnames=[(0, "Child")], nhs="", ethnicity="WBRI",
+                   language="en")  # fmt: skip
+    world = SimpleNamespace(end=date(2026, 11, 24).toordinal())
+    ctx: Any = SimpleNamespace(plan_rng=random.Random(1), d=None, world=world)
+    day = date(2024, 5, 22).toordinal()
+    conference_due = {"initial_conference": date(2024, 5, 21)}
+    for stage, due in ((pathway.SECTION47, {}), (pathway.AWAITING_CONFERENCE, conference_due)):
+        track = Track(episode="E1", child=child, worker="sw.assess.01", stage=stage,
+                      due=dict(due), section47_open=stage == pathway.SECTION47)  # fmt: skip
+        moved = Step(day, child, "", "case_closed", {"reason": "RC5"}, "Moved away.", "")
+        assert caseepisode._close(ctx, track, moved, day)
+        done = [(x["action"], x.get("outcome", ""), x["on"]) for _, x in track.lines]
+        assert done == [("close", "", "2024-05-22")], stage
+        assert track.lines[-1][1]["fields"]["closure_reason"] == "RC5"
+        assert track.stage == pathway.CLOSED and not track.section47_open
+    track = Track(episode="E2", child=child, worker="sw.assess.01", stage=pathway.SECTION47,
+                  due={}, section47_open=True)  # fmt: skip
+    other = Step(day, child, "", "case_closed", {"reason": "RC7"}, "Closed.", "")
+    assert not caseepisode._close(ctx, track, other, day)
+    assert track.lines == [] and track.stage == pathway.SECTION47
+
+
 def test_a_guardianship_order_to_foster_carers_ends_care_from_foster_care() -> None:
     """E45/E46 is a special guardianship order to the child's foster carers: the demo never
     moves such a child to a children's home (903 rule 516; casework refuses it), and draws
