@@ -780,9 +780,12 @@ def write_doc(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         methods = ", ".join(f"{k} {v}" for k, v in r["methods"].items())
         lines.append(
             f"- {r['engine']}: {methods}. p95 about persons in the store {r['known_p95']:.1f} "
-            f"ms, about new persons {r['new_p95']:.1f} ms. A mention's keys found "
-            f"{r['rows_p50']:.0f} (p50) and {r['rows_p95']:.0f} (p95) key rows. Statements sent "
-            f"(each execute, executemany or COPY, counted at the driver) per mention: "
+            f"ms, about new persons {r['new_p95']:.1f} ms. CPU of the bench's own process per "
+            f"mention (SQLite's work in it, PostgreSQL's server not), p50 / p95: whole "
+            f"{r['whole_cpu_p50']:.1f} / {r['whole_cpu_p95']:.1f} ms, resolution "
+            f"{r['resolution_cpu_p50']:.1f} / {r['resolution_cpu_p95']:.1f} ms. A mention's keys "
+            f"found {r['rows_p50']:.0f} (p50) and {r['rows_p95']:.0f} (p95) key rows. Statements "
+            f"sent (each execute, executemany or COPY, counted at the driver) per mention: "
             f"{r['statements_per_mention']:.1f} on the whole path, "
             f"{r['resolution_statements_per_mention']:.1f} of them in resolution "
             f"({r['statements_per_record']:.1f} a record). Store built in "
