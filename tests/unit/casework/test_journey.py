@@ -12,7 +12,7 @@ from joinedup.access.models import AuditEntry
 from joinedup.casework import contacts, lists, service
 from joinedup.casework.views import CaseView, StaleVersion
 from joinedup.chronology import service as chronology
-from joinedup.chronology.views import Filters
+from joinedup.chronology.views import Chronology, Filters
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from tests.unit.casework.support import (
     ASSESSED,
@@ -28,6 +28,17 @@ from tests.unit.casework.support import (
 )
 
 __all__ = ["desk"]  # the fixture
+
+
+def _social_care_page(desk: Desk) -> Chronology:
+    """The child's chronology as the worker reads it, children's social care's entries only."""
+    return chronology.get_chronology(
+        session=desk.session,
+        actor=WORKER,
+        person_id=desk.person_id,
+        filters=Filters(agencies=frozenset({"childrens_social_care"})),
+        now=desk.clock.now(),
+    )
 
 
 def due(case, kind: str) -> date:  # type: ignore[no-untyped-def]
@@ -75,13 +86,7 @@ def test_a_school_concern_goes_to_a_child_protection_plan_with_its_clocks(desk: 
 def test_every_step_is_on_the_chronology_and_in_the_audit_log(desk: Desk) -> None:
     case = desk.referred()
     case = desk.act(case, "complete_assessment", "child_in_need", ASSESSED)
-    page = chronology.get_chronology(
-        session=desk.session,
-        actor=WORKER,
-        person_id=desk.person_id,
-        filters=Filters(agencies=frozenset({"childrens_social_care"})),
-        now=desk.clock.now(),
-    )
+    page = _social_care_page(desk)
     kinds = [e.type for e in page.entries]
     assert kinds == ["note", "contact_outcome", "assessment"]
     assessed = page.entries[-1]
@@ -367,14 +372,7 @@ def _enquiring(desk: Desk, *, conference: bool) -> CaseView:
 
 
 def _social_care_entries(desk: Desk) -> list[tuple[str, str | None]]:
-    page = chronology.get_chronology(
-        session=desk.session,
-        actor=WORKER,
-        person_id=desk.person_id,
-        filters=Filters(agencies=frozenset({"childrens_social_care"})),
-        now=desk.clock.now(),
-    )
-    return [(e.type, e.summary) for e in page.entries]
+    return [(e.type, e.summary) for e in _social_care_page(desk).entries]
 
 
 def test_a_family_moving_away_mid_enquiry_closes_the_case_with_rc5_ending_the_enquiry(
