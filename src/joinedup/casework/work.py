@@ -482,7 +482,6 @@ def _beyond_assessment(w: Work) -> bool:
     ) is not None  # fmt: skip
 
 
-_TRANSFERRED = "RC5"  # transferred to another local authority
 _MID_ENQUIRY = {
     pathway.SECTION47: "during a section 47 enquiry",
     pathway.AWAITING_CONFERENCE: "while it awaits its initial child protection conference",
@@ -493,7 +492,7 @@ def _check_mid_enquiry(w: Work, d: steps.Closure) -> None:
     """Closing during a section 47 enquiry or before the initial conference it convened: only
     on a transfer to another authority (RC5), which takes the enquiry on; and not dated before
     the enquiry began or concluded (CIN rule 8565)."""
-    if d.closure_reason != _TRANSFERRED:
+    if d.closure_reason != dfe_codes.TRANSFERRED:
         raise ValidationFailed("This reason for closure does not fit the case", [FieldError(
             "closure_reason", f"{d.closure_reason} cannot close a case "
             f"{_MID_ENQUIRY[w.case.stage]}: only a transfer to another local authority "

@@ -34,6 +34,7 @@ REFERRAL_SOURCES = frozenset(
 PRIMARY_NEED = frozenset({"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"})
 CATEGORY_OF_ABUSE = frozenset({"NEG", "PHY", "EMO", "SAB", "MUL"})
 REASON_FOR_CLOSURE = frozenset({f"RC{n}" for n in range(1, 10)})
+TRANSFERRED = "RC5"  # case closed on a transfer to another local authority
 LEGAL_STATUS = frozenset(
     {"C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3"}
 )

@@ -239,7 +239,7 @@ def after_care(ep: Episode, child: Person, mine: list[Step]) -> list[Step]:
         return mine
     home, close = ended[-1], closed[0]
     reason, closure = (home.attrs or {}).get("reason"), (close.attrs or {}).get("reason")
-    if reason not in RETURNED_HOME or closure == "RC5":
+    if reason not in RETURNED_HOME or closure == dfe_codes.TRANSFERRED:
         return mine  # not a return home, or the family moved away
     ctx = ep.ctx
     r = _rng(ctx, child.pid, home.day, "support")
@@ -255,7 +255,9 @@ def after_care(ep: Episode, child: Person, mine: list[Step]) -> list[Step]:
         day += r.randint(28, 42)
     if moved is not None and moved <= min(until, ctx.world.end):
         text = "Family moved to another local authority; case transferred and closed."
-        out.append(Step(moved, child, "CLS", "case_closed", {"reason": "RC5"}, text, ""))
+        out.append(
+            Step(moved, child, "CLS", "case_closed", {"reason": dfe_codes.TRANSFERRED}, text, "")
+        )
     elif until <= ctx.world.end:
         text = "Support after the return home ended: needs met; case closed."
         out.append(Step(until, child, "CLS", "case_closed", {"reason": "RC7"}, text, ""))

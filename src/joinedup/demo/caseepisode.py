@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from joinedup.casework import pathway as p
+from joinedup.core.dfe_codes import TRANSFERRED
 from joinedup.core.workdays import is_working_day
 from joinedup.demo import casecare, caseleaving
 from joinedup.demo import caseplan as plan
@@ -337,12 +338,12 @@ def _transfer(ctx: Ctx, t: plan.Track, day: int) -> bool:
 
 def _close(ctx: Ctx, t: plan.Track, s: Step, day: int) -> bool:
     reason = str((s.attrs or {}).get("reason"))
-    if reason == "RC5":
+    if reason == TRANSFERRED:
         _transfer(ctx, t, day)
     elif t.stage == p.AWAITING_CONFERENCE:
         day, reason = _conference_before_closing(ctx, t, day, reason)
     if t.stage in (p.SECTION47, p.AWAITING_CONFERENCE):
-        if reason != "RC5":  # casework closes an enquiry's case only on a transfer
+        if reason != TRANSFERRED:  # casework closes an enquiry's case only on a transfer
             return False
         if "assessment" in t.due:  # completed before the case closes, as any closure needs
             plan.act(ctx, t, day, "complete_assessment", "child_in_need",

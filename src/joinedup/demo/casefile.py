@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from joinedup.core.dfe_codes import TRANSFERRED
 from joinedup.demo import care, caseepisode, csc
 from joinedup.demo.timeutil import iso_day, iso_dt
 
@@ -48,7 +49,7 @@ def _transfer(ep: Episode, day: int) -> None:
         day,
         "CLS",
         "case_closed",
-        {"reason": "RC5"},
+        {"reason": TRANSFERRED},
         "Family moved to another local authority; case transferred and closed.",
         "team manager",
     )
