@@ -83,6 +83,9 @@ def _replay_casework(plan: Path) -> int:
             plan=plan,
             authority=Authority(current.authority_name, current.authority_code),
             progress=lambda n: bar.advance(task, n),
+            on_refused=lambda line_id, what: bar.console.print(
+                f"refused at plan line {line_id}: {what}", markup=False, highlight=False
+            ),
         )
     common.console.print(summary.line())
     for what, steps in sorted(summary.refused.items()):

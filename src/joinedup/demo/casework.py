@@ -69,9 +69,15 @@ class _Episode:
 
 
 class Replay:
-    def __init__(self, engine: Engine, authority: Authority) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        authority: Authority,
+        on_refused: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.authority = authority
+        self.on_refused = on_refused  # told each refusal as it happens: (plan line id, what)
         self.episodes: dict[str, _Episode] = {}
         self.summary = ReplaySummary()
         self.traced: list[bytes] = []
@@ -124,6 +130,8 @@ class Replay:
             self.summary.refused[what] += 1
             if len(self.summary.refused_ids) < 50:
                 self.summary.refused_ids.append(str(line["id"]))
+            if self.on_refused is not None:
+                self.on_refused(str(line["id"]), what)
             return
         self.summary.steps += 1
         if line.get("trace"):
@@ -275,10 +283,13 @@ def replay(
     plan: Path,
     authority: Authority,
     progress: Callable[[int], None] | None = None,
+    on_refused: Callable[[str, str], None] | None = None,
 ) -> ReplaySummary:
     """Take every step of `plan` through the services; write the traced steps' records beside it
-    (casework.replayed.jsonl)."""
-    job = Replay(engine, authority)
+    (casework.replayed.jsonl). `on_refused` hears of each refused step as it happens (its plan
+    line id and what was refused: the action, the error and the fields named; no personal
+    data), so that a build of an hour or more shows a refusal when it happens, not at its end."""
+    job = Replay(engine, authority, on_refused)
     summary = job.run(plan, progress)
     plan.with_name("casework.replayed.jsonl").write_bytes(b"".join(t + b"\n" for t in job.traced))
     return summary

@@ -172,9 +172,17 @@ def test_the_plans_children_are_found_in_one_pass_as_the_ingest_linked_them(
     }
     (tmp_path / "bad.jsonl").write_bytes(orjson.dumps(bad) + b"\n")
     authority = Authority(settings.authority_name, settings.authority_code)
-    refused = replay(engine=clean_engine, plan=tmp_path / "bad.jsonl", authority=authority)
+    heard: list[tuple[str, str]] = []
+    refused = replay(
+        engine=clean_engine,
+        plan=tmp_path / "bad.jsonl",
+        authority=authority,
+        on_refused=lambda line_id, what: heard.append((line_id, what)),
+    )
     assert refused.refused == Counter({"contact: ValidationFailed (referral_source)": 1})
     assert refused.refused_ids == ["X000001:1"]
+    # ... and told as it happens, so that an hour's build shows it then, not at its end.
+    assert heard == [("X000001:1", "contact: ValidationFailed (referral_source)")]
 
 
 def test_a_trajectorys_statutory_steps_are_traced_to_the_records_the_services_wrote(
