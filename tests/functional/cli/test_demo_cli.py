@@ -95,3 +95,27 @@ def test_files_from_another_version_of_the_generator_are_not_reused(tmp_path: Pa
     assert not _already_generated(tmp_path, 5, 1, 3)
     (tmp_path / _STAMP).write_bytes(orjson.dumps({**stamp, "generator": "an older generator"}))
     assert not _already_generated(tmp_path, 5, 1, 2)
+
+
+def test_a_refused_step_is_named_when_it_happens_and_fails_the_build(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
+    out, settings = tmp_path / "demo", ("--children", "150", "--years", "3", "--seed", "11")
+    made = run(database_url, "generate", *settings, "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    plan = out / "casework.jsonl"
+    lines = [orjson.loads(raw) for raw in plan.read_bytes().splitlines()]
+    at = next(i for i, line in enumerate(lines) if line["action"] == "contact")
+    bad = lines[at]["id"]
+    lines[at]["fields"]["referral_source"] = "ZZ"  # not a CIN census code
+    plan.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+
+    built = run(database_url, "build", *settings, "--out", str(out))
+
+    assert built.returncode == 1, built.stderr
+    told = f"refused at plan line {bad}: contact: ValidationFailed (referral_source)"
+    assert told in built.stderr
+    # Told before the replay's summary, that is, while it ran; the build then fails.
+    assert built.stderr.index(told) < built.stderr.index("refused: contact: ValidationFailed")
+    with clean_engine.connect() as connection:  # the workforce is not seeded after a refusal
+        assert connection.scalar(select(func.count()).select_from(Team)) == 0
