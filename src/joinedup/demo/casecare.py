@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import math
 import random
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -279,8 +280,11 @@ def _outcomes(ctx: Ctx, child: Person, start: int, end: int) -> list[Step]:
 
     out = []
     for march in ctx.world.march31:
-        if not (start <= march - 365 and march < end):
-            continue
+        if (
+            not (start <= march - 365 and march < end)
+            or f"{date.fromordinal(march):%m%d}" != "0331"
+        ):
+            continue  # the world's last stock day may be its as-of day: no outcomes are due then
         r = _rng(ctx, child.pid, march, "outcomes")
         year_start = march - 364
         misuse = birthday(child.dob, 11) <= march and r.random() < 0.06

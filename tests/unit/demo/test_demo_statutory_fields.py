@@ -291,3 +291,14 @@ def test_a_guardianship_order_to_foster_carers_ends_care_from_foster_care() -> N
         assert other == "K2" or other == ended_sgo
     homes = [casecare._place_for(random.Random(s), 14, 3, foster_only=False) for s in range(50)]
     assert "K2" in homes
+
+
+def test_a_years_outcomes_are_recorded_only_in_the_weeks_before_its_31_march(
+    plan: list[Line],
+) -> None:
+    """OC2's health and outcomes are for a year ending 31 March. The world's last stock day is
+    its as-of day (a part-year): nothing is recorded for it as if a year had ended there."""
+    outcomes = [date.fromisoformat(line["on"]) for line in plan if line["action"] == "cla_outcomes"]
+    assert outcomes
+    for day in outcomes:
+        assert day.month == 3 and day.day <= 28, day
