@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from joinedup.casework.clocks import london_day
 from joinedup.cli import common
 from joinedup.cli.returns import app
 from joinedup.core.clock import SystemClock
@@ -49,6 +50,14 @@ def ssda903_command(
     counts = ", ".join(f"{name} {n:,}" for name, n in export.counts().items())
     common.console.print(f"SSDA903 {export.year.label} written to {out} in "
                          f"{time.monotonic() - started:,.1f} s: {counts}.")  # fmt: skip
+    window = export.year
+    if window.end >= london_day(now):
+        common.console.print(
+            f"The {window.label} year ends on {window.end:%-d %B %Y}: this is the return so "
+            "far. A child in care today is returned as looked after on 31 March, and the "
+            "year's health and outcomes (OC2), recorded in the weeks before it, are not due yet.",
+            soft_wrap=True,
+        )
     for gap, n in sorted(export.gaps.items()):
         common.console.print(f"  not recorded: {gap}: {n:,}")
     for query, n in sorted(export.queries.items()):

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor
+from joinedup.casework.clocks import london_day
 from joinedup.config import Settings
+from joinedup.core.clock import SystemClock
 from joinedup.db.session import unit_of_work
 from joinedup.reports.ssda903 import COLUMNS, FILES
 from joinedup.testing import FrozenClock
@@ -47,6 +49,8 @@ def test_every_table_is_written_with_its_columns_and_the_export_audited(
     assert done.returncode == 0, done.stderr
     assert "SSDA903 2026-27 written to" in done.stdout and "Episodes 1," in done.stdout
     assert "not recorded: Reviews" not in done.stdout
+    so_far = "The 2026-27 year ends on 31 March 2027: this is the return so far."
+    assert (so_far in done.stdout) == (london_day(SystemClock().now()) <= date(2027, 3, 31))
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES.values())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["903"]  # nothing left beside it
     with (out / "episodes.csv").open(newline="") as handle:
@@ -61,6 +65,7 @@ def test_every_table_is_written_with_its_columns_and_the_export_audited(
     forced = run(database_url, "returns", "ssda903", "--year", "2026", "--out", str(out),
                  "--force")  # fmt: skip
     assert forced.returncode == 0, forced.stderr
+    assert "this is the return so far" not in forced.stdout  # 2025-26 has ended
     assert "dolo.csv" not in {p.name for p in out.iterdir()}  # DoLo from 2026-27 only
     assert (out / "episodes.csv").read_text().splitlines() == [",".join(COLUMNS["Episodes"])]
 
