@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, delete, select, update
@@ -99,6 +100,7 @@ def relink_all(
     index = {row.id: i for i, row in enumerate(rows)}
     must, cannot = _constraints(session, [r.id for r in rows], index, human, attached, current)
     summary.must_links, summary.cannot_links = len(must), len(cannot)
+    cannot += _named_together(rows)
     summary.timings["read"] = time.perf_counter() - started
     result = link(
         identities, threshold=threshold, engine=engine, model=model, must=must, cannot=cannot,
@@ -215,6 +217,17 @@ def _constraints(
                 if anchor != position:
                     must.append((anchor, position))
     return must, cannot
+
+
+def _named_together(rows: Sequence[MentionRow]) -> list[tuple[int, int]]:
+    """The subjects of one record are different people (ADR 0005, 2026-11-25): each pair of a
+    record's subjects of one kind, as index pairs, held apart as a person's "not the same"
+    is."""
+    by_record: dict[tuple[int, str], list[int]] = {}
+    for position, row in enumerate(rows):
+        by_record.setdefault((row.event_id, row.kind), []).append(position)
+    return [pair for found in by_record.values() if len(found) > 1
+            for pair in combinations(found, 2)]  # fmt: skip
 
 
 def _assign(

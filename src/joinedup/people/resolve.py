@@ -2,7 +2,9 @@
 
 In order, for each mention: (0) the same subject of an earlier version of the same record,
 (1) a source's own local id seen before, (2) a valid NHS number or UPN already held; when these
-trusted facts disagree nothing is guessed: a provisional person and a review task. (3) An
+trusted facts disagree, or the person found holds another NHS number, or another subject of the
+same record is that person already (the subjects of one record are different people), nothing
+is guessed: a provisional person and a review task (ADR 0005, 2026-11-25). (3) An
 identical, informative identity held by exactly one person. (4) Candidates sharing blocking keys,
 scored by the linkage model: at or above the upper threshold, a link; between the thresholds, a
 provisional person and a review task proposing the candidate; below, a new person.
@@ -101,6 +103,7 @@ class Batch:
         self.by_person: dict[int, list[int]] = {}
         self.absorbed: dict[int, list[int]] = {}
         self.cannot: set[frozenset[int]] = set()
+        self.named: dict[int, set[int]] = {}  # event -> the persons its subjects are linked to
         self.previous: dict[tuple[int, str], tuple[int, int]] = {}
         self.revised: set[int] = set()
         self.ids = KeyPool(session, store.T_PERSON, store.T_IDENTITY)
@@ -205,12 +208,13 @@ class Batch:
             return
         if persons:
             method, person = trusted[0]
-            if reason := self._identifier_conflict(feats, person):
+            if reason := self._identifier_conflict(feats, person) or self._beside(row, person):
                 self._conflict(row, feats, keys, {person}, reason)
                 return
             self._link(row, feats, keys, person, method)
             return
-        if (holder := self._same_identity(row, feats)) is not None:
+        holder = self._same_identity(row, feats)
+        if holder is not None and not self._beside(row, holder):
             self._link(row, feats, keys, holder, "same_identity")
             return
         self._score(row, feats, keys)
@@ -248,16 +252,24 @@ class Batch:
         ]
 
     def _identifier_conflict(self, feats: Features, person: int) -> str | None:
-        """A trusted match whose person holds another valid NHS number (or UPN) and not this."""
+        """A match whose person holds another valid NHS number and not this one, whatever else
+        they share (an NHS number is one person's: a UPN or local id that matches as well says
+        the records disagree, not that the person has two); or another UPN and not this one,
+        unless the NHS number matches (it outranks the UPN, as in batch clustering)."""
         held = self._identities_of(person)
         nhs = {i.features.get("nhs") for i in held} - {None}
         upn = {i.features.get("upn") for i in held} - {None}
-        same = feats["nhs"] in nhs or feats["upn"] in upn
-        if feats["nhs"] and nhs and not same:
+        if feats["nhs"] and nhs and feats["nhs"] not in nhs:
             return "the person holds a different NHS number"
-        if feats["upn"] and upn and not same:
+        if feats["upn"] and upn and feats["upn"] not in upn and feats["nhs"] not in nhs:
             return "the person holds a different unique pupil number"
         return None
+
+    def _beside(self, row: MentionRow, person: int) -> str | None:
+        """Another subject of the same record is linked to this person already: the subjects of
+        one record are different people (twins named together, a mother and her daughter)."""
+        named = {self.survivor(p) for p in self.named.get(row.event_id, ())}
+        return "another subject of the same record is this person" if person in named else None
 
     def _same_identity(self, row: MentionRow, feats: Features) -> int | None:
         """The one person holding this exact identity, if it says enough to tell people apart."""
@@ -286,8 +298,8 @@ class Batch:
     def _score(self, row: MentionRow, feats: Features, keys: list[str]) -> None:
         scored: list[_Scored] = []
         for person, _ in self._ranked(row.kind, keys):
-            if self._identifier_conflict(feats, person):
-                continue  # a person holding another NHS number or UPN is another person
+            if self._identifier_conflict(feats, person) or self._beside(row, person):
+                continue  # holding another NHS number or UPN, or named beside it: another person
             held = self._identities_of(person)
             if persons_conflict([feats], [i.features for i in held]):
                 continue  # another date of birth, sex or given name on every identity held
@@ -329,7 +341,8 @@ class Batch:
         them go on finding the person they found before, and one conflict does not breed more.
         """
         untrusted = [k for k in keys if not k.startswith(TRUSTED_PREFIXES)]
-        if (holder := self._same_identity(row, feats)) is not None and holder not in persons:
+        holder = self._same_identity(row, feats)
+        if holder is not None and holder not in persons and not self._beside(row, holder):
             self._link(row, feats, untrusted, holder, "same_identity")
             return
         provisional = self._new_person(row.kind)
@@ -378,6 +391,8 @@ class Batch:
             return
         key = f"b:{mother}"
         for person, _ in self.keys.get(key, ()):
+            if self._beside(row, self.survivor(person)):
+                continue  # twins expected: two unborn subjects of one record
             for other in self._identities_of(self.survivor(person)):
                 if _same_pregnancy(feats["edd"], other.features.get("edd")):
                     self._link(row, feats, [key], self.survivor(person), "mother_and_edd")
@@ -431,6 +446,7 @@ class Batch:
         )
         self.result.links[row.id] = person
         self.result.methods[row.id] = method
+        self.named.setdefault(row.event_id, set()).add(person)
 
     def _attach(self, row: MentionRow, feats: Features, keys: list[str], person: int) -> int:
         """The person's identity for these features: a sighting of a held one, or a new one."""

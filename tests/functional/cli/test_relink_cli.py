@@ -8,14 +8,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor
-from joinedup.intake.models import Mention
+from joinedup.intake.models import Event, Mention, SourceRecord
 from joinedup.people import merges, service
 from joinedup.people.models import LinkHistory, MentionLink, Person, PersonIdentity
+from tests.unit.people.support import child, rec
 
 JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -115,6 +117,43 @@ def test_relinks_the_store_and_keeps_every_decision(
         assert len(set(persons_of(session, a_mentions + b_mentions).values())) == 1
         apart = persons_of(session, [m1, m2])
         assert apart[m1] != apart[m2]
+
+
+def test_twins_named_in_one_record_stay_two_people_after_relinking(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
+    """The subjects of one record are different people (ADR 0005, 2026-11-25): twins whose
+    names the model takes for one (John and Jon), known to health and to the school each by one
+    record and named together by a third, are not clustered into one child by `link --all`."""
+    built = run(database_url, "demo", "build", "--children", "150", "--years", "3",
+                "--seed", "5", "--out", tmp_path / "demo")  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    home = {"lines": ["4 Sallow Street"], "town": "Testtown", "postcode": "ZZ4 4ZZ"}
+    twin = {"family_name": "Hallam", "date_of_birth": "2014-09-02", "address": home}
+    records = [
+        rec(child(given_names="John", **twin), record_id="ed:1",
+            source={"agency": "health", "organisation": "Testshire Hospital"}),
+        rec(child(given_names="Jon", **twin), record_id="sch:1",
+            source={"agency": "education", "organisation": "Testshire School"}),
+        rec(child(given_names="John", **twin),
+            child(ref="c2", relationship="sibling", given_names="Jon", **twin),
+            record_id="cs:1", source={"agency": "police", "organisation": "Testshire Police"}),
+    ]  # fmt: skip
+    (tmp_path / "twins.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    ingested = run(database_url, "ingest", tmp_path / "twins.jsonl")
+    assert ingested.returncode == 0, ingested.stderr
+
+    done = run(database_url, "link", "--all")
+    assert done.returncode == 0, done.stderr
+    with Session(clean_engine) as session:
+        named = session.execute(
+            select(Mention.ref, MentionLink.person_id)
+            .join(MentionLink, MentionLink.mention_id == Mention.id)
+            .join(Event, Event.id == Mention.event_id)
+            .join(SourceRecord, SourceRecord.id == Event.source_record_id)
+            .where(SourceRecord.record_id == "cs:1")
+        ).all()
+        assert len(named) == 2 and named[0].person_id != named[1].person_id
 
 
 def test_link_needs_a_file_or_all(tmp_path: Path, database_url: str) -> None:

@@ -195,3 +195,63 @@ def test_a_pregnancys_records_find_its_identity_beside_a_sisters_pregnancy(peopl
     later = about("2027-09-01")
     people.submit(later)
     assert people.person(later["record_id"], "u1") != people.person(first["record_id"], "u1")
+
+
+def _tasks_for(people: Store, mention_id: int) -> list[ReviewTask]:
+    return list(
+        people.session.scalars(select(ReviewTask).where(ReviewTask.mention_id == mention_id))
+    )
+
+
+def test_a_matching_upn_does_not_give_a_person_a_second_nhs_number(people: Store) -> None:
+    """Twins at one school: the school's UPN for one twin on a record with the other twin's NHS
+    number. The NHS number is one person's, so the records disagree: a review, not a link."""
+    school = rec(child(nhs_number=nhs(7), upn=upn(7)))
+    gp = {"agency": "health", "organisation": "Testshire GP"}
+    other = rec(child(nhs_number=nhs(8), upn=upn(7)), source=gp)
+    people.submit(school)
+    people.submit(other)
+    link = people.link(other["record_id"])
+    assert link.person_id != people.person(school["record_id"])
+    assert link.method == "new_person"
+    (task,) = _tasks_for(people, link.mention_id)
+    assert task.candidate_person_id == people.person(school["record_id"])
+    assert task.reason == "the person holds a different NHS number"
+    # The same NHS number with another UPN still links: the NHS number outranks the UPN.
+    moved = rec(child(nhs_number=nhs(7), upn=upn(9)))
+    people.submit(moved)
+    assert people.person(moved["record_id"]) == people.person(school["record_id"])
+
+
+def test_two_subjects_of_one_record_are_never_one_person(people: Store) -> None:
+    """Twins named together: the second twin's UPN was wrongly held by the first twin's person
+    (as after an earlier wrong link). The record names both, so it cannot be one person."""
+    known = rec(child(given_names="Tomas", nhs_number=nhs(11), upn=upn(12)))
+    both = rec(
+        child(ref="c1", given_names="Tomas", nhs_number=nhs(11)),
+        child(ref="c2", given_names="Tamas", upn=upn(12), relationship="sibling"),
+    )
+    people.submit(known)
+    people.submit(both)
+    tomas = people.person(known["record_id"])
+    assert people.person(both["record_id"], "c1") == tomas
+    second = people.link(both["record_id"], "c2")
+    assert second.person_id != tomas and second.method == "new_person"
+    (task,) = _tasks_for(people, second.mention_id)
+    assert task.candidate_person_id == tomas
+    assert task.reason == "another subject of the same record is this person"
+
+
+def test_two_subjects_of_one_record_are_not_scored_onto_one_person(people: Store) -> None:
+    """With no identifier at all, the model may find both twins like the one person known; the
+    second subject of the record is then not linked to the person the first one was."""
+    known = rec(child(given_names="Tomas"))
+    both = rec(
+        child(ref="c1", given_names="Tomas"),
+        child(ref="c2", given_names="Tomas", relationship="sibling"),
+    )
+    people.submit(known)
+    people.submit(both)
+    first, second = people.person(both["record_id"], "c1"), people.person(both["record_id"], "c2")
+    assert first == people.person(known["record_id"])
+    assert second != first
