@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.models import User
 from joinedup.access.roles import Actor, Role
-from joinedup.casework import contacts, leaving_care, service
+from joinedup.casework import contacts, leaving_care, pathway, service
 from joinedup.casework.chronicle import Authority
 from joinedup.casework.leaving_care_models import LeavingCare
 from joinedup.casework.models import Case, Contact
@@ -52,20 +52,26 @@ class ReplaySummary:
     refused: Counter[str] = field(default_factory=Counter)  # "action: error (fields)" -> steps
     refused_ids: list[str] = field(default_factory=list)  # the plan's line ids, the first 50
     unresolved: int = 0  # episodes whose child's record is not linked to a person
+    joined: int = 0  # episodes whose child's case was open already: another child's, joined
+    joined_steps: int = 0  # the steps of those episodes after their contact, not replayed
     seconds: float = 0.0
 
     def line(self) -> str:
         return (
             f"Casework replayed: {self.steps:,} steps, {self.contacts:,} contacts, "
             f"{self.cases:,} cases in {self.seconds:,.0f} s; refused {sum(self.refused.values())}"
-            f", children not found {self.unresolved}."
-        )
+            f", children not found {self.unresolved}"
+            + (f"; contacts added to a case open already {self.joined} (their episodes' "
+               f"{self.joined_steps:,} later steps not replayed)" if self.joined else "")
+            + "."
+        )  # fmt: skip
 
 
 @dataclass
 class _Episode:
     person_id: int | None
     case_id: int | None = None
+    joined: bool = False  # its contact went to a case open already: its own steps cannot follow
 
 
 class Replay:
@@ -113,6 +119,7 @@ class Replay:
             if person_id is None:
                 self.summary.unresolved += 1
         if episode.person_id is None or (line["action"] != "contact" and episode.case_id is None):
+            self.summary.joined_steps += episode.joined
             return
         now = datetime.fromisoformat(line["at"])
         before = _last_record(session) if line.get("trace") else 0
@@ -149,14 +156,25 @@ class Replay:
         )  # fmt: skip
         c = contacts.triage(session=session, actor=mash, contact_id=c.id, urgency=f["urgency"],
                             expected_version=c.version, now=now)  # fmt: skip
-        c = contacts.decide(session=session, actor=mash, contact_id=c.id, decision=f["decision"],
-                            rationale=f["rationale"], late_reason=late,
+        decision, rationale = f["decision"], f["rationale"]
+        if decision in pathway.OPENS_CASE and service.open_case_of(session, ep.person_id):
+            # The child's case is open already, which the plan did not foresee: the store holds
+            # two of the plan's children as one person (identity resolution joined them). The
+            # front door does what the service asks, adds the contact to the open case; this
+            # episode's own steps, planned for a case of its own, cannot follow.
+            decision, rationale = pathway.OPEN_CASE, "Added to the child's open case."
+            ep.joined = True
+        c = contacts.decide(session=session, actor=mash, contact_id=c.id, decision=decision,
+                            rationale=rationale, late_reason=late,
                             expected_version=c.version, now=now)  # fmt: skip
         c = contacts.sign_off(session=session, actor=self.actor("manager"),
                               authority=self.authority, contact_id=c.id, approve=True,
                               expected_version=c.version, now=now)  # fmt: skip
-        ep.case_id = c.case_id
         self.summary.contacts += 1
+        if ep.joined:
+            self.summary.joined += 1
+            return
+        ep.case_id = c.case_id
         self.summary.cases += c.case_id is not None
 
     def act(self, session: Session, ep: _Episode, line: dict[str, Any], now: datetime) -> None:

@@ -147,7 +147,7 @@ def test_the_plans_children_are_found_in_one_pass_as_the_ingest_linked_them(
     children = children_of(out / "casework.jsonl")
     assert len(children) > 50
     with Session(clean_engine) as session:
-        found = persons_of(session, {*children, ("no:such-record", "c1")})
+        found = persons_of(session, {*children, ("no:such-record", "c1")})  # used below too
         assert set(found) == children
         for (record_id, ref), person_id in sorted(found.items())[:40]:
             linked = session.scalar(
@@ -183,6 +183,40 @@ def test_the_plans_children_are_found_in_one_pass_as_the_ingest_linked_them(
     assert refused.refused_ids == ["X000001:1"]
     # ... and told as it happens, so that an hour's build shows it then, not at its end.
     assert heard == [("X000001:1", "contact: ValidationFailed (referral_source)")]
+
+    # Two of the plan's children that the store holds as one person (identity resolution joined
+    # them): the second referral finds the first one's case open. The front door adds the
+    # contact to that case, as the service asks; the episode's own later steps are not taken.
+    with Session(clean_engine) as session:
+        open_now = set(session.scalars(select(Case.person_id).where(Case.stage != "closed")))
+    referral = next(
+        line
+        for line in lines
+        if line["action"] == "contact"
+        and line["fields"]["decision"] == "referral"
+        and found[(line["child"]["record_id"], line["child"]["ref"])] not in open_now
+    )
+    follows = next(
+        line
+        for line in lines
+        if line["episode"] == referral["episode"] and line["action"] != "contact"
+    )
+    twice = [
+        {**referral, "id": "J000001:1", "episode": "J000001"},
+        {**referral, "id": "J000002:1", "episode": "J000002"},
+        {**follows, "id": "J000002:2", "episode": "J000002"},
+    ]  # fmt: skip
+    (tmp_path / "joined.jsonl").write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in twice))
+    joined = replay(engine=clean_engine, plan=tmp_path / "joined.jsonl", authority=authority)
+    assert not joined.refused
+    assert (joined.contacts, joined.cases, joined.joined, joined.joined_steps) == (2, 1, 1, 1)
+    assert "contacts added to a case open already 1" in joined.line()
+    with Session(clean_engine) as session:
+        first, second = session.scalars(select(Contact).order_by(Contact.id.desc()).limit(2)).all()[
+            ::-1
+        ]
+        assert (first.decision, second.decision) == ("referral", "open_case")
+        assert second.case_id == first.case_id is not None
 
 
 def test_a_trajectorys_statutory_steps_are_traced_to_the_records_the_services_wrote(
