@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from joinedup.core import dfe_codes
 from joinedup.demo.context import Ctx
 from joinedup.demo.emitter import Json
 from joinedup.demo.model import Household, Person, Residence, Spell
@@ -90,7 +91,12 @@ def _course(rng: random.Random, legal: str, age: float) -> tuple[int, str]:
     if age < 3 and roll < 0.4:
         return max(days // 2, 500), rng.choice(("E11", "E11", "E12"))
     if roll < 0.6:
-        return days, rng.choice(("E45", "E46", "E47", "E41"))
+        ended = rng.choice(("E45", "E46", "E47", "E41"))
+        if legal == "E1" and ended in dfe_codes.SGO_TO_FOSTER_CARERS:
+            # Placed for adoption from the start (a placement order), never fostered: an
+            # order to former foster carers cannot end it (rule 516); relatives come forward.
+            ended = "E47"
+        return days, ended
     return days, rng.choice(("E4A", "E4A", "E13"))
 
 

@@ -293,6 +293,24 @@ def test_a_guardianship_order_to_foster_carers_ends_care_from_foster_care() -> N
     assert "K2" in homes
 
 
+def test_a_child_placed_for_adoption_from_the_start_never_leaves_care_to_foster_carers() -> None:
+    """A period that begins with a placement order (E1) is an adoptive placement from day one:
+    it cannot end in an order to former foster carers (E45, E46; rule 516, which casework
+    refuses). The same numbers are drawn, so nothing else about the period changes."""
+    import random
+
+    from joinedup.demo import care
+
+    sgo = dfe_codes.SGO_TO_FOSTER_CARERS
+    for seed in range(400):
+        placed = care._course(random.Random(seed), "E1", 6.0)
+        fostered = care._course(random.Random(seed), "C2", 6.0)
+        assert placed[1] not in sgo
+        assert placed[0] == fostered[0]
+        assert placed[1] == fostered[1] or (fostered[1] in sgo and placed[1] == "E47")
+    assert any(care._course(random.Random(s), "C2", 6.0)[1] in sgo for s in range(400))
+
+
 def test_a_years_outcomes_are_recorded_only_in_the_weeks_before_its_31_march(
     plan: list[Line],
 ) -> None:
