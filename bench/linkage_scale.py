@@ -43,9 +43,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().with_name("linkage")))
 
 import linkage_data
+import orjson
 
 from joinedup.demo.linkage_training import identities
 from joinedup.people.linkage.types import Identity
+from joinedup.people.relink import named_together
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "bench"
@@ -99,13 +101,14 @@ def run_ours(records: Path, size: int) -> Result:
     from joinedup.people.linkage.train import PREDICTION_RULES
 
     given = list(islice(identities(records), size))
+    cannot = named_together(list(islice(subject_records(records), size)))
     watch = Stopwatch()
     watch.wrap(batch, "_candidates", "score")  # Splink's predict, then the guard in Python
     watch.wrap(LinkerInference, "predict", "splink_predict")
     watch.wrap(batch, "cluster", "cluster")
     watch.wrap(batch, "to_arrow", "rows")
     started = time.perf_counter()
-    result = batch.link(given, threshold=Settings().link_upper, engine="duckdb")
+    result = batch.link(given, threshold=Settings().link_upper, engine="duckdb", cannot=cannot)
     seconds = time.perf_counter() - started
     t = result.timings
     rows = watch.last["rows"]
@@ -116,6 +119,7 @@ def run_ours(records: Path, size: int) -> Result:
         "pairs_scored": result.pairs_scored,
         "blocked_pairs": blocked_pairs(Counter(values) for values in keys),
         "persons": len(set(result.labels)),
+        "cannot_links": len(cannot),
         "links": result.links,
         "guarded": result.guarded,
         "refused": result.refused,
@@ -168,6 +172,16 @@ def run_splink(input_csv: Path, out_csv: Path) -> Result:
 
 
 # Inputs ----------------------------------------------------------------------------------------
+
+
+def subject_records(records: Path) -> Iterator[tuple[int, str]]:
+    """Each identity's record (its line) and kind, in the order `identities` reads them: the
+    subjects of one record of one kind are held apart, as `joinedup link --all` holds them."""
+    with records.open("rb") as lines:
+        for number, line in enumerate(lines):
+            for subject in orjson.loads(line)["subjects"]:
+                if subject["role"] != "unborn":
+                    yield number, subject["role"]
 
 
 def source(children: int) -> Path:
@@ -319,15 +333,15 @@ def _split(r: Result) -> str:
 
 def rows_table(results: list[Result]) -> list[str]:
     lines = [
-        "| tool | identities | distinct | blocked pairs | pairs scored | persons "
-        "| linkage s | split (s) | process s | peak MiB | load | ours ÷ Splink |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| tool | identities | distinct | blocked pairs | pairs scored | cannot-links "
+        "| persons | linkage s | split (s) | process s | peak MiB | load | ours ÷ Splink |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     by_key = {(r["tool"], r["size"]): r for r in results}
     for r in results:
         if "error" in r:
             lines.append(
-                f"| {NAMES[r['tool']]} | {r['size']:,} | | | | | – | {r['error']} | "
+                f"| {NAMES[r['tool']]} | {r['size']:,} | | | | | | – | {r['error']} | "
                 f"{_n(r['process_s'])} | {_n(r['peak_mib'])} | {_n(r.get('load_1min'), '.1f')} "
                 "| |"
             )
@@ -338,7 +352,8 @@ def rows_table(results: list[Result]) -> list[str]:
             ratio = f"{r['seconds'] / peer['seconds']:.2f}"
         lines.append(
             f"| {NAMES[r['tool']]} | {r['identities']:,} | {r['distinct']:,} | "
-            f"{r['blocked_pairs']:,} | {r['pairs_scored']:,} | {r['persons']:,} | "
+            f"{r['blocked_pairs']:,} | {r['pairs_scored']:,} | {_n(r.get('cannot_links'))} | "
+            f"{r['persons']:,} | "
             f"{r['seconds']:,.0f} | {_split(r)} | {r['process_s']:,.0f} | {r['peak_mib']:,.0f} "
             f"| {_n(r.get('load_1min'), '.1f')} | {ratio} |"
         )
@@ -400,20 +415,22 @@ def report(results: list[Result], args: argparse.Namespace, m: dict[str, Any]) -
     return [
         "### Identity linkage: 0.1 M, 0.3 M and 1 M mentions",
         "",
-        'Ours is `batch.link(identities, threshold=Settings().link_upper, engine="duckdb")`: '
-        "features, unsupervised training with Splink 5, scoring the blocked pairs, the guards, "
-        "re-weighing and constrained clustering. The peer is plain Splink 5 configured as "
-        "`bench/linkage/linkage_splink.py` configures it (the tutorial's settings), on the same "
-        "identities written to a link-file CSV. *Distinct*: identities left after exact "
-        "repeats are collapsed (ours scores one row per distinct identity; plain Splink scores "
-        "every row). *Blocked pairs*: the pairs each blocking rule brings together, summed over "
-        "the rules (a pair two rules share counts twice). *Pairs scored*: the pairs scoring "
-        "returns (ours: within 6 bits of the threshold and not held apart by a guard; plain "
-        "Splink: match probability ≥ 0.5). *Persons*: clusters, single identities included. "
-        "*Linkage s*: the work timed inside the run's process (ours: `link()`; plain Splink: "
-        "its runner less reading the CSV); *process s* adds start-up and reading the input. "
-        "*Load*: the machine's 1-minute load average as the run started (other work shared "
-        "the 2 cores).",
+        'Ours is `batch.link(identities, threshold=Settings().link_upper, engine="duckdb", '
+        "cannot=...)`: features, unsupervised training with Splink 5, scoring the blocked "
+        "pairs, the guards, re-weighing and constrained clustering, with the subjects of one "
+        "record of one kind held apart as `joinedup link --all` holds them (*cannot-links*, the"
+        " pairs held apart; absent from results of before 25 November 2026). The peer is plain "
+        "Splink 5 configured as `bench/linkage/linkage_splink.py` configures it (the tutorial's"
+        " settings), on the same identities written to a link-file CSV. *Distinct*: identities "
+        "left after exact repeats are collapsed (ours scores one row per distinct identity; "
+        "plain Splink scores every row). *Blocked pairs*: the pairs each blocking rule brings "
+        "together, summed over the rules (a pair two rules share counts twice). *Pairs scored*:"
+        " the pairs scoring returns (ours: within 6 bits of the threshold and not held apart by"
+        " a guard; plain Splink: match probability ≥ 0.5). *Persons*: clusters, single "
+        "identities included. *Linkage s*: the work timed inside the run's process (ours: "
+        "`link()`; plain Splink: its runner less reading the CSV); *process s* adds start-up "
+        "and reading the input. *Load*: the machine's 1-minute load average as the run started "
+        "(other work shared the 2 cores).",
         "",
         f"Measured {m.get('date') or f'{datetime.now(UTC):%Y-%m-%d}'} on {m['host']} "
         f"({m['arch']}, {m['cores']} cores, "

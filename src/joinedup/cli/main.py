@@ -14,6 +14,8 @@ import typer
 from typer import _click as click  # typer 0.29 carries its own click; its groups take these types
 from typer.core import TyperGroup
 
+DATABASE_FAILED = 3  # the exit code of a command the database failed (as `ingest`'s)
+
 # name -> (module in joinedup.cli, its attribute): a Typer of subcommands, or one command.
 COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("accounts", "app"),
@@ -63,6 +65,26 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             self.commands[cmd_name] = load(cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a database that fails (locked, unreachable, not a database) ends it
+        with a clear message and exit code 3, not a traceback. The message names the error's
+        kind only: a driver's text can quote the values of the statement that failed."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            from sqlalchemy.exc import SQLAlchemyError  # imported here: most commands never fail
+
+            if not isinstance(error, SQLAlchemyError):
+                raise
+            cause = type(getattr(error, "orig", None) or error).__name__
+            click.echo(
+                f"error: the database failed ({type(error).__name__}: {cause}); the command "
+                "stopped, and what it had not committed was rolled back. Is the database "
+                "reachable, and is another process holding it (a build, a backup)?",
+                err=True,
+            )
+            raise typer.Exit(DATABASE_FAILED) from error
 
 
 app = typer.Typer(

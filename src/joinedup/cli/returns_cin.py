@@ -45,7 +45,7 @@ def cin(
     took = time.monotonic() - began
     say = common.console.print
     say(f"CIN census {period.label} written to {out} in {took:.1f} s.", soft_wrap=True)
-    if period.end >= london_day(clock.now()):
+    if not period.ended_by(london_day(clock.now())):
         say(f"The {period.label} year ends on {period.end:%-d %B %Y}: this is the census so far.")
     say(f"Children {found.children:,}; episodes {found.episodes:,}; assessments "
         f"{found.assessments:,}; section 47 enquiries {found.section47s:,}; child protection "

@@ -51,7 +51,7 @@ def ssda903_command(
     common.console.print(f"SSDA903 {export.year.label} written to {out} in "
                          f"{time.monotonic() - started:,.1f} s: {counts}.")  # fmt: skip
     window = export.year
-    if window.end >= london_day(now):
+    if not window.ended_by(london_day(now)):
         common.console.print(
             f"The {window.label} year ends on {window.end:%-d %B %Y}: this is the return so "
             "far. A child in care today is returned as looked after on 31 March, and the "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
@@ -100,7 +100,7 @@ def relink_all(
     index = {row.id: i for i, row in enumerate(rows)}
     must, cannot = _constraints(session, [r.id for r in rows], index, human, attached, current)
     summary.must_links, summary.cannot_links = len(must), len(cannot)
-    cannot += _named_together(rows)
+    cannot += named_together([(row.event_id, row.kind) for row in rows])
     summary.timings["read"] = time.perf_counter() - started
     result = link(
         identities, threshold=threshold, engine=engine, model=model, must=must, cannot=cannot,
@@ -219,13 +219,13 @@ def _constraints(
     return must, cannot
 
 
-def _named_together(rows: Sequence[MentionRow]) -> list[tuple[int, int]]:
-    """The subjects of one record are different people (ADR 0005, 2026-11-25): each pair of a
-    record's subjects of one kind, as index pairs, held apart as a person's "not the same"
-    is."""
-    by_record: dict[tuple[int, str], list[int]] = {}
-    for position, row in enumerate(rows):
-        by_record.setdefault((row.event_id, row.kind), []).append(position)
+def named_together(records: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """The subjects of one record are different people (ADR 0005, 2026-11-25): given each
+    identity's record and kind (`(event_id, kind)`), every pair of positions of one record and
+    kind, to be held apart as a person's "not the same" is."""
+    by_record: dict[Hashable, list[int]] = {}
+    for position, key in enumerate(records):
+        by_record.setdefault(key, []).append(position)
     return [pair for found in by_record.values() if len(found) > 1
             for pair in combinations(found, 2)]  # fmt: skip
 

@@ -268,8 +268,13 @@ class Batch:
     def _beside(self, row: MentionRow, person: int) -> str | None:
         """Another subject of the same record is linked to this person already: the subjects of
         one record are different people (twins named together, a mother and her daughter)."""
-        named = {self.survivor(p) for p in self.named.get(row.event_id, ())}
-        return "another subject of the same record is this person" if person in named else None
+        if person in self._named_beside(row):
+            return "another subject of the same record is this person"
+        return None
+
+    def _named_beside(self, row: MentionRow) -> set[int]:
+        """The persons the record's other subjects are linked to so far."""
+        return {self.survivor(p) for p in self.named.get(row.event_id, ())}
 
     def _same_identity(self, row: MentionRow, feats: Features) -> int | None:
         """The one person holding this exact identity, if it says enough to tell people apart."""
@@ -297,8 +302,9 @@ class Batch:
 
     def _score(self, row: MentionRow, feats: Features, keys: list[str]) -> None:
         scored: list[_Scored] = []
+        beside = self._named_beside(row)
         for person, _ in self._ranked(row.kind, keys):
-            if self._identifier_conflict(feats, person) or self._beside(row, person):
+            if self._identifier_conflict(feats, person) or person in beside:
                 continue  # holding another NHS number or UPN, or named beside it: another person
             held = self._identities_of(person)
             if persons_conflict([feats], [i.features for i in held]):

@@ -26,6 +26,11 @@ class CollectionYear:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
+    def ended_by(self, day: date) -> bool:
+        """Whether the year is over on `day` (its reference date has passed): until then a
+        return for it is the year so far."""
+        return self.end < day
+
     @property
     def label(self) -> str:
         """The DfE's name for it: "2025-26" for the year ending in 2026."""

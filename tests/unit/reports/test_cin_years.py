@@ -23,3 +23,10 @@ def test_an_unlikely_year_is_refused_naming_the_field(bad: int) -> None:
         collection_year(bad)
     assert refused.value.errors[0].field == "year"
     assert "2026 is 1 April 2025 to 31 March 2026" in refused.value.errors[0].message
+
+
+def test_a_year_has_ended_only_once_its_31_march_has_passed() -> None:
+    year = collection_year(2026)
+    assert not year.ended_by(date(2025, 4, 1))
+    assert not year.ended_by(date(2026, 3, 31))  # the reference date itself: still the year
+    assert year.ended_by(date(2026, 4, 1))
