@@ -22,10 +22,20 @@ def backtest_command(
         None, help="A generator's truth.json: report recall of its seeded trajectories."
     ),
     chart_file: Path | None = typer.Option(None, "--chart", help="Write an SVG chart here."),
+    population: int | None = typer.Option(
+        None,
+        min=1,
+        help="The children (0-17) living in the area, the ONS mid-year estimate: rates are per "
+        "1,000 of them [with --truth, the generated authority's; else the children in the store].",
+    ),
 ) -> None:
     """Evaluate every child's time line in the store day by day, as replay would, writing
     nothing; report prompts per 1,000 children per year by rule and, with a truth file, the
     seeded trajectories found before their crisis and the lead time.
+
+    Rates are per 1,000 children living in the area (`--population`), as England's referral
+    rate is. Without it (and without a truth file, which says), they are per 1,000 children in
+    the store, which holds more children than live in the area at once, and are marked so.
 
     Exit 0 on success, 2 when the rules file or the truth file cannot be used.
     """
@@ -37,12 +47,19 @@ def backtest_command(
     if truth is not None and not truth.is_file():
         common.errors.print(f"error: {truth}: no such file", markup=False, soft_wrap=True)
         raise typer.Exit(2)
+    if population is None and truth is not None:
+        try:
+            population = backtest.read_population(truth)
+        except backtest.TruthFileInvalid as error:
+            common.errors.print(f"error: {error}", markup=False, soft_wrap=True)
+            raise typer.Exit(2) from error
     engine = common.engine(common.settings())
     with unit_of_work(engine) as session, common.progress_bar() as bar:
         task = bar.add_task("Evaluating time lines", total=None)
         result = backtest.run(session=session, actor=common.cli_actor(), rules=chosen.rules,
                               progress=lambda done, total: bar.update(task, completed=done,
-                                                                      total=total))  # fmt: skip
+                                                                      total=total),
+                              population=population)  # fmt: skip
         try:
             stories = None if truth is None else backtest.read_truth(session, truth)
         except backtest.TruthFileInvalid as error:
@@ -51,6 +68,14 @@ def backtest_command(
         found = None if stories is None else backtest.recall(result, stories)
     engine.dispose()
     common.console.print(_table(result))
+    if result.population is None:
+        common.errors.print(
+            f"note: no --population given: rates are per 1,000 of the {result.children:,} "
+            "children in the store (everyone any agency recorded over the period, and unborn "
+            "children), more than live in the area at once, so they understate the rate.",
+            markup=False,
+            soft_wrap=True,
+        )
     if found is not None:
         common.console.print(_recall(found))
     if chart_file is not None:
@@ -59,9 +84,14 @@ def backtest_command(
 
 
 def _table(result: backtest.Backtest) -> Table:
+    per = (
+        f"per 1,000 of the {result.population:,} children living in the area"
+        if result.population is not None
+        else f"per 1,000 of the {result.children:,} children in the store"
+    )
     title = (
-        f"{result.children:,} children, {result.records:,} records over {result.years:.1f} "
-        f"years, evaluated in {result.seconds:.1f} s"
+        f"{result.children:,} children in the store, {result.records:,} records over "
+        f"{result.years:.1f} years, evaluated in {result.seconds:.1f} s; rates {per} a year"
     )
     table = Table(title=title)
     table.add_column("rule")
@@ -72,6 +102,8 @@ def _table(result: backtest.Backtest) -> Table:
         table.add_row(rule, f"{counts[rule]:,}", f"{result.per_1000_per_year(rule):.2f}")
     table.add_section()
     table.add_row("all rules", f"{len(result.opened):,}", f"{result.per_1000_per_year():.2f}")
+    prompted = result.children_prompted
+    table.add_row("children with a prompt", f"{prompted:,}", f"{result.rate(prompted):.2f}")
     return table
 
 

@@ -73,6 +73,13 @@ class Trajectory:
 
 @dataclass
 class Backtest:
+    """What the dry run opened. Rates are per 1,000 of `population`, the children (0-17) living
+    in the area (the ONS mid-year estimate; a generated authority's truth file says), as
+    England's referral rate is; without it, per 1,000 of `children`, every child and unborn
+    child the store holds — children who moved away or grew up during the period, children
+    recorded once while visiting, unborn children — which are more than live there at once,
+    so that rate understates the front door's load."""
+
     children: int
     records: int
     first_day: date | None
@@ -80,6 +87,11 @@ class Backtest:
     rules: list[str]
     opened: list[Opened] = field(default_factory=list)
     seconds: float = 0.0
+    population: int | None = None
+
+    @property
+    def denominator(self) -> int:
+        return self.population or self.children
 
     @property
     def years(self) -> float:
@@ -90,12 +102,21 @@ class Backtest:
 
     def per_1000_per_year(self, rule_id: str | None = None) -> float:
         n = sum(1 for o in self.opened if rule_id is None or o.rule_id == rule_id)
-        if not self.children or not self.years:
+        return self.rate(n)
+
+    def rate(self, n: int) -> float:
+        """`n` a year per 1,000 children of the denominator."""
+        if not self.denominator or not self.years:
             return 0.0
-        return n * 1000 / self.children / self.years
+        return n * 1000 / self.denominator / self.years
 
     def by_rule(self) -> Counter[str]:
         return Counter(o.rule_id for o in self.opened)
+
+    @property
+    def children_prompted(self) -> int:
+        """Children with at least one prompt over the period."""
+        return len({o.child for o in self.opened})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +144,7 @@ def run(
     rules: Sequence[Rule[Any]],
     progress: Callable[[int, int], None] = lambda done, total: None,
     chunk: int = CHUNK,
+    population: int | None = None,
 ) -> Backtest:
     """Every child's time line through the rules, day by day; nothing is written but the audit
     entry (the backtest reads every record, and shows only counts)."""
@@ -134,7 +156,8 @@ def run(
     earliest = session.scalar(select(func.min(Event.occurred_at)).where(~Event.superseded))
     require(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person",
             detail={"view": "backtest", "children": len(children), "records": records})  # fmt: skip
-    result = Backtest(len(children), records, first, last, [r.id for r in rules])
+    result = Backtest(len(children), records, first, last, [r.id for r in rules],
+                      population=population)  # fmt: skip
     without_jit(session)
     reach = engine.reach_of(rules)
     reads = [(rule, rule.reach()) for rule in rules]
@@ -220,6 +243,25 @@ def _grown(prompt: Answered, finding: Finding) -> Answered:
 
 class TruthFileInvalid(ValueError):
     """A truth file that is not one `joinedup demo build` wrote; the message names the file."""
+
+
+def read_population(path: Path) -> int | None:
+    """The children (0-17) a generated authority was built with, from its truth file's first
+    line (`{"generator": {..., "children": N, ...},`); None when the file does not start so
+    (`read_truth` says what else is wrong with it)."""
+    key = b'{"generator":'
+    with path.open("rb") as file:
+        line = file.readline()
+    if not line.startswith(key):
+        return None
+    try:
+        generator = orjson.loads(line[len(key) :].rstrip(b",\n"))
+    except orjson.JSONDecodeError as error:
+        raise TruthFileInvalid(f"{path}:1: generator: {error}") from None
+    children = generator.get("children") if isinstance(generator, dict) else None
+    if not isinstance(children, int) or isinstance(children, bool) or children < 1:
+        raise TruthFileInvalid(f"{path}:1: generator.children: expected a whole number above 0")
+    return children
 
 
 def read_truth(session: Session, path: Path) -> list[Trajectory]:

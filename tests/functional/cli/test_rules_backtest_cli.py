@@ -8,12 +8,14 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import Engine, func, select
 
+from joinedup.rules.backtest import SPAN_FROM, SPAN_TO
 from joinedup.rules.models import Prompt
 from tests.factories.records import jsonl
 from tests.unit.people.support import adult, child, nhs, rec
@@ -22,6 +24,9 @@ JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
 POLICE = {"agency": "police", "organisation": "Testshire Police"}
 HOSPITAL = {"agency": "health", "organisation": "Testshire NHS Trust"}
 SCHOOL = {"agency": "education", "organisation": "Sample Primary School"}
+# The store's period: its first record (1 January 2024) to its last (1 September 2025), widened
+# as the backtest widens the middle 95 % of its records' days (`Backtest.years`).
+YEARS = (date(2025, 9, 1) - date(2024, 1, 1)).days / 365.25 / (SPAN_TO - SPAN_FROM)
 
 
 def run(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -59,7 +64,8 @@ def truth() -> bytes:
              "crisis_date": "2025-09-01"}  # fmt: skip
     control = {"child_person_id": "P2", "household_id": "H2", "kind": "neglect",
                "signals": ["nte:1"]}  # fmt: skip
-    lines = [b'{"generator":{"version":"1.0"},', b'"people":[', b"],", b'"mentions":[',
+    lines = [b'{"generator":{"version":"1.0","children":40},', b'"people":[', b"],",
+             b'"mentions":[',
              b",\n".join(orjson.dumps(m) for m in mentions), b"],", b'"households":[', b"],",
              b'"trajectories":' + orjson.dumps([story]) + b",",
              b'"controls":' + orjson.dumps([control]) + b",", b'"counts_by_year":{}}']  # fmt: skip
@@ -80,8 +86,12 @@ def test_the_backtest_reports_rates_recall_lead_time_and_a_chart(
                cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
-    assert "2 children, 5 records" in out
-    assert "domestic-abuse-repeat │ 1 │" in out
+    assert "2 children in the store, 5 records over" in out
+    # per 1,000 of the authority's 40 children (the truth file's), not of the store's 2
+    assert "rates per 1,000 of the 40 children living in the area a year" in out
+    assert f"domestic-abuse-repeat │ 1 │ {1000 / 40 / YEARS:.2f} │" in out
+    assert f"children with a prompt │ 1 │ {1000 / 40 / YEARS:.2f} │" in out
+    assert "no --population given" not in done.stderr
     assert "found before the crisis │ 1 (100.0%)" in out
     assert "median lead time, first prompt to crisis │ 153 days" in out  # 1 April to 1 September
     assert "controls (signals, no crisis) with a prompt │ 0 of 1" in out
@@ -110,3 +120,33 @@ def test_a_file_that_is_not_a_truth_file_is_refused_naming_it(
     (tmp_path / "broken.json").write_text('{\n"trajectories": [oops,\n', encoding="utf-8")
     broken = run(database_url, "rules", "backtest", "--truth", "broken.json", cwd=tmp_path)
     assert broken.returncode == 2 and "broken.json:2:" in broken.stderr
+
+
+def test_rates_are_per_1000_of_the_population_given_and_marked_without_one(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
+    (tmp_path / "records.jsonl").write_bytes(jsonl(records()))
+    (tmp_path / "truth.json").write_bytes(truth())
+    assert run(database_url, "ingest", "records.jsonl", cwd=tmp_path).returncode == 0
+    given = run(database_url, "rules", "backtest", "--truth", "truth.json", "--population",
+                "500", cwd=tmp_path)  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    out = " ".join(given.stdout.split())
+    assert "rates per 1,000 of the 500 children living in the area a year" in out  # not 40
+    bare = run(database_url, "rules", "backtest", cwd=tmp_path)
+    assert bare.returncode == 0, bare.stderr
+    out = " ".join(bare.stdout.split())
+    assert "rates per 1,000 of the 2 children in the store a year" in out
+    assert f"domestic-abuse-repeat │ 1 │ {1000 / 2 / YEARS:.2f} │" in out
+    assert "note: no --population given" in " ".join(bare.stderr.split())
+    nought = run(database_url, "rules", "backtest", "--population", "0", cwd=tmp_path)
+    assert nought.returncode == 2 and "--population" in nought.stderr
+
+
+def test_a_truth_file_whose_generator_line_is_broken_is_refused_naming_it(
+    tmp_path: Path, database_url: str, clean_engine: Engine
+) -> None:
+    (tmp_path / "t.json").write_bytes(truth().replace(b'"children":40', b'"children":"many"'))
+    done = run(database_url, "rules", "backtest", "--truth", "t.json", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "t.json:1: generator.children: expected a whole number above 0" in done.stderr
