@@ -3,18 +3,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
-
-
-def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JOINEDUP_DATABASE_URL": url}
-    return subprocess.run([JOINEDUP, *args], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)  # fmt: skip
+from tests.functional.cli.test_db_cli import run
 
 
 def test_a_file_that_is_not_a_database_is_named_as_a_database_failure(tmp_path: Path) -> None:
