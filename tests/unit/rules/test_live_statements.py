@@ -146,7 +146,9 @@ def test_findings_for_two_children_read_their_prompts_and_answers_once(people: S
     people.submit(more)
     found = evaluated(people, more["record_id"])
     assert found == [*reading(people.session), "prompts", "answered prompts' evidence"]
-    assert [p.id for p in people.session.scalars(select(Prompt))] == [p.id for p in opened]
+    assert [p.id for p in people.session.scalars(select(Prompt).order_by(Prompt.id))] == [
+        p.id for p in opened
+    ]
 
 
 @pytest.mark.parametrize("default", ["on", "off"])
