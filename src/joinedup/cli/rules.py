@@ -84,14 +84,10 @@ def backtest_command(
 
 
 def _table(result: backtest.Backtest) -> Table:
-    per = (
-        f"per 1,000 of the {result.population:,} children living in the area"
-        if result.population is not None
-        else f"per 1,000 of the {result.children:,} children in the store"
-    )
     title = (
         f"{result.children:,} children in the store, {result.records:,} records over "
-        f"{result.years:.1f} years, evaluated in {result.seconds:.1f} s; rates {per} a year"
+        f"{result.years:.1f} years, evaluated in {result.seconds:.1f} s; rates per 1,000 of "
+        f"the {result.among} a year"
     )
     table = Table(title=title)
     table.add_column("rule")

@@ -94,6 +94,13 @@ class Backtest:
         return self.population or self.children
 
     @property
+    def among(self) -> str:
+        """Whose rate it is, in words: "60,000 children living in the area"."""
+        if self.population is not None:
+            return f"{self.population:,} children living in the area"
+        return f"{self.children:,} children in the store"
+
+    @property
     def years(self) -> float:
         if self.first_day is None or self.last_day is None:
             return 0.0

@@ -22,13 +22,8 @@ def svg(result: Backtest, found: Recall | None = None, ceiling: float = 10.0) ->
     top = max([ceiling, total, *(v for _, v in rates)]) * 1.1 or 1.0
     scale = (WIDTH - LEFT - 70) / top
     height = TOP + (len(rates) + 1) * (BAR + GAP) + 50
-    among = (
-        f"{result.population:,} children living in the area"
-        if result.population is not None
-        else f"{result.children:,} children in the store"
-    )
     title = (
-        f"Prompts per 1,000 children per year: {total:.1f} in all ({among}, "
+        f"Prompts per 1,000 children per year: {total:.1f} in all ({result.among}, "
         f"{result.years:.1f} years, {result.records:,} records)"
     )
     parts = [
