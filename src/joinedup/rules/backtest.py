@@ -15,6 +15,11 @@ which grow as records arrive). A finding opens a prompt exactly as live intake d
 and is taken as answered by the next (the deadline is one working day), so a later finding
 opens a new prompt only with evidence of a kind the prompts answered in the last year did not
 show (another agency or record type), or a graver urgency.
+
+The rate's period is read from the days the rules were evaluated on (each child's days with a
+record a rule reads), not from every record in the store: a store that also holds casework
+(contacts, care episodes going back years for a child long in care) or records of types no
+rule reads would otherwise stretch the period and understate the rate.
 """
 
 from __future__ import annotations
@@ -46,9 +51,10 @@ from joinedup.rules.service import Answered, step
 
 CHUNK = 2000  # children read and evaluated together
 DAYS_A_YEAR = 365.25
-# The store's period: the days between these shares of its records, widened to the whole
-# (divided by the share between them), so that a few old records (an adult's offence years
-# before, earlier involvement) do not stretch it and evenly spread records give their span.
+# The period: the days between these shares of the days the rules were evaluated on, widened
+# to the whole (divided by the share between them), so that a few old records (an adult's
+# offence years before, earlier involvement) do not stretch it and evenly spread records give
+# their span.
 SPAN_FROM, SPAN_TO = 0.025, 0.975
 
 
@@ -81,10 +87,11 @@ class Backtest:
     so that rate understates the front door's load."""
 
     children: int
-    records: int
-    first_day: date | None
-    last_day: date | None
+    records: int  # every current record in the store
     rules: list[str]
+    first_day: date | None = None  # of the period (`period`)
+    last_day: date | None = None
+    evaluated: int = 0  # the children's days with a record a rule reads: the period's sample
     opened: list[Opened] = field(default_factory=list)
     seconds: float = 0.0
     population: int | None = None
@@ -159,42 +166,52 @@ def run(
     children = list(session.scalars(
         select(Person.id).where(Person.kind.in_(sorted(CHILD_KINDS)),
                                 Person.merged_into_id.is_(None)).order_by(Person.id)))  # fmt: skip
-    records, first, last = _span(session)
-    earliest = session.scalar(select(func.min(Event.occurred_at)).where(~Event.superseded))
+    current = ~Event.superseded
+    records = session.scalar(select(func.count()).select_from(Event).where(current)) or 0
+    earliest = session.scalar(select(func.min(Event.occurred_at)).where(current))
     require(session=session, actor=actor, action=Action.PROMPTS_EVALUATE, resource_type="person",
             detail={"view": "backtest", "children": len(children), "records": records})  # fmt: skip
-    result = Backtest(len(children), records, first, last, [r.id for r in rules],
-                      population=population)  # fmt: skip
+    result = Backtest(len(children), records, [r.id for r in rules], population=population)
     without_jit(session)
     reach = engine.reach_of(rules)
     reads = [(rule, rule.reach()) for rule in rules]
+    evaluated: Counter[date] = Counter()
     for start in range(0, len(children), chunk):
         scopes = read_scopes(session, children[start : start + chunk])
         found = list({s.child: s for s in scopes.values()}.values())
         since = earliest.date() if earliest is not None else None  # every record the rules read
         for timeline in facts_sql.read_timelines(session, found, reach, since=since).values():
-            result.opened.extend(dry_run(reads, timeline))
+            result.opened.extend(dry_run(reads, timeline, evaluated))
         progress(min(start + chunk, len(children)), len(children))
+    result.evaluated = evaluated.total()
+    result.first_day, result.last_day = period(evaluated)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _span(session: Session) -> tuple[int, date | None, date | None]:
-    """The records, and the days of the 2.5th and the 97.5th percentile of when they happened
-    (the store's period is the span between them, widened: `Backtest.years`)."""
-    current = Event.superseded.is_(False)
-    records = session.scalar(select(func.count()).select_from(Event).where(current)) or 0
-    days = []
-    for share in (SPAN_FROM, SPAN_TO):
-        skip = max(0, min(records - 1, int(records * share)))
-        ordered = select(Event.occurred_at).where(current).order_by(Event.occurred_at)
-        at = session.scalar(ordered.offset(skip).limit(1))
-        days.append(None if at is None else at.date())
-    return records, days[0], days[1]
+def period(days: Counter[date]) -> tuple[date | None, date | None]:
+    """The 2.5th and the 97.5th percentile of `days` (how many of each day): the period is the
+    span between them, widened (`Backtest.years`)."""
+    total = days.total()
+    if not total:
+        return None, None
+    marks = [max(0, min(total - 1, int(total * share))) for share in (SPAN_FROM, SPAN_TO)]
+    found: list[date] = []
+    seen = 0
+    for day in sorted(days):
+        seen += days[day]
+        while len(found) < len(marks) and marks[len(found)] < seen:
+            found.append(day)
+    return found[0], found[1]
 
 
-def dry_run(reads: Sequence[tuple[Rule[Any], Reach]], timeline: Timeline) -> Iterator[Opened]:
-    """The prompts one child's time line would have opened, in time order."""
+def dry_run(
+    reads: Sequence[tuple[Rule[Any], Reach]],
+    timeline: Timeline,
+    evaluated: Counter[date] | None = None,
+) -> Iterator[Opened]:
+    """The prompts one child's time line would have opened, in time order; each day the rules
+    are evaluated on is counted into `evaluated`."""
     kinds: dict[date, set[str]] = defaultdict(set)
     sighted: set[date] = set()
     for f in timeline.facts:
@@ -208,9 +225,11 @@ def dry_run(reads: Sequence[tuple[Rule[Any], Reach]], timeline: Timeline) -> Ite
              for rule, reach in reads]  # fmt: skip
     for day in sorted(kinds):
         today, met = kinds[day], day in sighted
+        read = False
         for rule, types, every, sights in plans:
             if not (every or (sights and met) or not types.isdisjoint(today)):
                 continue
+            read = True
             finding = rule.evaluate(timeline, day)
             if finding is None:
                 continue
@@ -227,6 +246,8 @@ def dry_run(reads: Sequence[tuple[Rule[Any], Reach]], timeline: Timeline) -> Ite
             else:
                 live[rule.id] = [*live[rule.id], *ids]
                 earlier[-1] = _grown(earlier[-1], finding)
+        if read and evaluated is not None:
+            evaluated[day] += 1
 
 
 def _answered(day: date, finding: Finding) -> Answered:

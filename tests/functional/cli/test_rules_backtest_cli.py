@@ -24,9 +24,10 @@ JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
 POLICE = {"agency": "police", "organisation": "Testshire Police"}
 HOSPITAL = {"agency": "health", "organisation": "Testshire NHS Trust"}
 SCHOOL = {"agency": "education", "organisation": "Sample Primary School"}
-# The store's period: its first record (1 January 2024) to its last (1 September 2025), widened
-# as the backtest widens the middle 95 % of its records' days (`Backtest.years`).
-YEARS = (date(2025, 9, 1) - date(2024, 1, 1)).days / 365.25 / (SPAN_TO - SPAN_FROM)
+# The period: the first record a rule reads (1 January 2025) to the last (1 September 2025),
+# widened as the backtest widens the middle 95 % of those days (`Backtest.years`). The note of
+# 1 January 2024, a type no rule reads, is in the store but not in the period.
+YEARS = (date(2025, 9, 1) - date(2025, 1, 1)).days / 365.25 / (SPAN_TO - SPAN_FROM)
 
 
 def run(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -86,7 +87,8 @@ def test_the_backtest_reports_rates_recall_lead_time_and_a_chart(
                cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
-    assert "2 children in the store, 5 records over" in out
+    assert ("2 children in the store, 5 records; the rules read records over 0.7 years (the "
+            "middle 95 %: 1 January 2025 to 1 September 2025, widened)") in out
     # per 1,000 of the authority's 40 children (the truth file's), not of the store's 2
     assert "rates per 1,000 of the 40 children living in the area a year" in out
     assert f"domestic-abuse-repeat │ 1 │ {1000 / 40 / YEARS:.2f} │" in out
