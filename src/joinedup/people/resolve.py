@@ -15,6 +15,7 @@ Mentions of one batch see each other: what an earlier mention created is indexed
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -50,6 +51,15 @@ class Thresholds:
 
     upper: float
     lower: float
+
+    @property
+    def rival_bits(self) -> float:
+        """How much better than any other person (in match weight) a link's person must score.
+        Given that the record is one of two persons, the odds that it is the better one are
+        2 to the difference of their weights (the prior is the same for both), so a link is
+        as sure against a rival as against a new person when the difference reaches the odds of
+        `upper`: 4.25 bits at 0.95."""
+        return math.log2(self.upper / (1 - self.upper))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Thresholds:
@@ -319,13 +329,64 @@ class Batch:
                 kept.append(candidate)
         best = kept[0] if kept else None
         if best is not None and best.comparison.match_probability >= self.thresholds.upper:
-            self._link(row, feats, keys, best.person, "model", best.comparison)
+            rival = self._rival(scored)
+            if rival is None:
+                self._link(row, feats, keys, best.person, "model", best.comparison)
+            else:
+                self._ask_which(row, feats, keys, [best, rival], scored)
         elif best is not None and best.comparison.match_probability >= self.thresholds.lower:
             person = self._new_person(row.kind)
             self._link(row, feats, keys, person, "new_person")
             self._task(row, person, best.person, best.comparison, "the model is unsure")
         else:
             self._link(row, feats, keys, self._new_person(row.kind), "new_person")
+
+    def _ask_which(
+        self,
+        row: MentionRow,
+        feats: Features,
+        keys: list[str],
+        both: list[_Scored],
+        scored: list[_Scored],
+    ) -> None:
+        """The record fits two persons who cannot be one: a person of its own (its keys indexed,
+        so that an NHS number new to the store still gathers its records) and a review task
+        naming each; or, when this very identity was placed before, where it went."""
+        placed = {
+            self.survivor(self.identities[i].person_id) for i in self.by_sig.get(feats["sig"], ())
+        }
+        same = placed & {s.person for s in scored}
+        if len(same) == 1:
+            self._link(row, feats, keys, same.pop(), "same_identity")
+            return
+        person = self._new_person(row.kind)
+        self._link(row, feats, keys, person, "new_person")
+        for candidate in both:
+            self._task(row, person, candidate.person, candidate.comparison,
+                       "the record fits two persons")  # fmt: skip
+
+    def _rival(self, scored: list[_Scored]) -> _Scored | None:
+        """Another person the record fits nearly as well as the best (by less than
+        `rival_bits`) who cannot be the best one (another date of birth, NHS number, sex or
+        given name, or known to differ): two children of one name at one address, and a record
+        with no date of birth. Which of them it is about is a question for a person, not the
+        model (a tracing service likewise accepts only a unique match). A runner-up who could be
+        the best one (the same child's records not yet joined) is no rival. `scored` is best
+        first."""
+        if len(scored) < 2:
+            return None
+        best = scored[0]
+        held = [i.features for i in self._identities_of(best.person)]
+        for runner in scored[1:]:
+            if best.comparison.match_weight - runner.comparison.match_weight >= (
+                self.thresholds.rival_bits
+            ):
+                return None
+            pair = frozenset((best.person, runner.person))
+            other = [i.features for i in self._identities_of(runner.person)]
+            if pair in self.cannot or persons_conflict(held, other):
+                return runner
+        return None
 
     def _best(self, feats: Features, identities: list[IdentityState]) -> Comparison | None:
         best: Comparison | None = None

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from joinedup.access.models import AuditEntry
 from joinedup.people.models import LinkHistory, MentionLink, PersonIdentity, ReviewTask
+from joinedup.people.resolve import Thresholds
 from tests.unit.people.support import Store, adult, child, nhs, people, rec, upn
 
 __all__ = ["people"]  # the fixture
@@ -68,6 +69,47 @@ def test_an_identical_identity_links_as_the_same_identity(people: Store) -> None
     assert people.link(second["record_id"]).method == "same_identity"
     identity = people.session.scalars(select(PersonIdentity)).one()
     assert identity.mention_count == 2
+
+
+def test_a_record_that_fits_two_children_alike_is_a_question_not_a_link(people: Store) -> None:
+    """Two boys of one name at one address, ten years apart; a housing record names "Kamran
+    Testbutt" there with no date of birth. Either could be meant: the model is not asked to
+    choose. The record gets a person of its own and a review task naming both; the same
+    identity again goes where the first went; a record with his date of birth links."""
+    named = {"given_names": "Kamran", "family_name": "Testbutt"}
+    older = rec(child(**named, date_of_birth="2007-04-01", nhs_number=nhs(310)))
+    younger = rec(child(**named, date_of_birth="2017-12-01", nhs_number=nhs(420)))
+    people.submit(older)
+    people.submit(younger)
+    boys = {people.person(older["record_id"]), people.person(younger["record_id"])}
+    assert len(boys) == 2
+    vague = rec(child(**named, date_of_birth=None), type="housing", attributes={})
+    people.submit(vague)
+    link = people.link(vague["record_id"])
+    assert link.person_id not in boys and link.method == "new_person"
+    tasks = people.session.scalars(
+        select(ReviewTask).where(ReviewTask.mention_id == link.mention_id)
+    ).all()
+    assert {t.candidate_person_id for t in tasks} == boys
+    assert {t.reason for t in tasks} == {"the record fits two persons"}
+    assert all(
+        t.match_probability >= people.settings.link_upper for t in tasks
+    )  # each alone: a link
+    again = rec(child(**named, date_of_birth=None), type="housing", attributes={})
+    people.submit(again)
+    assert people.person(again["record_id"]) == link.person_id
+    assert people.link(again["record_id"]).method == "same_identity"
+    assert people.session.scalar(select(func.count()).select_from(ReviewTask)) == 2
+    dated = rec(child(**named, date_of_birth="2017-12-01"))
+    people.submit(dated)
+    assert people.person(dated["record_id"]) == people.person(younger["record_id"])
+
+
+def test_a_link_must_beat_any_rival_by_the_odds_of_the_upper_threshold() -> None:
+    assert abs(Thresholds(upper=0.95, lower=0.6).rival_bits - 4.2479) < 1e-4
+    assert (
+        Thresholds(upper=0.99, lower=0.6).rival_bits > Thresholds(upper=0.9, lower=0.6).rival_bits
+    )
 
 
 def test_twins_with_the_same_surname_birth_date_and_address_stay_apart(people: Store) -> None:
