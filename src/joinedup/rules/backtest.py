@@ -91,7 +91,6 @@ class Backtest:
     rules: list[str]
     first_day: date | None = None  # of the period (`period`)
     last_day: date | None = None
-    evaluated: int = 0  # the children's days with a record a rule reads: the period's sample
     opened: list[Opened] = field(default_factory=list)
     seconds: float = 0.0
     population: int | None = None
@@ -183,7 +182,6 @@ def run(
         for timeline in facts_sql.read_timelines(session, found, reach, since=since).values():
             result.opened.extend(dry_run(reads, timeline, evaluated))
         progress(min(start + chunk, len(children)), len(children))
-    result.evaluated = evaluated.total()
     result.first_day, result.last_day = period(evaluated)
     result.seconds = time.perf_counter() - started
     return result
