@@ -87,8 +87,10 @@ def test_the_backtest_reports_rates_recall_lead_time_and_a_chart(
                cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
-    assert ("2 children in the store, 5 records; the rules read records over 0.7 years (the "
-            "middle 95 %: 1 January 2025 to 1 September 2025, widened)") in out
+    assert (
+        "2 children in the store, 5 records; the rules read records over 0.7 years (the "
+        "middle 95 %: 1 January 2025 to 1 September 2025, widened)"
+    ) in out
     # per 1,000 of the authority's 40 children (the truth file's), not of the store's 2
     assert "rates per 1,000 of the 40 children living in the area a year" in out
     assert f"domestic-abuse-repeat │ 1 │ {1000 / 40 / YEARS:.2f} │" in out
