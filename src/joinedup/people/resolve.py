@@ -286,14 +286,17 @@ class Batch:
         """The persons the record's other subjects are linked to so far."""
         return {self.survivor(p) for p in self.named.get(row.event_id, ())}
 
+    def _holders(self, feats: Features) -> set[int]:
+        """The persons holding an identity with exactly these features."""
+        return {
+            self.survivor(self.identities[i].person_id) for i in self.by_sig.get(feats["sig"], ())
+        }
+
     def _same_identity(self, row: MentionRow, feats: Features) -> int | None:
         """The one person holding this exact identity, if it says enough to tell people apart."""
         if not (feats.get("given") and feats.get("family") and feats.get("dob_d")):
             return None
-        holders = {
-            self.survivor(self.identities[i].person_id) for i in self.by_sig.get(feats["sig"], ())
-        }
-        holders = {p for p in holders if self.kind.get(p) == row.kind}
+        holders = {p for p in self._holders(feats) if self.kind.get(p) == row.kind}
         return holders.pop() if len(holders) == 1 else None
 
     def _ranked(self, kind: str, keys: list[str]) -> list[tuple[int, set[int]]]:
@@ -352,10 +355,7 @@ class Batch:
         """The record fits two persons who cannot be one: a person of its own (its keys indexed,
         so that an NHS number new to the store still gathers its records) and a review task
         naming each; or, when this very identity was placed before, where it went."""
-        placed = {
-            self.survivor(self.identities[i].person_id) for i in self.by_sig.get(feats["sig"], ())
-        }
-        same = placed & {s.person for s in scored}
+        same = self._holders(feats) & {s.person for s in scored}
         if len(same) == 1:
             self._link(row, feats, keys, same.pop(), "same_identity")
             return
