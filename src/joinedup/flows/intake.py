@@ -13,18 +13,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.config import Settings
-from joinedup.flows.notify import notify_events
+from joinedup.flows.notify import NOTIFIED_TYPES, notify_events
 from joinedup.intake.bulk import StoreBatch
-from joinedup.intake.models import Mention, RecordVersion
 from joinedup.intake.service import Submitted, submit_records
 from joinedup.intake.validation import Parsed
-from joinedup.people.batchsql import among
-from joinedup.people.mentions import Scorer, chunks
+from joinedup.people.mentions import Scorer
 from joinedup.people.service import Thresholds, linkage_model, resolve_mentions
 from joinedup.rules import service as rules_service
 from joinedup.rules.config import rules_for
@@ -45,7 +42,7 @@ def submit_and_resolve(
     evaluate the rules (the settings' rules file unless `rules` are given) for every child the
     new versions touch, opening or adding to prompts."""
     results = submit_records(session=session, actor=actor, records=parsed_records, now=now)
-    mention_ids, event_ids = new_mentions(session, results)
+    mention_ids, event_ids = new_mentions(results)
     if mention_ids:
         resolve_mentions(
             session=session,
@@ -63,8 +60,13 @@ def submit_and_resolve(
             rules=rules_for(settings.rules_path).rules if rules is None else rules,
             now=now,
         )
-        notify_events(session=session, actor=actor, event_ids=event_ids, settings=settings,
-                      now=now)  # fmt: skip
+    notified = [
+        r.event_id
+        for r, parsed in zip(results, parsed_records, strict=True)
+        if r.event_id is not None and r.mention_ids and parsed.record.type in NOTIFIED_TYPES
+    ]
+    if notified:
+        notify_events(session=session, actor=actor, event_ids=notified, settings=settings, now=now)
     return results
 
 
@@ -87,21 +89,9 @@ def resolving_store(settings: Settings) -> StoreBatch:
     return store
 
 
-def new_mentions(session: Session, results: Sequence[Submitted]) -> tuple[list[int], list[int]]:
+def new_mentions(results: Sequence[Submitted]) -> tuple[list[int], list[int]]:
     """The mentions of the record versions this submission wrote (accepted or new versions),
-    and those versions' events."""
-    wanted = {(r.source_record_id, r.version) for r in results if r.outcome != "unchanged"}
-    found: list[int] = []
-    events: set[int] = set()
-    for part in chunks(sorted({source for source, _ in wanted})):
-        query = (
-            select(Mention.id, Mention.event_id, RecordVersion.source_record_id,
-                   RecordVersion.version)
-            .join(RecordVersion, RecordVersion.id == Mention.event_id)
-            .where(among(session, RecordVersion.source_record_id, part))
-        )  # fmt: skip
-        for mid, event, source, version in session.execute(query):
-            if (source, version) in wanted:
-                found.append(mid)
-                events.add(event)
-    return sorted(found), sorted(events)
+    and those versions' events (intake returns both: nothing to read back)."""
+    found = sorted(m for r in results for m in r.mention_ids)
+    events = sorted({r.event_id for r in results if r.event_id is not None and r.mention_ids})
+    return found, events

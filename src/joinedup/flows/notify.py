@@ -12,7 +12,8 @@
   and casework, which sharing does not read.
 
 `notify_events` belongs after `flows.intake.submit_and_resolve` (intake, identity, rules), in the
-same unit of work: `submit_and_resolve` should call it with the new event ids (`new_mentions`).
+same unit of work: `submit_and_resolve` calls it with the new events of the types it acts on
+(`NOTIFIED_TYPES`).
 Keys are built from the source record, not its version, so a corrected record notifies once.
 """
 
@@ -52,6 +53,7 @@ EHE_TEAM = "team:elective_home_education"
 # Only news is notified: a history load (a previous authority's records, a replay) must not send
 # a school years-old incidents. Older events are still on the chronology.
 RECENT = {ENCOMPASS: timedelta(days=7), CP_IS: timedelta(days=30)}
+NOTIFIED_TYPES = frozenset(RECENT)  # the record types `notify_events` acts on
 EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SETTINGS_LABELS = {"emergency_department": "an emergency department", "urgent_care": "urgent care",
                    "out_of_hours": "an out-of-hours service", "ambulance": "an ambulance call-out",

@@ -63,6 +63,14 @@ class Submitted:
     outcome: Outcome
     source_record_id: int
     version: int
+    # What this submission wrote (accepted or a new version; unchanged: nothing): the event,
+    # which shares its version's id, and its subjects' mentions.
+    event_id: int | None = None
+    mention_ids: tuple[int, ...] = ()
+
+
+# Each write, by (organisation id, record_id) and version: its version's id and its mentions'.
+_Written = dict[tuple[tuple[int, str], int], tuple[int, tuple[int, ...]]]
 
 
 @dataclass
@@ -93,22 +101,21 @@ def submit_records(
     authors = store.author_ids(session, records, orgs)
     keys = [(_org_of(item, orgs), item.record.record_id) for item in records]
     plan = _plan(records, keys, store.current_versions(session, set(keys)))
-    source_ids, version_ids = _write(session, plan, orgs, authors, now)
+    source_ids, written = _write(session, plan, orgs, authors, now)
     record(
         session=session,
         actor=actor,
         action=Action.RECORDS_SUBMIT,
         resource_type="record_version",
-        resource_ids=version_ids,
+        resource_ids=[event for event, _ in written.values()],
         detail=_counts(plan),
         now=now,
     )
-    return [
-        Submitted(
-            record_id=key[1], outcome=outcome, source_record_id=source_ids[key], version=version
-        )
-        for key, outcome, version in plan.outcomes
-    ]
+    results = []
+    for key, outcome, version in plan.outcomes:
+        event, mentions = written[(key, version)] if outcome != Outcome.UNCHANGED else (None, ())
+        results.append(Submitted(key[1], outcome, source_ids[key], version, event, mentions))
+    return results
 
 
 def _org_of(item: Parsed, orgs: dict[store.OrgKey, int]) -> int:
@@ -140,42 +147,59 @@ def _write(
     orgs: dict[store.OrgKey, int],
     authors: dict[store.AuthorKey, int],
     now: datetime,
-) -> tuple[dict[tuple[int, str], int], list[int]]:
-    """Insert the planned writes; return the source record ids and the new version ids."""
+) -> tuple[dict[tuple[int, str], int], _Written]:
+    """Insert the planned writes; return the source record ids, and for each write (its key
+    and version) the new version's id and its mentions' ids."""
     known = {key: sid for key, (sid, _, _) in plan.state.items() if sid is not None}
     new_keys = [key for item, key, version in plan.writes if version == 1 and key not in known]
-    source_ids = {**known, **store.insert_source_records(session, new_keys, now)}
-    version_ids = store.insert_versions(
+    ids = store.reserve(
         session,
-        [
+        sources=len(new_keys),
+        versions=len(plan.writes),
+        mentions=sum(len(item.subjects) for item, _, _ in plan.writes),
+    )
+    source_ids = {**known, **dict(zip(new_keys, ids.sources, strict=True))}
+    versions: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []
+    written: _Written = {}
+    latest: dict[int, int] = {}
+    mention_ids = iter(ids.mentions)
+    for (item, key, version), version_id in zip(plan.writes, ids.versions, strict=True):
+        source_id = source_ids[key]
+        versions.append(
             {
-                "source_record_id": source_ids[key],
+                "id": version_id,
+                "source_record_id": source_id,
                 "version": version,
                 "content_hash": item.content_hash,
                 "payload": item.payload,
                 "warnings": [w.as_dict() for w in item.warnings],
                 "received_at": now,
             }
-            for item, key, version in plan.writes
-        ],
-    )
-    events: list[dict[str, Any]] = []
-    mentions: list[dict[str, Any]] = []
-    latest: dict[int, int] = {}
-    for (item, key, version), version_id in zip(plan.writes, version_ids, strict=True):
+        )
         author = store.author_key(item, orgs)
         events.append(
             store.event_row(
-                item, version_id, source_ids[key], key[0], authors[author] if author else None, now
+                item, version_id, source_id, key[0], authors[author] if author else None, now
             )
         )
-        mentions.extend(store.mention_row(version_id, subject) for subject in item.subjects)
+        subjects = [(next(mention_ids), subject) for subject in item.subjects]
+        mentions.extend(store.mention_row(m, version_id, subject) for m, subject in subjects)
+        written[(key, version)] = (version_id, tuple(m for m, _ in subjects))
         if version > 1:
-            latest[source_ids[key]] = version
-    store.insert_events(session, events)
-    store.insert_mentions(session, mentions)
+            latest[source_id] = version
+    store.insert_records(
+        session,
+        sources=[
+            store.source_row(i, key, now) for key, i in zip(new_keys, ids.sources, strict=True)
+        ],
+        versions=versions,
+        events=events,
+        mentions=mentions,
+    )
     store.raise_latest_versions(session, latest)
-    return source_ids, version_ids
+    return source_ids, written
 
 
 def _counts(plan: _Plan) -> dict[str, Any]:

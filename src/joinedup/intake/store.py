@@ -4,6 +4,7 @@ events and mentions, with Core bulk statements (a few round trips per batch, not
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import Table, and_, bindparam, false, or_, select, tuple_, updat
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from joinedup.db.bulk import bulk_insert, reserve_ids
+from joinedup.db.bulk import bulk_insert_all, reserve_many
 from joinedup.intake.models import (
     Event,
     Mention,
@@ -45,29 +46,32 @@ def insert_missing(session: Session, table: Table, rows: Sequence[dict[str, Any]
 def organisation_ids(
     session: Session, parsed: Sequence[Parsed], now: datetime
 ) -> dict[OrgKey, int]:
+    """The organisations' ids, each written the first time it sends (one statement a batch
+    once every organisation is known: the look-up)."""
     wanted: dict[OrgKey, str | None] = {}
     for item in parsed:
         source = item.record.source
         wanted.setdefault((source.agency, source.organisation), source.organisation_code)
-    insert_missing(
-        session,
-        _T_ORG,
-        [
-            {"agency": a, "name": n, "code": code, "created_at": now}
-            for (a, n), code in wanted.items()
-        ],
-    )
-    found = session.execute(
-        select(_T_ORG.c.agency, _T_ORG.c.name, _T_ORG.c.id).where(
-            tuple_(_T_ORG.c.agency, _T_ORG.c.name).in_(list(wanted))
+    columns = (_T_ORG.c.agency, _T_ORG.c.name)
+    found = _known(session, columns, _T_ORG.c.id, list(wanted))
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        insert_missing(
+            session,
+            _T_ORG,
+            [
+                {"agency": a, "name": n, "code": wanted[(a, n)], "created_at": now}
+                for a, n in missing
+            ],
         )
-    )
-    return {(agency, name): ident for agency, name, ident in found}
+        found.update(_known(session, columns, _T_ORG.c.id, missing))
+    return found
 
 
 def author_ids(
     session: Session, parsed: Sequence[Parsed], orgs: dict[OrgKey, int]
 ) -> dict[AuthorKey, int]:
+    """The authors' ids (practitioners of the organisations), each written the first time."""
     wanted: set[AuthorKey] = set()
     for item in parsed:
         key = author_key(item, orgs)
@@ -75,15 +79,25 @@ def author_ids(
             wanted.add(key)
     if not wanted:
         return {}
-    ordered = sorted(wanted)
-    insert_missing(
-        session,
-        _T_PRAC,
-        [{"organisation_id": o, "name": n, "role": r, "contact": c} for o, n, r, c in ordered],
-    )
     columns = (_T_PRAC.c.organisation_id, _T_PRAC.c.name, _T_PRAC.c.role, _T_PRAC.c.contact)
-    found = session.execute(select(*columns, _T_PRAC.c.id).where(tuple_(*columns).in_(ordered)))
-    return {(o, n, r, c): ident for o, n, r, c, ident in found}
+    found = _known(session, columns, _T_PRAC.c.id, sorted(wanted))
+    missing = sorted(key for key in wanted if key not in found)
+    if missing:
+        insert_missing(
+            session,
+            _T_PRAC,
+            [{"organisation_id": o, "name": n, "role": r, "contact": c} for o, n, r, c in missing],
+        )
+        found.update(_known(session, columns, _T_PRAC.c.id, missing))
+    return found
+
+
+def _known(
+    session: Session, columns: Sequence[Any], ident: Any, keys: Sequence[tuple[Any, ...]]
+) -> dict[Any, int]:
+    """The ids of the rows whose `columns` are among `keys`, by key."""
+    found = session.execute(select(*columns, ident).where(tuple_(*columns).in_(list(keys))))
+    return {tuple(row[:-1]): row[-1] for row in found}
 
 
 def author_key(item: Parsed, orgs: dict[OrgKey, int]) -> AuthorKey | None:
@@ -136,41 +150,46 @@ def current_versions(
     return {(o, r): (ident, v, digest) for o, r, ident, v, digest in session.execute(query)}
 
 
-def insert_source_records(
-    session: Session, new: list[tuple[int, str]], now: datetime
-) -> dict[tuple[int, str], int]:
-    ids = reserve_ids(session, _T_SRC, len(new))
-    bulk_insert(
+@dataclass(frozen=True)
+class Reserved:
+    """Primary keys taken for a batch's new rows before they are written."""
+
+    sources: list[int]
+    versions: list[int]
+    mentions: list[int]
+
+
+def reserve(session: Session, *, sources: int, versions: int, mentions: int) -> Reserved:
+    """Keys for the batch's new source records, versions (an event shares its version's key)
+    and mentions, in one statement."""
+    ids = reserve_many(session, {_T_SRC: sources, _T_VER: versions, _T_MENTION: mentions})
+    return Reserved(ids[_T_SRC], ids[_T_VER], ids[_T_MENTION])
+
+
+def insert_records(
+    session: Session,
+    *,
+    sources: Sequence[dict[str, Any]],
+    versions: Sequence[dict[str, Any]],
+    events: Sequence[dict[str, Any]],
+    mentions: Sequence[dict[str, Any]],
+) -> None:
+    """The batch's rows, each table's after those it refers to (one statement for a few rows on
+    PostgreSQL, `bulk_insert_all`)."""
+    bulk_insert_all(
         session,
-        _T_SRC,
-        [
-            {
-                "id": ident,
-                "organisation_id": o,
-                "record_id": r,
-                "latest_version": 1,
-                "first_received_at": now,
-            }
-            for ident, (o, r) in zip(ids, new, strict=True)
-        ],
+        [(_T_SRC, sources), (_T_VER, versions), (_T_EVENT, events), (_T_MENTION, mentions)],
     )
-    return dict(zip(new, ids, strict=True))
 
 
-def insert_versions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    ids = reserve_ids(session, _T_VER, len(rows))
-    bulk_insert(
-        session, _T_VER, [{**row, "id": ident} for ident, row in zip(ids, rows, strict=True)]
-    )
-    return ids
-
-
-def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
-    bulk_insert(session, _T_EVENT, rows)
-
-
-def insert_mentions(session: Session, rows: list[dict[str, Any]]) -> None:
-    bulk_insert(session, _T_MENTION, rows)
+def source_row(ident: int, key: tuple[int, str], now: datetime) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "organisation_id": key[0],
+        "record_id": key[1],
+        "latest_version": 1,
+        "first_received_at": now,
+    }
 
 
 def raise_latest_versions(session: Session, latest: dict[int, int]) -> None:
@@ -218,10 +237,11 @@ def event_row(
     }
 
 
-def mention_row(event_id: int, parsed: ParsedSubject) -> dict[str, Any]:
+def mention_row(ident: int, event_id: int, parsed: ParsedSubject) -> dict[str, Any]:
     s = parsed.subject
     address = s.address
     return {
+        "id": ident,
         "event_id": event_id,
         "ref": s.ref,
         "role": s.role,

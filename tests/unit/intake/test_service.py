@@ -77,6 +77,32 @@ def test_a_record_id_twice_in_one_batch_is_taken_in_order(
     assert count(session, SourceRecord) == 1 and count(session, RecordVersion) == 2
 
 
+def test_each_submission_names_the_event_and_mentions_it_wrote(
+    session: Session, feed_actor: Actor, clock: FrozenClock
+) -> None:
+    second = record(record_id="INC-2", summary="Another incident.")
+    results = submit_records(
+        session=session,
+        actor=feed_actor,
+        records=[parse_object(v) for v in (record(), record(), second, record(summary="New."))],
+        now=clock.now(),
+    )
+    stored = {
+        event: sorted(
+            m for m, e in session.execute(select(Mention.id, Mention.event_id)) if e == event
+        )
+        for event in session.scalars(select(Event.id))
+    }
+    assert [r.outcome for r in results] == [
+        Outcome.ACCEPTED, Outcome.UNCHANGED, Outcome.ACCEPTED, Outcome.NEW_VERSION
+    ]  # fmt: skip
+    written = [r for r in results if r.outcome != Outcome.UNCHANGED]
+    assert {r.event_id: sorted(r.mention_ids) for r in written} == stored
+    assert len({r.event_id for r in written}) == 3 and all(len(r.mention_ids) == 2 for r in written)
+    assert (results[1].event_id, results[1].mention_ids) == (None, ())
+    assert results[3].source_record_id == results[0].source_record_id
+
+
 def test_record_ids_are_scoped_by_organisation(
     session: Session, feed_actor: Actor, clock: FrozenClock
 ) -> None:
