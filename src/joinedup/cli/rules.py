@@ -86,7 +86,7 @@ def backtest_command(
 def _table(result: backtest.Backtest) -> Table:
     title = (
         f"{result.children:,} children in the store, {result.records:,} records; the rules "
-        f"read {_period(result)}, evaluated in {result.seconds:.1f} s; rates per 1,000 of "
+        f"read {result.period_words}, evaluated in {result.seconds:.1f} s; rates per 1,000 of "
         f"the {result.among} a year"
     )
     table = Table(title=title)
@@ -101,13 +101,6 @@ def _table(result: backtest.Backtest) -> Table:
     prompted = result.children_prompted
     table.add_row("children with a prompt", f"{prompted:,}", f"{result.rate(prompted):.2f}")
     return table
-
-
-def _period(result: backtest.Backtest) -> str:
-    if result.first_day is None or result.last_day is None:
-        return "no records"
-    first, last = (f"{d.day} {d:%B %Y}" for d in (result.first_day, result.last_day))
-    return f"records over {result.years:.1f} years (the middle 95 %: {first} to {last}, widened)"
 
 
 def _recall(found: backtest.Recall) -> Table:

@@ -113,6 +113,14 @@ class Backtest:
         middle = max(1, (self.last_day - self.first_day).days) / DAYS_A_YEAR
         return middle / (SPAN_TO - SPAN_FROM)
 
+    @property
+    def period_words(self) -> str:
+        """The rules' period, in words: "records over 5.0 years (the middle 95 %: …, widened)"."""
+        if self.first_day is None or self.last_day is None:
+            return "no records"
+        first, last = (f"{d.day} {d:%B %Y}" for d in (self.first_day, self.last_day))
+        return f"records over {self.years:.1f} years (the middle 95 %: {first} to {last}, widened)"
+
     def per_1000_per_year(self, rule_id: str | None = None) -> float:
         n = sum(1 for o in self.opened if rule_id is None or o.rule_id == rule_id)
         return self.rate(n)

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from joinedup.rules.backtest import Backtest, Recall
 
-WIDTH, BAR, GAP, LEFT, TOP = 760, 22, 8, 190, 70
+WIDTH, BAR, GAP, LEFT, TOP = 760, 22, 8, 190, 88
 
 
 def svg(result: Backtest, found: Recall | None = None, ceiling: float = 10.0) -> str:
@@ -22,23 +22,23 @@ def svg(result: Backtest, found: Recall | None = None, ceiling: float = 10.0) ->
     top = max([ceiling, total, *(v for _, v in rates)]) * 1.1 or 1.0
     scale = (WIDTH - LEFT - 70) / top
     height = TOP + (len(rates) + 1) * (BAR + GAP) + 50
-    title = (
-        f"Prompts per 1,000 children per year: {total:.1f} in all ({result.among}, "
-        f"{result.years:.1f} years, {result.records:,} records)"
-    )
+    title = f"Prompts per 1,000 children per year: {total:.1f} in all ({result.among})"
+    # The period is the rules' (the days they were evaluated on); the count is the store's.
+    period = f"The rules read {result.period_words}; {result.records:,} records in the store."
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" font-family="Arial, sans-serif" font-size="13" '
         'role="img">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{escape(title)}. {escape(period)}</title>",
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
         f'<text x="16" y="26" font-size="15" font-weight="bold">{escape(title)}</text>',
+        f'<text x="16" y="46">{escape(period)}</text>',
     ]
     if found is not None and found.trajectories:
         lead = "—" if found.median_lead is None else f"{found.median_lead:.0f} days"
         line = (f"Seeded trajectories found before the crisis: {found.found} of "
                 f"{found.trajectories} ({found.rate:.0%}); median lead time {lead}")  # fmt: skip
-        parts.append(f'<text x="16" y="48">{escape(line)}</text>')
+        parts.append(f'<text x="16" y="66">{escape(line)}</text>')
     rows = [("all rules", total), *rates]
     for i, (label, value) in enumerate(rows):
         y = TOP + i * (BAR + GAP)

@@ -101,6 +101,13 @@ def test_the_backtest_reports_rates_recall_lead_time_and_a_chart(
     assert "controls (signals, no crisis) with a prompt │ 0 of 1" in out
     chart = ET.fromstring((tmp_path / "c.svg").read_text(encoding="utf-8"))  # noqa: S314
     assert chart.tag.endswith("svg") and "domestic-abuse-repeat" in ET.tostring(chart, "unicode")
+    lines = [" ".join(t.text.split()) for t in chart.iter() if t.tag.endswith("text") and t.text]
+    # the chart says whose each figure is: the period the rules' (the note a year earlier, a
+    # type no rule reads, is outside it), the count of records the store's
+    assert (
+        "The rules read records over 0.7 years (the middle 95 %: 1 January 2025 to 1 September "
+        "2025, widened); 5 records in the store."
+    ) in lines
     with clean_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Prompt)) == live  # a dry run
 
