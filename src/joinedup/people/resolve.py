@@ -218,7 +218,7 @@ class Batch:
             return
         if persons:
             method, person = trusted[0]
-            if reason := self._identifier_conflict(feats, person) or self._beside(row, person):
+            if reason := self._trusted_conflict(feats, person) or self._beside(row, person):
                 self._conflict(row, feats, keys, {person}, reason)
                 return
             self._link(row, feats, keys, person, method)
@@ -261,12 +261,28 @@ class Batch:
             for i in self.by_person.get(current, ())
         ]
 
-    def _identifier_conflict(self, feats: Features, person: int) -> str | None:
+    def _trusted_conflict(self, feats: Features, person: int) -> str | None:
+        """`_identifier_conflict` for a trusted match, counting only the identities the person
+        holds through current records: a number the person held only through a record's
+        earlier version, which a correction superseded, is not theirs. (Asked of the store only
+        when the identities held in memory conflict, which is rare.)"""
+        if self._identifier_conflict(feats, person) is None:
+            return None
+        held = self._identities_of(person)
+        stored = [i.id for i in held if not (i.new or i.dirty)]  # the batch's own are current
+        current = store.current_identities(self.session, stored) if stored else set()
+        kept = [i for i in held if i.new or i.dirty or i.id in current]
+        return self._identifier_conflict(feats, person, kept)
+
+    def _identifier_conflict(
+        self, feats: Features, person: int, held: list[IdentityState] | None = None
+    ) -> str | None:
         """A match whose person holds another valid NHS number and not this one, whatever else
         they share (an NHS number is one person's: a UPN or local id that matches as well says
         the records disagree, not that the person has two); or another UPN and not this one,
-        unless the NHS number matches (it outranks the UPN, as in batch clustering)."""
-        held = self._identities_of(person)
+        unless the NHS number matches (it outranks the UPN, as in batch clustering). `held`:
+        the person's identities to count (all those in memory unless given)."""
+        held = self._identities_of(person) if held is None else held
         nhs = {i.features.get("nhs") for i in held} - {None}
         upn = {i.features.get("upn") for i in held} - {None}
         if feats["nhs"] and nhs and feats["nhs"] not in nhs:

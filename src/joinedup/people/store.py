@@ -187,6 +187,22 @@ def previous_versions(
     return found
 
 
+def current_identities(session: Session, identity_ids: Iterable[int]) -> set[int]:
+    """Those of the identities that a mention of a current record holds (a record's earlier
+    versions are superseded by its latest)."""
+    found: set[int] = set()
+    for part in chunks(sorted(set(identity_ids))):
+        query = (
+            select(T_LINK.c.identity_id)
+            .join(_M, _M.c.id == T_LINK.c.mention_id)
+            .join(_E, _E.c.id == _M.c.event_id)
+            .where(among(session, T_LINK.c.identity_id, part), _E.c.superseded.is_(False))
+            .distinct()
+        )
+        found.update(session.scalars(query))
+    return found
+
+
 def cannot_link_pairs(session: Session, person_ids: Iterable[int]) -> list[tuple[int, int]]:
     """Active cannot_link constraints touching these persons, as pairs of (linked) persons."""
     left, right = aliased(T_LINK), aliased(T_LINK)

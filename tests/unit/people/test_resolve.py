@@ -203,6 +203,28 @@ def test_a_new_version_of_a_record_keeps_its_subjects_persons(people: Store) -> 
     assert people.persons() == 1
 
 
+def test_a_corrected_nhs_number_stays_with_its_person(people: Store) -> None:
+    """A source corrects a mistyped NHS number (one that passed the check digit) in a new
+    version of its record: the number the person held only through the earlier version, which
+    the correction supersedes, is not the person's, so there is nothing to ask about."""
+    first = rec(child(nhs_number=nhs(510), upn=upn(51)), record_id="t:corrected")
+    people.submit(first)
+    person = people.person("t:corrected")
+    people.submit(rec(child(nhs_number=nhs(620), upn=upn(51)), record_id="t:corrected"))
+    link = people.link("t:corrected")
+    assert (link.person_id, link.method) == (person, "previous_version")
+    assert _tasks_for(people, link.mention_id) == []
+    assert people.persons() == 1
+    # A number another agency's current record holds is the person's: that still conflicts.
+    people.submit(rec(child(nhs_number=nhs(620), upn=upn(51)), source=_GP))
+    other = rec(child(nhs_number=nhs(730), upn=upn(51)), record_id="t:corrected")
+    people.submit(other)
+    conflicted = people.link("t:corrected")
+    assert conflicted.person_id != person and conflicted.method == "new_person"
+    (task,) = _tasks_for(people, conflicted.mention_id)
+    assert task.reason == "the person holds a different NHS number"
+
+
 def test_unborn_children_are_known_by_mother_and_expected_delivery(people: Store) -> None:
     mum = adult(nhs_number=nhs(9))
     unborn = {"ref": "u1", "role": "unborn", "expected_date_of_delivery": "2026-05-01"}
@@ -237,6 +259,9 @@ def test_a_pregnancys_records_find_its_identity_beside_a_sisters_pregnancy(peopl
     later = about("2027-09-01")
     people.submit(later)
     assert people.person(later["record_id"], "u1") != people.person(first["record_id"], "u1")
+
+
+_GP = {"agency": "health", "organisation": "Testshire GP"}
 
 
 def _tasks_for(people: Store, mention_id: int) -> list[ReviewTask]:
