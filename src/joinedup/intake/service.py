@@ -210,7 +210,10 @@ def _counts(plan: _Plan) -> dict[str, Any]:
 
 
 def mentions_of(session: Session, stored: Submitted) -> tuple[int, list[int]]:
-    """The event (record version) a submission stored, and its subjects' mention ids."""
+    """The event (record version) a submission stored, and its subjects' mention ids: as
+    intake returned them when it wrote them, else (unchanged) read from the store."""
+    if stored.event_id is not None:
+        return stored.event_id, list(stored.mention_ids)
     version_id = session.scalar(
         select(RecordVersion.id).where(
             RecordVersion.source_record_id == stored.source_record_id,

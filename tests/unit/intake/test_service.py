@@ -11,7 +11,13 @@ from joinedup.access.roles import Actor, Role
 from joinedup.core.errors import NotFound, NotPermitted
 from joinedup.db.session import unit_of_work
 from joinedup.intake.models import Event, Mention, RecordVersion, SourceRecord
-from joinedup.intake.service import Outcome, get_record, list_records, submit_records
+from joinedup.intake.service import (
+    Outcome,
+    get_record,
+    list_records,
+    mentions_of,
+    submit_records,
+)
 from joinedup.intake.validation import parse_object
 from joinedup.testing import FrozenClock
 from joinedup.testing.database import empty_audit_log
@@ -101,6 +107,9 @@ def test_each_submission_names_the_event_and_mentions_it_wrote(
     assert len({r.event_id for r in written}) == 3 and all(len(r.mention_ids) == 2 for r in written)
     assert (results[1].event_id, results[1].mention_ids) == (None, ())
     assert results[3].source_record_id == results[0].source_record_id
+    # `mentions_of` answers from the submission when it wrote, from the store when unchanged
+    first = (results[0].event_id, sorted(results[0].mention_ids))
+    assert mentions_of(session, results[0]) == first == mentions_of(session, results[1])
 
 
 def test_record_ids_are_scoped_by_organisation(
