@@ -114,7 +114,9 @@ def test_information_governance_reads_the_register_newest_first(
     about_7 = sharing.list_disclosures(session=session, actor=IG, limit=1, offset=0, person_id=7,
                                        now=clock.now())  # fmt: skip
     assert [d.id for d in about_7.items] == [first]
-    reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "sharing:read")).all()
+    reads = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "sharing:read").order_by(AuditEntry.id)
+    ).all()
     assert [r.resource_ids for r in reads] == [[], [8], [7]]
 
 
