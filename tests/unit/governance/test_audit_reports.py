@@ -49,7 +49,9 @@ def test_who_looked_finds_every_entry_about_the_child_and_is_itself_audited(
     assert [r.resource_type for r in by_worker] == ["person", "contact"]
     assert all(r.actor_label != STEADY.label for r in rows)
     assert any(r.action == "records:submit" or r.resource_type == "mention" for r in rows)
-    read = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit:read")).all()
+    read = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "audit:read").order_by(AuditEntry.id)
+    ).all()
     assert read[-1].resource_ids == [known.child]
     assert read[-1].actor_label == IG.label
     with pytest.raises(NotPermitted):

@@ -38,7 +38,7 @@ def test_a_protection_is_recorded_with_its_reason_and_audited(
         (known.incident_event, "a1")
     }
     entries = session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "identities:protect")
+        select(AuditEntry).where(AuditEntry.action == "identities:protect").order_by(AuditEntry.id)
     ).all()
     assert [(e.resource_type, e.resource_ids) for e in entries] == [
         ("contact", [known.neighbour_contact]),

@@ -186,7 +186,9 @@ def test_reading_records_is_audited_and_sensitive_detail_withheld_from_the_front
     )
     assert full.text == record()["summary"] and full.withheld_reason is None
     reads = session.scalars(
-        select(AuditEntry.actor_label).where(AuditEntry.action == "records:read")
+        select(AuditEntry.actor_label)
+        .where(AuditEntry.action == "records:read")
+        .order_by(AuditEntry.id)
     ).all()
     assert reads == ["mash-test", "mash-test", "sw-test"]
 

@@ -78,7 +78,9 @@ def test_confirm_merges_with_history_and_a_must_link_reopen_undoes_it(
         people.mention(first["record_id"]),
     }
     moves = people.session.scalars(
-        select(LinkHistory).where(LinkHistory.mention_id == link.mention_id)
+        select(LinkHistory)
+        .where(LinkHistory.mention_id == link.mention_id)
+        .order_by(LinkHistory.id)
     ).all()
     assert [m.method for m in moves] == ["new_person", "confirmed"]
     with pytest.raises(InvalidTransition):
