@@ -232,6 +232,18 @@ class Allocation:
     team: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class CasePeriod:
+    """A case's span: open from the day its referral was received to the day it closed
+    (both days included; `closed_on` None while it is open)."""
+
+    referral_on: date
+    closed_on: date | None
+
+    def open_on(self, day: date) -> bool:
+        return self.referral_on <= day and (self.closed_on is None or day <= self.closed_on)
+
+
 def allocations(session: Session, person_ids: Sequence[int]) -> dict[int, Allocation]:
     """The open case of each child who has one, with its allocation (no personal data: ids and
     account names, for routing; the caller's own action is what is audited)."""
@@ -242,6 +254,21 @@ def allocations(session: Session, person_ids: Sequence[int]) -> dict[int, Alloca
     )  # fmt: skip
     return {pid: Allocation(cid, uid, label, manager, team)
             for pid, cid, uid, label, manager, team in rows}  # fmt: skip
+
+
+def case_periods(session: Session, person_ids: Sequence[int]) -> dict[int, list[CasePeriod]]:
+    """Each child's cases here, from referral to closure, oldest first: where work about the
+    child went on a past day (the rules' backtest routes its prompts as live intake would have).
+    Ids and dates only; the caller's own action is what is audited."""
+    rows = session.execute(
+        select(Case.person_id, Case.referral_on, Case.closed_on)
+        .where(Case.person_id.in_(list(person_ids)))
+        .order_by(Case.person_id, Case.referral_on, Case.id)
+    )
+    periods: dict[int, list[CasePeriod]] = {}
+    for person_id, referral_on, closed_on in rows:
+        periods.setdefault(person_id, []).append(CasePeriod(referral_on, closed_on))
+    return periods
 
 
 # -- reading -------------------------------------------------------------------------------------

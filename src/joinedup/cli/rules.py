@@ -98,6 +98,9 @@ def _table(result: backtest.Backtest) -> Table:
         table.add_row(rule, f"{counts[rule]:,}", f"{result.per_1000_per_year(rule):.2f}")
     table.add_section()
     table.add_row("all rules", f"{len(result.opened):,}", f"{result.per_1000_per_year():.2f}")
+    front_door, to_cases = result.to_front_door, len(result.opened) - result.to_front_door
+    table.add_row("  to the front door", f"{front_door:,}", f"{result.rate(front_door):.2f}")
+    table.add_row("  to an open case's worker", f"{to_cases:,}", f"{result.rate(to_cases):.2f}")
     prompted = result.children_prompted
     table.add_row("children with a prompt", f"{prompted:,}", f"{result.rate(prompted):.2f}")
     return table

@@ -20,6 +20,11 @@ The rate's period is read from the days the rules were evaluated on (each child'
 record a rule reads), not from every record in the store: a store that also holds casework
 (contacts, care episodes going back years for a child long in care) or records of types no
 rule reads would otherwise stretch the period and understate the rate.
+
+Each prompt is routed as live intake routes it: to the allocated worker when the child's case
+here was open on the day it fired (the case's referral to its closure), else to the front
+door. The front door's share is its load; a worker's prompt is news about a child already
+being worked with.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,6 +45,7 @@ from sqlalchemy.orm import Session
 from joinedup.access.policy import Action
 from joinedup.access.roles import Actor
 from joinedup.access.service import require
+from joinedup.casework.service import CasePeriod, case_periods
 from joinedup.intake.models import Event, Mention, Organisation, SourceRecord
 from joinedup.people.batchsql import among
 from joinedup.people.models import MentionLink, Person
@@ -65,6 +71,7 @@ class Opened:
     child: int
     rule_id: str
     as_of: date
+    to_case: bool = False  # routed to the child's open case here, not to the front door
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +142,11 @@ class Backtest:
         return Counter(o.rule_id for o in self.opened)
 
     @property
+    def to_front_door(self) -> int:
+        """Prompts the front door would have had: those about a child with no case open here."""
+        return sum(1 for o in self.opened if not o.to_case)
+
+    @property
     def children_prompted(self) -> int:
         """Children with at least one prompt over the period."""
         return len({o.child for o in self.opened})
@@ -187,12 +199,22 @@ def run(
         scopes = read_scopes(session, children[start : start + chunk])
         found = list({s.child: s for s in scopes.values()}.values())
         since = earliest.date() if earliest is not None else None  # every record the rules read
-        for timeline in facts_sql.read_timelines(session, found, reach, since=since).values():
-            result.opened.extend(dry_run(reads, timeline, evaluated))
+        timelines = facts_sql.read_timelines(session, found, reach, since=since)
+        cases = case_periods(session, list(timelines))
+        for child, timeline in timelines.items():
+            opened = dry_run(reads, timeline, evaluated)
+            result.opened.extend(routed(opened, cases.get(child, [])))
         progress(min(start + chunk, len(children)), len(children))
     result.first_day, result.last_day = period(evaluated)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def routed(opened: Iterable[Opened], cases: Sequence[CasePeriod]) -> Iterator[Opened]:
+    """Each prompt routed as live intake routes it (`rules.service`): to the allocated worker
+    when the child's case here was open on the day it fired, else to the front door."""
+    for o in opened:
+        yield replace(o, to_case=True) if any(c.open_on(o.as_of) for c in cases) else o
 
 
 def period(days: Counter[date]) -> tuple[date | None, date | None]:

@@ -95,6 +95,9 @@ def test_the_backtest_reports_rates_recall_lead_time_and_a_chart(
     assert "rates per 1,000 of the 40 children living in the area a year" in out
     assert f"domestic-abuse-repeat │ 1 │ {1000 / 40 / YEARS:.2f} │" in out
     assert f"children with a prompt │ 1 │ {1000 / 40 / YEARS:.2f} │" in out
+    # no case is open here, so the prompt was the front door's
+    assert f"to the front door │ 1 │ {1000 / 40 / YEARS:.2f} │" in out
+    assert "to an open case's worker │ 0 │ 0.00 │" in out
     assert "no --population given" not in done.stderr
     assert "found before the crisis │ 1 (100.0%)" in out
     assert "median lead time, first prompt to crisis │ 153 days" in out  # 1 April to 1 September

@@ -3,15 +3,17 @@ the front door when it is not; answering one can raise the contact it asks for."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from joinedup.access.roles import Actor
-from joinedup.casework.models import Contact
+from joinedup.casework.models import Case, Contact
 from joinedup.core.errors import ValidationFailed
 from joinedup.flows.prompts import decide_prompt
+from joinedup.rules import backtest
 from joinedup.rules import service as rules
+from joinedup.rules.config import load_rules
 from tests.unit.casework.support import AUTHORITY, MANAGER, MASH, WORKER, Desk
 from tests.unit.people.support import Store, people
 from tests.unit.rules.test_prompts import incident, submit_and_evaluate, worry
@@ -91,3 +93,31 @@ def test_a_prompt_cannot_be_added_to_a_case_that_is_not_open(people: Store) -> N
             now=people.clock.now(),
         )
     assert refused.value.errors[0].field == "outcome"
+
+
+def test_the_backtest_routes_each_prompt_as_live_intake_did_on_its_day(people: Store) -> None:
+    """The backtest counts what the front door would have had: a prompt about a child whose
+    case here was open that day (referral received to closure, both days in) was the
+    allocated worker's."""
+    first = incident("2026-03-01")
+    people.submit(worry(), first, incident("2026-04-01"))
+    rules_now = load_rules(None).rules
+
+    def routes() -> tuple[list[tuple[str, date, bool]], int]:
+        result = backtest.run(session=people.session, actor=Actor.system("backtest"),
+                              rules=rules_now)  # fmt: skip
+        return [(o.rule_id, o.as_of, o.to_case) for o in result.opened], result.to_front_door
+
+    assert routes() == ([("domestic-abuse-repeat", date(2026, 4, 1), False)], 1)
+    desk = Desk(people.session, people.clock, people.person(first["record_id"]))
+    case = people.session.get(Case, desk.referred().id)
+    assert case is not None
+    case.referral_on = date(2026, 4, 1)  # referred the day of the second incident
+    people.session.flush()
+    assert routes() == ([("domestic-abuse-repeat", date(2026, 4, 1), True)], 0)
+    case.referral_on, case.closed_on, case.stage = date(2026, 1, 5), date(2026, 3, 31), "closed"
+    people.session.flush()
+    assert routes() == ([("domestic-abuse-repeat", date(2026, 4, 1), False)], 1)
+    case.closed_on = date(2026, 4, 1)  # closed that day: still the worker's
+    people.session.flush()
+    assert routes()[1] == 0
