@@ -1,8 +1,10 @@
 """Who each child in a return is: the identifiers and characteristics the returns need.
 
 A child's records come from many agencies, each with its own spelling of what it knows, so a
-return takes for each item the value most of the child's current records agree on (the latest
-among equals): the unique pupil number (valid ones only), the date of birth (known to the day:
+return takes for each item the value most of the child's current records agree on (among
+equals, the one on the latest record: by when it happened, then by the order the records
+arrived, so that a return never depends on the order a database reads rows in): the unique
+pupil number (valid ones only), the date of birth (known to the day:
 `people.birth`, which leaving care reads too), sex, ethnicity (a DfE code) and the latest
 postcode. What no record says is returned as unknown (`None`, sex "U", ethnicity "NOBT"), never
 guessed.
@@ -47,28 +49,30 @@ class ChildFacts:
 
 
 class _Votes:
-    """Counts of each value, remembering when it was last seen (the tie-break)."""
+    """Counts of each value, remembering the latest record that gave it (the tie-break): when
+    it happened, then the mention's id (the order the records arrived), so that two records of
+    the same moment never leave the winner to the order the rows were read in."""
 
     __slots__ = ("seen",)
 
     def __init__(self) -> None:
-        self.seen: dict[object, tuple[int, datetime]] = {}
+        self.seen: dict[object, tuple[int, tuple[datetime, int]]] = {}
 
-    def add(self, value: object, at: datetime) -> None:
-        count, last = self.seen.get(value, (0, at))
-        self.seen[value] = (count + 1, max(last, at))
+    def add(self, value: object, at: datetime, mention_id: int) -> None:
+        count, last = self.seen.get(value, (0, (at, mention_id)))
+        self.seen[value] = (count + 1, max(last, (at, mention_id)))
 
     def winner(self) -> object | None:
         if not self.seen:
             return None
-        return max(self.seen.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
+        return max(self.seen.items(), key=lambda kv: kv[1])[0]
 
 
 def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildFacts]:
     """Each child's facts from their current (not superseded) records, read in chunks."""
     wanted = sorted(set(person_ids))
     votes: dict[int, dict[str, _Votes]] = defaultdict(lambda: defaultdict(_Votes))
-    latest_postcode: dict[int, tuple[datetime, str]] = {}
+    latest_postcode: dict[int, tuple[datetime, int, str]] = {}
     born: dict[int, date] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
@@ -77,6 +81,7 @@ def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildF
             select(
                 MentionLink.person_id,
                 Event.occurred_at,
+                Mention.id,
                 Mention.upn,
                 Mention.upn_valid,
                 Mention.expected_date_of_delivery,
@@ -88,18 +93,18 @@ def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildF
             .join(Event, Event.id == Mention.event_id)
             .where(among(session, MentionLink.person_id, chunk), Event.superseded.is_(False))
         )
-        for pid, at, upn, upn_valid, expected, sex, ethnicity, postcode in rows:
+        for pid, at, mid, upn, upn_valid, expected, sex, ethnicity, postcode in rows:
             mine = votes[pid]
             if upn and upn_valid:
-                mine["upn"].add(upn, at)
+                mine["upn"].add(upn, at, mid)
             if expected is not None:
-                mine["expected"].add(expected, at)
+                mine["expected"].add(expected, at, mid)
             if sex in ("M", "F"):
-                mine["sex"].add(sex, at)
+                mine["sex"].add(sex, at, mid)
             if ethnicity in dfe_codes.ETHNICITY and ethnicity != dfe_codes.NOT_OBTAINED:
-                mine["ethnicity"].add(ethnicity, at)
-            if postcode and (pid not in latest_postcode or latest_postcode[pid][0] < at):
-                latest_postcode[pid] = (at, postcode)
+                mine["ethnicity"].add(ethnicity, at, mid)
+            if postcode and (pid not in latest_postcode or latest_postcode[pid][:2] < (at, mid)):
+                latest_postcode[pid] = (at, mid, postcode)
     facts: dict[int, ChildFacts] = {}
     for pid in wanted:
         mine = votes.get(pid, {})
@@ -116,7 +121,7 @@ def child_facts(session: Session, person_ids: Iterable[int]) -> dict[int, ChildF
             expected_birth_date=_day(pick("expected")) if birth is None else None,
             sex=_str(pick("sex")) or "U",
             ethnicity=_str(pick("ethnicity")) or dfe_codes.NOT_OBTAINED,
-            postcode=latest_postcode[pid][1] if pid in latest_postcode else None,
+            postcode=latest_postcode[pid][2] if pid in latest_postcode else None,
         )
     return facts
 

@@ -3,7 +3,7 @@ says stays unknown."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from joinedup.config import Settings
 from joinedup.core.identifiers import upn_check_letter
 from joinedup.intake.models import Event, Mention, SourceRecord
-from joinedup.reports.children import child_facts
+from joinedup.reports.children import _Votes, child_facts
 from joinedup.testing import FrozenClock
 from tests.factories.people import child, concern, ingest, person_of
 
@@ -74,3 +74,33 @@ def test_what_no_record_says_is_unknown(
     mine = facts[person]
     assert (mine.upn, mine.birth_date, mine.sex, mine.ethnicity) == (None, None, "U", "NOBT")
     assert facts[999_999].ethnicity == "NOBT"  # a person with no records at all
+
+
+def test_between_records_of_the_same_moment_the_later_arrival_wins(
+    clean_engine: Engine, settings: Settings, clock: FrozenClock
+) -> None:
+    """Two agencies' records of the same moment, one value each: the record that arrived last
+    decides, whatever order the database reads the rows in (on PostgreSQL it may be any)."""
+    same = "2024-05-01T10:00:00+00:00"
+    ingest(clean_engine, settings, clock,
+           concern(child(nhs_number=NHS, ethnicity="WBRI", sex="M"), record_id="c:1",
+                   occurred_at=same),
+           concern(child(nhs_number=NHS, ethnicity="MOTH", sex="M",
+                         address={"lines": ["2 New Street"], "town": "Testtown",
+                                  "postcode": "ZZ2 2ZZ"}),
+                   record_id="c:2", occurred_at=same))  # fmt: skip
+    person = person_of(clean_engine, _mention(clean_engine, "c:1"))
+    with Session(clean_engine) as session:
+        facts = child_facts(session, [person])[person]
+    assert (facts.ethnicity, facts.postcode) == ("MOTH", "ZZ2 2ZZ")
+
+
+def test_a_tie_is_broken_by_the_latest_record_in_any_order_of_reading() -> None:
+    at = datetime(2024, 5, 1, 10, tzinfo=UTC)
+    reads = [("WBRI", at, 7), ("MOTH", at, 9), ("WBRI", at - timedelta(days=1), 3),
+             ("MOTH", at - timedelta(days=2), 4)]  # fmt: skip
+    for order in (reads, reads[::-1], reads[1:] + reads[:1]):
+        votes = _Votes()
+        for value, when, mention_id in order:
+            votes.add(value, when, mention_id)
+        assert votes.winner() == "MOTH"  # two each; both latest at 10:00; MOTH arrived after
