@@ -59,7 +59,7 @@ def deadlines(
             session.scalars(
                 select(Contact)
                 .where(Contact.status != pathway.DECIDED)
-                .order_by(Contact.decision_due_at)
+                .order_by(Contact.decision_due_at, Contact.id)
             )
         )
         hidden = hidden_from(session, actor, [c.person_id for c in contacts])
@@ -128,6 +128,7 @@ def _pathway_reviews(
         .join(LeavingCare, LeavingCare.id == LeavingCareStep.record_id)
         .where(LeavingCareStep.status == OPEN, LeavingCareStep.due_on.is_not(None),
                LeavingCareStep.due_on <= today + timedelta(days=within_days))
+        .order_by(LeavingCareStep.due_on, LeavingCareStep.id)
     )  # fmt: skip
     if user_id is not None:
         query = query.where(LeavingCare.adviser_user_id == user_id)
@@ -158,7 +159,7 @@ def overdue_requests(
         select(InformationRequest, Contact)
         .join(Contact, Contact.id == InformationRequest.contact_id)
         .where(InformationRequest.status == "open", InformationRequest.due_at < now)
-        .order_by(InformationRequest.due_at)
+        .order_by(InformationRequest.due_at, InformationRequest.id)
     )
     if agency is not None:
         query = query.where(InformationRequest.agency == agency)
@@ -199,7 +200,7 @@ def no_oversight(*, session: Session, actor: Actor, now: datetime) -> list[DueIt
             select(CaseStep, Case)
             .join(Case, Case.id == CaseStep.case_id)
             .where(CaseStep.kind == "oversight", CaseStep.status == OPEN, CaseStep.due_on < today)
-            .order_by(CaseStep.due_on)
+            .order_by(CaseStep.due_on, CaseStep.id)
         )
     )
     found = _visible(session, actor, found)

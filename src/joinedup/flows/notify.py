@@ -308,7 +308,7 @@ def escalate_overdue_requests(*, session: Session, actor: Actor, now: datetime) 
     overdue = session.scalars(
         select(InformationRequest)
         .where(InformationRequest.status == "open", InformationRequest.due_at < now)
-        .order_by(InformationRequest.due_at)
+        .order_by(InformationRequest.due_at, InformationRequest.id)
     ).all()
     escalated = 0
     for r in overdue:

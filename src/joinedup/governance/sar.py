@@ -143,7 +143,7 @@ def _addresses(
         select(Household.postcode, HouseholdMember.from_date, HouseholdMember.to_date)
         .join(HouseholdMember, HouseholdMember.household_id == Household.id)
         .where(HouseholdMember.person_id.in_(person_ids))
-        .order_by(HouseholdMember.from_date)
+        .order_by(HouseholdMember.from_date, HouseholdMember.id)
     ).all()
     lived = [{"postcode": h.postcode, "from": h.from_date.isoformat(),
               "to": h.to_date.isoformat(), "as_recorded_by": "household"}
@@ -313,12 +313,16 @@ def _sharing(session: Session, person_ids: list[int], redactor: Redactor) -> lis
             result.append({"kind": "disclosure", "at": d.disclosed_at.isoformat(), "what": d.what,
                            "to": d.recipient, "purpose": redactor.text(d.purpose),
                            "lawful_basis": d.lawful_basis, "by": d.by_label})  # fmt: skip
-    for n in session.scalars(select(NonDisclosure).order_by(NonDisclosure.decided_at)):
+    for n in session.scalars(
+        select(NonDisclosure).order_by(NonDisclosure.decided_at, NonDisclosure.id)
+    ):
         if wanted & set(n.person_ids):
             result.append({"kind": "decision_not_to_share", "at": n.decided_at.isoformat(),
                            "what": n.what, "requested_by": n.requester, "ground": n.ground,
                            "reason": redactor.text(n.reason), "by": n.by_label})  # fmt: skip
-    for m in session.scalars(select(Notification).order_by(Notification.created_at)):
+    for m in session.scalars(
+        select(Notification).order_by(Notification.created_at, Notification.id)
+    ):
         if wanted & set(m.person_ids):
             result.append({"kind": "notification", "at": m.created_at.isoformat(),
                            "what": m.kind, "to": m.recipient, "status": m.status})  # fmt: skip

@@ -113,6 +113,7 @@ def _by(session: Session, where: ColumnElement[bool]) -> tuple[Rows, bool]:
         select(Person.id, Person.kind, Person.merged_into_id)
         .join(PersonIdentity, PersonIdentity.person_id == Person.id)
         .where(where, Person.kind.in_(CHILD_KINDS))
+        .order_by(Person.id)  # the same children on every request when there are too many
         .limit(MAX_CANDIDATES + 1)
     )
     return _rows(session.execute(query).all())
@@ -124,6 +125,7 @@ def _by_keys(session: Session, keys: Sequence[str]) -> tuple[Rows, bool]:
         select(Person.id, Person.kind, Person.merged_into_id)
         .join(PersonKey, PersonKey.person_id == Person.id)
         .where(PersonKey.key.in_(keys), Person.kind.in_(CHILD_KINDS))
+        .order_by(Person.id)
         .limit(MAX_CANDIDATES + 1)
     )
     return _rows(session.execute(query).all())

@@ -99,7 +99,7 @@ def history_of(session: Session, episode: EarlyHelpEpisode) -> list[str]:
     for r in session.scalars(
         select(EarlyHelpReview)
         .where(EarlyHelpReview.episode_id == episode.id)
-        .order_by(EarlyHelpReview.held_on)
+        .order_by(EarlyHelpReview.held_on, EarlyHelpReview.id)
     ):
         lines.append(f"Review {r.held_on:%-d %B %Y}: {r.summary}")
     text, kept = 0, []
@@ -154,7 +154,7 @@ def view_of(
             for r in session.scalars(
                 select(EarlyHelpReview)
                 .where(EarlyHelpReview.episode_id == e.id)
-                .order_by(EarlyHelpReview.held_on)
+                .order_by(EarlyHelpReview.held_on, EarlyHelpReview.id)
             )
         ]
     today = london_day(now)

@@ -123,6 +123,7 @@ def read(session: Session, *, since: date, as_of: date) -> Casework:
                    Case.primary_need, Case.team, Case.allocated_label, Case.closed_on,
                    Case.closure_reason)
             .where(Case.person_id.in_(active), Case.referral_on <= as_of)
+            .order_by(Case.id)
         )
     }  # fmt: skip
     steps: dict[int, list[StepRow]] = defaultdict(list)

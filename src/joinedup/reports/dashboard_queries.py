@@ -215,6 +215,7 @@ def overdue_requests(session: Session, now: datetime) -> list[Any]:
         select(InformationRequest.agency, func.count(), func.min(InformationRequest.due_at))
         .where(InformationRequest.status == "open", InformationRequest.due_at < now)
         .group_by(InformationRequest.agency)
+        .order_by(InformationRequest.agency)
     ))  # fmt: skip
 
 
