@@ -1,8 +1,9 @@
 """The backtest as a chart: prompts per 1,000 children per year by rule, as an SVG document.
 
 No charting library is installed (ARCHITECTURE.md lists none), so the chart is plain SVG from
-the standard library: horizontal bars, one a rule, with the partnership's ceiling marked and
-the recall and lead time, where measured, in the title.
+the standard library: horizontal bars, all rules, the front door's share of them (prompts
+about children with no case open here), then one a rule, with the partnership's ceiling marked
+and the recall and lead time, where measured, in the title.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def svg(result: Backtest, found: Recall | None = None, ceiling: float = 10.0) ->
     total = result.per_1000_per_year()
     top = max([ceiling, total, *(v for _, v in rates)]) * 1.1 or 1.0
     scale = (WIDTH - LEFT - 70) / top
-    height = TOP + (len(rates) + 1) * (BAR + GAP) + 50
+    height = TOP + (len(rates) + 2) * (BAR + GAP) + 50
     title = f"Prompts per 1,000 children per year: {total:.1f} in all ({result.among})"
     # The period is the rules' (the days they were evaluated on); the count is the store's.
     period = f"The rules read {result.period_words}; {result.records:,} records in the store."
@@ -39,10 +40,10 @@ def svg(result: Backtest, found: Recall | None = None, ceiling: float = 10.0) ->
         line = (f"Seeded trajectories found before the crisis: {found.found} of "
                 f"{found.trajectories} ({found.rate:.0%}); median lead time {lead}")  # fmt: skip
         parts.append(f'<text x="16" y="66">{escape(line)}</text>')
-    rows = [("all rules", total), *rates]
+    rows = [("all rules", total), ("to the front door", result.rate(result.to_front_door)), *rates]
     for i, (label, value) in enumerate(rows):
         y = TOP + i * (BAR + GAP)
-        colour = "#0b0c0c" if i == 0 else "#1d70b8"
+        colour = ("#0b0c0c", "#505a5f")[i] if i < 2 else "#1d70b8"
         parts += [
             f'<text x="{LEFT - 8}" y="{y + BAR * 0.7:.0f}" text-anchor="end">'
             f"{escape(label)}</text>",

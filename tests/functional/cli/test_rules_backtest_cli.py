@@ -111,6 +111,8 @@ def test_the_backtest_reports_rates_recall_lead_time_and_a_chart(
         "The rules read records over 0.7 years (the middle 95 %: 1 January 2025 to 1 September "
         "2025, widened); 5 records in the store."
     ) in lines
+    front_door = lines.index("to the front door")
+    assert lines[front_door + 1] == f"{1000 / 40 / YEARS:.2f}"  # its bar's figure: the one prompt
     with clean_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Prompt)) == live  # a dry run
 
