@@ -34,6 +34,7 @@ from joinedup.casework.names import child_names
 from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import StepView
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
+from joinedup.people import merges
 from joinedup.people.birth import birth_date
 from joinedup.people.models import Person
 
@@ -73,13 +74,15 @@ class LeavingCareView:
 
 
 def periods_of_care(session: Session, person_id: int) -> list[eligibility.Care]:
-    """The young person's periods of care, from casework's `cla_episode` steps, in order."""
+    """The young person's periods of care, from casework's `cla_episode` steps, in order (the
+    cases of persons merged into them included)."""
+    family = merges.family([person_id])
     rows = session.execute(
         select(CaseStep.started_on, CaseStep.completed_on, CaseStep.status, CaseStep.outcome,
                CaseStep.details)
         .join(Case, Case.id == CaseStep.case_id)
-        .where(Case.person_id == person_id, CaseStep.kind == "cla_episode",
-               CaseStep.status != CANCELLED)
+        .join(family, family.c.member == Case.person_id)
+        .where(CaseStep.kind == "cla_episode", CaseStep.status != CANCELLED)
         .order_by(CaseStep.started_on, CaseStep.id)
     )  # fmt: skip
     return [

@@ -29,6 +29,7 @@ from joinedup.casework.versions import check_version, flush_versioned
 from joinedup.casework.views import CaseView, StepView
 from joinedup.casework.work import DONE, HANDLERS, OPEN, STEP_TITLES, Work
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
+from joinedup.people import merges
 
 # Who may take each action: conferences and reviews are chaired; oversight is a manager's.
 _POLICY = {
@@ -60,9 +61,7 @@ def open_case(
     held = authorise(session=session, actor=actor, action=Action.CASES_WRITE,
                      resource_type="case", child=[person_id], detail=opened,
                      now=now)  # fmt: skip
-    open_already = session.scalar(
-        select(Case.id).where(Case.person_id == person_id, Case.stage != pathway.CLOSED)
-    )
+    open_already = open_case_of(session, person_id)
     if open_already is not None:
         raise InvalidTransition(
             f"the child already has an open case ({open_already}): add this to it instead"
@@ -195,10 +194,12 @@ def get_case(*, session: Session, actor: Actor, case_id: int, now: datetime) -> 
 def cases_of(
     *, session: Session, actor: Actor, person_ids: Sequence[int], now: datetime
 ) -> list[CaseView]:
-    """Every case of these children, newest first (the case summary on the child page)."""
+    """Every case of these children, newest first (the case summary on the child page),
+    including the cases of persons merged into them (`people.merges.family`)."""
+    family = merges.family(person_ids)
     rows = list(
         session.scalars(
-            select(Case).where(Case.person_id.in_(list(person_ids))).order_by(Case.id.desc())
+            select(Case).join(family, family.c.member == Case.person_id).order_by(Case.id.desc())
         )
     )
     require(
@@ -215,9 +216,16 @@ def cases_of(
 
 
 def open_case_of(session: Session, person_id: int) -> int | None:
-    """The child's open case, if any (routing a prompt or a contact to it)."""
+    """The child's open case, if any (routing a prompt or a contact to it): opened on the child
+    or on a person merged into them. Should two be open (each opened on one of two persons
+    later merged), the older; the child's page lists both."""
+    family = merges.family([person_id])
     return session.scalar(
-        select(Case.id).where(Case.person_id == person_id, Case.stage != pathway.CLOSED)
+        select(Case.id)
+        .join(family, family.c.member == Case.person_id)
+        .where(Case.stage != pathway.CLOSED)
+        .order_by(Case.id)
+        .limit(1)
     )
 
 
@@ -247,23 +255,29 @@ class CasePeriod:
 def allocations(session: Session, person_ids: Sequence[int]) -> dict[int, Allocation]:
     """The open case of each child who has one, with its allocation (no personal data: ids and
     account names, for routing; the caller's own action is what is audited)."""
+    family = merges.family(person_ids)
     rows = session.execute(
-        select(Case.person_id, Case.id, Case.allocated_user_id, Case.allocated_label,
+        select(family.c.asked, Case.id, Case.allocated_user_id, Case.allocated_label,
                Case.manager_label, Case.team)
-        .where(Case.person_id.in_(list(person_ids)), Case.stage != pathway.CLOSED)
+        .join(family, family.c.member == Case.person_id)
+        .where(Case.stage != pathway.CLOSED)
+        .order_by(Case.id)
     )  # fmt: skip
-    return {pid: Allocation(cid, uid, label, manager, team)
-            for pid, cid, uid, label, manager, team in rows}  # fmt: skip
+    found: dict[int, Allocation] = {}
+    for pid, cid, uid, label, manager, team in rows:  # the older of two open (`open_case_of`)
+        found.setdefault(pid, Allocation(cid, uid, label, manager, team))
+    return found
 
 
 def case_periods(session: Session, person_ids: Sequence[int]) -> dict[int, list[CasePeriod]]:
     """Each child's cases here, from referral to closure, oldest first: where work about the
     child went on a past day (the rules' backtest routes its prompts as live intake would have).
     Ids and dates only; the caller's own action is what is audited."""
+    family = merges.family(person_ids)
     rows = session.execute(
-        select(Case.person_id, Case.referral_on, Case.closed_on)
-        .where(Case.person_id.in_(list(person_ids)))
-        .order_by(Case.person_id, Case.referral_on, Case.id)
+        select(family.c.asked, Case.referral_on, Case.closed_on)
+        .join(family, family.c.member == Case.person_id)
+        .order_by(family.c.asked, Case.referral_on, Case.id)
     )
     periods: dict[int, list[CasePeriod]] = {}
     for person_id, referral_on, closed_on in rows:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.casework import contacts, pathway
+from joinedup.casework import service as casework_service
 from joinedup.casework.models import Case, Contact, InformationRequest
 from joinedup.casework.views import ContactView, InformationRequestView
 from joinedup.config import Settings
@@ -213,9 +214,10 @@ def gp_of(session: Session, person_id: int) -> str | None:
 
 
 def open_case(session: Session, person_id: int) -> Case | None:
-    return session.scalar(
-        select(Case).where(Case.person_id == person_id, Case.stage != pathway.CLOSED)
-    )
+    """The child's open case (`casework.service.open_case_of`: persons merged into the child
+    included)."""
+    case_id = casework_service.open_case_of(session, person_id)
+    return None if case_id is None else session.get(Case, case_id)
 
 
 def _uk_day(moment: datetime) -> str:

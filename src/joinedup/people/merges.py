@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CTE, select
 from sqlalchemy.orm import Session, aliased
 
 from joinedup.access.roles import Actor
@@ -46,6 +46,21 @@ def survivor_of(session: Session, person_id: int) -> int:
             return person_id
         person_id = into
     return person_id
+
+
+def family(person_ids: Sequence[int]) -> CTE:
+    """A recursive CTE of each asked person and everyone merged into it, directly or through
+    others: columns `member` (a person) and `asked` (the one of `person_ids` it belongs to).
+    Records that other domains keep against a person (a case, a contact) stay on the person
+    they were made for; reading them through the family finds them on the survivor after a
+    merge and back on their own person after an unmerge, with nothing moved."""
+    asked = list(person_ids)
+    start = select(Person.id.label("member"), Person.id.label("asked")).where(Person.id.in_(asked))
+    found = start.cte("merge_family", recursive=True)
+    below = aliased(Person)
+    return found.union_all(
+        select(below.id, found.c.asked).where(below.merged_into_id == found.c.member)
+    )
 
 
 def representative_mention(session: Session, person_id: int) -> int:
