@@ -54,6 +54,6 @@ def test_a_case_opened_on_a_merged_person_is_the_survivors(people: Store) -> Non
     assert "open already" in refused.value.errors[0].message
     people.clock.advance(timedelta(hours=1))
     people_service.unmerge(session=people.session, actor=REVIEWER, merge_id=done.id,
-                           reason="Not the same boy after all.", now=people.clock.now())  # fmt: skip
+                           reason="Not the same boy.", now=people.clock.now())  # fmt: skip
     assert service.open_case_of(people.session, survivor) is None
     assert service.open_case_of(people.session, merged) == case.id
