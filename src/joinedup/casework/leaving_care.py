@@ -76,7 +76,7 @@ class LeavingCareView:
 def periods_of_care(session: Session, person_id: int) -> list[eligibility.Care]:
     """The young person's periods of care, from casework's `cla_episode` steps, in order (the
     cases of persons merged into them included)."""
-    family = merges.family([person_id])
+    family = merges.family(session, [person_id])
     rows = session.execute(
         select(CaseStep.started_on, CaseStep.completed_on, CaseStep.status, CaseStep.outcome,
                CaseStep.details)

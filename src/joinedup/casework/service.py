@@ -196,7 +196,7 @@ def cases_of(
 ) -> list[CaseView]:
     """Every case of these children, newest first (the case summary on the child page),
     including the cases of persons merged into them (`people.merges.family`)."""
-    family = merges.family(person_ids)
+    family = merges.family(session, person_ids)
     rows = list(
         session.scalars(
             select(Case).join(family, family.c.member == Case.person_id).order_by(Case.id.desc())
@@ -219,7 +219,7 @@ def open_case_of(session: Session, person_id: int) -> int | None:
     """The child's open case, if any (routing a prompt or a contact to it): opened on the child
     or on a person merged into them. Should two be open (each opened on one of two persons
     later merged), the older; the child's page lists both."""
-    family = merges.family([person_id])
+    family = merges.family(session, [person_id])
     return session.scalar(
         select(Case.id)
         .join(family, family.c.member == Case.person_id)
@@ -255,7 +255,7 @@ class CasePeriod:
 def allocations(session: Session, person_ids: Sequence[int]) -> dict[int, Allocation]:
     """The open case of each child who has one, with its allocation (no personal data: ids and
     account names, for routing; the caller's own action is what is audited)."""
-    family = merges.family(person_ids)
+    family = merges.family(session, person_ids)
     rows = session.execute(
         select(family.c.asked, Case.id, Case.allocated_user_id, Case.allocated_label,
                Case.manager_label, Case.team)
@@ -273,7 +273,7 @@ def case_periods(session: Session, person_ids: Sequence[int]) -> dict[int, list[
     """Each child's cases here, from referral to closure, oldest first: where work about the
     child went on a past day (the rules' backtest routes its prompts as live intake would have).
     Ids and dates only; the caller's own action is what is audited."""
-    family = merges.family(person_ids)
+    family = merges.family(session, person_ids)
     rows = session.execute(
         select(family.c.asked, Case.referral_on, Case.closed_on)
         .join(family, family.c.member == Case.person_id)

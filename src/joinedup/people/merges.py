@@ -8,7 +8,7 @@ constraint between the two persons' mentions refuses the merge.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from joinedup.access.roles import Actor
 from joinedup.core.errors import Conflict, InvalidTransition, NotFound
+from joinedup.people.batchsql import among
 from joinedup.people.models import (
     LinkConstraint,
     LinkHistory,
@@ -48,19 +49,41 @@ def survivor_of(session: Session, person_id: int) -> int:
     return person_id
 
 
-def family(person_ids: Sequence[int]) -> CTE:
+def family(session: Session, person_ids: Iterable[int]) -> CTE:
     """A recursive CTE of each asked person and everyone merged into it, directly or through
     others: columns `member` (a person) and `asked` (the one of `person_ids` it belongs to).
     Records that other domains keep against a person (a case, a contact) stay on the person
     they were made for; reading them through the family finds them on the survivor after a
     merge and back on their own person after an unmerge, with nothing moved."""
-    asked = list(person_ids)
-    start = select(Person.id.label("member"), Person.id.label("asked")).where(Person.id.in_(asked))
+    start = select(Person.id.label("member"), Person.id.label("asked")).where(
+        among(session, Person.id, person_ids)
+    )
     found = start.cte("merge_family", recursive=True)
     below = aliased(Person)
     return found.union_all(
         select(below.id, found.c.asked).where(below.merged_into_id == found.c.member)
     )
+
+
+def survivors(session: Session, person_ids: Iterable[int]) -> dict[int, int]:
+    """Each of these persons that was merged, and the person it now is (its survivor); persons
+    not merged are left out. For readers that meet persons through other domains' records
+    (a case kept against the person it was opened on)."""
+
+    def merged(ids: Iterable[int]) -> dict[int, int]:
+        rows = session.execute(
+            select(Person.id, Person.merged_into_id).where(
+                among(session, Person.id, ids), Person.merged_into_id.is_not(None)
+            )
+        )
+        return {pid: into for pid, into in rows if into is not None}
+
+    found = frontier = merged(person_ids)
+    while frontier:  # a chain: merged into a person that was merged in turn
+        up = merged(set(frontier.values()))
+        frontier = {pid: up[into] for pid, into in frontier.items() if into in up}
+        found = {**found, **frontier}
+    return found
 
 
 def representative_mention(session: Session, person_id: int) -> int:

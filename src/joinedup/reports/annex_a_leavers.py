@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.casework import eligibility
 from joinedup.casework.models import Case
-from joinedup.people.batchsql import among
+from joinedup.people import merges
 from joinedup.reports import annex_a_labels as L
 from joinedup.reports import leaving_care_read as lc
 from joinedup.reports import ssda903_read as read
@@ -103,11 +103,11 @@ def _open_cases(session: Session, people: list[int], day: date) -> dict[int, tup
     still looked after), read in one statement."""
     found: dict[int, tuple[Any, Any]] = {}
     for start in range(0, len(people), lc.CHUNK):
-        chunk = people[start : start + lc.CHUNK]
+        family = merges.family(session, people[start : start + lc.CHUNK])
         rows = session.execute(
-            select(Case.person_id, Case.team, Case.allocated_label)
-            .where(among(session, Case.person_id, chunk), Case.referral_on <= day,
-                   (Case.closed_on.is_(None)) | (Case.closed_on > day))
+            select(family.c.asked, Case.team, Case.allocated_label)
+            .join(family, family.c.member == Case.person_id)
+            .where(Case.referral_on <= day, (Case.closed_on.is_(None)) | (Case.closed_on > day))
         )  # fmt: skip
         found.update((pid, (team, worker)) for pid, team, worker in rows)
     return found

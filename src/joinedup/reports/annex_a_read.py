@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.casework import clocks
 from joinedup.casework.models import Case, CaseStep, Contact
+from joinedup.people import merges
 
 # The step kinds Annex A reads (casework.work.STEP_TITLES; `legal_status` and `missing` are the
 # SSDA903 steps, read when present).
@@ -126,6 +127,13 @@ def read(session: Session, *, since: date, as_of: date) -> Casework:
             .order_by(Case.id)
         )
     }  # fmt: skip
+    # a contact or case made for a person later merged into another is the survivor's
+    persons = {c.person_id for c in contacts} | {c.person_id for c in cases.values()}
+    now_is = merges.survivors(session, persons)
+    if now_is:
+        contacts = [replace(c, person_id=now_is.get(c.person_id, c.person_id)) for c in contacts]
+        cases = {k: replace(c, person_id=now_is.get(c.person_id, c.person_id))
+                 for k, c in cases.items()}  # fmt: skip
     steps: dict[int, list[StepRow]] = defaultdict(list)
     case_ids = select(Case.id).where(Case.person_id.in_(active), Case.referral_on <= as_of)
     for row in session.execute(

@@ -14,10 +14,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from joinedup.casework.models import Case, CaseStep
 from joinedup.intake.models import Event, Mention
+from joinedup.people import merges
 from joinedup.people.batchsql import among
 from joinedup.people.models import MentionLink
 from joinedup.reports.years import CollectionYear
@@ -82,15 +83,21 @@ def _in_year(year: CollectionYear) -> ColumnElement[bool]:
 
 
 def read_casework(session: Session, year: CollectionYear) -> Casework:
-    """The cases open at any time in `year`, their census steps, and each child's CP plans."""
+    """The cases open at any time in `year`, their census steps, and each child's CP plans.
+
+    A case is the child's that its person now is: one opened on a person later merged into
+    another (two records found to be one child) is the survivor's, with the survivor's other
+    cases and plans (`people.merges`)."""
     in_year = _in_year(year)
+    rows = session.execute(
+        select(Case.id, Case.person_id, Case.referral_on, Case.referral_source,
+               Case.primary_need, Case.closed_on, Case.closure_reason).where(in_year)
+    ).all()  # fmt: skip
+    now_is = merges.survivors(session, {row.person_id for row in rows})
     cases = {
-        row.id: CaseRow(row.id, row.person_id, row.referral_on, row.referral_source,
-                        row.primary_need, row.closed_on, row.closure_reason)
-        for row in session.execute(
-            select(Case.id, Case.person_id, Case.referral_on, Case.referral_source,
-                   Case.primary_need, Case.closed_on, Case.closure_reason).where(in_year)
-        )
+        row.id: CaseRow(row.id, now_is.get(row.person_id, row.person_id), row.referral_on,
+                        row.referral_source, row.primary_need, row.closed_on, row.closure_reason)
+        for row in rows
     }  # fmt: skip
     steps = session.execute(
         select(CaseStep.case_id, CaseStep.id, CaseStep.kind, CaseStep.status,
@@ -103,24 +110,22 @@ def read_casework(session: Session, year: CollectionYear) -> Casework:
         cases[case_id].steps.append(
             Step(step_id, kind, status, started, completed, outcome, dict(details or {}))
         )
-    scoped = aliased(Case)
-    children = select(scoped.person_id).where(
-        scoped.referral_on <= year.end,
-        or_(scoped.closed_on.is_(None), scoped.closed_on >= year.start),
-    )
+    # every case of each child in the year, at any time: theirs and their merged persons'
+    children = merges.family(session, {c.person_id for c in cases.values()})
     starts: dict[int, list[date]] = defaultdict(list)
     for person_id, started in session.execute(
-        select(Case.person_id, CaseStep.started_on)
+        select(children.c.asked, CaseStep.started_on)
         .join(Case, Case.id == CaseStep.case_id)
-        .where(CaseStep.kind == "cp_plan", Case.person_id.in_(children))
+        .join(children, children.c.member == Case.person_id)
+        .where(CaseStep.kind == "cp_plan")
     ):
         starts[person_id].append(started)
     found: dict[int, list[tuple[date, list[str]]]] = defaultdict(list)
     for person_id, completed, details in session.execute(
-        select(Case.person_id, CaseStep.completed_on, CaseStep.details)
+        select(children.c.asked, CaseStep.completed_on, CaseStep.details)
         .join(Case, Case.id == CaseStep.case_id)
-        .where(CaseStep.kind == "assessment", CaseStep.status == "done",
-               Case.person_id.in_(children))
+        .join(children, children.c.member == Case.person_id)
+        .where(CaseStep.kind == "assessment", CaseStep.status == "done")
     ):  # fmt: skip
         codes = (details or {}).get("disabilities") or []
         if completed is not None and codes:
@@ -128,9 +133,9 @@ def read_casework(session: Session, year: CollectionYear) -> Casework:
     first: dict[int, date] = {
         person_id: day
         for person_id, day in session.execute(
-            select(Case.person_id, func.min(Case.referral_on))
-            .where(Case.person_id.in_(children))
-            .group_by(Case.person_id)
+            select(children.c.asked, func.min(Case.referral_on))
+            .join(children, children.c.member == Case.person_id)
+            .group_by(children.c.asked)
         )
     }
     ordered = sorted(cases.values(), key=lambda c: (c.person_id, c.referral_on, c.id))

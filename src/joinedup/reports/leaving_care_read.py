@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.casework.leaving_care_models import LeavingCare, LeavingCareStep
+from joinedup.people import merges
 from joinedup.people.batchsql import among
 
 CHUNK = 20_000
@@ -45,16 +46,17 @@ class Step:
 
 
 def records(session: Session, person_ids: Iterable[int]) -> list[Record]:
-    """Every leaving-care record of these young people, in order of opening."""
+    """Every leaving-care record of these young people (and of persons merged into them), in
+    order of opening."""
     wanted = sorted(set(person_ids))
     found: list[Record] = []
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
+        family = merges.family(session, wanted[start : start + CHUNK])
         rows = session.execute(
-            select(LeavingCare.id, LeavingCare.person_id, LeavingCare.opened_on,
+            select(LeavingCare.id, family.c.asked, LeavingCare.opened_on,
                    LeavingCare.extended_on, LeavingCare.closed_on, LeavingCare.closure_reason,
                    LeavingCare.adviser_label, LeavingCare.team)
-            .where(among(session, LeavingCare.person_id, chunk))
+            .join(family, family.c.member == LeavingCare.person_id)
         )  # fmt: skip
         found.extend(Record(*row) for row in rows)
     found.sort(key=lambda r: (r.person_id, r.opened_on, r.id))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from joinedup.casework.models import Case, CaseStep
+from joinedup.people import merges
 from joinedup.people.batchsql import among
 
 CHUNK = 20_000
@@ -59,7 +60,8 @@ class CaseRow:
 
 
 def periods(session: Session, *, until: date) -> list[Period]:
-    """Every period of care begun by `until` (the year's end), in order of start."""
+    """Every period of care begun by `until` (the year's end), by child, in order of start. A
+    case opened on a person later merged into another is the survivor's (`people.merges`)."""
     rows = session.execute(
         select(CaseStep.case_id, Case.person_id, CaseStep.started_on, CaseStep.completed_on,
                CaseStep.status, CaseStep.outcome, CaseStep.details, Case.primary_need)
@@ -67,12 +69,17 @@ def periods(session: Session, *, until: date) -> list[Period]:
         .where(CaseStep.kind == "cla_episode", CaseStep.status != CANCELLED,
                CaseStep.started_on <= until)
         .order_by(Case.person_id, CaseStep.started_on, CaseStep.id)
-    )  # fmt: skip
-    return [
-        Period(case_id, person_id, start, end if status == "done" else None,
-               outcome if status == "done" else None, dict(details or {}), need)
+    ).all()  # fmt: skip
+    now_is = merges.survivors(session, {row.person_id for row in rows})
+    found = [
+        Period(case_id, now_is.get(person_id, person_id), start,
+               end if status == "done" else None, outcome if status == "done" else None,
+               dict(details or {}), need)
         for case_id, person_id, start, end, status, outcome, details, need in rows
     ]  # fmt: skip
+    if now_is:  # a merged person's periods join the survivor's, in order of start
+        found.sort(key=lambda p: (p.person_id, p.start))
+    return found
 
 
 def steps(session: Session, case_ids: Iterable[int], kinds: Iterable[str]) -> list[Step]:
@@ -97,15 +104,16 @@ def steps(session: Session, case_ids: Iterable[int], kinds: Iterable[str]) -> li
 
 
 def cases_of(session: Session, person_ids: Iterable[int]) -> list[CaseRow]:
-    """Every case of these children (for their social workers), in order of referral."""
+    """Every case of these children (for their social workers), in order of referral: the
+    cases of persons merged into them too."""
     wanted = sorted(set(person_ids))
     found: list[CaseRow] = []
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
+        family = merges.family(session, wanted[start : start + CHUNK])
         rows = session.execute(
-            select(Case.id, Case.person_id, Case.referral_on, Case.closed_on,
+            select(Case.id, family.c.asked, Case.referral_on, Case.closed_on,
                    Case.allocated_user_id, Case.allocated_label)
-            .where(among(session, Case.person_id, chunk))
+            .join(family, family.c.member == Case.person_id)
         )  # fmt: skip
         found.extend(CaseRow(*row) for row in rows)
     found.sort(key=lambda c: (c.person_id, c.referral_on, c.id))

@@ -19,6 +19,7 @@ from joinedup.casework.views import CaseView
 from joinedup.config import Settings
 from joinedup.core.errors import NotFound, NotPermitted
 from joinedup.core.identifiers import upn_check_letter
+from joinedup.people import service as people_service
 from joinedup.reports.cin import CinExport, export_cin
 from joinedup.reports.cin_checks import shared_upns
 from joinedup.reports.cin_xml import Child
@@ -324,3 +325,27 @@ def test_a_child_of_school_age_without_a_upn_says_why_when_the_records_do(
         assert texts(node, "ChildIdentifiers/UPN") == []
         assert texts(node, "ChildIdentifiers/UPNunknown") == [code]
     assert not [w for w in found.warnings if w.rule == "8770Q"]
+
+
+def test_a_case_opened_on_a_person_later_merged_is_returned_as_the_survivors(
+    session: Session, feed_actor: Actor, settings: Settings
+) -> None:
+    """Two records of one boy made two persons (one NHS number mistyped into another valid
+    one); his case was opened on the second before identity review merged them. The census
+    returns one child, the survivor, with what his records say of him."""
+    town = Authority(session, Store(session, feed_actor, _at("2024-03-01"), settings), {})
+    kept = town.child("kept", 20, upn=upn(20), ethnicity="WBRI")
+    typo = town.child("typo", 21, given_names="Alex", date_of_birth="2016-07-04")
+    assert kept != typo
+    desk, case = town.refer("typo", "2025-05-06")
+    town.run(desk, case, ("2025-05-20", "complete_assessment", "no_further_action",
+                          assessed(factors=["21"], primary_need="N9")),
+             ("2025-05-27", "close", "", {"closure_reason": "RC8"}))  # fmt: skip
+    people_service.merge_persons(session=session, actor=OFFICER, from_id=typo, into_id=kept,
+                                 reason="The same boy.", now=NOW)  # fmt: skip
+    found = export(session, 2026)
+    assert texts(etree.fromstring(found.xml), "//LAchildID") == [str(kept)]
+    node = child_of(found, kept)
+    assert texts(node, "ChildIdentifiers/UPN") == [upn(20)]
+    assert texts(node, "ChildCharacteristics/Ethnicity") == ["WBRI"]
+    assert texts(node, "CINdetails/CINreferralDate") == ["2025-05-06"]
