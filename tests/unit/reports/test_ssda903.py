@@ -13,13 +13,16 @@ from sqlalchemy import select
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
 from joinedup.casework.views import CaseView
+from joinedup.config import Settings
 from joinedup.core.errors import NotPermitted, ValidationFailed
+from joinedup.people import service as people_service
 from joinedup.reports import ssda903_read as read
 from joinedup.reports import ssda903_rows
 from joinedup.reports.ssda903 import COLUMNS, Ssda903Export, export_ssda903, looked_after_at_end
 from joinedup.reports.ssda903_episodes import Episode, split
 from joinedup.reports.ssda903_rows import QUERY_231
 from tests.unit.casework.support import ASSESSED, CHAIR, MANAGER, Desk, desk
+from tests.unit.people.support import Store, child, nhs, rec
 
 __all__ = ["desk"]  # the fixture
 OFFICER = Actor(role=Role.PERFORMANCE_OFFICER, label="perf.one", user_id=21)
@@ -317,3 +320,24 @@ def test_un4_for_a_child_looked_after_more_than_a_week_is_counted_as_a_gap(
     assert _column(export, "Header", "UPN") == ["UN4"]
     assert export.gaps["Header.UPN not known for a child looked after more than a week at 31 "
                        "March (UN4 given)"] == counted  # fmt: skip
+
+
+def test_care_begun_on_a_person_later_merged_is_the_survivors(
+    desk: Desk, feed_actor: Actor, settings: Settings
+) -> None:
+    """The child came into care under a second person (an NHS number mistyped into another
+    valid one); identity review then merged it into the child. The return has one child, the
+    survivor, with the survivor's date of birth."""
+    store = Store(desk.session, feed_actor, desk.clock, settings)
+    store.submit(rec(child(nhs_number=nhs(4300), given_names="Alex"), record_id="gp:1",
+                     occurred_at="2026-11-03T10:00:00+00:00"))  # fmt: skip
+    other = store.person("gp:1")
+    assert other != desk.person_id
+    _looked_after(Desk(desk.session, desk.clock, other), date(2026, 11, 25))
+    people_service.merge_persons(session=desk.session, actor=MANAGER, from_id=other,
+                                 into_id=desk.person_id, reason="The same boy.",
+                                 now=desk.clock.now())  # fmt: skip
+    export = _export(desk, 2027)
+    assert _column(export, "Header", "CHILD") == [str(desk.person_id)]
+    assert _column(export, "Episodes", "CHILD") == [str(desk.person_id)]
+    assert _column(export, "Header", "DOB") == ["07/04/2016"]
