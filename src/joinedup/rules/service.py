@@ -26,6 +26,7 @@ from joinedup.chronology import service as chronology
 from joinedup.core.errors import FieldError, InvalidTransition, NotFound, ValidationFailed
 from joinedup.core.workdays import add_working_days
 from joinedup.intake.models import Event, SourceRecord
+from joinedup.people import merges
 from joinedup.rules import engine, facts_sql
 from joinedup.rules.circles import without_jit
 from joinedup.rules.engine import Finding, Rule
@@ -187,11 +188,13 @@ def list_prompts(
     queue: str | None = None,
     assigned_user_id: int | None = None,
 ) -> list[Prompt]:
-    """Prompts, oldest first: a child's, or every live one; `queue="front_door"` for the front
-    door's, `queue="escalated"` for the managers', `assigned_user_id` for a worker's."""
+    """Prompts, oldest first: a child's (those raised about a person since merged into the
+    child too), or every live one; `queue="front_door"` for the front door's,
+    `queue="escalated"` for the managers', `assigned_user_id` for a worker's."""
     query = select(Prompt).order_by(Prompt.created_at, Prompt.id)
     if person_id is not None:
-        query = query.where(Prompt.person_id == person_id)
+        family = merges.family(session, [person_id])
+        query = query.join(family, family.c.member == Prompt.person_id)
     if queue == "front_door":
         query = query.where(Prompt.route == "front_door")
     elif queue == "escalated":
@@ -279,9 +282,15 @@ def _evaluate(
         return []
     children = sorted({child for child, _, _ in found})
     earlier: dict[tuple[int, str], list[Prompt]] = {}
-    query = select(Prompt).where(Prompt.person_id.in_(children)).order_by(Prompt.id)
-    for p in session.scalars(query):
-        earlier.setdefault((p.person_id, p.rule_id), []).append(p)
+    # a child's prompts, and those raised about a person since merged into the child
+    family = merges.family(session, children)
+    query = (
+        select(family.c.asked, Prompt)
+        .join(family, family.c.member == Prompt.person_id)
+        .order_by(Prompt.id)
+    )
+    for child, p in session.execute(query):
+        earlier.setdefault((child, p.rule_id), []).append(p)
     kinds = _Kinds(session, [p for ps in earlier.values() for p in ps if p.status == DECIDED])
     touched: dict[int, Prompt] = {}  # by identity: new prompts have no id until the flush
     for child, route, findings in found:

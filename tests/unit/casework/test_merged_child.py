@@ -13,8 +13,9 @@ from joinedup.casework import service
 from joinedup.core.errors import ValidationFailed
 from joinedup.flows import notify
 from joinedup.people import service as people_service
-from tests.unit.casework.support import WORKER, Desk
-from tests.unit.people.support import Store, child, nhs, people, rec
+from joinedup.rules import service as rules
+from tests.unit.casework.support import MASH, WORKER, Desk
+from tests.unit.people.support import Store, adult, child, nhs, people, rec
 
 __all__ = ["people"]  # the fixture
 
@@ -57,3 +58,24 @@ def test_a_case_opened_on_a_merged_person_is_the_survivors(people: Store) -> Non
                            reason="Not the same boy.", now=people.clock.now())  # fmt: skip
     assert service.open_case_of(people.session, survivor) is None
     assert service.open_case_of(people.session, merged) == case.id
+
+
+def test_a_prompt_raised_about_a_merged_person_is_on_the_survivors_list(people: Store) -> None:
+    survivor, merged = two_persons(people)
+    alex = child(nhs_number=nhs(4200), given_names="Alex", date_of_birth="2016-07-04")
+    police = {"agency": "police", "organisation": "Testshire Police"}
+    school = {"agency": "education", "organisation": "Sample Primary School"}
+    people.submit(
+        rec(alex, source=school, attributes={"category": "emotional"},
+            occurred_at="2026-02-01T10:00:00+00:00"),
+        *(rec(alex, adult(), type="domestic_abuse_incident", source=police,
+              attributes={"children_present": False}, occurred_at=f"2026-0{m}-01T22:00:00+00:00")
+          for m in (3, 4)),
+    )  # fmt: skip
+    (raised,) = rules.list_prompts(session=people.session, actor=MASH, person_id=merged)
+    assert rules.list_prompts(session=people.session, actor=MASH, person_id=survivor) == []
+    people_service.merge_persons(session=people.session, actor=REVIEWER, from_id=merged,
+                                 into_id=survivor, reason="Same boy.",
+                                 now=people.clock.now())  # fmt: skip
+    mine = rules.list_prompts(session=people.session, actor=MASH, person_id=survivor)
+    assert [p.id for p in mine] == [raised.id]

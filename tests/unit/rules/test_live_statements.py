@@ -41,13 +41,13 @@ GIRL = child(ref="c2", given_names="Bella", date_of_birth="2014-09-01", sex="F",
 KINDS = [
     ("SET LOCAL jit", "jit off"),
     ("SELECT ml.person_id FROM mention_links", "circles of the persons named"),
+    ("FROM prompts", "prompts"),  # before the next: it reads the children's merge families
     ("WITH RECURSIVE", "circles of the children in them"),  # no longer sent on its own
     ("INSERT INTO audit_entries", "audit entry"),
     ("WITH links AS", "facts, events and dates of birth"),
     ("mentions.date_of_birth, count(*)", "dates of birth"),
     ("SELECT events.id, events.occurred_at", "events"),
     ("FROM mention_links JOIN mentions", "facts"),
-    ("FROM prompts", "prompts"),
     ("SELECT events.id, events.agency, events.type", "answered prompts' evidence"),
 ]
 
