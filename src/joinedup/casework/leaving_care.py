@@ -105,10 +105,12 @@ def category_of(
 
 
 def open_record_of(session: Session, person_id: int) -> int | None:
-    """The young person's open leaving-care record, if any (ids only, for links)."""
+    """The young person's open leaving-care record, if any (ids only, for links): theirs or a
+    person's since merged into them."""
+    family = merges.family(session, [person_id])
     return session.scalar(
-        select(LeavingCare.id).where(LeavingCare.person_id == person_id,
-                                     LeavingCare.closed_on.is_(None))
+        select(LeavingCare.id).join(family, family.c.member == LeavingCare.person_id)
+        .where(LeavingCare.closed_on.is_(None)).order_by(LeavingCare.id).limit(1)
     )  # fmt: skip
 
 
@@ -235,7 +237,9 @@ def of_person(*, session: Session, actor: Actor, person_id: int, now: datetime) 
     authorise(session=session, actor=actor, action=Action.CASES_READ, resource_type="leaving_care")
     if session.get(Person, person_id) is None:
         raise NotFound(NO_SUCH_CHILD)  # as for a restricted child: nothing told apart
-    latest = session.scalar(select(LeavingCare).where(LeavingCare.person_id == person_id)
+    family = merges.family(session, [person_id])  # theirs, or a person's merged into them
+    mine = family.c.member == LeavingCare.person_id
+    latest = session.scalar(select(LeavingCare).join(family, mine)
                             .order_by(LeavingCare.id.desc()).limit(1))  # fmt: skip
     require(session=session, actor=actor, action=Action.CASES_READ, resource_type="leaving_care",
             resource_ids=[latest.id] if latest is not None else [],

@@ -199,7 +199,7 @@ def cases_of(
     family = merges.family(session, person_ids)
     rows = list(
         session.scalars(
-            select(Case).join(family, family.c.member == Case.person_id).order_by(Case.id.desc())
+            select(Case).where(Case.person_id.in_(select(family.c.member))).order_by(Case.id.desc())
         )
     )
     require(

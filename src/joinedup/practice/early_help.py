@@ -37,6 +37,7 @@ from joinedup.core.errors import (
     ValidationFailed,
     text_errors,
 )
+from joinedup.people import merges
 from joinedup.people.service import person_kind
 from joinedup.practice import clocks
 from joinedup.practice import early_help_rules as rules
@@ -477,10 +478,14 @@ def _end(episode: EarlyHelpEpisode, status: str, reason: str, now: datetime, act
 
 
 def _open_episode(session: Session, person_id: int) -> int | None:
+    """The child's open episode: opened on the child or on a person since merged into them."""
+    family = merges.family(session, [person_id])
     return session.scalar(
-        select(EarlyHelpEpisode.id).where(
-            EarlyHelpEpisode.person_id == person_id, EarlyHelpEpisode.status == OPEN
-        )
+        select(EarlyHelpEpisode.id)
+        .join(family, family.c.member == EarlyHelpEpisode.person_id)
+        .where(EarlyHelpEpisode.status == OPEN)
+        .order_by(EarlyHelpEpisode.id)
+        .limit(1)
     )
 
 

@@ -10,11 +10,12 @@ import pytest
 
 from joinedup.access.roles import Actor, Role
 from joinedup.casework import service
+from joinedup.casework.history import contact_history
 from joinedup.core.errors import ValidationFailed
 from joinedup.flows import notify
 from joinedup.people import service as people_service
 from joinedup.rules import service as rules
-from tests.unit.casework.support import MASH, WORKER, Desk
+from tests.unit.casework.support import AUTHORITY, MASH, WORKER, Desk
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
 
 __all__ = ["people"]  # the fixture
@@ -48,6 +49,10 @@ def test_a_case_opened_on_a_merged_person_is_the_survivors(people: Store) -> Non
     assert [c.id for c in cases] == [case.id]
     periods = service.case_periods(people.session, [survivor])
     assert [p.referral_on for p in periods[survivor]] == [case.referral_on]
+    # the repeat-contact guard shows the front door the contact that opened it
+    earlier = contact_history(session=people.session, actor=MASH, authority=AUTHORITY,
+                              person_id=survivor, now=now)  # fmt: skip
+    assert [c.case_id for c in earlier.contacts] == [case.id]
     # the front door cannot open a second case for him: his case is open
     desk = Desk(people.session, people.clock, survivor)
     with pytest.raises(ValidationFailed) as refused:
