@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 from tests.functional.web.test_people_review import csrf_of, text_of
 from tests.functional.web.test_web_pages import signed_in
 from tests.unit.people.support import Store
-from tests.unit.rules.test_prompts import incident, submit_and_evaluate, worry
+from tests.unit.rules.test_prompts import incident, submit_and_evaluate, two_families, worry
 
 from joinedup.access.models import AuditEntry
 from joinedup.access.roles import Actor, Role
@@ -84,3 +84,21 @@ def test_a_partner_cannot_open_prompts_and_the_refusal_is_audited(
             )
         ).all()
     assert refused
+
+
+def test_a_prompt_page_names_the_same_question_about_the_childs_brothers_and_sisters(
+    client: TestClient, clean_engine: Engine, settings: Settings, clock: FrozenClock
+) -> None:
+    with unit_of_work(clean_engine) as session:
+        people = Store(session, Actor(role=Role.PARTNER_SYSTEM, label="feed"), clock, settings)
+        first, second, theirs = two_families(people)
+        child_of_second = second.person_id
+        first, second, theirs = first.id, second.id, theirs.id
+    signed_in(client, "mash")
+    words = text_of(client.get(f"/prompts/{first}").text)
+    sibling = words[words.find("The same question about other children") :]
+    assert sibling.startswith("The same question about other children")
+    row = f"Prompt Child Status Prompt {second} Child {child_of_second} Waiting for an answer"
+    assert row in sibling
+    alone = text_of(client.get(f"/prompts/{theirs}").text)
+    assert "The same question about other children" not in alone

@@ -16,6 +16,7 @@ from joinedup.rules.engine import Finding
 from joinedup.rules.facts import Fact
 from joinedup.rules.library import DEFAULT_RULES
 from joinedup.rules.models import Prompt
+from joinedup.rules.prompt_view import get_prompt
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
 
 __all__ = ["people"]  # the fixture
@@ -174,3 +175,47 @@ def test_an_answered_prompt_covers_its_kinds_of_record_for_a_year() -> None:
         "open", [3])  # fmt: skip
     assert rules.step([1, 2], [], _finding("amber", police, same), day) == ("add", [3])
     assert rules.step(None, [], _finding("green", same), day) == ("open", [3])
+
+
+def two_families(people: Store) -> tuple[Prompt, Prompt, Prompt]:
+    """A brother and sister whose household's second incident prompts about each, and a boy
+    of another family prompted the same day: (brother's, sister's, the other boy's)."""
+    home = {"lines": ["9 Other Road"], "town": "Testtown", "postcode": "ZZ9 9ZZ"}
+    sister = child(ref="c2", given_names="Bella", family_name="Sampleton", sex="F",
+                   date_of_birth="2014-09-01", nhs_number=nhs(7400), address=home)  # fmt: skip
+    brother = child(nhs_number=nhs(7300), given_names="Caspar", family_name="Sampleton",
+                    address=home)  # fmt: skip
+    mother = adult(given_names="Odile", family_name="Sampleton", date_of_birth="1979-06-30",
+                   address=home)  # fmt: skip
+
+    def family(day: str, **more: Any) -> dict[str, Any]:
+        return rec(brother, sister, mother, **more, occurred_at=f"{day}T22:00:00+00:00")
+
+    incidents = {"type": "domestic_abuse_incident", "source": POLICE,
+                 "attributes": {"children_present": False}}  # fmt: skip
+    alone = incident("2026-09-01")
+    people.submit(family("2026-02-01", source=SCHOOL, attributes={"category": "emotional"}),
+                  family("2026-03-01", **incidents), worry(), incident("2026-03-01"))  # fmt: skip
+    people.submit(family("2026-09-01", **incidents), alone)
+    opened = list(people.session.scalars(select(Prompt).order_by(Prompt.id)))
+    assert len(opened) == 3 and {p.as_of for p in opened} == {date(2026, 9, 1)}
+    other = people.person(alone["record_id"])
+    (theirs,) = [p for p in opened if p.person_id == other]
+    first, second = [p for p in opened if p.person_id != other]
+    return first, second, theirs
+
+
+def test_a_prompt_shows_the_same_question_about_the_other_children_of_its_records(
+    people: Store,
+) -> None:
+    """A family's incidents ask the same question about each child: each prompt names the
+    others (same rule, same day, a record shared); another family's prompt that day does not."""
+    first, second, theirs = two_families(people)
+    shown = get_prompt(session=people.session, actor=MASH, prompt_id=first.id,
+                       now=people.clock.now())  # fmt: skip
+    assert [o.id for o in shown.together] == [second.id]
+    assert get_prompt(session=people.session, actor=MASH, prompt_id=theirs.id,
+                      now=people.clock.now()).together == []  # fmt: skip
+    read = people.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "prompts:read").order_by(AuditEntry.id)).all()  # fmt: skip
+    assert read[0].resource_ids == [first.id, second.id]  # the reader saw both
