@@ -21,7 +21,6 @@ from joinedup.casework.models import Contact
 from joinedup.casework.views import History
 from joinedup.chronology import service as chronology
 from joinedup.chronology.views import Filters
-from joinedup.people import merges
 
 CSC = "childrens_social_care"
 
@@ -46,12 +45,10 @@ def contact_history(
         per_page=None,
     )
     persons = sorted(set(found.persons) | {person_id})
-    family = merges.family(session, persons)  # and contacts about persons merged into them
     rows = list(
         session.scalars(
             select(Contact)
-            .where(Contact.person_id.in_(select(family.c.member)))
-            .where(Contact.id != (exclude_contact or 0))
+            .where(Contact.person_id.in_(persons), Contact.id != (exclude_contact or 0))
             .order_by(Contact.received_at.desc(), Contact.id.desc())
         )
     )

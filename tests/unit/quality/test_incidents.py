@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from joinedup.access.roles import Actor
 from joinedup.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from joinedup.people import service as people_service
 from joinedup.quality import actions, incidents
 from joinedup.quality.models import SeriousIncident
 from joinedup.rules.config import default_rules
+from tests.unit.casework.support import Desk
 from tests.unit.people.support import Store, adult, child, nhs, people, rec
 from tests.unit.quality.support import LEADER, NOW, TODAY, WORKER, person
 
@@ -289,3 +291,27 @@ def test_rapid_review_and_replay_from_the_childs_records(session: Session, peopl
     # the school's concern, another agency's, joins the police's two incidents
     assert repeat and repeat[0].as_of == date(2026, 9, 1)
     assert repeat[0].before_incident and repeat[0].days_before == 76
+
+
+def test_the_rapid_review_counts_contacts_about_a_person_since_merged_into_the_child(
+    session: Session, people: Store
+) -> None:
+    """The school's contact was raised on a second person of the same child (an NHS number
+    mistyped into another valid one) that identity review later merged into the child: the
+    rapid review counts it among the front door's contacts (ADR 0019)."""
+    subject = child(nhs_number=nhs(7100))
+    people.submit(da("2026-03-02", subject, record_id="t:si-known"))
+    people.submit(rec(child(nhs_number=nhs(7200), given_names="Alex", date_of_birth="2016-07-04"),
+                      record_id="t:si-typo"))  # fmt: skip
+    known, typo = people.person("t:si-known"), people.person("t:si-typo")
+    assert known != typo
+    school = Desk(session, people.clock, typo)  # the school's contact, in the review period
+    school.contact(received_at=datetime(2026, 9, 14, 10, 0, tzinfo=UTC))
+    people_service.merge_persons(session=session, actor=Actor.system("review"), from_id=typo,
+                                 into_id=known,
+                                 reason="The same boy.", now=people.clock.now())  # fmt: skip
+    row = notify(session, known, incident_on=date(2026, 11, 16), aware_on=date(2026, 11, 17))
+    review = incidents.rapid_review(session=session, actor=Actor.system("test"),
+                                    incident_id=row.id, now=NOW)  # fmt: skip
+    raised = {i.agency: i.contacts for i in review.involvement}
+    assert raised.get("education") == 1
