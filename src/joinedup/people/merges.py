@@ -60,7 +60,8 @@ def family(session: Session, person_ids: Iterable[int]) -> CTE:
     )
     found = start.cte("merge_family", recursive=True)
     below = aliased(Person)
-    return found.union_all(
+    # UNION, not UNION ALL: a row met twice ends the recursion, as a walk's seen set would
+    return found.union(
         select(below.id, found.c.asked).where(below.merged_into_id == found.c.member)
     )
 
@@ -79,10 +80,13 @@ def survivors(session: Session, person_ids: Iterable[int]) -> dict[int, int]:
         return {pid: into for pid, into in rows if into is not None}
 
     found = frontier = merged(person_ids)
+    seen = set(found) | set(found.values())
     while frontier:  # a chain: merged into a person that was merged in turn
         up = merged(set(frontier.values()))
         frontier = {pid: up[into] for pid, into in frontier.items() if into in up}
         found = {**found, **frontier}
+        frontier = {pid: into for pid, into in frontier.items() if into not in seen}
+        seen |= set(frontier.values())
     return found
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Dialect, Integer, String, func, literal_co
 from sqlalchemy.orm import Session
 
 from joinedup.intake.models import Event, Mention
+from joinedup.people import merges
 from joinedup.people.batchsql import among
 from joinedup.people.linkage import normalise as n
 from joinedup.people.models import MentionLink, Person, PersonIdentity, PersonKey
@@ -184,20 +185,9 @@ def _current(session: Session, rows: Rows) -> dict[int, str]:
 
 def _members(session: Session, survivors: Iterable[int]) -> dict[int, int]:
     """Every person whose identities belong to a survivor (itself and all merged into it)."""
-    owner = {p: p for p in survivors}
-    frontier = set(owner)
-    while frontier:
-        rows = session.execute(
-            select(Person.id, Person.merged_into_id).where(
-                among(session, Person.merged_into_id, frontier)
-            )
-        ).all()
-        frontier = set()
-        for pid, into in rows:
-            if pid not in owner and into is not None:
-                owner[pid] = owner[into]
-                frontier.add(pid)
-    return owner
+    family = merges.family(session, survivors)
+    rows = session.execute(select(family.c.member, family.c.asked))
+    return {int(member): int(asked) for member, asked in rows}
 
 
 def _identities(session: Session, owner: dict[int, int]) -> dict[int, list[Held]]:
